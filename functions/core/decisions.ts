@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import type { DecisionBody } from '../../schemas/decision.ts';
+import { detailsSchemaByStage } from '../../schemas/decision.ts';
+import { type ErrorDetail, invalid } from './errors.ts';
+import { type HumanStage, STAGE_SPECS } from './procedure.ts';
+
+/** Decisions that conclude a stage on its merits and so need the stage's record (meeting, home visit). */
+const NEEDS_DETAILS = new Set(['approve', 'reject']);
+
+/** Converts zod issues to the contract's `details`, each naming the field path and the rule. */
+export function issuesToDetails(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[] = [],
+): ErrorDetail[] {
+  return issues.map((issue) => {
+    const params = (issue as { params?: { rule?: unknown } }).params;
+    const path = [...prefix, ...issue.path]
+      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+      .join('');
+    return {
+      path: path || '(body)',
+      rule: typeof params?.rule === 'string' ? params.rule : issue.code,
+      message: issue.message,
+    };
+  });
+}
+
+/**
+ * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
+ * targets an allowed earlier stage, and the stage's `details` are present and valid where required.
+ * Returns the parsed details.
+ */
+export function validateDecision(stage: HumanStage, body: DecisionBody): unknown {
+  const spec = STAGE_SPECS[stage];
+  const problems: ErrorDetail[] = [];
+  if (!spec.decisions.includes(body.decision)) {
+    problems.push({
+      path: 'decision',
+      rule: 'allowed_at_stage',
+      message: `${stage} allows ${spec.decisions.join(', ')}`,
+    });
+  }
+  if (body.decision === 'send_back' && body.to && !spec.sendBackTo.includes(body.to as HumanStage)) {
+    problems.push({
+      path: 'to',
+      rule: 'earlier_stage',
+      message: spec.sendBackTo.length
+        ? `must be ${spec.sendBackTo.join(' or ')}`
+        : `${stage} cannot send back`,
+    });
+  }
+  const schema = detailsSchemaByStage[stage];
+  let details: unknown;
+  if (schema && (body.details !== undefined || NEEDS_DETAILS.has(body.decision))) {
+    if (body.details === undefined) {
+      problems.push({
+        path: 'details',
+        rule: 'required',
+        message: `${stage} needs its record to ${body.decision}`,
+      });
+    } else {
+      const parsed = schema.safeParse(body.details);
+      if (parsed.success) details = parsed.data;
+      else problems.push(...issuesToDetails(parsed.error.issues, ['details']));
+    }
+  } else if (!schema && body.details !== undefined) {
+    problems.push({ path: 'details', rule: 'not_allowed', message: `${stage} takes no details` });
+  }
+  if (problems.length) throw invalid('the decision is not valid at this stage', problems);
+  return details;
+}

@@ -1,0 +1,152 @@
+import type { Role } from '../../schemas/common.ts';
+import type { CaseStatus, DecisionKind, Stage } from '../../schemas/domain.ts';
+import type { Level } from './jurisdiction.ts';
+import type { Policy, StageOrder } from './policy.ts';
+
+/** A stage where a reviewer decides; publicity is the one stage without a task. */
+export type HumanStage = Exclude<Stage, 'publicity'>;
+
+export interface StageSpec {
+  stage: HumanStage;
+  role: Role;
+  level: Level;
+  limit: keyof Policy['limits'];
+  decisions: readonly DecisionKind[];
+  /** Earlier stages a `send_back` from here may target (退回). */
+  sendBackTo: readonly HumanStage[];
+}
+
+/** The identification procedure's human stages (DESIGN §1). */
+export const STAGE_SPECS: Readonly<Record<HumanStage, StageSpec>> = {
+  village_review: {
+    stage: 'village_review',
+    role: 'village_reviewer',
+    level: 'village',
+    limit: 'village_review',
+    decisions: ['approve', 'reject', 'return'],
+    sendBackTo: [],
+  },
+  township_verification: {
+    stage: 'township_verification',
+    role: 'township_reviewer',
+    level: 'township',
+    limit: 'township_verification',
+    decisions: ['approve', 'reject', 'return', 'send_back'],
+    sendBackTo: ['village_review'],
+  },
+  county_approval: {
+    stage: 'county_approval',
+    role: 'county_reviewer',
+    level: 'county',
+    limit: 'county_approval',
+    decisions: ['approve', 'reject', 'return', 'send_back'],
+    sendBackTo: ['township_verification'],
+  },
+  objection_review: {
+    stage: 'objection_review',
+    role: 'township_reviewer',
+    level: 'township',
+    limit: 'objection_review',
+    decisions: ['uphold', 'dismiss'],
+    sendBackTo: [],
+  },
+};
+
+export const HUMAN_STAGES = Object.keys(STAGE_SPECS) as HumanStage[];
+export const isHumanStage = (stage: Stage): stage is HumanStage => stage !== 'publicity';
+
+/** The main line of stages for an order; objection review branches off publicity. */
+export const STAGE_ORDERS: Readonly<Record<StageOrder, readonly Stage[]>> = {
+  standard: ['village_review', 'township_verification', 'county_approval', 'publicity'],
+  publicity_after_village: ['village_review', 'publicity', 'township_verification', 'county_approval'],
+};
+
+/** Where an upheld objection sends the case for re-verification. */
+const UPHELD_TARGET: Readonly<Record<StageOrder, HumanStage>> = {
+  standard: 'township_verification',
+  publicity_after_village: 'village_review',
+};
+
+export const FIRST_STAGE: Stage = 'village_review';
+
+/**
+ * Where the state machine goes next. `stage` opens that stage; `await_supplement` waits for the applicant
+ * and then reopens the same stage; `end` finishes with a terminal status.
+ */
+export type Route =
+  | { target: Stage }
+  | { target: 'await_supplement'; stage: HumanStage }
+  | { target: 'end'; status: Extract<CaseStatus, 'enrolled' | 'rejected' | 'withdrawn'> };
+export type RouteTarget = Route['target'];
+
+/** The stage after `stage` on the main line, or enrolment when it is the last. */
+export function after(order: StageOrder, stage: Stage): Route {
+  const line = STAGE_ORDERS[order];
+  const i = line.indexOf(stage === 'objection_review' ? 'publicity' : stage);
+  const next = line[i + 1];
+  return next ? { target: next } : { target: 'end', status: 'enrolled' };
+}
+
+/** The route a decision at a human stage takes (callers validated that the decision is allowed there). */
+export function routeOf(order: StageOrder, stage: HumanStage, decision: DecisionKind, to?: Stage): Route {
+  switch (decision) {
+    case 'approve':
+    case 'dismiss':
+      return after(order, stage);
+    case 'reject':
+      return { target: 'end', status: 'rejected' };
+    case 'return':
+      return { target: 'await_supplement', stage };
+    case 'send_back':
+      if (!to) throw new Error('send_back needs a target stage');
+      return { target: to };
+    case 'uphold':
+      return { target: UPHELD_TARGET[order] };
+  }
+}
+
+/** Where publicity leads when it ends: objection review if any objection is open, else onwards. */
+export function routeAfterPublicity(order: StageOrder, openObjections: number): Route {
+  return openObjections > 0 ? { target: 'objection_review' } : after(order, 'publicity');
+}
+
+/** Every target a stage's decision Choice may need, over all orders: the edges of the state machine. */
+export function targetsFrom(stage: HumanStage): RouteTarget[] {
+  const targets = new Set<RouteTarget>();
+  for (const order of Object.keys(STAGE_ORDERS) as StageOrder[]) {
+    for (const decision of STAGE_SPECS[stage].decisions) {
+      const tos = decision === 'send_back' ? STAGE_SPECS[stage].sendBackTo : [undefined];
+      for (const to of tos) targets.add(routeOf(order, stage, decision, to).target);
+    }
+  }
+  return [...targets];
+}
+
+/** Targets publicity's end may lead to, over all orders. */
+export function targetsFromPublicity(): RouteTarget[] {
+  const targets = new Set<RouteTarget>();
+  for (const order of Object.keys(STAGE_ORDERS) as StageOrder[]) {
+    for (const n of [0, 1]) targets.add(routeAfterPublicity(order, n).target);
+  }
+  return [...targets];
+}
+
+/** The case status while it travels `route`. */
+export function statusOn(route: Route): CaseStatus {
+  if (route.target === 'end') return route.status;
+  return route.target === 'await_supplement' ? 'returned' : 'open';
+}
+
+export const TERMINAL_STATUSES: readonly CaseStatus[] = [
+  'enrolled',
+  'rejected',
+  'withdrawn',
+  'risk_eliminated',
+];
+export const isTerminal = (status: CaseStatus) => TERMINAL_STATUSES.includes(status);
+
+/** Stages counted as "before county approval", when an applicant may still withdraw. */
+export function beforeCountyDecision(order: StageOrder, stage: Stage): boolean {
+  const line = STAGE_ORDERS[order];
+  return stage !== 'objection_review' && line.indexOf(stage) <= line.indexOf('county_approval');
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { phoneSchema, residentIdSchema, rule, villageCodeSchema } from './common.ts';
+import { categorySchema, procedureSchema, riskTypeSchema, sourceSchema } from './domain.ts';
+
+const nameSchema = z.string().trim().min(1).max(50);
+
+export const memberSchema = z.strictObject({
+  name: nameSchema,
+  idNumber: residentIdSchema,
+  relation: z.string().trim().min(1).max(20),
+  health: z.string().trim().max(200).default(''),
+  disability: z.string().trim().max(200).default(''),
+  schooling: z.string().trim().max(100).default(''),
+  ableToWork: z.boolean(),
+});
+export type Member = z.infer<typeof memberSchema>;
+
+export const householdSchema = z
+  .strictObject({
+    head: z.strictObject({ name: nameSchema, idNumber: residentIdSchema, phone: phoneSchema }),
+    members: z.array(memberSchema).max(30).default([]),
+    villageCode: villageCodeSchema,
+    address: z.string().trim().min(1).max(200),
+    annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
+    category: categorySchema,
+    riskTypes: z.array(riskTypeSchema).min(1, { message: 'at least one risk type', ...rule('min_items') }),
+    narrative: z.string().trim().min(1).max(4000),
+    source: sourceSchema,
+  })
+  .superRefine((h, ctx) => {
+    const seen = new Map<string, string>([[h.head.idNumber, 'head.idNumber']]);
+    h.members.forEach((m, i) => {
+      if (seen.has(m.idNumber)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', i, 'idNumber'],
+          message: `same ID number as ${seen.get(m.idNumber)}`,
+          params: { rule: 'unique_id_number' },
+        });
+      }
+      seen.set(m.idNumber, `members[${i}].idNumber`);
+    });
+    if (new Set(h.riskTypes).size !== h.riskTypes.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['riskTypes'],
+        message: 'risk types repeat',
+        params: { rule: 'unique_items' },
+      });
+    }
+  });
+export type Household = z.infer<typeof householdSchema>;
+
+/** `POST /api/cases` body (contract v1). */
+export const applicationSchema = z.strictObject({
+  procedure: procedureSchema,
+  household: householdSchema,
+});
+export type Application = z.infer<typeof applicationSchema>;
+
+/** `POST /api/cases/{caseId}/supplements`: a note, and optionally corrected household fields. */
+export const supplementSchema = z.strictObject({
+  note: z.string().trim().min(1).max(4000),
+  household: z
+    .strictObject({
+      address: z.string().trim().min(1).max(200),
+      annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
+      riskTypes: z.array(riskTypeSchema).min(1),
+      narrative: z.string().trim().min(1).max(4000),
+      members: z.array(memberSchema).max(30),
+    })
+    .partial()
+    .optional(),
+});
+export type Supplement = z.infer<typeof supplementSchema>;
+
+export const withdrawSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });

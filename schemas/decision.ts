@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { isoDateSchema, rule } from './common.ts';
+import { decisionKindSchema, riskTypeSchema, type Stage, stageSchema } from './domain.ts';
+
+export const villageReviewDetailsSchema = z
+  .strictObject({
+    meetingDate: isoDateSchema,
+    attendees: z.int().min(1).max(10_000),
+    votesFor: z.int().min(0),
+    votesAgainst: z.int().min(0),
+  })
+  .refine((d) => d.votesFor + d.votesAgainst <= d.attendees, {
+    path: ['votesFor'],
+    message: 'votes for + against exceed attendees',
+    ...rule('votes_within_attendees'),
+  });
+
+export const townshipVerificationDetailsSchema = z.strictObject({
+  visitDate: isoDateSchema,
+  verifiers: z
+    .array(z.string().trim().min(1).max(50))
+    .min(2, { message: 'a home visit needs at least two verifiers', ...rule('min_verifiers') }),
+  verifiedIncomePerCapita: z.number().nonnegative().max(10_000_000),
+  confirmedRiskTypes: z.array(riskTypeSchema).min(1),
+  findings: z.string().trim().min(1).max(4000),
+});
+
+/** Stage-specific `details` schemas; a stage not listed takes none. */
+export const detailsSchemaByStage: Partial<Record<Stage, z.ZodType>> = {
+  village_review: villageReviewDetailsSchema,
+  township_verification: townshipVerificationDetailsSchema,
+};
+
+/** `POST /api/tasks/{taskId}/decision` body before stage-specific checks. */
+export const decisionBodySchema = z
+  .strictObject({
+    decision: decisionKindSchema,
+    comment: z.string().trim().max(4000).default(''),
+    reason: z.string().trim().min(1).max(2000).optional(),
+    missing: z.array(z.string().trim().min(1).max(200)).min(1).max(50).optional(),
+    to: stageSchema.optional(),
+    details: z.unknown().optional(),
+  })
+  .superRefine((b, ctx) => {
+    const need = (field: 'reason' | 'missing' | 'to') => {
+      if (b[field] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `required when decision is ${b.decision}`,
+          params: { rule: 'required' },
+        });
+      }
+    };
+    if (b.decision === 'reject') need('reason');
+    if (b.decision === 'return') need('missing');
+    if (b.decision === 'send_back') {
+      need('to');
+      need('reason');
+    }
+  });
+export type DecisionBody = z.infer<typeof decisionBodySchema>;

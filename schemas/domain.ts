@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const PROCEDURES = ['identification'] as const;
+export const procedureSchema = z.enum(PROCEDURES);
+export type Procedure = z.infer<typeof procedureSchema>;
+
+export const CASE_STATUSES = [
+  'open',
+  'returned',
+  'enrolled',
+  'rejected',
+  'withdrawn',
+  'risk_eliminated',
+  'error',
+] as const;
+export const caseStatusSchema = z.enum(CASE_STATUSES);
+export type CaseStatus = z.infer<typeof caseStatusSchema>;
+
+export const STAGES = [
+  'village_review',
+  'township_verification',
+  'county_approval',
+  'publicity',
+  'objection_review',
+] as const;
+export const stageSchema = z.enum(STAGES);
+export type Stage = z.infer<typeof stageSchema>;
+
+export const DECISIONS = ['approve', 'reject', 'return', 'send_back', 'uphold', 'dismiss'] as const;
+export const decisionKindSchema = z.enum(DECISIONS);
+export type DecisionKind = z.infer<typeof decisionKindSchema>;
+
+export const CATEGORIES = ['unstable_out_of_poverty', 'edge_easily_poor', 'sudden_severe_hardship'] as const;
+export const categorySchema = z.enum(CATEGORIES);
+
+export const RISK_TYPES = [
+  'illness',
+  'disability',
+  'education',
+  'disaster',
+  'accident',
+  'unstable_employment',
+  'industry_failure',
+  'other',
+] as const;
+export const riskTypeSchema = z.enum(RISK_TYPES);
+export type RiskType = z.infer<typeof riskTypeSchema>;
+
+export const SOURCES = ['self_declared', 'cadre_screening', 'department_alert'] as const;
+export const sourceSchema = z.enum(SOURCES);
+
+export const TASK_STATUSES = ['open', 'claimed', 'done'] as const;
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;

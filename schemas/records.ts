@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { isoDateTimeSchema, jurisdictionSchema, roleSchema, villageCodeSchema } from './common.ts';
+import {
+  caseStatusSchema,
+  decisionKindSchema,
+  procedureSchema,
+  stageSchema,
+  taskStatusSchema,
+} from './domain.ts';
+
+/** A case as the API returns it: household ID numbers masked, no tokens. */
+export const caseViewSchema = z.object({
+  caseId: z.string(),
+  procedure: procedureSchema,
+  status: caseStatusSchema,
+  stage: stageSchema,
+  villageCode: villageCodeSchema,
+  household: z.record(z.string(), z.unknown()),
+  createdAt: isoDateTimeSchema,
+  updatedAt: isoDateTimeSchema,
+  version: z.int(),
+  openTaskId: z.string().optional(),
+  publicityEndsAt: isoDateTimeSchema.optional(),
+  policyVersion: z.int(),
+  error: z.object({ cause: z.string(), at: isoDateTimeSchema }).optional(),
+});
+export type CaseView = z.infer<typeof caseViewSchema>;
+
+export const taskViewSchema = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  stage: stageSchema,
+  role: roleSchema,
+  jurisdiction: jurisdictionSchema,
+  status: taskStatusSchema,
+  assignee: z.string().optional(),
+  openedAt: isoDateTimeSchema,
+  dueAt: isoDateTimeSchema,
+  claimedAt: isoDateTimeSchema.optional(),
+  decidedAt: isoDateTimeSchema.optional(),
+  decision: decisionKindSchema.optional(),
+  overdue: z.boolean(),
+});
+export type TaskView = z.infer<typeof taskViewSchema>;
+
+export const actorSchema = z.object({
+  sub: z.string(),
+  name: z.string(),
+  role: z.union([roleSchema, z.literal('system')]),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+/** One step of a case's trail; `hash` chains it to the record before it. */
+export const auditRecordSchema = z.object({
+  caseId: z.string(),
+  seq: z.int().min(1),
+  at: isoDateTimeSchema,
+  actor: actorSchema,
+  action: z.string(),
+  stage: stageSchema.optional(),
+  decision: decisionKindSchema.optional(),
+  comment: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+export const chainStatusSchema = z.object({
+  valid: z.boolean(),
+  length: z.int(),
+  brokenAt: z.int().optional(),
+  problem: z.string().optional(),
+});
+export type ChainStatus = z.infer<typeof chainStatusSchema>;
+
+export const ERROR_CODES = [
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'internal',
+] as const;
+export const errorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+
+/** The contract's single error shape. */
+export const errorSchema = z.object({
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), rule: z.string(), message: z.string().optional() })),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorSchema>;
+
+export const userSchema = z.object({
+  sub: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  jurisdiction: jurisdictionSchema,
+});
+export type User = z.infer<typeof userSchema>;
+
+export const loginSchema = z.strictObject({
+  username: z.string().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
