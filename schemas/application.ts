@@ -75,3 +75,4 @@ export const supplementSchema = z.strictObject({
 export type Supplement = z.infer<typeof supplementSchema>;
 
 export const withdrawSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+export type Withdrawal = z.infer<typeof withdrawSchema>;

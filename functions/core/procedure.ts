@@ -75,7 +75,7 @@ export const FIRST_STAGE: Stage = 'village_review';
  */
 export type Route =
   | { target: Stage }
-  | { target: 'await_supplement'; stage: HumanStage }
+  | { target: 'await_supplement'; stage: HumanStage; timeoutSeconds?: number }
   | { target: 'end'; status: Extract<CaseStatus, 'enrolled' | 'rejected' | 'withdrawn'> };
 export type RouteTarget = Route['target'];
 

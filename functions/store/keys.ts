@@ -21,7 +21,8 @@ export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];
 const pad = (n: number) => String(n).padStart(6, '0');
 
 /** ID numbers never appear in keys: a one-way hash keeps the duplicate guard without exposing them. */
-export const idNumberDigest = (idNumber: string) => createHash('sha256').update(`resident-id:${idNumber}`).digest('hex');
+export const idNumberDigest = (idNumber: string) =>
+  createHash('sha256').update(`resident-id:${idNumber}`).digest('hex');
 
 export const keys = {
   /** (1) the case item; its audit records and objections share the partition */
@@ -31,7 +32,10 @@ export const keys = {
   audit: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${pad(seq)}` }),
   auditPrefix: 'AUDIT#',
   /** (8) objections raised during publicity */
-  objection: (caseId: string, objectionId: string) => ({ pk: `CASE#${caseId}`, sk: `OBJECTION#${objectionId}` }),
+  objection: (caseId: string, objectionId: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `OBJECTION#${objectionId}`,
+  }),
   objectionPrefix: 'OBJECTION#',
   /** (4) a task by id */
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: '#TASK' }),
@@ -65,7 +69,14 @@ export const indexKeys = {
   inboxPartition: (role: string, jurisdiction: string) => `INBOX#${role}#${jurisdiction}`,
   countyOpenTasksPartition: (county: string) => `OPENTASKS#${county}`,
   /** present once the task is decided: the stage-timing record */
-  doneTask: (county: string, stage: string, month: string, township: string, decidedAt: string, taskId: string) => ({
+  doneTask: (
+    county: string,
+    stage: string,
+    month: string,
+    township: string,
+    decidedAt: string,
+    taskId: string,
+  ) => ({
     gsi3pk: `TIMING#${county}#${stage}#${month}`,
     gsi3sk: `${township}#${decidedAt}#${taskId}`,
   }),

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import {
+  auditTrail,
+  caseWithTimeline,
+  fileApplication,
+  listCases,
+  supplement,
+  withdraw,
+} from '../services/cases.ts';
+import { sharedDeps } from '../services/deps.ts';
+import { route, routeGroup } from './http.ts';
+
+const caseParams = z.object({ caseId: z.string().min(1).max(100) });
+export const pageQuery = z.object({
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+/** Case routes of contract v1: filing, listing, reading, supplements, the audit trail. */
+export const handler = routeGroup('cases', [
+  route({ method: 'POST', path: '/api/cases', body: applicationSchema, status: 201 }, ({ user, body }) =>
+    fileApplication(sharedDeps(), user, body),
+  ),
+  route(
+    {
+      method: 'GET',
+      path: '/api/cases',
+      query: pageQuery.extend({ status: caseStatusSchema.optional(), stage: stageSchema.optional() }),
+    },
+    ({ user, query }) => listCases(sharedDeps(), user, query),
+  ),
+  route({ method: 'GET', path: '/api/cases/{caseId}', params: caseParams }, ({ user, params }) =>
+    caseWithTimeline(sharedDeps(), user, params.caseId),
+  ),
+  route(
+    { method: 'POST', path: '/api/cases/{caseId}/supplements', params: caseParams, body: supplementSchema },
+    ({ user, params, body }) => supplement(sharedDeps(), user, params.caseId, body),
+  ),
+  route(
+    { method: 'POST', path: '/api/cases/{caseId}/withdraw', params: caseParams, body: withdrawSchema },
+    ({ user, params, body }) => withdraw(sharedDeps(), user, params.caseId, body),
+  ),
+  route({ method: 'GET', path: '/api/cases/{caseId}/audit', params: caseParams }, ({ user, params }) =>
+    auditTrail(sharedDeps(), user, params.caseId),
+  ),
+]);

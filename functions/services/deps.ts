@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../commons/clients.ts';
+import { type Clock, systemClock } from '../commons/clock.ts';
+import { countyCalendar } from '../commons/holidays.ts';
+import type { WorkCalendar } from '../core/calendar.ts';
+import { defaultPolicy, type Policy } from '../core/policy.ts';
+import { Store } from '../store/store.ts';
+
+/** What the use cases need from the outside world; handlers pass the defaults, tests may pass their own. */
+export interface Deps {
+  store: Store;
+  sfn: SFNClient;
+  clock: Clock;
+  newId: (prefix: string) => string;
+  identificationStateMachineArn: () => string;
+}
+
+let shared: Deps | undefined;
+
+/** The process's deps, built on first use (after the environment is complete), shared by every handler. */
+export function sharedDeps(): Deps {
+  shared ??= defaultDeps();
+  return shared;
+}
+
+export function defaultDeps(): Deps {
+  return {
+    store: Store.fromEnv(),
+    sfn: sfnClient(),
+    clock: systemClock,
+    newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    identificationStateMachineArn: () => {
+      const arn = process.env.IDENTIFICATION_STATE_MACHINE_ARN;
+      if (!arn) throw new Error('missing environment variable IDENTIFICATION_STATE_MACHINE_ARN');
+      return arn;
+    },
+  };
+}
+
+/** The county's current policy: what the admin stored, else the defaults. */
+export async function policyOf(deps: Deps, county: string): Promise<Policy> {
+  return (await deps.store.getPolicy(county)) ?? defaultPolicy(county);
+}
+
+/** The county's working-day calendar: the official schedule with the admin's overrides. */
+export async function calendarOf(deps: Deps, county: string): Promise<WorkCalendar> {
+  return countyCalendar(await deps.store.getCalendarOverrides(county));
+}
+
+/** Whole seconds from now until `ms`, at least 1 (Step Functions' minimum timeout). */
+export const secondsUntil = (deps: Deps, ms: number) =>
+  Math.max(1, Math.ceil((ms - deps.clock.now()) / 1000));

@@ -1,0 +1,166 @@
+import type { DecisionBody } from '../../schemas/decision.ts';
+import type { TaskView, User } from '../../schemas/records.ts';
+import { assertCanActOnTask } from '../core/access.ts';
+import { deadline } from '../core/calendar.ts';
+import { validateDecision } from '../core/decisions.ts';
+import { conflict, forbidden, notFound } from '../core/errors.ts';
+import { countyOf } from '../core/jurisdiction.ts';
+import { type Route, routeOf, statusOn } from '../core/procedure.ts';
+import { toIso } from '../core/time.ts';
+import { type CaseItem, type TaskItem, taskView } from '../store/items.ts';
+import type { Page } from '../store/store.ts';
+import { completeCallback } from './callbacks.ts';
+import { actorOf, idNumbersOf } from './cases.ts';
+import { calendarOf, type Deps, secondsUntil } from './deps.ts';
+
+const REVIEWER_ROLES = new Set(['village_reviewer', 'township_reviewer', 'county_reviewer']);
+
+/** The caller's inbox: open tasks of their role in their jurisdiction, soonest due first. */
+export async function inbox(
+  deps: Deps,
+  user: User,
+  page: { cursor?: string; limit: number },
+): Promise<Page<TaskView>> {
+  if (!REVIEWER_ROLES.has(user.role)) throw forbidden(`role ${user.role} has no task inbox`);
+  const out = await deps.store.inbox(user.role, user.jurisdiction, page);
+  const now = toIso(deps.clock.now());
+  return { items: out.items.map((t) => taskView(t, now)), cursor: out.cursor };
+}
+
+async function actionableTask(deps: Deps, user: User, taskId: string): Promise<TaskItem> {
+  const task = await deps.store.getTask(taskId);
+  if (!task) throw notFound('task');
+  assertCanActOnTask(user, task);
+  return task;
+}
+
+export async function getTask(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+  return taskView(await actionableTask(deps, user, taskId), toIso(deps.clock.now()));
+}
+
+async function caseOf(deps: Deps, task: TaskItem): Promise<CaseItem> {
+  const c = await deps.store.getCase(task.caseId);
+  if (!c) throw notFound('case');
+  return c;
+}
+
+/** Claims an open task for the caller: one reviewer at a time; queue time ends here. */
+export async function claim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+  const task = await actionableTask(deps, user, taskId);
+  if (task.status !== 'open') {
+    throw conflict(
+      task.status === 'done'
+        ? 'the task is already decided'
+        : `the task is claimed by ${task.assigneeName ?? 'someone'}`,
+      [{ path: 'task.status', rule: 'open' }],
+    );
+  }
+  const at = toIso(deps.clock.now());
+  const c = await caseOf(deps, task);
+  const { task: after } = await deps.store.apply({
+    before: c,
+    audit: { at, actor: actorOf(user), action: 'claimed', stage: task.stage, data: { taskId } },
+    updateTask: {
+      before: task,
+      expect: ['open'],
+      set: { status: 'claimed', assignee: user.sub, assigneeName: user.name, claimedAt: at },
+    },
+  });
+  return taskView(after!, at);
+}
+
+/** Gives a claimed task back to the queue (the claimant only). */
+export async function unclaim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+  const task = await actionableTask(deps, user, taskId);
+  if (task.status !== 'claimed')
+    throw conflict(`the task is ${task.status}, not claimed`, [{ path: 'task.status', rule: 'claimed' }]);
+  if (task.assignee !== user.sub) throw forbidden('only the reviewer who claimed the task may release it');
+  const at = toIso(deps.clock.now());
+  const c = await caseOf(deps, task);
+  const { task: after } = await deps.store.apply({
+    before: c,
+    audit: { at, actor: actorOf(user), action: 'unclaimed', stage: task.stage, data: { taskId } },
+    updateTask: {
+      before: task,
+      expect: ['claimed'],
+      set: { status: 'open' },
+      remove: ['assignee', 'assigneeName', 'claimedAt'],
+    },
+  });
+  return taskView(after!, at);
+}
+
+/**
+ * Decides a task. The task closes, the case moves to where core routes it and the decision is audited, in one
+ * transaction conditioned on the task still being undecided and the case unchanged: of concurrent decisions
+ * exactly one applies and the others get 409. Then the waiting workflow is resumed with the route.
+ */
+export async function decide(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
+  const task = await actionableTask(deps, user, taskId);
+  if (task.status === 'done')
+    throw conflict('the task is already decided', [{ path: 'task.status', rule: 'not_done' }]);
+  if (task.status === 'claimed' && task.assignee !== user.sub) {
+    throw conflict(`the task is claimed by ${task.assigneeName ?? 'another reviewer'}`, [
+      { path: 'task.assignee', rule: 'claimant' },
+    ]);
+  }
+  const details = validateDecision(task.stage, body);
+  const c = await caseOf(deps, task);
+  if (c.openTaskId !== task.taskId)
+    throw conflict('the task is not the case’s open task', [{ path: 'task', rule: 'current' }]);
+  const now = deps.clock.now();
+  const at = toIso(now);
+  let route: Route = routeOf(c.policy.order, task.stage, body.decision, body.to);
+  const set: Partial<CaseItem> = { status: statusOn(route) };
+  if (route.target === 'await_supplement') {
+    const due = deadline(now, c.policy.limits.supplement, await calendarOf(deps, countyOf(c.villageCode)));
+    route = { ...route, timeoutSeconds: secondsUntil(deps, due) };
+    set.supplementDueAt = toIso(due);
+  }
+  const ended = route.target === 'end';
+  if (ended) set.closedAt = at;
+  const { task: after } = await deps.store.apply({
+    before: c,
+    set,
+    remove: ['openTaskId'],
+    audit: {
+      at,
+      actor: actorOf(user),
+      action: 'decided',
+      stage: task.stage,
+      decision: body.decision,
+      comment: body.comment,
+      data: {
+        taskId,
+        ...(body.reason ? { reason: body.reason } : {}),
+        ...(body.missing ? { missing: body.missing } : {}),
+        ...(body.to ? { to: body.to } : {}),
+        ...(details !== undefined ? { details } : {}),
+        route,
+      },
+    },
+    updateTask: {
+      before: task,
+      expect: ['open', 'claimed'],
+      set: {
+        status: 'done',
+        decision: body.decision,
+        decidedAt: at,
+        decidedBy: user.sub,
+        route,
+        ...(task.claimedAt ? {} : { claimedAt: at, assignee: user.sub, assigneeName: user.name }),
+      },
+      indexing: 'done',
+    },
+    // an enrolled household stays under monitoring: its IDs keep the case as their one open case
+    releaseGuards: ended && statusOn(route) !== 'enrolled' ? idNumbersOf(c.household) : undefined,
+  });
+  await resumeWorkflow(deps, task.taskId, route);
+  return taskView(after!, at);
+}
+
+/** Sends the route to the token bound to the task now (re-read: an escalation may have re-bound it). */
+async function resumeWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
+  const current = await deps.store.getTask(taskId);
+  if (current?.taskToken) await completeCallback(deps, current.taskToken, route);
+}

@@ -1,0 +1,228 @@
+import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { taskJurisdiction } from '../core/access.ts';
+import { deadline } from '../core/calendar.ts';
+import { conflict, notFound } from '../core/errors.ts';
+import { countyOf } from '../core/jurisdiction.ts';
+import {
+  type HumanStage,
+  type Route,
+  routeAfterPublicity,
+  STAGE_SPECS,
+  statusOn,
+} from '../core/procedure.ts';
+import { parseIso, toIso } from '../core/time.ts';
+import type { CaseItem, TaskItem } from '../store/items.ts';
+import { completeCallback } from './callbacks.ts';
+import { idNumbersOf, SYSTEM } from './cases.ts';
+import { calendarOf, type Deps, secondsUntil } from './deps.ts';
+import { retryOnStaleVersion } from './retry.ts';
+
+/** What a stage's wait needs: the task, when it is due, and how long to wait before escalating. */
+export interface OpenedTask {
+  taskId: string;
+  dueAt: string;
+  timeoutSeconds: number;
+}
+
+async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
+  const c = await deps.store.getCase(caseId);
+  if (!c) throw notFound(`case ${caseId}`);
+  return c;
+}
+
+const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
+  taskId: t.taskId,
+  dueAt: t.dueAt,
+  timeoutSeconds: secondsUntil(deps, parseIso(t.escalateAt)),
+});
+
+/**
+ * Opens the task of a human stage: case moves to the stage, the task enters the inbox of the stage's role and
+ * jurisdiction with its due date, audited, in one transaction. Idempotent: when the case already has an open
+ * task for this stage (a retried step, or a workflow resumed after a restart) that task is returned.
+ */
+export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promise<OpenedTask> {
+  return retryOnStaleVersion(async () => {
+    const c = await liveCase(deps, caseId);
+    if (c.openTaskId) {
+      const existing = await deps.store.getTask(c.openTaskId);
+      if (existing && existing.stage === stage && existing.status !== 'done') return opened(deps, existing);
+    }
+    const spec = STAGE_SPECS[stage];
+    const now = deps.clock.now();
+    const due = deadline(now, c.policy.limits[spec.limit], await calendarOf(deps, countyOf(c.villageCode)));
+    const at = toIso(now);
+    const task: TaskItem = {
+      taskId: deps.newId('task'),
+      caseId,
+      stage,
+      role: spec.role,
+      jurisdiction: taskJurisdiction(stage, c.villageCode),
+      villageCode: c.villageCode,
+      status: 'open',
+      openedAt: at,
+      dueAt: toIso(due),
+      escalateAt: toIso(due),
+      escalations: 0,
+      overdue: false,
+    };
+    await deps.store.apply({
+      before: c,
+      set: { stage, status: 'open', openTaskId: task.taskId },
+      audit: {
+        at,
+        actor: SYSTEM,
+        action: 'task_opened',
+        stage,
+        data: { taskId: task.taskId, role: task.role, jurisdiction: task.jurisdiction, dueAt: task.dueAt },
+      },
+      putTask: task,
+    });
+    return opened(deps, task);
+  });
+}
+
+/**
+ * Binds the workflow's callback token to the task. When the task was decided before the token could be bound
+ * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost.
+ */
+export async function awaitDecision(deps: Deps, taskId: string, token: string): Promise<void> {
+  if (await deps.store.bindTaskToken(taskId, token)) {
+    // A decision may have landed between bind and now and been sent to an older token: check once more.
+    const t = await deps.store.getTask(taskId);
+    if (t?.status !== 'done' || !t.route) return;
+  }
+  const task = await deps.store.getTask(taskId);
+  if (!task?.route) throw conflict(`task ${taskId} is done without a route`);
+  await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(task.route) }));
+}
+
+/**
+ * The task's timeout fired: flag it overdue and tell the next level up, once per due date, then wait again
+ * until the next escalation (one more stage limit). Never decides anything.
+ */
+export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
+  return retryOnStaleVersion(async () => {
+    const task = await deps.store.getTask(taskId);
+    if (!task) throw notFound(`task ${taskId}`);
+    if (task.status === 'done') return { ...opened(deps, task), timeoutSeconds: 1 };
+    const now = deps.clock.now();
+    if (now < parseIso(task.escalateAt)) return opened(deps, task);
+    const c = await liveCase(deps, task.caseId);
+    const next = deadline(
+      parseIso(task.escalateAt),
+      c.policy.limits[STAGE_SPECS[task.stage].limit],
+      await calendarOf(deps, countyOf(c.villageCode)),
+    );
+    const at = toIso(now);
+    const { task: after } = await deps.store.apply({
+      before: c,
+      audit: {
+        at,
+        actor: SYSTEM,
+        action: 'escalated',
+        stage: task.stage,
+        data: { taskId, dueAt: task.dueAt, escalation: task.escalations + 1, notify: escalationTarget(task) },
+      },
+      updateTask: {
+        before: task,
+        expect: ['open', 'claimed'],
+        set: { overdue: true, escalations: task.escalations + 1, escalateAt: toIso(next) },
+      },
+    });
+    return opened(deps, after!);
+  });
+}
+
+/** Who hears of an overdue task: the next level up of the task's jurisdiction. */
+function escalationTarget(task: TaskItem): { role: string; jurisdiction: string } {
+  if (task.role === 'village_reviewer')
+    return { role: 'township_reviewer', jurisdiction: task.jurisdiction.slice(0, 9) };
+  if (task.role === 'township_reviewer')
+    return { role: 'county_reviewer', jurisdiction: task.jurisdiction.slice(0, 6) };
+  return { role: 'admin', jurisdiction: task.jurisdiction.slice(0, 6) };
+}
+
+/** Binds the supplement wait's token; if the supplement already arrived, continue at once. */
+export async function awaitSupplement(deps: Deps, caseId: string, token: string): Promise<void> {
+  if (await deps.store.bindSupplementToken(caseId, token)) return;
+  const c = await liveCase(deps, caseId);
+  await completeCallback(deps, token, { target: c.stage });
+}
+
+/** No supplement within the policy limit: the case is withdrawn, and the trail says why. */
+export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Route> {
+  return retryOnStaleVersion(async () => {
+    const c = await liveCase(deps, caseId);
+    if (c.status !== 'returned') return { target: c.stage };
+    const at = toIso(deps.clock.now());
+    const limit = c.policy.limits.supplement;
+    const route: Route = { target: 'end', status: 'withdrawn' };
+    await deps.store.apply({
+      before: c,
+      set: { status: statusOn(route), closedAt: at },
+      remove: ['supplementToken'],
+      audit: {
+        at,
+        actor: SYSTEM,
+        action: 'withdrawn',
+        stage: c.stage,
+        comment: `no supplement within ${limit.days} ${limit.unit} days`,
+        data: { reason: 'no_supplement', supplementDueAt: c.supplementDueAt },
+      },
+      releaseGuards: idNumbersOf(c.household),
+    });
+    return route;
+  });
+}
+
+/** Starts the publicity period; idempotent on a case already in publicity (keeps its end). */
+export function startPublicity(deps: Deps, caseId: string): Promise<{ endsAt: string }> {
+  return retryOnStaleVersion(async () => {
+    const c = await liveCase(deps, caseId);
+    if (c.stage === 'publicity' && c.publicityEndsAt) return { endsAt: c.publicityEndsAt };
+    const now = deps.clock.now();
+    const endsAt = toIso(
+      deadline(now, c.policy.limits.publicity, await calendarOf(deps, countyOf(c.villageCode))),
+    );
+    await deps.store.apply({
+      before: c,
+      set: { stage: 'publicity', status: 'open', publicityEndsAt: endsAt },
+      audit: {
+        at: toIso(now),
+        actor: SYSTEM,
+        action: 'publicity_started',
+        stage: 'publicity',
+        data: { endsAt },
+      },
+    });
+    return { endsAt };
+  });
+}
+
+/**
+ * Publicity ended: with an open objection the case goes to objection review; otherwise onwards, which on the
+ * standard order means the household is enrolled.
+ */
+export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
+  return retryOnStaleVersion(async () => {
+    const c = await liveCase(deps, caseId);
+    if (c.stage !== 'publicity') throw conflict(`case ${caseId} is not in publicity`);
+    const openObjections = 0; // objections arrive with the publicity routes (DESIGN §1); none can be filed yet
+    const route = routeAfterPublicity(c.policy.order, openObjections);
+    const at = toIso(deps.clock.now());
+    const enrolled = route.target === 'end';
+    await deps.store.apply({
+      before: c,
+      set: enrolled ? { status: statusOn(route), enrolledAt: at, closedAt: at } : {},
+      audit: {
+        at,
+        actor: SYSTEM,
+        action: enrolled ? 'enrolled' : 'publicity_ended',
+        stage: 'publicity',
+        data: { openObjections, route },
+      },
+    });
+    return route;
+  });
+}

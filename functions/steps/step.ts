@@ -1,0 +1,20 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../commons/logger.ts';
+import { type Deps, sharedDeps } from '../services/deps.ts';
+
+/**
+ * A state-machine step: Powertools logging, the input parsed with its schema (a malformed input is a bug in
+ * the definition and fails the step, which the workflow's Catch turns into a case error), one call into the
+ * services. Thrown errors keep their name, which Step Functions matches in Retry/Catch.
+ */
+export function step<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>, deps: Deps) => Promise<R>) {
+  return middy<unknown, R, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      const input = schema.parse(event);
+      return run(input, sharedDeps());
+    });
+}

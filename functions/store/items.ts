@@ -1,0 +1,106 @@
+import type { Household } from '../../schemas/application.ts';
+import type { Role } from '../../schemas/common.ts';
+import type { CaseStatus, DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
+import type { Actor, CaseView, TaskView } from '../../schemas/records.ts';
+import { maskId } from '../../schemas/resident-id.ts';
+import type { Policy } from '../core/policy.ts';
+import type { HumanStage, Route } from '../core/procedure.ts';
+
+/** The case as stored: full household (ID numbers kept for matching), policy snapshot, chain head. */
+export interface CaseItem {
+  caseId: string;
+  procedure: Procedure;
+  status: CaseStatus;
+  stage: Stage;
+  villageCode: string;
+  household: Household;
+  applicant: Actor;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  policy: Policy;
+  /** number of audit records and the hash of the last one: the chain's head */
+  auditLength: number;
+  auditHead: string;
+  openTaskId?: string;
+  publicityEndsAt?: string;
+  supplementDueAt?: string;
+  /** callback token of the supplement wait; never returned by the API */
+  supplementToken?: string;
+  executionArn?: string;
+  enrolledAt?: string;
+  closedAt?: string;
+  error?: { cause: string; at: string };
+}
+
+/** A human stage's task; its token is stored, never returned. */
+export interface TaskItem {
+  taskId: string;
+  caseId: string;
+  stage: HumanStage;
+  role: Role;
+  jurisdiction: string;
+  villageCode: string;
+  status: 'open' | 'claimed' | 'done';
+  assignee?: string;
+  assigneeName?: string;
+  openedAt: string;
+  dueAt: string;
+  /** when the workflow next escalates (the due date, then one more stage limit each time) */
+  escalateAt: string;
+  escalations: number;
+  overdue: boolean;
+  claimedAt?: string;
+  decidedAt?: string;
+  decision?: DecisionKind;
+  decidedBy?: string;
+  /** the route the decision sends the workflow on, kept so a lost callback can be replayed */
+  route?: Route;
+  taskToken?: string;
+}
+
+export function maskHousehold(h: Household): Record<string, unknown> {
+  const { phone: _phone, ...head } = h.head;
+  return {
+    ...h,
+    head: { ...head, idNumber: maskId(h.head.idNumber) },
+    members: h.members.map((m) => ({ ...m, idNumber: maskId(m.idNumber) })),
+  };
+}
+
+/** The API view of a case: IDs masked, phone, tokens and internals left out. */
+export function caseView(c: CaseItem): CaseView {
+  return {
+    caseId: c.caseId,
+    procedure: c.procedure,
+    status: c.status,
+    stage: c.stage,
+    villageCode: c.villageCode,
+    household: maskHousehold(c.household),
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    version: c.version,
+    policyVersion: c.policy.version,
+    ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
+    ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
+    ...(c.error ? { error: c.error } : {}),
+  };
+}
+
+export function taskView(t: TaskItem, nowIso: string): TaskView {
+  return {
+    taskId: t.taskId,
+    caseId: t.caseId,
+    stage: t.stage,
+    role: t.role,
+    jurisdiction: t.jurisdiction,
+    status: t.status,
+    openedAt: t.openedAt,
+    dueAt: t.dueAt,
+    overdue: t.overdue || (t.status !== 'done' && t.dueAt < nowIso),
+    ...(t.assignee ? { assignee: t.assignee } : {}),
+    ...(t.claimedAt ? { claimedAt: t.claimedAt } : {}),
+    ...(t.decidedAt ? { decidedAt: t.decidedAt } : {}),
+    ...(t.decision ? { decision: t.decision } : {}),
+  };
+}
