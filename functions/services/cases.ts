@@ -44,6 +44,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     auditLength: 0,
     auditHead: GENESIS_HASH,
     executionArn: executionArnOf(deps.identificationStateMachineArn(), caseId),
+    route: { target: FIRST_STAGE },
   };
   const { case: filed } = await deps.store.apply({
     before: draft,
@@ -56,7 +57,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     },
     claimGuards: idNumbersOf(household),
   });
-  const route: Route = { target: FIRST_STAGE };
+  const { route } = filed;
   try {
     await deps.sfn.send(
       new StartExecutionCommand({
@@ -163,7 +164,7 @@ export async function supplement(
   const at = toIso(deps.clock.now());
   const { case: after } = await deps.store.apply({
     before: c,
-    set: { status: 'open', household: { ...c.household, ...body.household } },
+    set: { status: 'open', household: { ...c.household, ...body.household }, route: { target: c.stage } },
     remove: ['supplementToken', 'supplementDueAt'],
     audit: {
       at,
@@ -198,7 +199,7 @@ export async function withdraw(deps: Deps, user: User, caseId: string, body: Wit
   const task = c.openTaskId ? await deps.store.getTask(c.openTaskId) : undefined;
   const { case: after } = await deps.store.apply({
     before: c,
-    set: { status: 'withdrawn', closedAt: at },
+    set: { status: 'withdrawn', closedAt: at, route },
     remove: ['openTaskId', 'supplementToken'],
     audit: { at, actor: actorOf(user), action: 'withdrawn', stage: c.stage, comment: body.reason },
     updateTask:

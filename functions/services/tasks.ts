@@ -117,6 +117,7 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
     route = { ...route, timeoutSeconds: secondsUntil(deps, due) };
     set.supplementDueAt = toIso(due);
   }
+  set.route = route;
   const ended = route.target === 'end';
   if (ended) set.closedAt = at;
   const { task: after } = await deps.store.apply({

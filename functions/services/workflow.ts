@@ -68,7 +68,7 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
     };
     await deps.store.apply({
       before: c,
-      set: { stage, status: 'open', openTaskId: task.taskId },
+      set: { stage, status: 'open', openTaskId: task.taskId, route: { target: stage } },
       audit: {
         at,
         actor: SYSTEM,
@@ -160,7 +160,7 @@ export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Rout
     const route: Route = { target: 'end', status: 'withdrawn' };
     await deps.store.apply({
       before: c,
-      set: { status: statusOn(route), closedAt: at },
+      set: { status: statusOn(route), closedAt: at, route },
       remove: ['supplementToken'],
       audit: {
         at,
@@ -187,7 +187,7 @@ export function startPublicity(deps: Deps, caseId: string): Promise<{ endsAt: st
     );
     await deps.store.apply({
       before: c,
-      set: { stage: 'publicity', status: 'open', publicityEndsAt: endsAt },
+      set: { stage: 'publicity', status: 'open', publicityEndsAt: endsAt, route: { target: 'publicity' } },
       audit: {
         at: toIso(now),
         actor: SYSTEM,
@@ -214,7 +214,7 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
     const enrolled = route.target === 'end';
     await deps.store.apply({
       before: c,
-      set: enrolled ? { status: statusOn(route), enrolledAt: at, closedAt: at } : {},
+      set: enrolled ? { status: statusOn(route), enrolledAt: at, closedAt: at, route } : { route },
       audit: {
         at,
         actor: SYSTEM,

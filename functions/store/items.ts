@@ -28,6 +28,8 @@ export interface CaseItem {
   /** callback token of the supplement wait; never returned by the API */
   supplementToken?: string;
   executionArn?: string;
+  /** where the workflow stands or is headed: a restart or a new state machine version resumes from it */
+  route: Route;
   enrolledAt?: string;
   closedAt?: string;
   error?: { cause: string; at: string };

@@ -1,0 +1,202 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { decisionBodySchema } from '../../schemas/decision.ts';
+import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import {
+  auditRecordSchema,
+  caseViewSchema,
+  chainStatusSchema,
+  errorSchema,
+  loginSchema,
+  taskViewSchema,
+  userSchema,
+} from '../../schemas/records.ts';
+import { ROUTES, type RouteDef, routeKey } from './routes.ts';
+
+/*
+ * Schemas are named with zod 4's `.meta({ id })`, which zod-to-openapi 9 reads as a component name. It works on
+ * schemas created anywhere, unlike `extendZodWithOpenApi`, which only reaches schemas built after it ran.
+ * `.meta` returns a copy: the shared schemas in `schemas/` stay untouched.
+ */
+const named = <S extends z.ZodType>(id: string, schema: S): S => schema.meta({ id }) as S;
+
+const ErrorBody = named('Error', errorSchema);
+const CaseView = named('CaseView', caseViewSchema);
+const TaskView = named('TaskView', taskViewSchema);
+const AuditRecord = named('AuditRecord', auditRecordSchema);
+const ChainStatus = named('ChainStatus', chainStatusSchema);
+const User = named('User', userSchema);
+
+/** `GET /api/cases` query (contract v1: `status`, `stage` filters, `cursor` paging). */
+export const caseListQuerySchema = z.strictObject({
+  status: caseStatusSchema.optional(),
+  stage: stageSchema.optional(),
+  cursor: z.string().min(1).max(2000).optional(),
+});
+/** A page of a list: `cursor` is present when more items follow. */
+const page = <S extends z.ZodType>(item: S) =>
+  z.object({ items: z.array(item), cursor: z.string().optional() });
+export const caseListSchema = page(caseViewSchema);
+export const taskListSchema = page(taskViewSchema);
+
+const CaseDetail = named('CaseDetail', caseViewSchema.extend({ timeline: z.array(AuditRecord) }));
+const AuditTrail = named('AuditTrail', z.object({ records: z.array(AuditRecord), chain: ChainStatus }));
+const CaseList = named('CaseList', page(CaseView));
+const TaskList = named('TaskList', page(TaskView));
+
+interface Operation {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  status?: number;
+  response: z.ZodType;
+  /** Error codes beyond 400/401 (every authorized route can answer those). */
+  errors?: ('forbidden' | 'not_found' | 'conflict')[];
+}
+
+/** What each route takes and returns; a route in ROUTES that is missing here is still documented, generically. */
+const OPERATIONS: Record<string, Operation> = {
+  'GET /health': { summary: 'Liveness', response: z.object({ status: z.literal('ok') }) },
+  'GET /openapi.json': { summary: 'This document', response: z.record(z.string(), z.unknown()) },
+  'POST /api/cases': {
+    summary: 'File an identification application',
+    body: named('Application', applicationSchema),
+    status: 201,
+    response: CaseView,
+    errors: ['forbidden', 'conflict'],
+  },
+  'GET /api/cases': {
+    summary: "Cases in the caller's scope (applicant: own)",
+    query: caseListQuerySchema,
+    response: CaseList,
+  },
+  'GET /api/cases/{caseId}': {
+    summary: 'A case with its timeline, oldest first',
+    response: CaseDetail,
+    errors: ['not_found'],
+  },
+  'POST /api/cases/{caseId}/supplements': {
+    summary: 'Answer a return with a note and corrected fields',
+    body: named('Supplement', supplementSchema),
+    response: CaseView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'POST /api/cases/{caseId}/withdraw': {
+    summary: 'Withdraw before county approval',
+    body: named('Withdraw', withdrawSchema),
+    response: CaseView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/cases/{caseId}/audit': {
+    summary: 'Audit trail and hash-chain check',
+    response: AuditTrail,
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/tasks': {
+    summary: "Open tasks of the caller's role inside their jurisdiction, soonest due first",
+    response: TaskList,
+    errors: ['forbidden'],
+  },
+  'GET /api/tasks/{taskId}': { summary: 'One task', response: TaskView, errors: ['not_found'] },
+  'POST /api/tasks/{taskId}/claim': {
+    summary: 'Claim a task',
+    response: TaskView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'POST /api/tasks/{taskId}/unclaim': {
+    summary: 'Release a claimed task',
+    response: TaskView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'POST /api/tasks/{taskId}/decision': {
+    summary: 'Decide a task',
+    body: named('DecisionBody', decisionBodySchema),
+    response: TaskView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+};
+
+const ERRORS = {
+  forbidden: [403, 'The role may not do this'],
+  not_found: [404, "Unknown, or outside the caller's jurisdiction"],
+  conflict: [409, 'Wrong state, stale version, duplicate open case or task already decided'],
+} as const;
+const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ErrorBody) });
+
+function pathParams(path: string): z.ZodObject | undefined {
+  const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return names.length ? z.object(Object.fromEntries(names.map((n) => [n, z.string()]))) : undefined;
+}
+
+function toRouteConfig(def: RouteDef, bearer: string): RouteConfig {
+  const op = OPERATIONS[routeKey(def)] ?? { summary: routeKey(def), response: z.unknown() };
+  const params = pathParams(def.path);
+  const responses: RouteConfig['responses'] = {
+    [op.status ?? 200]: { description: 'Success', content: json(op.response) },
+    ...(op.body || op.query || params
+      ? { 400: errorResponse('Invalid input; every bad field is named') }
+      : {}),
+  };
+  if (def.auth) responses[401] = errorResponse('No or bad bearer token');
+  for (const code of op.errors ?? []) responses[ERRORS[code][0]] = errorResponse(ERRORS[code][1]);
+  responses[500] = errorResponse('Internal error');
+  return {
+    method: def.method.toLowerCase() as RouteConfig['method'],
+    path: def.path,
+    summary: op.summary,
+    tags: [def.group],
+    ...(def.auth ? { security: [{ [bearer]: [] }] } : {}),
+    request: {
+      ...(params ? { params } : {}),
+      ...(op.query ? { query: op.query } : {}),
+      ...(op.body ? { body: { required: true, content: json(op.body) } } : {}),
+    },
+    responses,
+  };
+}
+
+/** The local runtime's login (on AWS, Cognito issues the tokens). */
+const LOGIN_ROUTE: RouteConfig = {
+  method: 'post',
+  path: '/api/auth/login',
+  summary: 'Sign in as a demo user (local runtime only; on AWS tokens come from Cognito)',
+  tags: ['local'],
+  request: { body: { required: true, content: json(named('Login', loginSchema)) } },
+  responses: {
+    200: { description: 'A bearer token', content: json(z.object({ token: z.string(), user: User })) },
+    400: errorResponse('Invalid input'),
+    401: errorResponse('Wrong username or password'),
+  },
+};
+
+/** Builds the OpenAPI 3.1 document of contract v1 from the zod schemas: every route in `routes`. */
+export function buildOpenApiDocument(routes: readonly RouteDef[] = ROUTES) {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+  for (const def of routes) registry.registerPath(toRouteConfig(def, bearer.name));
+  registry.registerPath(LOGIN_ROUTE);
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Assistance approvals API (防止返贫动态监测审批)',
+      version: '1.0.0',
+      description:
+        'Contract v1. Errors are always {"error": {"code", "message", "details": [{"path", "rule"}]}}; ' +
+        'ID numbers in responses are masked.',
+    },
+  });
+}
+
+let cached: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+/** The document for ROUTES, built once per container. */
+export const openApiDocument = () => {
+  cached ??= buildOpenApiDocument();
+  return cached;
+};

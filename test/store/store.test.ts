@@ -1,0 +1,219 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, verifyChain } from '../../functions/core/audit-chain.ts';
+import { DomainError } from '../../functions/core/errors.ts';
+import { defaultPolicy } from '../../functions/core/policy.ts';
+import { consumed } from '../../functions/store/capacity.ts';
+import type { CaseItem, TaskItem } from '../../functions/store/items.ts';
+import { INDEXES, keys } from '../../functions/store/keys.ts';
+import { Store } from '../../functions/store/store.ts';
+import type { Household } from '../../schemas/application.ts';
+import { freshTable } from '../support/ddb.ts';
+import { validHousehold } from '../support/fixtures.ts';
+
+const actor = { sub: 'u-village', name: '村干部', role: 'village_reviewer' as const };
+let store: Store;
+let n = 0;
+
+function draft(household: Household = validHousehold(n++)): CaseItem {
+  const at = '2026-11-02T09:00:00.000+08:00';
+  return {
+    caseId: `case_${n}_${Math.random().toString(36).slice(2)}`,
+    procedure: 'identification',
+    status: 'open',
+    stage: 'village_review',
+    villageCode: household.villageCode,
+    household,
+    applicant: actor,
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+    policy: defaultPolicy('611002'),
+    auditLength: 0,
+    auditHead: GENESIS_HASH,
+    route: { target: 'village_review' },
+  };
+}
+
+function task(c: CaseItem, over: Partial<TaskItem> = {}): TaskItem {
+  return {
+    taskId: `task_${c.caseId}`,
+    caseId: c.caseId,
+    stage: 'village_review',
+    role: 'village_reviewer',
+    jurisdiction: c.villageCode,
+    villageCode: c.villageCode,
+    status: 'open',
+    openedAt: '2026-11-02T09:00:01.000+08:00',
+    dueAt: '2026-11-05T24:00:00.000+08:00',
+    escalateAt: '2026-11-05T24:00:00.000+08:00',
+    escalations: 0,
+    overdue: false,
+    ...over,
+  };
+}
+
+const file = (c: CaseItem) =>
+  store.apply({
+    before: c,
+    audit: { at: c.createdAt, actor, action: 'filed' },
+    claimGuards: [c.household.head.idNumber, ...c.household.members.map((m) => m.idNumber)],
+  });
+
+async function conflictOf(p: Promise<unknown>): Promise<DomainError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(DomainError);
+  expect((e as DomainError).code).toBe('conflict');
+  return e as DomainError;
+}
+
+beforeAll(async () => {
+  const t = await freshTable('store');
+  store = new Store(t.doc, t.tableName);
+});
+
+describe('Store.apply', () => {
+  it('files a case with its first audit record and reads both back in one query', async () => {
+    const c = draft();
+    const { case: filed, audit } = await file(c);
+
+    const { case: read, trail } = await store.getCaseWithTrail(c.caseId);
+
+    expect(filed.version).toBe(1);
+    expect(read).toEqual(filed);
+    expect(trail).toEqual([audit]);
+    expect(verifyChain(trail, { length: read!.auditLength, head: read!.auditHead }).valid).toBe(true);
+  });
+
+  it('refuses a second open case for any ID number of the household and names the open case', async () => {
+    const first = draft();
+    await file(first);
+    const second = draft({ ...validHousehold(n++), members: [{ ...first.household.members[0]! }] });
+
+    const e = await conflictOf(file(second));
+
+    expect(e.message).toContain(first.caseId);
+    expect(e.details).toEqual([
+      { path: 'household', rule: 'one_open_case', message: `open case ${first.caseId}` },
+    ]);
+    expect(await store.getCase(second.caseId)).toBeUndefined();
+    const { trail } = await store.getCaseWithTrail(second.caseId);
+    expect(trail).toEqual([]);
+  });
+
+  it('refuses a duplicated transition (same version read twice): the second writes nothing', async () => {
+    const { case: filed } = await file(draft());
+    const step = {
+      before: filed,
+      set: { stage: 'township_verification' as const },
+      audit: { at: filed.createdAt, actor, action: 'moved' },
+    };
+
+    await store.apply(step);
+    const e = await conflictOf(store.apply(step));
+
+    expect(e.details).toEqual([{ path: 'case', rule: 'version' }]);
+    const { case: read, trail } = await store.getCaseWithTrail(filed.caseId);
+    expect(read!.version).toBe(2);
+    expect(trail.map((r) => r.action)).toEqual(['filed', 'moved']);
+  });
+
+  it('opens a task into the sparse inbox and moves it to the timing index when done', async () => {
+    const { case: filed } = await file(draft());
+    const t = task(filed);
+    const { case: withTask } = await store.apply({
+      before: filed,
+      set: { openTaskId: t.taskId },
+      audit: { at: t.openedAt, actor, action: 'task_opened' },
+      putTask: t,
+    });
+    const inboxBefore = await store.inbox('village_reviewer', filed.villageCode, { limit: 50 });
+
+    await store.apply({
+      before: withTask,
+      remove: ['openTaskId'],
+      audit: { at: '2026-11-03T10:00:00.000+08:00', actor, action: 'decided' },
+      updateTask: {
+        before: t,
+        expect: ['open', 'claimed'],
+        set: { status: 'done', decidedAt: '2026-11-03T10:00:00.000+08:00', decision: 'approve' },
+        indexing: 'done',
+      },
+    });
+
+    expect(inboxBefore.items.map((i) => i.taskId)).toContain(t.taskId);
+    const inboxAfter = await store.inbox('village_reviewer', filed.villageCode, { limit: 50 });
+    expect(inboxAfter.items.map((i) => i.taskId)).not.toContain(t.taskId);
+    const timing = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        IndexName: INDEXES.byTiming.name,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'TIMING#611002#village_review#2026-11' },
+      }),
+    );
+    expect(timing.Items?.map((i) => i.taskId)).toContain(t.taskId);
+  });
+
+  it('lets exactly one of 20 concurrent decisions on a task apply; the chain stays valid', async () => {
+    const { case: filed } = await file(draft());
+    const t = task(filed);
+    const { case: withTask } = await store.apply({
+      before: filed,
+      set: { openTaskId: t.taskId },
+      audit: { at: t.openedAt, actor, action: 'task_opened' },
+      putTask: t,
+    });
+
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        store.apply({
+          before: withTask,
+          audit: { at: '2026-11-03T10:00:00.000+08:00', actor, action: 'decided', comment: `reviewer ${i}` },
+          updateTask: {
+            before: t,
+            expect: ['open'],
+            set: { status: 'done', decidedAt: '2026-11-03T10:00:00.000+08:00' },
+            indexing: 'done',
+          },
+        }),
+      ),
+    );
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) {
+      if (r.status === 'rejected') expect((r.reason as DomainError).code).toBe('conflict');
+    }
+    const { case: read, trail } = await store.getCaseWithTrail(filed.caseId);
+    expect(trail.filter((r) => r.action === 'decided')).toHaveLength(1);
+    expect(verifyChain(trail, { length: read!.auditLength, head: read!.auditHead }).valid).toBe(true);
+  });
+
+  it('keeps audit records append-only: a record at an existing sequence number is refused', async () => {
+    const { case: filed, audit } = await file(draft());
+
+    const overwrite = store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: { ...keys.audit(filed.caseId, 1), ...audit, comment: 'rewritten' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+
+    await expect(overwrite).rejects.toThrow(/conditional/i);
+    const { trail } = await store.getCaseWithTrail(filed.caseId);
+    expect(trail).toEqual([audit]);
+  });
+
+  it('reports consumed capacity for every request', async () => {
+    const before = { ...consumed };
+
+    await file(draft());
+
+    expect(consumed.writes).toBe(before.writes + 1);
+    expect(consumed.writeUnits).toBeGreaterThan(before.writeUnits);
+  });
+});
