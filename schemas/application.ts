@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { phoneSchema, residentIdSchema, rule, villageCodeSchema } from './common.ts';
+import { atLeast, phoneSchema, residentIdSchema, villageCodeSchema } from './common.ts';
 import { categorySchema, procedureSchema, riskTypeSchema, sourceSchema } from './domain.ts';
 
 const nameSchema = z.string().trim().min(1).max(50);
@@ -23,7 +23,7 @@ export const householdSchema = z
     address: z.string().trim().min(1).max(200),
     annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
     category: categorySchema,
-    riskTypes: z.array(riskTypeSchema).min(1, { message: 'at least one risk type', ...rule('min_items') }),
+    riskTypes: atLeast(riskTypeSchema, 1, 'min_items', 'at least one risk type'),
     narrative: z.string().trim().min(1).max(4000),
     source: sourceSchema,
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema, rule } from './common.ts';
+import { atLeast, isoDateSchema } from './common.ts';
 import { decisionKindSchema, riskTypeSchema, type Stage, stageSchema } from './domain.ts';
 
 export const villageReviewDetailsSchema = z
@@ -12,14 +12,17 @@ export const villageReviewDetailsSchema = z
   .refine((d) => d.votesFor + d.votesAgainst <= d.attendees, {
     path: ['votesFor'],
     message: 'votes for + against exceed attendees',
-    ...rule('votes_within_attendees'),
+    params: { rule: 'votes_within_attendees' },
   });
 
 export const townshipVerificationDetailsSchema = z.strictObject({
   visitDate: isoDateSchema,
-  verifiers: z
-    .array(z.string().trim().min(1).max(50))
-    .min(2, { message: 'a home visit needs at least two verifiers', ...rule('min_verifiers') }),
+  verifiers: atLeast(
+    z.string().trim().min(1).max(50),
+    2,
+    'min_verifiers',
+    'a home visit needs at least two verifiers',
+  ),
   verifiedIncomePerCapita: z.number().nonnegative().max(10_000_000),
   confirmedRiskTypes: z.array(riskTypeSchema).min(1),
   findings: z.string().trim().min(1).max(4000),

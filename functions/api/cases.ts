@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
-import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import { caseListQuerySchema } from '../../schemas/queries.ts';
 import {
   auditTrail,
   caseWithTimeline,
@@ -13,10 +13,6 @@ import { sharedDeps } from '../services/deps.ts';
 import { route, routeGroup } from './http.ts';
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
-export const pageQuery = z.object({
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 /** Case routes of contract v1: filing, listing, reading, supplements, the audit trail. */
 export const handler = routeGroup('cases', [
@@ -27,7 +23,7 @@ export const handler = routeGroup('cases', [
     {
       method: 'GET',
       path: '/api/cases',
-      query: pageQuery.extend({ status: caseStatusSchema.optional(), stage: stageSchema.optional() }),
+      query: caseListQuerySchema,
     },
     ({ user, query }) => listCases(sharedDeps(), user, query),
   ),

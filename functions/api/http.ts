@@ -7,12 +7,12 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { User } from '../../schemas/records.ts';
+import { logger as sharedLogger, withLambdaContext } from '../commons/logger.ts';
 import { DomainError } from '../core/errors.ts';
 import { httpErrors } from './middleware/http-errors.ts';
 import { identify } from './middleware/identity.ts';
 import { parseInput } from './middleware/input.ts';
 import { jsonResponse } from './middleware/json-response.ts';
-import { apiLogger, withLambdaContext } from './middleware/logger.ts';
 import { ROUTES, type RouteDef, routeKey } from './routes.ts';
 
 /** The event API Gateway (HTTP API, payload 2.0, JWT authorizer) hands every route group. */
@@ -114,7 +114,7 @@ export function routeGroup(
   routes: readonly Route[],
   options: RouteGroupOptions = {},
 ): HttpHandler {
-  const logger = options.logger ?? apiLogger;
+  const logger = options.logger ?? sharedLogger;
   checkAgainstCatalog(group, routes, options.catalog ?? ROUTES);
   const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
 

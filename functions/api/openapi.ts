@@ -2,7 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
-import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
 import {
   auditRecordSchema,
   caseViewSchema,
@@ -29,11 +29,6 @@ const ChainStatus = named('ChainStatus', chainStatusSchema);
 const User = named('User', userSchema);
 
 /** `GET /api/cases` query (contract v1: `status`, `stage` filters, `cursor` paging). */
-export const caseListQuerySchema = z.strictObject({
-  status: caseStatusSchema.optional(),
-  stage: stageSchema.optional(),
-  cursor: z.string().min(1).max(2000).optional(),
-});
 /** A page of a list: `cursor` is present when more items follow. */
 const page = <S extends z.ZodType>(item: S) =>
   z.object({ items: z.array(item), cursor: z.string().optional() });

@@ -22,6 +22,14 @@ export function sfnClient(): SFNClient {
   return sfn;
 }
 
+/** Forgets the clients, so the next use reads the endpoints anew (a process hosting successive local runtimes). */
+export function resetClients(): void {
+  ddb?.destroy();
+  sfn?.destroy();
+  ddb = undefined;
+  sfn = undefined;
+}
+
 /** Required configuration from the environment, failing loudly when a deployment forgot one. */
 export function env(name: string): string {
   const value = process.env[name];

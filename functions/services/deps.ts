@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { sfnClient } from '../commons/clients.ts';
+import { resetClients, sfnClient } from '../commons/clients.ts';
 import { type Clock, systemClock } from '../commons/clock.ts';
 import { countyCalendar } from '../commons/holidays.ts';
 import type { WorkCalendar } from '../core/calendar.ts';
@@ -22,6 +22,12 @@ let shared: Deps | undefined;
 export function sharedDeps(): Deps {
   shared ??= defaultDeps();
   return shared;
+}
+
+/** Drops the shared deps and clients (a process hosting successive local runtimes). */
+export function resetSharedDeps(): void {
+  shared = undefined;
+  resetClients();
 }
 
 export function defaultDeps(): Deps {

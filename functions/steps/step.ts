@@ -1,8 +1,7 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { logger } from '../commons/logger.ts';
+import { withLambdaContext } from '../commons/logger.ts';
 import { type Deps, sharedDeps } from '../services/deps.ts';
 
 /**
@@ -12,7 +11,7 @@ import { type Deps, sharedDeps } from '../services/deps.ts';
  */
 export function step<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>, deps: Deps) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(withLambdaContext())
     .handler(async (event) => {
       const input = schema.parse(event);
       return run(input, sharedDeps());

@@ -1,0 +1,429 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type CatalogEntry, route, routeGroup } from '../../functions/api/http.ts';
+import { handler as metaHandler } from '../../functions/api/meta.ts';
+import { userFromClaims } from '../../functions/api/middleware/identity.ts';
+import { ROUTES } from '../../functions/api/routes.ts';
+import { DomainError } from '../../functions/core/errors.ts';
+import { createLocalAuth, DEMO_USERS, loadOrCreateSecret } from '../../local/auth.ts';
+import { lambdaInvoker, type RunningHttpServer, startHttpServer } from '../../local/http-server.ts';
+import { applicationSchema } from '../../schemas/application.ts';
+import { checkDigit } from '../../schemas/resident-id.ts';
+
+const idNumber = (first17: string) => first17 + checkDigit(first17);
+const HEAD_ID = idNumber('61100219800101001');
+
+const validApplication = () => ({
+  procedure: 'identification',
+  household: {
+    head: { name: '张建国', idNumber: HEAD_ID, phone: '13800000000' },
+    members: [],
+    villageCode: '611002100201',
+    address: '一组 12 号',
+    annualNetIncomePerCapita: 5200,
+    category: 'edge_easily_poor',
+    riskTypes: ['illness'],
+    narrative: '户主患病，医疗支出大',
+    source: 'self_declared',
+  },
+});
+
+/** A tiny group served alongside the real meta handler, to drive the shared edge over HTTP. */
+const TEST_CATALOG: CatalogEntry[] = [
+  { method: 'POST', path: '/api/echo', group: 'test', auth: true },
+  { method: 'GET', path: '/api/items/{itemId}', group: 'test', auth: true },
+  { method: 'POST', path: '/api/conflict', group: 'test', auth: true },
+  { method: 'POST', path: '/api/boom', group: 'test', auth: true },
+];
+
+const silentLogger = new Logger({ serviceName: 'edge-test', logLevel: 'SILENT' });
+
+const testHandler = routeGroup(
+  'test',
+  [
+    route({ method: 'POST', path: '/api/echo', body: applicationSchema, status: 201 }, ({ body, user }) => ({
+      villageCode: body.household.villageCode,
+      caller: user.username,
+    })),
+    route(
+      {
+        method: 'GET',
+        path: '/api/items/{itemId}',
+        params: z.object({ itemId: z.string().regex(/^[a-z]+-[a-z]+$/) }),
+        query: z.object({ limit: z.coerce.number().int().max(100).optional(), tag: z.string().optional() }),
+      },
+      ({ params, query }) => ({ params, query }),
+    ),
+    route({ method: 'POST', path: '/api/conflict' }, () => {
+      throw new DomainError('conflict', 'the case was changed by someone else', [
+        { path: 'version', rule: 'stale_version' },
+      ]);
+    }),
+    route({ method: 'POST', path: '/api/boom' }, () => {
+      throw new Error('connection string postgres://secret@db');
+    }),
+  ],
+  { catalog: TEST_CATALOG, logger: silentLogger },
+);
+
+let server: RunningHttpServer;
+let staticDir: string;
+const auth = createLocalAuth(randomBytes(32));
+
+beforeAll(async () => {
+  staticDir = await mkdtemp(join(tmpdir(), 'edge-static-'));
+  await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>控制台</title>');
+  await writeFile(join(staticDir, 'app.js'), 'console.log(1)');
+  const meta = lambdaInvoker(metaHandler, 'meta');
+  const test = lambdaInvoker(testHandler, 'test');
+  server = await startHttpServer({
+    port: 0,
+    auth,
+    staticDir,
+    routes: [
+      ...ROUTES.filter((r) => r.group === 'meta').map((r) => ({ ...r, authorized: r.auth, invoke: meta })),
+      ...TEST_CATALOG.map((r) => ({ ...r, authorized: r.auth, invoke: test })),
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(staticDir, { recursive: true, force: true });
+});
+
+const tokenOf = async (username: string) => (await auth.login(username, 'demo')).token;
+
+function post(path: string, body: string | undefined, token?: string, contentType = 'application/json') {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': contentType,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body,
+  });
+}
+
+/** A raw request, for paths a URL parser would normalise (`..`). */
+function rawGet(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, method: 'GET', agent: false },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => {
+          body += c;
+        });
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+describe('meta routes', () => {
+  it('GET /health answers 200 ok with JSON no-store headers', async () => {
+    const res = await fetch(`${server.url}/health`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /openapi.json is an OpenAPI 3.1 document listing every route with bearer security on auth routes', async () => {
+    const res = await fetch(`${server.url}/openapi.json`);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    };
+
+    expect(res.status).toBe(200);
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of ROUTES) {
+      const op = doc.paths[r.path]?.[r.method.toLowerCase()];
+      expect(op, `${r.method} ${r.path}`).toBeDefined();
+      expect(Boolean(op?.security), `${r.method} ${r.path} security`).toBe(r.auth);
+      if (r.auth) expect(op?.responses['401']).toBeDefined();
+    }
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Application', 'CaseView', 'TaskView', 'AuditRecord', 'ChainStatus', 'Error']),
+    );
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+});
+
+describe('local login', () => {
+  it('signs a token for a demo user', async () => {
+    const res = await post('/api/auth/login', JSON.stringify({ username: 'township', password: 'demo' }));
+    const body = (await res.json()) as { token: string; user: { role: string; jurisdiction: string } };
+
+    expect(res.status).toBe(200);
+    expect(body.user).toMatchObject({ role: 'township_reviewer', jurisdiction: '611002100' });
+    expect(await auth.verify(body.token)).toMatchObject({ sub: 'demo-township', iss: 'local' });
+  });
+
+  it('refuses a wrong password with 401 unauthorized', async () => {
+    const res = await post('/api/auth/login', JSON.stringify({ username: 'township', password: 'nope' }));
+
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
+  });
+
+  it('names the bad fields of a malformed login body', async () => {
+    const res = await post('/api/auth/login', JSON.stringify({ username: '', extra: 1 }));
+    const { error } = (await res.json()) as { error: { code: string; details: { path: string }[] } };
+
+    expect(res.status).toBe(400);
+    expect(error.code).toBe('invalid_input');
+    expect(error.details.map((d) => d.path).sort()).toEqual(['(body)', 'password', 'username']);
+  });
+});
+
+describe('authorizer', () => {
+  it('answers 401 in the contract shape when the token is missing', async () => {
+    const res = await post('/api/echo', JSON.stringify(validApplication()));
+
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.any(String), details: [] },
+    });
+  });
+
+  it('answers 401 for a token signed with another secret', async () => {
+    const other = createLocalAuth(randomBytes(32));
+    const { token } = await other.login('admin', 'demo');
+
+    const res = await post('/api/echo', JSON.stringify(validApplication()), token);
+
+    expect(res.status).toBe(401);
+  });
+
+  it('passes the verified identity to the action', async () => {
+    const res = await post('/api/echo', JSON.stringify(validApplication()), await tokenOf('village'));
+
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ villageCode: '611002100201', caller: 'village' });
+  });
+});
+
+describe('input validation', () => {
+  it("rejects unparsable JSON with 400 naming '(body)'", async () => {
+    const res = await post('/api/echo', '{"procedure": ', await tokenOf('applicant'));
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'invalid_input',
+        message: expect.any(String),
+        details: [{ path: '(body)', rule: 'json', message: expect.any(String) }],
+      },
+    });
+  });
+
+  it('rejects a body that is not declared JSON', async () => {
+    const res = await post(
+      '/api/echo',
+      JSON.stringify(validApplication()),
+      await tokenOf('applicant'),
+      'text/plain',
+    );
+    const { error } = (await res.json()) as { error: { details: { path: string; rule: string }[] } };
+
+    expect(res.status).toBe(400);
+    expect(error.details).toEqual([{ path: '(body)', rule: 'content_type', message: expect.any(String) }]);
+  });
+
+  it('lists every bad field with its path and rule', async () => {
+    const app = validApplication();
+    const body = {
+      ...app,
+      household: {
+        ...app.household,
+        head: {
+          ...app.household.head,
+          idNumber: `${HEAD_ID.slice(0, 17)}${HEAD_ID[17] === '0' ? '1' : '0'}`,
+        },
+        villageCode: '6110021002',
+        riskTypes: [],
+        category: 'rich',
+        unexpected: true,
+      },
+    };
+
+    const res = await post('/api/echo', JSON.stringify(body), await tokenOf('applicant'));
+    const { error } = (await res.json()) as {
+      error: { code: string; details: { path: string; rule: string }[] };
+    };
+
+    expect(res.status).toBe(400);
+    expect(error.code).toBe('invalid_input');
+    // villageCode and riskTypes name their rule through `params`, which zod 4 keeps only on custom issues.
+    expect(error.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'household.head.idNumber', rule: 'resident_id_check_digit' }),
+        expect.objectContaining({ path: 'household.villageCode', rule: expect.any(String) }),
+        expect.objectContaining({ path: 'household.riskTypes', rule: expect.any(String) }),
+        expect.objectContaining({ path: 'household.category', rule: 'invalid_value' }),
+        expect.objectContaining({ path: 'household', rule: 'unrecognized_keys' }),
+      ]),
+    );
+    expect(error.details).toHaveLength(5);
+  });
+
+  it('validates path and query parameters under params. and query.', async () => {
+    const res = await fetch(`${server.url}/api/items/Bad%20Id?limit=1000`, {
+      headers: { authorization: `Bearer ${await tokenOf('auditor')}` },
+    });
+    const { error } = (await res.json()) as { error: { details: { path: string }[] } };
+
+    expect(res.status).toBe(400);
+    expect(error.details.map((d) => d.path).sort()).toEqual(['params.itemId', 'query.limit']);
+  });
+
+  it('decodes path parameters and comma-joins repeated query parameters, as API Gateway does', async () => {
+    const res = await fetch(`${server.url}/api/items/ab%2Dcd?limit=5&tag=a&tag=b`, {
+      headers: { authorization: `Bearer ${await tokenOf('auditor')}` },
+    });
+
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ params: { itemId: 'ab-cd' }, query: { limit: 5, tag: 'a,b' } });
+  });
+});
+
+describe('errors', () => {
+  it('maps a DomainError to its status and the contract shape', async () => {
+    const res = await post('/api/conflict', undefined, await tokenOf('county'));
+
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'conflict',
+        message: 'the case was changed by someone else',
+        details: [{ path: 'version', rule: 'stale_version' }],
+      },
+    });
+  });
+
+  it('turns an unexpected throw into 500 internal without leaking the message or a stack', async () => {
+    const res = await post('/api/boom', undefined, await tokenOf('county'));
+    const text = await res.text();
+
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ error: { code: 'internal', message: 'internal error', details: [] } });
+    expect(text).not.toMatch(/secret|postgres|at .*\.ts/);
+  });
+
+  it('answers 404 in the contract shape for an unknown route and for a known path with another method', async () => {
+    const unknown = await fetch(`${server.url}/api/nothing`);
+    const wrongMethod = await fetch(`${server.url}/api/echo`);
+
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(wrongMethod.status).toBe(404);
+  });
+});
+
+describe('console files', () => {
+  it('serves files with their content type and index.html for client-side routes', async () => {
+    const js = await fetch(`${server.url}/app.js`);
+    const page = await fetch(`${server.url}/cases/123`);
+
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toBe('console.log(1)');
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('控制台');
+  });
+
+  it('never serves a file outside the static directory', async () => {
+    const res = await rawGet('/../../etc/passwd');
+
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('root:');
+  });
+});
+
+describe('identity claims', () => {
+  it("accepts Cognito's custom: claims and falls back to cognito:username for the name", () => {
+    const user = userFromClaims({
+      sub: 'abc',
+      'cognito:username': 'li',
+      'custom:role': 'county_reviewer',
+      'custom:jurisdiction': '611002',
+    });
+
+    expect(user).toEqual({
+      sub: 'abc',
+      username: 'li',
+      name: 'li',
+      role: 'county_reviewer',
+      jurisdiction: '611002',
+    });
+  });
+
+  it('refuses claims that do not make a user with 401, naming the claim', () => {
+    const attempt = () =>
+      userFromClaims({ sub: 'abc', username: 'x', role: 'mayor', jurisdiction: '611002' });
+
+    expect(attempt).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as DomainError).details).toEqual([expect.objectContaining({ path: 'claims.role' })]);
+    }
+  });
+});
+
+describe('route groups', () => {
+  it('refuse to build when they disagree with the route catalogue', () => {
+    const build = () =>
+      routeGroup('test', [route({ method: 'POST', path: '/api/echo' }, () => null)], {
+        catalog: TEST_CATALOG,
+      });
+
+    expect(build).toThrow(/GET \/api\/items\/\{itemId\} has no handler/);
+  });
+});
+
+describe('local auth', () => {
+  it('has the demo users of DESIGN', () => {
+    expect(DEMO_USERS.map((u) => `${u.username}:${u.role}:${u.jurisdiction}`)).toEqual([
+      'applicant:applicant:611002100201',
+      'village:village_reviewer:611002100201',
+      'township:township_reviewer:611002100',
+      'county:county_reviewer:611002',
+      'auditor:auditor:611002',
+      'admin:admin:611002',
+      'village2:village_reviewer:611002101202',
+      'township2:township_reviewer:611002101',
+    ]);
+  });
+
+  it('keeps the signing secret in a 0600 file so tokens survive a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'edge-secret-'));
+    try {
+      const first = createLocalAuth(await loadOrCreateSecret(dir));
+      const { token } = await first.login('admin', 'demo');
+
+      const second = createLocalAuth(await loadOrCreateSecret(dir));
+
+      expect(await second.verify(token)).toMatchObject({ sub: 'demo-admin', role: 'admin' });
+      expect((await stat(join(dir, 'jwt-secret'))).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an unknown user like a wrong password', async () => {
+    await expect(auth.login('nobody', 'demo')).rejects.toMatchObject({ code: 'unauthorized' });
+  });
+});

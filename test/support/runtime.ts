@@ -1,0 +1,62 @@
+import { type Runtime, startRuntime } from '../../local/runtime.ts';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** A logged-in client of the local runtime's HTTP API, over real sockets. */
+export interface ApiClient {
+  get<T = any>(path: string): Promise<ApiResponse<T>>;
+  post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+}
+
+/** Starts the whole local runtime (own DynamoDB Local, engine, HTTP API) on free ports with simulated time. */
+export async function startTestRuntime(opts: { timeScale: number; startAt?: number }): Promise<Runtime> {
+  return startRuntime({
+    port: 0,
+    timeScale: opts.timeScale,
+    startAt: opts.startAt ?? Date.parse('2026-11-02T09:00:00+08:00'),
+  });
+}
+
+export function client(baseUrl: string, token?: string): ApiClient {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}) };
+}
+
+/** Logs a demo user in through `POST /api/auth/login` and returns their client. */
+export async function login(baseUrl: string, username: string): Promise<ApiClient> {
+  const res = await client(baseUrl).post<{ token: string }>('/api/auth/login', {
+    username,
+    password: 'demo',
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return client(baseUrl, res.body.token);
+}
+
+/** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
