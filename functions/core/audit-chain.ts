@@ -6,7 +6,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** JSON with object keys sorted at every level: one byte string per value, whatever the key order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -39,7 +40,7 @@ export function verifyChain(
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     const seq = i + 1;
-    if (r.seq !== seq) return { valid: false, length: records.length, brokenAt: r.seq, problem: 'sequence' };
+    if (r.seq !== seq) return { valid: false, length: records.length, brokenAt: seq, problem: 'sequence' };
     if (r.prevHash !== prev)
       return { valid: false, length: records.length, brokenAt: r.seq, problem: 'link' };
     if (hashRecord(prev, r) !== r.hash) {
@@ -48,7 +49,12 @@ export function verifyChain(
     prev = r.hash;
   }
   if (expected && (expected.length !== records.length || expected.head !== prev)) {
-    return { valid: false, length: records.length, brokenAt: records.length + 1, problem: 'truncated' };
+    return {
+      valid: false,
+      length: records.length,
+      brokenAt: Math.min(records.length, expected.length) + 1,
+      problem: 'truncated',
+    };
   }
   return { valid: true, length: records.length };
 }

@@ -1,0 +1,56 @@
+import type { ExecutionRecord } from './journal.ts';
+import type { ExecutionStatus } from './protocol.ts';
+
+export interface StateMachineSpec {
+  arn: string;
+  name: string;
+  /** the ASL definition as CDK synthesized it, already resolved */
+  definition: object;
+}
+
+export interface EngineOptions {
+  stateMachines: StateMachineSpec[];
+  /** runs a Lambda handler: the function's ARN or name (as the definition names it) and the event */
+  invoke: (functionArn: string, payload: unknown) => Promise<unknown>;
+  /** JSON file persisting executions across restarts */
+  journalPath?: string;
+  /** source of SIM_TIME_ANCHOR / TIME_SCALE, default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export type ExecutionDescription = ExecutionRecord;
+export type ExecutionListItem = Pick<
+  ExecutionRecord,
+  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'
+>;
+
+export interface ListExecutionsPage {
+  executions: ExecutionListItem[];
+  nextToken?: string;
+}
+
+export interface Engine {
+  startExecution(p: { stateMachineArn: string; name?: string; input: unknown }): Promise<{
+    executionArn: string;
+    startDate: number;
+  }>;
+  sendTaskSuccess(token: string, output: unknown): Promise<void>;
+  sendTaskFailure(token: string, error?: string, cause?: string): Promise<void>;
+  sendTaskHeartbeat(token: string): Promise<void>;
+  describeExecution(executionArn: string): Promise<ExecutionDescription>;
+  /** resolves with the stop date */
+  stopExecution(executionArn: string, error?: string, cause?: string): Promise<{ stopDate: number }>;
+  listExecutions(
+    stateMachineArn: string,
+    status?: ExecutionStatus,
+    page?: { maxResults?: number; nextToken?: string },
+  ): Promise<ListExecutionsPage>;
+  /** executions the journal says were RUNNING when the previous engine stopped (for resume) */
+  interrupted(): ExecutionRecord[];
+  /** resolves when the execution leaves RUNNING (tests) */
+  waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
+  /** counters for benchmarks: state transitions (StateEntered events) and task invocations */
+  stats(): { transitions: number; invocations: number; executions: number };
+  /** aborts running executions without finishing them in the journal (a restart resumes them); ends the worker */
+  stop(): Promise<void>;
+}

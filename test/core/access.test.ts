@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertCanActForApplicant,
+  assertCanActOnTask,
+  assertCanFile,
+  assertCanSeeCase,
+  canSeeCase,
+  canSeeTask,
+  taskJurisdiction,
+} from '../../functions/core/access.ts';
+import { DomainError } from '../../functions/core/errors.ts';
+import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from '../../functions/core/procedure.ts';
+import type { Role } from '../../schemas/common.ts';
+import type { User } from '../../schemas/records.ts';
+
+// The demo geography (DESIGN §2): county 611002, township 611002100 with village …201, a second township.
+const OWN_VILLAGE = '611002100201';
+const SAME_TOWNSHIP = '611002100202';
+const OTHER_TOWNSHIP = '611002101202';
+const OTHER_COUNTY = '611003100201';
+const PLACES = { OWN_VILLAGE, SAME_TOWNSHIP, OTHER_TOWNSHIP, OTHER_COUNTY } as const;
+type Place = keyof typeof PLACES;
+
+const user = (role: Role, jurisdiction: string, sub = `${role}-1`): User => ({
+  sub,
+  username: sub,
+  name: sub,
+  role,
+  jurisdiction,
+});
+
+// Each role as the demo seeds it, based at OWN_VILLAGE's village / township / county.
+const USERS: Record<Role, User> = {
+  applicant: user('applicant', OWN_VILLAGE),
+  village_reviewer: user('village_reviewer', OWN_VILLAGE),
+  township_reviewer: user('township_reviewer', '611002100'),
+  county_reviewer: user('county_reviewer', '611002'),
+  auditor: user('auditor', '611002'),
+  admin: user('admin', '611002'),
+};
+
+/** What `fn` does: 'ok', or the DomainError code it throws. */
+function outcome(fn: () => void): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+}
+
+describe('canSeeCase: role × where the case is', () => {
+  // Cases filed by someone else; the applicant's own cases are checked separately.
+  const expected: Record<Exclude<Role, 'applicant'>, Record<Place, boolean>> = {
+    village_reviewer: { OWN_VILLAGE: true, SAME_TOWNSHIP: false, OTHER_TOWNSHIP: false, OTHER_COUNTY: false },
+    township_reviewer: { OWN_VILLAGE: true, SAME_TOWNSHIP: true, OTHER_TOWNSHIP: false, OTHER_COUNTY: false },
+    county_reviewer: { OWN_VILLAGE: true, SAME_TOWNSHIP: true, OTHER_TOWNSHIP: true, OTHER_COUNTY: false },
+    auditor: { OWN_VILLAGE: true, SAME_TOWNSHIP: true, OTHER_TOWNSHIP: true, OTHER_COUNTY: false },
+    admin: { OWN_VILLAGE: true, SAME_TOWNSHIP: true, OTHER_TOWNSHIP: true, OTHER_COUNTY: false },
+  };
+  const rows = Object.entries(expected).flatMap(([role, byPlace]) =>
+    Object.entries(byPlace).map(([place, visible]) => [role as Role, place as Place, visible] as const),
+  );
+
+  it.each(rows)('%s, case in %s → %s', (role, place, visible) => {
+    const scope = { villageCode: PLACES[place], applicantSub: 'someone-else' };
+    expect(canSeeCase(USERS[role], scope)).toBe(visible);
+    expect(outcome(() => assertCanSeeCase(USERS[role], scope))).toBe(visible ? 'ok' : 'not_found');
+  });
+
+  it.each(Object.keys(PLACES) as Place[])('an applicant sees their own case wherever it is (%s)', (place) => {
+    expect(
+      canSeeCase(USERS.applicant, { villageCode: PLACES[place], applicantSub: USERS.applicant.sub }),
+    ).toBe(true);
+  });
+
+  it('an applicant never sees another applicant’s case, even in their own village', () => {
+    const neighbour = { villageCode: OWN_VILLAGE, applicantSub: 'applicant-2' };
+    expect(canSeeCase(USERS.applicant, neighbour)).toBe(false);
+    expect(outcome(() => assertCanSeeCase(USERS.applicant, neighbour))).toBe('not_found');
+  });
+
+  it('a reviewer sees a case they filed only through their jurisdiction', () => {
+    const filedElsewhere = { villageCode: OTHER_TOWNSHIP, applicantSub: USERS.village_reviewer.sub };
+    expect(canSeeCase(USERS.village_reviewer, filedElsewhere)).toBe(false);
+  });
+});
+
+describe('assertCanFile', () => {
+  it.each(['applicant', 'village_reviewer'] as const)('%s files for their own village', (role) => {
+    expect(outcome(() => assertCanFile(USERS[role], OWN_VILLAGE))).toBe('ok');
+  });
+
+  it.each(
+    (['applicant', 'village_reviewer'] as const).flatMap((role) =>
+      (['SAME_TOWNSHIP', 'OTHER_TOWNSHIP', 'OTHER_COUNTY'] as const).map((place) => [role, place] as const),
+    ),
+  )('%s may not file for a village in %s: 403 naming household.villageCode', (role, place) => {
+    let error: unknown;
+    try {
+      assertCanFile(USERS[role], PLACES[place]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('forbidden');
+    expect((error as DomainError).details).toEqual([
+      {
+        path: 'household.villageCode',
+        rule: 'within_jurisdiction',
+        message: `must lie inside ${OWN_VILLAGE}`,
+      },
+    ]);
+  });
+
+  it.each(['township_reviewer', 'county_reviewer', 'auditor', 'admin'] as const)(
+    '%s may not file at all, even inside their jurisdiction',
+    (role) => {
+      expect(outcome(() => assertCanFile(USERS[role], OWN_VILLAGE))).toBe('forbidden');
+    },
+  );
+});
+
+describe('assertCanActForApplicant (supplement, withdraw)', () => {
+  const own = { villageCode: OWN_VILLAGE, applicantSub: USERS.applicant.sub };
+  it.each([
+    ['applicant', own, 'ok'],
+    ['applicant', { ...own, applicantSub: 'applicant-2' }, 'not_found'],
+    ['village_reviewer', own, 'ok'],
+    ['village_reviewer', { ...own, villageCode: SAME_TOWNSHIP }, 'not_found'],
+    ['township_reviewer', own, 'forbidden'],
+    ['county_reviewer', own, 'forbidden'],
+    ['auditor', own, 'forbidden'],
+    ['admin', own, 'forbidden'],
+    ['township_reviewer', { ...own, villageCode: OTHER_TOWNSHIP }, 'not_found'],
+  ] as const)('%s on %j → %s', (role, scope, expected) => {
+    expect(outcome(() => assertCanActForApplicant(USERS[role], scope))).toBe(expected);
+  });
+});
+
+describe('taskJurisdiction', () => {
+  it.each([
+    ['village_review', OWN_VILLAGE],
+    ['township_verification', '611002100'],
+    ['county_approval', '611002'],
+    ['objection_review', '611002100'],
+  ] as const)('%s of a case in %s', (stage, expected) => {
+    expect(taskJurisdiction(stage, OWN_VILLAGE)).toBe(expected);
+  });
+});
+
+describe('assertCanActOnTask: role × where the task is', () => {
+  const task = (stage: HumanStage, place: Place) => ({
+    role: STAGE_SPECS[stage].role,
+    jurisdiction: taskJurisdiction(stage, PLACES[place]),
+  });
+
+  // [stage, task's place, acting user, expected]: the right role inside its jurisdiction acts; a wrong role
+  // whose jurisdiction covers the task gets 403; anyone whose jurisdiction does not cover it gets 404.
+  const table: [HumanStage, Place, User, 'ok' | 'forbidden' | 'not_found'][] = [
+    ['village_review', 'OWN_VILLAGE', USERS.village_reviewer, 'ok'],
+    ['village_review', 'SAME_TOWNSHIP', USERS.village_reviewer, 'not_found'],
+    ['village_review', 'OTHER_TOWNSHIP', USERS.village_reviewer, 'not_found'],
+    ['village_review', 'OTHER_COUNTY', USERS.village_reviewer, 'not_found'],
+    ['village_review', 'OWN_VILLAGE', USERS.applicant, 'forbidden'],
+    ['village_review', 'OWN_VILLAGE', USERS.township_reviewer, 'forbidden'],
+    ['village_review', 'OWN_VILLAGE', USERS.county_reviewer, 'forbidden'],
+    ['village_review', 'OWN_VILLAGE', USERS.auditor, 'forbidden'],
+    ['village_review', 'OWN_VILLAGE', USERS.admin, 'forbidden'],
+    ['village_review', 'OTHER_TOWNSHIP', USERS.township_reviewer, 'not_found'],
+    ['village_review', 'OTHER_COUNTY', USERS.county_reviewer, 'not_found'],
+    ['township_verification', 'OWN_VILLAGE', USERS.township_reviewer, 'ok'],
+    ['township_verification', 'SAME_TOWNSHIP', USERS.township_reviewer, 'ok'],
+    ['township_verification', 'OTHER_TOWNSHIP', USERS.township_reviewer, 'not_found'],
+    ['township_verification', 'OTHER_COUNTY', USERS.township_reviewer, 'not_found'],
+    ['township_verification', 'OTHER_TOWNSHIP', user('township_reviewer', '611002101'), 'ok'],
+    ['township_verification', 'OWN_VILLAGE', USERS.county_reviewer, 'forbidden'],
+    ['township_verification', 'OWN_VILLAGE', USERS.auditor, 'forbidden'],
+    // A village's reviewer does not cover the township's task on their own village's case: it looks absent.
+    ['township_verification', 'OWN_VILLAGE', USERS.village_reviewer, 'not_found'],
+    ['county_approval', 'OWN_VILLAGE', USERS.county_reviewer, 'ok'],
+    ['county_approval', 'OTHER_TOWNSHIP', USERS.county_reviewer, 'ok'],
+    ['county_approval', 'OTHER_COUNTY', USERS.county_reviewer, 'not_found'],
+    ['county_approval', 'OTHER_COUNTY', user('county_reviewer', '611003'), 'ok'],
+    ['county_approval', 'OWN_VILLAGE', USERS.auditor, 'forbidden'],
+    ['county_approval', 'OWN_VILLAGE', USERS.admin, 'forbidden'],
+    ['county_approval', 'OWN_VILLAGE', USERS.township_reviewer, 'not_found'],
+    ['objection_review', 'SAME_TOWNSHIP', USERS.township_reviewer, 'ok'],
+    ['objection_review', 'OTHER_TOWNSHIP', USERS.township_reviewer, 'not_found'],
+    ['objection_review', 'OWN_VILLAGE', USERS.county_reviewer, 'forbidden'],
+    ['objection_review', 'OWN_VILLAGE', USERS.village_reviewer, 'not_found'],
+  ];
+
+  const rows = table.map(
+    ([stage, place, actor, expected]) =>
+      [stage, place, `${actor.role}@${actor.jurisdiction}`, expected, actor] as const,
+  );
+
+  it.each(rows)('%s task in %s, acted on by %s → %s', (stage, place, _who, expected, actor) => {
+    const t = task(stage, place);
+    expect(outcome(() => assertCanActOnTask(actor, t))).toBe(expected);
+    expect(canSeeTask(actor, t)).toBe(expected === 'ok');
+  });
+
+  it('every stage’s reviewer acts on every task of their stage in their jurisdiction, and on nothing else', () => {
+    for (const stage of HUMAN_STAGES) {
+      const reviewer = Object.values(USERS).find((u) => u.role === STAGE_SPECS[stage].role)!;
+      for (const other of HUMAN_STAGES) {
+        const sameRole = STAGE_SPECS[other].role === reviewer.role;
+        expect(canSeeTask(reviewer, task(other, 'OWN_VILLAGE'))).toBe(sameRole);
+      }
+    }
+  });
+});

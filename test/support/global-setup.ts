@@ -1,0 +1,30 @@
+/**
+ * One in-memory DynamoDB Local for the whole test run. Test files reach it through `inject('ddbEndpoint')`
+ * or, like the handlers, through the standard SDK environment variables, which the forked workers inherit.
+ */
+import type { TestProject } from 'vitest/node';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../local/dynamodb.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    ddbEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The SDK's notice about future Node versions would otherwise be printed once by every worker.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const ddb = await startDynamoDbLocal();
+  project.provide('ddbEndpoint', ddb.endpoint);
+  // Set unconditionally: a test must never reach a real account, whatever the developer's shell exports.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  return () => ddb.stop();
+}
