@@ -27,28 +27,35 @@ export const householdSchema = z
     narrative: z.string().trim().min(1).max(4000),
     source: sourceSchema,
   })
-  .superRefine((h, ctx) => {
-    const seen = new Map<string, string>([[h.head.idNumber, 'head.idNumber']]);
-    h.members.forEach((m, i) => {
-      if (seen.has(m.idNumber)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['members', i, 'idNumber'],
-          message: `same ID number as ${seen.get(m.idNumber)}`,
-          params: { rule: 'unique_id_number' },
+  // Runs even when other fields failed (`when`), so one response names every bad field; hence the guards.
+  .check(
+    z.superRefine(
+      (h: { head?: { idNumber?: unknown }; members?: unknown; riskTypes?: unknown }, ctx) => {
+        const seen = new Map<unknown, string>([[h.head?.idNumber, 'head.idNumber']]);
+        (Array.isArray(h.members) ? h.members : []).forEach((m: { idNumber?: unknown }, i) => {
+          if (typeof m?.idNumber !== 'string') return;
+          if (seen.has(m.idNumber)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['members', i, 'idNumber'],
+              message: `same ID number as ${seen.get(m.idNumber)}`,
+              params: { rule: 'unique_id_number' },
+            });
+          }
+          seen.set(m.idNumber, `members[${i}].idNumber`);
         });
-      }
-      seen.set(m.idNumber, `members[${i}].idNumber`);
-    });
-    if (new Set(h.riskTypes).size !== h.riskTypes.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['riskTypes'],
-        message: 'risk types repeat',
-        params: { rule: 'unique_items' },
-      });
-    }
-  });
+        if (Array.isArray(h.riskTypes) && new Set(h.riskTypes).size !== h.riskTypes.length) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['riskTypes'],
+            message: 'risk types repeat',
+            params: { rule: 'unique_items' },
+          });
+        }
+      },
+      { when: () => true },
+    ),
+  );
 export type Household = z.infer<typeof householdSchema>;
 
 /** `POST /api/cases` body (contract v1). */

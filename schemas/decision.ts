@@ -44,22 +44,28 @@ export const decisionBodySchema = z
     to: stageSchema.optional(),
     details: z.unknown().optional(),
   })
-  .superRefine((b, ctx) => {
-    const need = (field: 'reason' | 'missing' | 'to') => {
-      if (b[field] === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: `required when decision is ${b.decision}`,
-          params: { rule: 'required' },
-        });
-      }
-    };
-    if (b.decision === 'reject') need('reason');
-    if (b.decision === 'return') need('missing');
-    if (b.decision === 'send_back') {
-      need('to');
-      need('reason');
-    }
-  });
+  // Runs even when other fields failed (`when`), so one response names every bad field.
+  .check(
+    z.superRefine(
+      (b: Record<string, unknown>, ctx) => {
+        const need = (field: 'reason' | 'missing' | 'to') => {
+          if (b[field] === undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `required when decision is ${String(b.decision)}`,
+              params: { rule: 'required' },
+            });
+          }
+        };
+        if (b.decision === 'reject') need('reason');
+        if (b.decision === 'return') need('missing');
+        if (b.decision === 'send_back') {
+          need('to');
+          need('reason');
+        }
+      },
+      { when: () => true },
+    ),
+  );
 export type DecisionBody = z.infer<typeof decisionBodySchema>;

@@ -25,6 +25,17 @@ export function issuesToDetails(
   });
 }
 
+/** An unknown-keys issue names each key as its own field, so the client sees exactly what to drop. */
+function expandUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'unrecognized_keys') return [issue];
+  return issue.keys.map((key) => ({
+    ...issue,
+    path: [...issue.path, key],
+    message: 'not a field of this body',
+    params: { rule: 'unknown_field' },
+  }));
+}
+
 /**
  * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
  * targets an allowed earlier stage, and the stage's `details` are present and valid where required.
