@@ -30,9 +30,9 @@ export const householdSchema = z
   // Runs even when other fields failed (`when`), so one response names every bad field; hence the guards.
   .check(
     z.superRefine(
-      (h: { head?: { idNumber?: unknown }; members?: unknown; riskTypes?: unknown }, ctx) => {
-        const seen = new Map<unknown, string>([[h.head?.idNumber, 'head.idNumber']]);
-        (Array.isArray(h.members) ? h.members : []).forEach((m: { idNumber?: unknown }, i) => {
+      (h: { head?: { idNumber?: unknown }; members?: unknown; riskTypes?: unknown } | undefined, ctx) => {
+        const seen = new Map<unknown, string>([[h?.head?.idNumber, 'head.idNumber']]);
+        (Array.isArray(h?.members) ? h.members : []).forEach((m: { idNumber?: unknown }, i) => {
           if (typeof m?.idNumber !== 'string') return;
           if (seen.has(m.idNumber)) {
             ctx.addIssue({
@@ -44,7 +44,7 @@ export const householdSchema = z
           }
           seen.set(m.idNumber, `members[${i}].idNumber`);
         });
-        if (Array.isArray(h.riskTypes) && new Set(h.riskTypes).size !== h.riskTypes.length) {
+        if (Array.isArray(h?.riskTypes) && new Set(h.riskTypes).size !== h.riskTypes.length) {
           ctx.addIssue({
             code: 'custom',
             path: ['riskTypes'],

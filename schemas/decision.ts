@@ -47,7 +47,8 @@ export const decisionBodySchema = z
   // Runs even when other fields failed (`when`), so one response names every bad field.
   .check(
     z.superRefine(
-      (b: Record<string, unknown>, ctx) => {
+      (body: Record<string, unknown> | undefined, ctx) => {
+        const b = body ?? {};
         const need = (field: 'reason' | 'missing' | 'to') => {
           if (b[field] === undefined) {
             ctx.addIssue({

@@ -12,7 +12,7 @@ export function issuesToDetails(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
 ): ErrorDetail[] {
-  return issues.map((issue) => {
+  return issues.flatMap(expandUnknownKeys).map((issue) => {
     const params = (issue as { params?: { rule?: unknown } }).params;
     const path = [...prefix, ...issue.path]
       .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))

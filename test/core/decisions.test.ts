@@ -191,7 +191,7 @@ describe('validateDecision', () => {
       expect(rulesOf(error)).toEqual(
         expect.arrayContaining([
           { path: 'details.meetingDate', rule: 'invalid_type' },
-          { path: 'details', rule: 'unrecognized_keys' },
+          { path: 'details.visitDate', rule: 'unknown_field' },
         ]),
       );
     });

@@ -161,22 +161,22 @@ describe('applicationSchema', () => {
     [
       'extra key at the top',
       (b) => Object.assign(b, { priority: 'high' }),
-      { path: '(body)', rule: 'unrecognized_keys' },
+      { path: 'priority', rule: 'unknown_field' },
     ],
     [
       'extra key in household',
       (b) => Object.assign(b.household, { bankAccount: '6222' }),
-      { path: 'household', rule: 'unrecognized_keys' },
+      { path: 'household.bankAccount', rule: 'unknown_field' },
     ],
     [
       'extra key in head',
       (b) => Object.assign(b.household.head, { age: 46 }),
-      { path: 'household.head', rule: 'unrecognized_keys' },
+      { path: 'household.head.age', rule: 'unknown_field' },
     ],
     [
       'extra key in a member',
       (b) => Object.assign(b.household.members[1]!, { income: 0 }),
-      { path: 'household.members[1]', rule: 'unrecognized_keys' },
+      { path: 'household.members[1].income', rule: 'unknown_field' },
     ],
     [
       'bad phone',
@@ -255,8 +255,8 @@ describe('supplementSchema', () => {
     const result = supplementSchema.safeParse({ note: 'x', household: { villageCode: '611002101202' } });
     expect(result.success).toBe(false);
     expect(issuesToDetails(result.error!.issues)[0]).toMatchObject({
-      path: 'household',
-      rule: 'unrecognized_keys',
+      path: 'household.villageCode',
+      rule: 'unknown_field',
     });
   });
 

@@ -73,7 +73,7 @@ describe('decisionBodySchema', () => {
       { decision: 'send_back', to: 'province', reason: 'x' },
       [{ path: 'to', rule: 'invalid_value' }],
     ],
-    ['an extra key', { decision: 'approve', urgent: true }, [{ path: '(body)', rule: 'unrecognized_keys' }]],
+    ['an extra key', { decision: 'approve', urgent: true }, [{ path: 'urgent', rule: 'unknown_field' }]],
   ])('rejects %s', (_label, body, expected) => {
     expect(detailsOf(decisionBodySchema, body)).toEqual(expected);
   });
@@ -114,7 +114,7 @@ describe('villageReviewDetailsSchema', () => {
       { ...meeting, meetingDate: '2026-11-20T09:00:00+08:00' },
       { path: 'meetingDate', rule: 'invalid_format' },
     ],
-    ['an extra key', { ...meeting, chair: '村支书' }, { path: '(body)', rule: 'unrecognized_keys' }],
+    ['an extra key', { ...meeting, chair: '村支书' }, { path: 'chair', rule: 'unknown_field' }],
   ])('rejects %s', (_label, details, expected) => {
     expect(detailsOf(villageReviewDetailsSchema, details)).toContainEqual(expected);
   });
@@ -149,7 +149,7 @@ describe('townshipVerificationDetailsSchema', () => {
       { path: 'verifiedIncomePerCapita', rule: 'too_small' },
     ],
     ['blank findings', { ...visit, findings: '' }, { path: 'findings', rule: 'too_small' }],
-    ['an extra key', { ...visit, photos: [] }, { path: '(body)', rule: 'unrecognized_keys' }],
+    ['an extra key', { ...visit, photos: [] }, { path: 'photos', rule: 'unknown_field' }],
   ])('rejects %s', (_label, details, expected) => {
     expect(detailsOf(townshipVerificationDetailsSchema, details)).toContainEqual(expected);
   });
