@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: N identification cases (BENCH_CASES, default 1000) driven through the full path on the local
+ * runtime over real HTTP, plus the raw TransactWriteItems/s of the same DynamoDB Local, so throughput reads as a
+ * share of that ceiling. Prints figures, then one JSON line with all of them.
+ */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../functions/commons/clients.ts';
+import { consumed, resetConsumed } from '../functions/store/capacity.ts';
+import { startRuntime } from '../local/runtime.ts';
+import { validHousehold } from '../test/support/fixtures.ts';
+import { type ApiClient, login } from '../test/support/runtime.ts';
+import { approval } from '../test/support/scenario.ts';
+import { AWS_PRICES, costPerCase } from './prices.ts';
+import { Timings } from './stats.ts';
+
+const N = Number(process.env.BENCH_CASES ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
+/** 5 simulated days of publicity in ~5 real seconds; a stage's 3 working days in ≥ 3 s. */
+const TIME_SCALE = 86_400;
+const STAGES: [string, string][] = [
+  ['village', 'village_review'],
+  ['township', 'township_verification'],
+  ['county', 'county_approval'],
+];
+
+const timings = new Timings();
+
+/** A client that records each call's latency under its route. */
+function timed(c: ApiClient): ApiClient {
+  const wrap = (method: 'get' | 'post') => async (path: string, body?: unknown) => {
+    const t = performance.now();
+    const res = await (method === 'get' ? c.get(path) : c.post(path, body));
+    timings.add(`${method.toUpperCase()} ${routeOf(path)}`, performance.now() - t);
+    return res;
+  };
+  return { get: wrap('get'), post: wrap('post') } as ApiClient;
+}
+
+const routeOf = (path: string) =>
+  path
+    .split('?')[0]!
+    .replace(/\/api\/cases\/[^/]+/, '/api/cases/{caseId}')
+    .replace(/\/api\/tasks\/[^/]+/, '/api/tasks/{taskId}');
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function driveCase(users: Record<string, ApiClient>, i: number): Promise<void> {
+  const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
+    procedure: 'identification',
+    household: validHousehold(10_000 + i),
+  });
+  if (created.status !== 201) throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
+  const { caseId } = created.body;
+  for (const [user, stage] of STAGES) {
+    const reviewer = users[user]!;
+    const taskId = await until(async () => {
+      const c = await reviewer.get<{ stage: string; openTaskId?: string }>(`/api/cases/${caseId}`);
+      return c.body.stage === stage && c.body.openTaskId ? c.body.openTaskId : undefined;
+    }, `${stage} task of ${caseId}`);
+    const res = await reviewer.post(`/api/tasks/${taskId}/decision`, approval(stage));
+    if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  await until(async () => {
+    const c = await users.applicant!.get<{ status: string }>(`/api/cases/${caseId}`);
+    return c.body.status === 'enrolled' ? true : undefined;
+  }, `enrolment of ${caseId}`);
+}
+
+/** Raw TransactWriteItems/s (an update + a put, like a case step) against the same DynamoDB Local. */
+async function rawTransactWrites(count: number, concurrency: number): Promise<number> {
+  const doc = documentClient();
+  const table = process.env.TABLE_NAME!;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: { pk: `BENCH#${i % 97}`, sk: `#${i}`, n: i },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Put: { TableName: table, Item: { pk: `BENCHLOG#${i}`, sk: '#', n: i } } },
+            ],
+          }),
+        );
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const rt = await startRuntime({
+    port: 0,
+    timeScale: TIME_SCALE,
+    startAt: Date.parse('2026-11-02T09:00:00+08:00'),
+  });
+  try {
+    const users: Record<string, ApiClient> = {};
+    for (const u of ['applicant', 'village', 'township', 'county']) users[u] = timed(await login(rt.url, u));
+
+    const ddbCeiling = await rawTransactWrites(Math.min(2000, N * 2), CONCURRENCY);
+    resetConsumed();
+    const engineBefore = rt.engine.stats();
+    const lambdaBefore = { ...rt.lambdaStats };
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, N) }, async () => {
+        while (next < N) await driveCase(users, next++);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const engine = rt.engine.stats();
+    const transitions = (engine.transitions - engineBefore.transitions) / N;
+    const invocations = (rt.lambdaStats.invocations - lambdaBefore.invocations) / N;
+    const avgLambdaMs = (rt.lambdaStats.totalMs - lambdaBefore.totalMs) / (invocations * N);
+    const apiRequests = timings.count() / N;
+    const figures = {
+      cases: N,
+      concurrency: CONCURRENCY,
+      seconds: round(seconds),
+      casesPerSecond: round(N / seconds),
+      ddbTransactWritesPerSecond: round(ddbCeiling),
+      transactWritesPerSecondDuringRun: round(consumed.writes / seconds),
+      shareOfDdbCeiling: round(consumed.writes / seconds / ddbCeiling),
+      transitionsPerCase: round(transitions),
+      lambdaInvocationsPerCase: round(invocations),
+      avgLambdaMs: round(avgLambdaMs),
+      apiRequestsPerCase: round(apiRequests),
+      writeUnitsPerCase: round(consumed.writeUnits / N),
+      readUnitsPerCase: round(consumed.readUnits / N),
+      latencyMs: timings.summary(),
+      costPerCaseUsd: 0,
+    };
+    figures.costPerCaseUsd = costPerCase({
+      transitions,
+      lambdaInvocations: invocations,
+      lambdaGbSeconds: (invocations * Math.max(1, avgLambdaMs) * 0.5) / 1000,
+      writeUnits: figures.writeUnitsPerCase,
+      readUnits: figures.readUnitsPerCase,
+      apiRequests,
+    });
+
+    console.log(
+      `identification: ${N} cases end to end in ${figures.seconds} s → ${figures.casesPerSecond} cases/s`,
+    );
+    console.log(
+      `DynamoDB Local raw TransactWriteItems: ${figures.ddbTransactWritesPerSecond}/s; during the run ${figures.transactWritesPerSecondDuringRun}/s (${Math.round(figures.shareOfDdbCeiling * 100)}% of the ceiling)`,
+    );
+    console.log(
+      `per case: ${figures.transitionsPerCase} state transitions, ${figures.lambdaInvocationsPerCase} Lambda invocations (avg ${figures.avgLambdaMs} ms), ${figures.apiRequestsPerCase} API requests, ${figures.writeUnitsPerCase} WCU, ${figures.readUnitsPerCase} RCU`,
+    );
+    for (const [route, s] of Object.entries(figures.latencyMs))
+      console.log(`  ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);
+    console.log(`AWS list-price cost per case: $${figures.costPerCaseUsd.toFixed(6)} (${AWS_PRICES.source})`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await rt.stop();
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { simNow, simTimeFromEnv } from '../functions/commons/clock.ts';
+import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
+import { resumeInput } from '../functions/services/resume.ts';
+import { createLocalAuth, type LocalAuth, loadOrCreateSecret } from './auth.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb.ts';
+import { createEngine, type Engine } from './engine/engine.ts';
+import { type LocalRoute, startHttpServer } from './http-server.ts';
+import { startSfnEndpoint } from './sfn-endpoint.ts';
+import { ensureTables, tableInputsFromTemplate } from './tables.ts';
+import { type ResolvedApp, resolveTemplates, synthTemplates } from './template.ts';
+
+export interface RuntimeOptions {
+  /** HTTP API and console port; 0 picks a free one */
+  port?: number;
+  /** where DynamoDB data, the clock and the execution journal live; omit for an in-memory run (tests) */
+  dataDir?: string;
+  /** simulated seconds per real second */
+  timeScale?: number;
+  /** simulated time to start at when there is no stored clock (tests), epoch ms */
+  startAt?: number;
+  /** the web console's files */
+  staticDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  sfnUrl: string;
+  engine: Engine;
+  auth: LocalAuth;
+  app: ResolvedApp;
+  /** the simulated clock now, epoch ms */
+  now(): number;
+  /** Lambda invocations this runtime made (API routes and workflow steps) and their total run time */
+  lambdaStats: { invocations: number; totalMs: number };
+  stop(): Promise<void>;
+}
+
+const ACCOUNT = '000000000000';
+const CLOCK_FILE = 'clock.json';
+
+/** Lambda's context object for a local invocation of `functionName`. */
+export function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * Starts the whole system on this machine, in order: synthesize the CDK app → DynamoDB Local and the tables the
+ * template defines → the synthesized state machines in the local engine, each Lambda task running its handler
+ * module → the Step Functions endpoint → the HTTP API. Then resumes every execution a previous run left
+ * in flight, from the case records. `stop()` undoes it all in reverse.
+ */
+export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> {
+  const log = opts.log ?? (() => {});
+  const stack: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    while (stack.length) await stack.pop()!().catch((e) => log(`stop: ${(e as Error).message}`));
+  };
+  try {
+    const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+    if (dataDir) await mkdir(dataDir, { recursive: true });
+    await startClock(dataDir, opts, stack);
+
+    log('synthesizing the CDK app…');
+    const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: ACCOUNT });
+
+    log('starting DynamoDB Local…');
+    const ddb = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+    stack.push(() => ddb.stop());
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+    });
+    const client = localDynamoDbClient(ddb.endpoint);
+    await ensureTables(client, Object.values(app.templates).flatMap(tableInputsFromTemplate));
+    client.destroy();
+
+    // One process hosts every function, so their environments must agree; they do by construction.
+    const environment = new Map<string, string>();
+    for (const fn of app.functions) {
+      for (const [k, v] of Object.entries(fn.environment)) {
+        if (PER_FUNCTION_ENV.has(k)) continue;
+        if (environment.has(k) && environment.get(k) !== v) {
+          throw new Error(`functions disagree on ${k}: ${environment.get(k)} vs ${v}`);
+        }
+        environment.set(k, v);
+        process.env[k] = v;
+      }
+    }
+
+    const lambdaStats = { invocations: 0, totalMs: 0 };
+    const handlers = new Map<string, Promise<Handler>>();
+    const handlerOf = (logicalId: string): Promise<Handler> => {
+      let h = handlers.get(logicalId);
+      if (!h) {
+        const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
+        if (!fn) throw new Error(`no function ${logicalId} in the template`);
+        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) => timed(m.handler));
+        handlers.set(logicalId, h);
+      }
+      return h;
+    };
+    const timed =
+      (handler: Handler): Handler =>
+      async (event, context) => {
+        const started = performance.now();
+        try {
+          return await handler(event, context);
+        } finally {
+          lambdaStats.invocations++;
+          lambdaStats.totalMs += performance.now() - started;
+        }
+      };
+    const functionIdOf = (arnOrName: string) =>
+      app.functions.find((f) => f.arn === arnOrName || f.logicalId === arnOrName)?.logicalId ?? arnOrName;
+
+    log('starting the workflow engine…');
+    const engine = await createEngine({
+      stateMachines: app.stateMachines.map((m) => ({ arn: m.arn, name: m.name, definition: m.definition })),
+      invoke: async (functionArn, payload) => {
+        const id = functionIdOf(functionArn);
+        return (await handlerOf(id))(payload, lambdaContext(id, 60_000));
+      },
+      journalPath: dataDir && join(dataDir, 'executions.json'),
+    });
+    stack.push(() => engine.stop());
+    const sfn = await startSfnEndpoint(engine, { host: '127.0.0.1' });
+    stack.push(() => sfn.close());
+    process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
+    resetSharedDeps();
+
+    const auth = createLocalAuth(dataDir ? await loadOrCreateSecret(dataDir) : randomBytes(32));
+    const routes: LocalRoute[] = app.routes.map((r) => ({
+      method: r.method,
+      path: r.path,
+      authorized: r.authorized,
+      invoke: async (event) =>
+        (await handlerOf(r.functionLogicalId))(event, lambdaContext(r.functionLogicalId, 30_000)),
+    })) as LocalRoute[];
+    const http = await startHttpServer({
+      port: opts.port ?? 3000,
+      host: '127.0.0.1',
+      routes,
+      auth,
+      staticDir: opts.staticDir,
+    });
+    stack.push(() => http.close());
+
+    await resumeInterrupted(engine, log);
+
+    return {
+      url: http.url,
+      sfnUrl: sfn.url,
+      engine,
+      auth,
+      app,
+      now: () => sharedDeps().clock.now(),
+      lambdaStats,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Settings that differ per function on AWS and mean nothing to the shared local process. */
+const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
+
+/**
+ * Simulated time continues where the last run stopped (never backwards): the offset of simulated over real
+ * time is kept in `<dataDir>/clock.json`, and saved again on stop.
+ */
+async function startClock(dataDir: string | undefined, opts: RuntimeOptions, stack: (() => Promise<void>)[]) {
+  const file = dataDir && join(dataDir, CLOCK_FILE);
+  let offset = opts.startAt !== undefined ? opts.startAt - Date.now() : 0;
+  if (file) {
+    try {
+      offset = Math.max(offset, (JSON.parse(await readFile(file, 'utf8')) as { offsetMs: number }).offsetMs);
+    } catch {
+      // first run: no stored clock
+    }
+  }
+  const realNow = Date.now();
+  process.env.SIM_TIME_ANCHOR = `${realNow}:${realNow + Math.max(0, offset)}`;
+  process.env.TIME_SCALE = String(opts.timeScale ?? Number(process.env.TIME_SCALE ?? 1));
+  if (file) {
+    const save = async () => {
+      const t = simTimeFromEnv()!;
+      const now = Date.now();
+      await writeFile(file, JSON.stringify({ offsetMs: simNow(t, now) - now }));
+    };
+    const timer = setInterval(() => void save(), 10_000);
+    timer.unref();
+    stack.push(async () => {
+      clearInterval(timer);
+      await save();
+    });
+  }
+}
+
+/** Re-enters every execution a previous run left RUNNING at the stage its case record says. */
+async function resumeInterrupted(engine: Engine, log: (line: string) => void): Promise<void> {
+  const interrupted = engine.interrupted();
+  let resumed = 0;
+  for (const execution of interrupted) {
+    const caseId = (execution.input as { caseId?: string } | undefined)?.caseId;
+    const input = caseId ? await resumeInput(sharedDeps(), caseId) : null;
+    if (!input) continue;
+    await engine.startExecution({ stateMachineArn: execution.stateMachineArn, name: execution.name, input });
+    resumed++;
+  }
+  if (interrupted.length)
+    log(`resumed ${resumed} in-flight case(s) of ${interrupted.length} interrupted execution(s)`);
+}

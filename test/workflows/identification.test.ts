@@ -1,0 +1,157 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../local/runtime.ts';
+import { startRuntime } from '../../local/runtime.ts';
+import { validHousehold } from '../support/fixtures.ts';
+import { login, startTestRuntime } from '../support/runtime.ts';
+import {
+  type Actors,
+  approval,
+  approveThrough,
+  caseOf,
+  decide,
+  file,
+  openTask,
+  rejection,
+  reviewerOf,
+  statusReached,
+} from '../support/scenario.ts';
+
+const REVIEW_STAGES = ['village_review', 'township_verification', 'county_approval'];
+/** 5 simulated days of publicity pass in about 7 real seconds; stage limits (≥ 3 working days) in ≥ 4 s. */
+const TIME_SCALE = 60_000;
+
+let rt: Runtime;
+let a: Actors;
+let seq = 100;
+const household = () => validHousehold(seq++);
+
+beforeAll(async () => {
+  rt = await startTestRuntime({ timeScale: TIME_SCALE });
+  a = {
+    applicant: await login(rt.url, 'applicant'),
+    village: await login(rt.url, 'village'),
+    township: await login(rt.url, 'township'),
+    county: await login(rt.url, 'county'),
+  };
+});
+afterAll(() => rt?.stop());
+
+describe('identification state machine, synthesized by CDK, executed locally', () => {
+  it('approve at every stage → publicity → enrolled, with a valid chained trail in order', async () => {
+    const { caseId } = await file(a.applicant, household());
+
+    await approveThrough(a, caseId, REVIEW_STAGES);
+    const enrolled = await statusReached(a.applicant, caseId, 'enrolled');
+
+    const actions = enrolled.timeline.map((r: { action: string }) => r.action);
+    expect(actions).toEqual([
+      'filed',
+      'task_opened',
+      'decided',
+      'task_opened',
+      'decided',
+      'task_opened',
+      'decided',
+      'publicity_started',
+      'enrolled',
+    ]);
+    const times = enrolled.timeline.map((r: { at: string }) => Date.parse(r.at));
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    const started = enrolled.timeline.find((r: { action: string }) => r.action === 'publicity_started');
+    const ended = enrolled.timeline.at(-1);
+    expect(Date.parse(ended.at) - Date.parse(started.at)).toBeGreaterThanOrEqual(5 * 86_400_000);
+    const audit = await a.county.get<{ chain: { valid: boolean; length: number } }>(
+      `/api/cases/${caseId}/audit`,
+    );
+    expect(audit.body.chain).toEqual({ valid: true, length: actions.length });
+  });
+
+  for (const [i, stage] of REVIEW_STAGES.entries()) {
+    it(`reject at ${stage} → rejected, no open task, household free to apply again`, async () => {
+      const h = household();
+      const { caseId } = await file(a.applicant, h);
+      await approveThrough(a, caseId, REVIEW_STAGES.slice(0, i));
+      const task = await openTask(reviewerOf(a, stage), caseId, stage);
+
+      await decide(reviewerOf(a, stage), task.taskId, rejection(stage));
+
+      const c = await statusReached(a.applicant, caseId, 'rejected');
+      expect(c.stage).toBe(stage);
+      expect(c.openTaskId).toBeUndefined();
+      const decided = c.timeline.at(-1);
+      expect(decided).toMatchObject({ action: 'decided', decision: 'reject', stage });
+      expect(decided.data.reason).toBe('收入高于监测标准');
+      const inbox = await reviewerOf(a, stage).get<{ items: { caseId: string }[] }>('/api/tasks?limit=100');
+      expect(inbox.body.items.map((t) => t.caseId)).not.toContain(caseId);
+      const again = await a.applicant.post('/api/cases', { procedure: 'identification', household: h });
+      expect(again.status).toBe(201);
+    });
+  }
+
+  it('return at village review → supplement → the same stage reviews again → onwards', async () => {
+    const { caseId } = await file(a.applicant, household());
+    const first = await openTask(a.village, caseId, 'village_review');
+
+    await decide(a.village, first.taskId, {
+      decision: 'return',
+      comment: '材料不全',
+      missing: ['医疗费用票据'],
+    });
+    const returned = await statusReached(a.applicant, caseId, 'returned');
+    const supplement = await a.applicant.post(`/api/cases/${caseId}/supplements`, {
+      note: '已补充医疗费用票据',
+      household: { annualNetIncomePerCapita: 4800 },
+    });
+    const second = await openTask(a.village, caseId, 'village_review');
+    await decide(a.village, second.taskId, approval('village_review'));
+    const township = await openTask(a.township, caseId, 'township_verification');
+
+    expect(returned.stage).toBe('village_review');
+    expect(supplement.status).toBe(200);
+    expect(second.taskId).not.toBe(first.taskId);
+    expect(township.stage).toBe('township_verification');
+    const c = await caseOf(a.applicant, caseId);
+    expect(c.household.annualNetIncomePerCapita).toBe(4800);
+    expect(c.timeline.map((r: { action: string }) => r.action)).toEqual([
+      'filed',
+      'task_opened',
+      'decided',
+      'supplemented',
+      'task_opened',
+      'decided',
+      'task_opened',
+    ]);
+  });
+});
+
+describe('restart', () => {
+  it('resumes every in-flight case at its stage from the case records', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aa-restart-'));
+    const start = () =>
+      startRuntime({ port: 0, dataDir, timeScale: 1, startAt: Date.parse('2026-11-02T09:00:00+08:00') });
+    try {
+      let r = await start();
+      let village = await login(r.url, 'village');
+      const applicant = await login(r.url, 'applicant');
+      const { caseId } = await file(applicant, household());
+      const before = await openTask(village, caseId, 'village_review');
+      await r.stop();
+
+      r = await start();
+      village = await login(r.url, 'village');
+      const township = await login(r.url, 'township');
+      const after = await openTask(village, caseId, 'village_review');
+      await decide(village, after.taskId, approval('village_review'));
+      const next = await openTask(township, caseId, 'township_verification');
+      await r.stop();
+
+      expect(after.taskId).toBe(before.taskId);
+      expect(next.caseId).toBe(caseId);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
