@@ -5,6 +5,7 @@
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/commons/clients.ts';
+import { systemClock } from '../functions/commons/clock.ts';
 import { consumed, resetConsumed } from '../functions/store/capacity.ts';
 import { startRuntime } from '../local/runtime.ts';
 import { validHousehold } from '../test/support/fixtures.ts';
@@ -14,7 +15,7 @@ import { AWS_PRICES, costPerCase } from './prices.ts';
 import { Timings } from './stats.ts';
 
 const N = Number(process.env.BENCH_CASES ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 24);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 /** 5 simulated days of publicity in ~5 real seconds; a stage's 3 working days in ≥ 3 s. */
 const TIME_SCALE = 86_400;
 const STAGES: [string, string][] = [
@@ -24,6 +25,7 @@ const STAGES: [string, string][] = [
 ];
 
 const timings = new Timings();
+const simNow = () => systemClock.now();
 
 /** A client that records each call's latency under its route. */
 function timed(c: ApiClient): ApiClient {
@@ -42,13 +44,14 @@ const routeOf = (path: string) =>
     .replace(/\/api\/cases\/[^/]+/, '/api/cases/{caseId}')
     .replace(/\/api\/tasks\/[^/]+/, '/api/tasks/{taskId}');
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+/** Polls with backoff (25 ms doubling to 400 ms), as a reviewer refreshing would, without flooding the API. */
+async function until<T>(probe: () => Promise<T | undefined>, what: string, firstDelayMs = 25): Promise<T> {
   const deadline = Date.now() + 120_000;
-  for (;;) {
+  for (let delay = firstDelayMs; ; delay = Math.min(400, delay * 2)) {
     const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, delay));
   }
 }
 
@@ -68,6 +71,11 @@ async function driveCase(users: Record<string, ApiClient>, i: number): Promise<v
     const res = await reviewer.post(`/api/tasks/${taskId}/decision`, approval(stage));
     if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
   }
+  // Publicity lasts 5 simulated days: look again when it should be over.
+  const inPublicity = await users.applicant!.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
+  const endsAt = inPublicity.body.publicityEndsAt ? Date.parse(inPublicity.body.publicityEndsAt) : 0;
+  const realWait = Math.max(0, (endsAt - simNow()) / TIME_SCALE);
+  await new Promise((r) => setTimeout(r, realWait));
   await until(async () => {
     const c = await users.applicant!.get<{ status: string }>(`/api/cases/${caseId}`);
     return c.body.status === 'enrolled' ? true : undefined;
