@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { repoPath } from './paths.ts';
+import { ApiStack } from './stacks/api-stack.ts';
+import { DataStack } from './stacks/data-stack.ts';
+import { ObservabilityStack } from './stacks/observability-stack.ts';
+import { WorkflowStack } from './stacks/workflow-stack.ts';
+
+export interface BuildAppOptions {
+  /** Bundle Lambda code with esbuild (deployments). Off by default: tests and the local runtime run the
+   *  .ts handler modules themselves, and synth takes seconds instead of minutes. */
+  bundling?: boolean;
+  /** Extra context, on top of cdk.json's. */
+  context?: Record<string, unknown>;
+  /** Cloud assembly directory; default: CDK's (cdk.out under the CLI, a temp directory otherwise). */
+  outdir?: string;
+  /** CDK's built-in check of every template against the CloudFormation resource schemas (default on). It
+   *  costs seconds per synth, so the local runtime, which only reads the templates, turns it off. */
+  schemaValidation?: boolean;
+}
+
+/** Construct ids of the stacks; stack names are `AssistanceApprovals-<id>`. */
+export const STACK_IDS = {
+  data: 'Data',
+  workflows: 'Workflows',
+  api: 'Api',
+  observability: 'Observability',
+} as const;
+export const stackName = (id: string) => `AssistanceApprovals-${id}`;
+
+/** cdk.json's context (feature flags), so in-process synthesis matches `cdk synth`. */
+function cdkJsonContext(): Record<string, unknown> {
+  const json = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return json.context ?? {};
+}
+
+/**
+ * The whole app: data (table + key) → workflows (step Lambdas + state machine) → API (Cognito + HTTP API)
+ * → observability (alarms), checked by cdk-nag's AwsSolutions pack at synthesis.
+ */
+export function buildApp(opts: BuildAppOptions = {}): App {
+  const app = new App({
+    outdir: opts.outdir,
+    builtinCloudFormationValidation: opts.schemaValidation ?? true,
+    context: {
+      // Stacks import each other's exports (table, state machine, functions): keep CloudFormation's
+      // producer protection, so a referenced resource can never be deleted from under its consumer.
+      '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+      ...cdkJsonContext(),
+      ...opts.context,
+    },
+    // After the CLI's context, so even `cdk synth` honours bundling: false.
+    postCliContext: opts.bundling ? undefined : { 'aws:cdk:bundling-stacks': [] },
+  });
+  Tags.of(app).add('app', 'assistance-approvals');
+
+  const data = new DataStack(app, STACK_IDS.data, {
+    stackName: stackName(STACK_IDS.data),
+    description: 'Assistance approvals: records table and its KMS key',
+  });
+  const workflows = new WorkflowStack(app, STACK_IDS.workflows, {
+    stackName: stackName(STACK_IDS.workflows),
+    description: 'Assistance approvals: step functions and the identification state machine',
+    table: data.table,
+  });
+  const api = new ApiStack(app, STACK_IDS.api, {
+    stackName: stackName(STACK_IDS.api),
+    description: 'Assistance approvals: HTTP API, route handlers and Cognito users',
+    table: data.table,
+    identification: workflows.identification,
+  });
+  const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
+  new ObservabilityStack(app, STACK_IDS.observability, {
+    stackName: stackName(STACK_IDS.observability),
+    description: 'Assistance approvals: failure alarms',
+    functions: Object.fromEntries(fns.map(([name, pf]) => [name, pf.fn])),
+    stateMachines: { Identification: workflows.identification },
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}

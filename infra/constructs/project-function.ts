@@ -1,0 +1,164 @@
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { TABLE_SPEC } from '../../functions/store/keys.ts';
+import { REPO_ROOT, repoPath } from '../paths.ts';
+
+/** CfnFunction metadata key naming the handler module; the local runtime maps functions to modules with it. */
+export const ENTRY_METADATA = 'app:entry';
+
+/** API handlers answer inside API Gateway's 30 s integration limit; steps may do a little more work. */
+const TIMEOUTS = { api: Duration.seconds(29), step: Duration.seconds(60) } as const;
+
+/** ESM bundles still meet CommonJS dependencies that call `require`: give them one. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/** DynamoDB item actions per access level. TransactWriteItems has no IAM action of its own: each item in a
+ *  transaction is authorised as its Put/Update/Delete/ConditionCheck. */
+export const TABLE_ACTIONS = {
+  RO: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  RW: [
+    'dynamodb:BatchGetItem',
+    'dynamodb:GetItem',
+    'dynamodb:Query',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+  ],
+} as const;
+
+/** What the caller needs of the table's customer-managed key; DynamoDB makes these calls on its behalf. */
+export const KEY_ACTIONS = {
+  RO: ['kms:Decrypt', 'kms:DescribeKey'],
+  RW: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+} as const;
+
+/** Completing a callback task: the token is the only handle, so AWS offers no narrower resource than `*`. */
+export const TASK_RESULT_ACTIONS = ['states:SendTaskFailure', 'states:SendTaskSuccess'] as const;
+
+export type TableAccess = keyof typeof TABLE_ACTIONS;
+
+export interface ProjectFunctionProps {
+  /** Handler module relative to the repository root (exports `handler`); recorded as `app:entry`. */
+  entry: string;
+  /** `api` for HTTP route groups (29 s), `step` for state-machine tasks (60 s). */
+  kind: 'api' | 'step';
+  /** Shown in the console next to the function name. */
+  description?: string;
+  /** Extra environment variables, on top of the ones every function gets. */
+  environment?: Record<string, string>;
+}
+
+/**
+ * The one way this project makes a Lambda function: Node.js 22 on ARM64, X-Ray tracing, 512 MB, an explicit
+ * one-year log group and a role that starts with only the right to write that log group. Data access is
+ * added with {@link ProjectFunction.bindTable}, which sets the environment variable and the grant together.
+ */
+export class ProjectFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** Repository-relative handler module. */
+  readonly entry: string;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    super(scope, id);
+    this.entry = props.entry;
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Our own role instead of AWSLambdaBasicExecutionRole, which may create any log group anywhere.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs ${props.entry}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: repoPath('package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      timeout: TIMEOUTS[props.kind],
+      memorySize: 512,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: props.description,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'assistance-approvals',
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        platform: 'node',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        sourceMap: true,
+        sourcesContent: false,
+        minify: true,
+        // The Node.js 22 runtime ships AWS SDK v3; bundling it would only grow cold starts.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    (this.fn.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA, props.entry);
+
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is pinned on purpose: bundles target node22 and the local runtime tests run on it.',
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+
+  /**
+   * Lets the function use `table` (and its KMS key) at `access`, and tells it the table's name in TABLE_NAME.
+   * The grant names each GSI of TABLE_SPEC rather than `index/*`, so a new index is a deliberate grant.
+   */
+  bindTable(table: ITable, access: TableAccess): this {
+    this.fn.addEnvironment('TABLE_NAME', table.tableName);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [...TABLE_ACTIONS[access]],
+        resources: [table.tableArn, ...TABLE_SPEC.indexes.map((i) => `${table.tableArn}/index/${i.name}`)],
+      }),
+    );
+    if (table.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [...KEY_ACTIONS[access]],
+          resources: [table.encryptionKey.keyArn],
+          // The key is for DynamoDB's use on our behalf, not for the function to encrypt anything itself.
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+    return this;
+  }
+
+  /** Lets the function complete callback tasks (SendTaskSuccess / SendTaskFailure) by token. */
+  allowTaskResults(): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [...TASK_RESULT_ACTIONS], resources: ['*'] }),
+    );
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'SendTaskSuccess/SendTaskFailure act on a task token; AWS offers no narrower resource than *.',
+    });
+    return this;
+  }
+}

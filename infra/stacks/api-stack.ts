@@ -1,0 +1,177 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
+import { ProjectFunction, type TableAccess } from '../constructs/project-function.ts';
+
+export interface ApiStackProps extends StackProps {
+  /** The record table. */
+  table: ITable;
+  /** Started by `POST /api/cases`. */
+  identification: IStateMachine;
+}
+
+/** What each route group's handler touches; a new group fails to compile until it is listed here. */
+interface GroupNeeds {
+  table?: TableAccess;
+  /** Files applications: starts the identification workflow. */
+  startsIdentification?: boolean;
+  /** Decisions and supplements complete the workflow's callback tasks. */
+  completesTasks?: boolean;
+}
+export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
+  cases: { table: 'RW', startsIdentification: true, completesTasks: true },
+  tasks: { table: 'RW', completesTasks: true },
+  meta: {},
+  reports: { table: 'RO' },
+};
+
+/** API Gateway HTTP API variables only; no body, headers or query strings (they may carry personal data). */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    time: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    latencyMs: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    sub: '$context.authorizer.claims.sub',
+  }),
+);
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * Contract v1 over an HTTP API: one Lambda per route group (GROUP_ENTRIES), one route per ROUTES entry,
+ * Cognito users behind a JWT authorizer. The console is served from the same origin, so CORS stays off.
+ */
+export class ApiStack extends Stack {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly handlers: Readonly<Record<RouteGroup, ProjectFunction>>;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+
+    this.userPool = new cognito.UserPool(this, 'Users', {
+      // County IT creates every account; role and jurisdiction are what access control decides on.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      customAttributes: {
+        role: new cognito.StringAttribute({ minLen: 5, maxLen: 32, mutable: true }),
+        jurisdiction: new cognito.StringAttribute({ minLen: 6, maxLen: 12, mutable: true }),
+      },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Threat protection (the former "advanced security"): adaptive authentication on risky sign-ins.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: cognito.AccountRecovery.NONE,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'Applicants are rural households, often filed for by village cadres; MFA stays optional (TOTP) and ' +
+        'Plus-tier threat protection challenges risky sign-ins.',
+    });
+    this.userPoolClient = this.userPool.addClient('Console', {
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ fullname: true })
+        .withCustomAttributes('role', 'jurisdiction'),
+      // Users must never set their own role or jurisdiction through the client.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, {
+      jwtAudience: [this.userPoolClient.userPoolClientId],
+    });
+
+    this.api = new apigw.HttpApi(this, 'Http', {
+      apiName: 'assistance-approvals',
+      description: 'Assistance approvals, contract v1',
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+
+    const handlers = {} as Record<RouteGroup, ProjectFunction>;
+    const integrations = {} as Record<RouteGroup, HttpLambdaIntegration>;
+    for (const [group, entry] of Object.entries(GROUP_ENTRIES) as [RouteGroup, string][]) {
+      const handler = new ProjectFunction(this, `${pascal(group)}Api`, {
+        entry,
+        kind: 'api',
+        description: `HTTP API route group: ${group}`,
+      });
+      const needs = GROUP_NEEDS[group];
+      if (needs.table) handler.bindTable(props.table, needs.table);
+      if (needs.startsIdentification) {
+        handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identification.stateMachineArn);
+        props.identification.grantStartExecution(handler.role);
+      }
+      if (needs.completesTasks) handler.allowTaskResults();
+      handlers[group] = handler;
+      integrations[group] = new HttpLambdaIntegration(`${pascal(group)}Integration`, handler.fn);
+    }
+    this.handlers = handlers;
+
+    for (const route of ROUTES) {
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: integrations[route.group],
+        authorizer: route.auth ? authorizer : new apigw.HttpNoneAuthorizer(),
+      });
+      if (!route.auth && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by contract (health check, API description).`,
+        });
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+}

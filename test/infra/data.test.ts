@@ -1,0 +1,61 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_SPEC } from '../../functions/store/keys.ts';
+import { type SynthesizedApp, synthApp } from './app-fixture.ts';
+
+let synth: SynthesizedApp;
+let data: Template;
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON
+let table: { Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+let keyId: string;
+
+beforeAll(() => {
+  synth = synthApp();
+  data = Template.fromStack(synth.stacks.data);
+  const tables = Object.values(data.findResources('AWS::DynamoDB::Table'));
+  expect(tables).toHaveLength(1);
+  table = tables[0] as typeof table;
+  keyId = Object.keys(data.findResources('AWS::KMS::Key'))[0]!;
+});
+afterAll(() => synth?.dispose());
+
+describe('the records table', () => {
+  it('is encrypted with the customer-managed key, which rotates and outlives the stack', () => {
+    expect(table.Properties.SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    data.hasResource('AWS::KMS::Key', {
+      Properties: Match.objectLike({ EnableKeyRotation: true }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('can be restored to any point in time and is never deleted by a stack operation', () => {
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('has exactly the keys and GSIs of TABLE_SPEC, each projecting all attributes, billed on demand', () => {
+    // Arrange
+    const keySchema = (pk: string, sk: string) => [
+      { AttributeName: pk, KeyType: 'HASH' },
+      { AttributeName: sk, KeyType: 'RANGE' },
+    ];
+
+    // Assert
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.KeySchema).toEqual(keySchema(TABLE_SPEC.partitionKey, TABLE_SPEC.sortKey));
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      TABLE_SPEC.indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: keySchema(i.partitionKey, i.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(table.Properties.LocalSecondaryIndexes).toBeUndefined();
+  });
+});

@@ -1,0 +1,243 @@
+import { createRequire } from 'node:module';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HUMAN_STAGES,
+  type RouteTarget,
+  STAGE_SPECS,
+  targetsFrom,
+  targetsFromPublicity,
+} from '../../functions/core/procedure.ts';
+import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
+import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
+import { stageLabel } from '../../workflows/identification.ts';
+import { type SynthesizedApp, synthApp } from './app-fixture.ts';
+
+type AslValidator = (
+  definition: unknown,
+  opts?: { checkPaths?: boolean; checkArn?: boolean },
+) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
+
+// biome-ignore lint/suspicious/noExplicitAny: ASL states are free-form JSON
+type State = Record<string, any>;
+
+/** Every state of a definition, Parallel branches and Map processors included. */
+function statesOf(def: { States: Record<string, State> }): [string, State][] {
+  return Object.entries(def.States).flatMap(([name, s]) => [
+    [name, s] as [string, State],
+    ...(s.Branches ?? []).flatMap(statesOf),
+    ...[s.Iterator, s.ItemProcessor].filter(Boolean).flatMap(statesOf),
+  ]);
+}
+const isCallback = (s: State) => s.Type === 'Task' && String(s.Resource).endsWith('.waitForTaskToken');
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+];
+
+let synth: SynthesizedApp;
+let machines: ResolvedStateMachine[];
+let identification: AslDefinition;
+
+beforeAll(() => {
+  synth = synthApp();
+  machines = synth.resolved.stateMachines;
+  identification = machines.find((m) => m.stackName.endsWith('Workflows'))!.definition;
+});
+afterAll(() => synth?.dispose());
+
+describe('every synthesized state machine', () => {
+  it('gives every waitForTaskToken task a timeout, so no callback can hang unseen', () => {
+    // Arrange
+    const callbacks = machines.flatMap((m) => statesOf(m.definition).filter(([, s]) => isCallback(s)));
+
+    // Assert: one per human stage plus the applicant's supplement
+    expect(callbacks.length).toBeGreaterThanOrEqual(HUMAN_STAGES.length + 1);
+    for (const [name, s] of callbacks) {
+      expect(s.TimeoutSeconds ?? s.TimeoutSecondsPath, `${name} has no timeout`).toBeDefined();
+    }
+  });
+
+  it('retries Lambda service errors on every task and catches everything else into Mark error', () => {
+    for (const m of machines) {
+      for (const [name, s] of statesOf(m.definition).filter(([, s]) => s.Type === 'Task')) {
+        const retried = (s.Retry ?? []).flatMap((r: State) => r.ErrorEquals);
+        expect(retried, `${name} retries`).toEqual(expect.arrayContaining(LAMBDA_SERVICE_ERRORS));
+        if (name === 'Mark error') {
+          // The error sink itself: retried, then the execution fails (and alarms).
+          expect(s.Catch).toBeUndefined();
+          expect(m.definition.States[s.Next]?.Type).toBe('Fail');
+          continue;
+        }
+        const last = s.Catch?.at(-1);
+        expect(last, `${name} has no catch-all`).toMatchObject({
+          ErrorEquals: ['States.ALL'],
+          Next: 'Mark error',
+          ResultPath: '$.error',
+        });
+      }
+    }
+  });
+
+  it('gives every Choice a Default', () => {
+    for (const m of machines) {
+      for (const [name, s] of statesOf(m.definition).filter(([, s]) => s.Type === 'Choice')) {
+        expect(s.Default, `${name} has no Default`).toBeDefined();
+      }
+    }
+  });
+
+  it('passes asl-validator', () => {
+    for (const m of machines) {
+      // Act: the validator annotates what it is given, so it gets a copy
+      const result = aslValidator(structuredClone(m.definition));
+
+      // Assert
+      expect(result.isValid, result.errorsText('\n')).toBe(true);
+    }
+  });
+
+  it('has no unreachable state', () => {
+    for (const m of machines) {
+      const reachable = new Set<string>();
+      const visit = (name: string) => {
+        if (reachable.has(name)) return;
+        reachable.add(name);
+        const s = m.definition.States[name] as State;
+        const next = [s.Next, s.Default, ...(s.Choices ?? []).map((c: State) => c.Next)];
+        for (const n of [...next, ...(s.Catch ?? []).map((c: State) => c.Next)].filter(Boolean)) visit(n);
+      };
+      visit(m.definition.StartAt);
+      expect(Object.keys(m.definition.States).filter((n) => !reachable.has(n))).toEqual([]);
+    }
+  });
+});
+
+describe('the identification workflow', () => {
+  const state = (name: string) => {
+    const s = identification.States[name] as State | undefined;
+    if (!s) throw new Error(`no state "${name}"`);
+    return s;
+  };
+  /** Target → entered state, as read from a Choice on $.route.target. */
+  const branches = (choice: string) =>
+    Object.fromEntries(
+      state(choice).Choices.map((c: State) => {
+        expect(c.Variable).toBe('$.route.target');
+        return [c.StringEquals, c.Next];
+      }),
+    );
+  const entryOf = (target: RouteTarget) =>
+    target === 'publicity'
+      ? 'Publicity: start'
+      : target === 'await_supplement'
+        ? 'Await supplement'
+        : target === 'end'
+          ? 'Done'
+          : `${stageLabel(target)}: open task`;
+  const expected = (targets: readonly RouteTarget[]) =>
+    Object.fromEntries(targets.map((t) => [t, entryOf(t)]));
+
+  it('starts on the route, so a case can enter (or resume) at any stage', () => {
+    expect(identification.StartAt).toBe('Route');
+    expect(branches('Route')).toEqual(expected([...HUMAN_STAGES, 'publicity', 'await_supplement', 'end']));
+    expect(state(state('Route').Default).Type).toBe('Fail');
+  });
+
+  it.each(HUMAN_STAGES)(
+    'routes every decision of %s along the catalogue, anything else to Mark error',
+    (stage) => {
+      // Arrange
+      const label = stageLabel(stage);
+
+      // Assert
+      expect(branches(`${label}: decision`)).toEqual(expected(targetsFrom(stage)));
+      const fallback = state(state(`${label}: decision`).Default);
+      expect(fallback.Next).toBe('Mark error');
+      expect(fallback.ResultPath).toBe('$.error');
+    },
+  );
+
+  it.each(HUMAN_STAGES)(
+    'opens a %s task, waits for the decision and escalates when it is overdue',
+    (stage) => {
+      // Arrange
+      const label = stageLabel(stage);
+      const open = state(`${label}: open task`);
+      const wait = state(`${label}: await decision`);
+      const escalate = state(`${label}: escalate`);
+
+      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again
+      expect(open.Parameters).toEqual({ 'caseId.$': '$.caseId', stage });
+      expect(open.ResultPath).toBe('$.task');
+      expect(open.Next).toBe(`${label}: await decision`);
+      expect(isCallback(wait)).toBe(true);
+      expect(wait.TimeoutSecondsPath).toBe('$.task.timeoutSeconds');
+      expect(wait.Parameters.Payload).toEqual({
+        'caseId.$': '$.caseId',
+        'taskId.$': '$.task.taskId',
+        'taskToken.$': '$$.Task.Token',
+      });
+      expect(wait.ResultPath).toBe('$.route');
+      expect(wait.Next).toBe(`${label}: decision`);
+      expect(wait.Catch[0]).toEqual({
+        ErrorEquals: ['States.Timeout'],
+        ResultPath: '$.timeout',
+        Next: `${label}: escalate`,
+      });
+      expect(escalate.ResultPath).toBe('$.task');
+      expect(escalate.Next).toBe(`${label}: await decision`);
+    },
+  );
+
+  it('waits for a supplement until the policy limit, then withdraws the case', () => {
+    // Arrange
+    const wait = state('Await supplement');
+    const returnable = HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return'));
+
+    // Assert
+    expect(isCallback(wait)).toBe(true);
+    expect(wait.TimeoutSecondsPath).toBe('$.route.timeoutSeconds');
+    expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Withdraw: no supplement' });
+    expect(state('Withdraw: no supplement').Next).toBe('Done');
+    expect(branches(wait.Next)).toEqual(expected(returnable));
+  });
+
+  it('holds publicity until the stored end time, then routes on the objections found', () => {
+    expect(state('Publicity: start').Next).toBe('Publicity: wait');
+    expect(state('Publicity: wait')).toMatchObject({ Type: 'Wait', TimestampPath: '$.publicity.endsAt' });
+    expect(state('Publicity: wait').Next).toBe('Publicity: close');
+    expect(state('Publicity: close').ResultPath).toBe('$.route');
+    expect(branches(state('Publicity: close').Next)).toEqual(expected(targetsFromPublicity()));
+  });
+
+  it('invokes each step Lambda by its own function', () => {
+    // Arrange: function ARN → handler module
+    const entryByArn = new Map(synth.resolved.functions.map((f) => [f.arn, f.entry]));
+    const entryOfState = (name: string) => {
+      const s = state(name);
+      return entryByArn.get(isCallback(s) ? s.Parameters.FunctionName : s.Resource);
+    };
+
+    // Assert
+    expect(entryOfState('Village review: open task')).toBe(STEP_ENTRIES.openStage);
+    expect(entryOfState('Village review: await decision')).toBe(STEP_ENTRIES.awaitDecision);
+    expect(entryOfState('County approval: escalate')).toBe(STEP_ENTRIES.escalate);
+    expect(entryOfState('Await supplement')).toBe(STEP_ENTRIES.awaitSupplement);
+    expect(entryOfState('Withdraw: no supplement')).toBe(STEP_ENTRIES.withdrawUnsupplemented);
+    expect(entryOfState('Publicity: start')).toBe(STEP_ENTRIES.startPublicity);
+    expect(entryOfState('Publicity: close')).toBe(STEP_ENTRIES.closePublicity);
+    expect(entryOfState('Mark error')).toBe(STEP_ENTRIES.markError);
+    expect(state('Mark error').Parameters).toEqual({ 'caseId.$': '$.caseId', 'error.$': '$.error' });
+  });
+
+  it('is a traced Standard state machine that logs transitions but never execution data', () => {
+    Template.fromStack(synth.stacks.workflows).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+  });
+});

@@ -1,0 +1,242 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import {
+  HUMAN_STAGES,
+  type HumanStage,
+  type RouteTarget,
+  STAGE_SPECS,
+  targetsFrom,
+  targetsFromPublicity,
+} from '../functions/core/procedure.ts';
+import type { StepName } from '../functions/steps/entries.ts';
+
+export interface IdentificationWorkflowProps {
+  /**
+   * The step Lambdas by role (functions/steps/entries.ts): `openStage` writes a reviewer task, `awaitDecision`
+   * binds a callback token to it, `escalate` flags it overdue, `awaitSupplement` waits for the applicant,
+   * `withdrawUnsupplemented` ends a case nobody supplemented, `startPublicity` / `closePublicity` post and
+   * close the notice, `markError` records an unexpected failure on the case.
+   */
+  readonly steps: Readonly<Record<StepName, lambda.IFunction>>;
+}
+
+/** "village_review" → "Village review": the prefix of every state of that stage. */
+export const stageLabel = (stage: string) =>
+  stage.charAt(0).toUpperCase() + stage.slice(1).replaceAll('_', ' ');
+
+/** What each stage is in the statutory procedure (DESIGN §1), written into the ASL as state comments. */
+const STATUTE: Partial<Record<HumanStage, string>> = {
+  village_review: '民主评议: the village committee appraises the household in a meeting and votes',
+  township_verification:
+    '入户核实: at least two township staff visit the household and verify income and risks',
+  county_approval: '审定: the county rural-revitalisation bureau approves or rejects',
+  objection_review: '异议复核: the township reviews an objection raised during publicity',
+};
+
+const ROUTE = '$.route.target';
+
+/**
+ * The identification procedure (识别纳入) as a Standard state machine, built from the stage catalogue in
+ * functions/core/procedure.ts: every human stage gets the same four states, and every edge of its decision
+ * Choice comes from `targetsFrom(stage)`. A new stage or decision target changes the graph with no edit here.
+ *
+ * Execution input is `{ caseId, route }`. Starting on `route` is also how a case resumes after a restart or
+ * migrates to a new version: it enters at the stage its record says it is in.
+ */
+export class IdentificationWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: IdentificationWorkflowProps) {
+    super(scope, id);
+    const { steps } = props;
+    const caseId = sfn.JsonPath.stringAt('$.caseId');
+
+    // ── Ends ────────────────────────────────────────────────────────────────────────────────────────────
+    // Enrolled, rejected and withdrawn cases all end here: their status was written by the step or API call
+    // that chose the route.
+    const done = new sfn.Succeed(this, 'Done');
+    const failed = new sfn.Fail(this, 'Failed', {
+      error: 'CaseError',
+      cause: 'The case was marked ERROR; its record holds the cause.',
+    });
+    // Anything unexpected marks the case ERROR (visible to admins, alarmed) instead of leaving it stuck.
+    const markError = new tasks.LambdaInvoke(this, 'Mark error', {
+      lambdaFunction: steps.markError,
+      payloadResponseOnly: true,
+      payload: sfn.TaskInput.fromObject({ caseId, error: sfn.JsonPath.objectAt('$.error') }),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    markError.next(failed);
+    // A route no edge allows: give Mark error the `$.error` it reports, naming the offending route.
+    const unexpectedRoute = new sfn.Pass(this, 'Unexpected route', {
+      parameters: {
+        Error: 'UnexpectedRoute',
+        Cause: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.route')),
+      },
+      resultPath: '$.error',
+    });
+    unexpectedRoute.next(markError);
+    const guard = (task: tasks.LambdaInvoke) =>
+      task.addCatch(markError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+
+    /** A step whose Lambda result (not the Invoke envelope) lands at `resultPath`. */
+    const step = (name: string, fn: StepName, payload: Record<string, unknown>, resultPath: string) =>
+      new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: steps[fn],
+        payloadResponseOnly: true,
+        payload: sfn.TaskInput.fromObject(payload),
+        resultPath,
+      });
+
+    // ── Publicity (公示): post the notice, wait until it ends, then look for open objections ──────────────
+    const publicityStart = step('Publicity: start', 'startPublicity', { caseId }, '$.publicity');
+    const publicityWait = new sfn.Wait(this, 'Publicity: wait', {
+      comment: 'The notice stays up for the policy period (default 5 calendar days); anyone may object.',
+      time: sfn.WaitTime.timestampPath('$.publicity.endsAt'),
+    });
+    const publicityClose = step('Publicity: close', 'closePublicity', { caseId }, '$.route');
+
+    // ── Return (退回补充): the applicant supplements within the policy limit, or the case is withdrawn ──────
+    const awaitSupplement = new tasks.LambdaInvoke(this, 'Await supplement', {
+      comment:
+        'The applicant supplements what the reviewer found missing (default 15 days), then the same stage reviews again.',
+      lambdaFunction: steps.awaitSupplement,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({ caseId, taskToken: sfn.JsonPath.taskToken }),
+      taskTimeout: sfn.Timeout.at('$.route.timeoutSeconds'),
+      resultPath: '$.route',
+    });
+    const withdrawUnsupplemented = step(
+      'Withdraw: no supplement',
+      'withdrawUnsupplemented',
+      { caseId },
+      '$.route',
+    );
+
+    // ── Human stages: open a task → wait for the reviewer's decision (escalating when overdue) → route ─────
+    const stages = {} as Record<HumanStage, { open: tasks.LambdaInvoke; decision: sfn.Choice }>;
+    for (const stage of HUMAN_STAGES) {
+      const label = stageLabel(stage);
+      const open = new tasks.LambdaInvoke(this, `${label}: open task`, {
+        comment: STATUTE[stage],
+        lambdaFunction: steps.openStage,
+        payloadResponseOnly: true,
+        payload: sfn.TaskInput.fromObject({ caseId, stage }),
+        resultPath: '$.task',
+      });
+      // The decision API completes this callback with the Route the decision takes. The due date is the
+      // task's timeout: past it the task is escalated (never decided automatically) and waited on again.
+      const awaitDecision = new tasks.LambdaInvoke(this, `${label}: await decision`, {
+        lambdaFunction: steps.awaitDecision,
+        integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: sfn.TaskInput.fromObject({
+          caseId,
+          taskId: sfn.JsonPath.stringAt('$.task.taskId'),
+          taskToken: sfn.JsonPath.taskToken,
+        }),
+        taskTimeout: sfn.Timeout.at('$.task.timeoutSeconds'),
+        resultPath: '$.route',
+      });
+      const escalate = step(
+        `${label}: escalate`,
+        'escalate',
+        { caseId, taskId: sfn.JsonPath.stringAt('$.task.taskId') },
+        '$.task',
+      );
+      const decision = new sfn.Choice(this, `${label}: decision`);
+
+      open.next(awaitDecision);
+      guard(open);
+      awaitDecision.addCatch(escalate, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
+      guard(awaitDecision);
+      awaitDecision.next(decision);
+      guard(escalate);
+      escalate.next(awaitDecision);
+      stages[stage] = { open, decision };
+    }
+
+    /** The state a route target enters. */
+    const entryOf = (target: RouteTarget): sfn.IChainable => {
+      switch (target) {
+        case 'publicity':
+          return publicityStart;
+        case 'await_supplement':
+          return awaitSupplement;
+        case 'end':
+          return done;
+        default:
+          return stages[target].open;
+      }
+    };
+    /** A Choice on `$.route.target` with one branch per allowed target. */
+    const routeOn = (choice: sfn.Choice, targets: readonly RouteTarget[], otherwise: sfn.IChainable) => {
+      for (const target of targets) choice.when(sfn.Condition.stringEquals(ROUTE, target), entryOf(target));
+      return choice.otherwise(otherwise);
+    };
+
+    // Each stage's decisions (approve / reject / return / send back / uphold / dismiss), as routes.
+    for (const stage of HUMAN_STAGES) routeOn(stages[stage].decision, targetsFrom(stage), unexpectedRoute);
+
+    publicityStart.next(publicityWait).next(publicityClose);
+    guard(publicityStart);
+    guard(publicityClose);
+    publicityClose.next(
+      routeOn(new sfn.Choice(this, 'Publicity: outcome'), targetsFromPublicity(), unexpectedRoute),
+    );
+
+    awaitSupplement.addCatch(withdrawUnsupplemented, {
+      errors: [sfn.Errors.TIMEOUT],
+      resultPath: '$.timeout',
+    });
+    guard(awaitSupplement);
+    const returnable = HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return'));
+    awaitSupplement.next(routeOn(new sfn.Choice(this, 'Supplemented'), returnable, unexpectedRoute));
+    guard(withdrawUnsupplemented);
+    withdrawUnsupplemented.next(done);
+
+    // ── Start: enter wherever the route points (a new case: its first stage; a resumed case: its stage) ───
+    const start = routeOn(
+      new sfn.Choice(this, 'Route'),
+      [...HUMAN_STAGES, 'publicity', 'await_supplement', 'end'],
+      new sfn.Fail(this, 'UnknownRoute', {
+        error: 'UnknownRoute',
+        cause: 'The execution input has no route this workflow can enter.',
+      }),
+    );
+
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment:
+        'Identification (识别纳入): village review → township verification → county approval → publicity',
+      definitionBody: sfn.DefinitionBody.fromChainable(start),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Execution data holds personal data (names, ID numbers): log the transitions, not the payloads.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    this.acknowledgeRoleFindings(steps);
+  }
+
+  /** The state machine role's wildcards are ones CDK and AWS require; each is named with its reason. */
+  private acknowledgeRoleFindings(steps: Readonly<Record<StepName, lambda.IFunction>>) {
+    const role = Validations.of(this.stateMachine.role);
+    role.acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'CloudWatch Logs delivery and X-Ray actions support no resource-level permissions.',
+    });
+    for (const fn of Object.values(steps)) {
+      const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+      role.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: 'Invoking a step Lambda by qualified ARN (version or alias) is part of the same grant.',
+      });
+    }
+  }
+}
