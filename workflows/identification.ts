@@ -8,9 +8,9 @@ import {
   HUMAN_STAGES,
   type HumanStage,
   type RouteTarget,
-  STAGE_SPECS,
   targetsFrom,
   targetsFromPublicity,
+  targetsFromSupplementWait,
 } from '../functions/core/procedure.ts';
 import type { StepName } from '../functions/steps/entries.ts';
 
@@ -193,10 +193,16 @@ export class IdentificationWorkflow extends Construct {
       resultPath: '$.timeout',
     });
     guard(awaitSupplement);
-    const returnable = HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return'));
-    awaitSupplement.next(routeOn(new sfn.Choice(this, 'Supplemented'), returnable, unexpectedRoute));
+    // A supplement that beat the timeout by a moment leaves the case open: the withdraw step then routes it
+    // back to its stage, so both paths meet in the same Choice.
+    const supplemented = routeOn(
+      new sfn.Choice(this, 'Supplemented'),
+      targetsFromSupplementWait(),
+      unexpectedRoute,
+    );
+    awaitSupplement.next(supplemented);
     guard(withdrawUnsupplemented);
-    withdrawUnsupplemented.next(done);
+    withdrawUnsupplemented.next(supplemented);
 
     // ── Start: enter wherever the route points (a new case: its first stage; a resumed case: its stage) ───
     const start = routeOn(

@@ -131,6 +131,14 @@ export function targetsFromPublicity(): RouteTarget[] {
   return [...targets];
 }
 
+/**
+ * Targets after the supplement wait: the stage that returned the case (supplemented), or the end (withdrawn by
+ * the applicant meanwhile, or for lack of a supplement).
+ */
+export function targetsFromSupplementWait(): RouteTarget[] {
+  return [...HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return')), 'end'];
+}
+
 /** The case status while it travels `route`. */
 export function statusOn(route: Route): CaseStatus {
   if (route.target === 'end') return route.status;

@@ -7,6 +7,7 @@ import {
   STAGE_SPECS,
   targetsFrom,
   targetsFromPublicity,
+  targetsFromSupplementWait,
 } from '../../functions/core/procedure.ts';
 import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
@@ -195,14 +196,13 @@ describe('the identification workflow', () => {
   it('waits for a supplement until the policy limit, then withdraws the case', () => {
     // Arrange
     const wait = state('Await supplement');
-    const returnable = HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return'));
 
     // Assert
     expect(isCallback(wait)).toBe(true);
     expect(wait.TimeoutSecondsPath).toBe('$.route.timeoutSeconds');
     expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Withdraw: no supplement' });
-    expect(state('Withdraw: no supplement').Next).toBe('Done');
-    expect(branches(wait.Next)).toEqual(expected(returnable));
+    expect(state('Withdraw: no supplement').Next).toBe(wait.Next);
+    expect(branches(wait.Next)).toEqual(expected(targetsFromSupplementWait()));
   });
 
   it('holds publicity until the stored end time, then routes on the objections found', () => {
