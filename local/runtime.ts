@@ -229,7 +229,11 @@ async function resumeInterrupted(engine: Engine, log: (line: string) => void): P
   for (const execution of interrupted) {
     const caseId = (execution.input as { caseId?: string } | undefined)?.caseId;
     const input = caseId ? await resumeInput(sharedDeps(), caseId) : null;
-    if (!input) continue;
+    if (!input) {
+      // The case ended (or is in error) while its execution was interrupted: nothing to resume.
+      await engine.stopExecution(execution.executionArn, 'NotResumed', 'the case has no open stage to resume');
+      continue;
+    }
     await engine.startExecution({ stateMachineArn: execution.stateMachineArn, name: execution.name, input });
     resumed++;
   }
