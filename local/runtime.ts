@@ -231,7 +231,11 @@ async function resumeInterrupted(engine: Engine, log: (line: string) => void): P
     const input = caseId ? await resumeInput(sharedDeps(), caseId) : null;
     if (!input) {
       // The case ended (or is in error) while its execution was interrupted: nothing to resume.
-      await engine.stopExecution(execution.executionArn, 'NotResumed', 'the case has no open stage to resume');
+      await engine.stopExecution(
+        execution.executionArn,
+        'NotResumed',
+        'the case has no open stage to resume',
+      );
       continue;
     }
     await engine.startExecution({ stateMachineArn: execution.stateMachineArn, name: execution.name, input });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { objectionBodySchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema } from '../../schemas/queries.ts';
 import {
   auditTrail,
@@ -10,7 +11,12 @@ import {
   withdraw,
 } from '../services/cases.ts';
 import { sharedDeps } from '../services/deps.ts';
-import { route, routeGroup } from './http.ts';
+import { publicityNotice } from '../services/notice.ts';
+import { fileObjection } from '../services/objections.ts';
+import { rawBody, route, routeGroup } from './http.ts';
+
+/** The notice page loads nothing and runs nothing: its only style is inline. */
+const NOTICE_HEADERS = { 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" };
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
 
@@ -40,5 +46,22 @@ export const handler = routeGroup('cases', [
   ),
   route({ method: 'GET', path: '/api/cases/{caseId}/audit', params: caseParams }, ({ user, params }) =>
     auditTrail(sharedDeps(), user, params.caseId),
+  ),
+  route(
+    {
+      method: 'POST',
+      path: '/api/cases/{caseId}/objections',
+      params: caseParams,
+      body: objectionBodySchema,
+      status: 201,
+    },
+    ({ user, params, body }) => fileObjection(sharedDeps(), user, params.caseId, body),
+  ),
+  route({ method: 'GET', path: '/api/cases/{caseId}/notice', params: caseParams }, async ({ user, params }) =>
+    rawBody(
+      await publicityNotice(sharedDeps(), user, params.caseId),
+      'text/html; charset=utf-8',
+      NOTICE_HEADERS,
+    ),
   ),
 ]);

@@ -49,6 +49,32 @@ export interface RouteInput<B, Q, P, U> {
 
 type AnyInput = RouteInput<unknown, unknown, unknown, User | undefined>;
 
+/** A success body that is not JSON (an HTML page, a CSV export): an action returns one via `rawBody`. */
+export class RawBody {
+  constructor(
+    readonly body: string,
+    readonly contentType: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+/** Answers `body` as is, with its content type; still per user, so never cached and never sniffed. */
+export const rawBody = (body: string, contentType: string, headers: Record<string, string> = {}) =>
+  new RawBody(body, contentType, headers);
+
+function rawResponse(statusCode: number, raw: RawBody): HttpResult {
+  return {
+    statusCode,
+    headers: {
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...raw.headers,
+      'content-type': raw.contentType,
+    },
+    body: raw.body,
+  };
+}
+
 /** A route ready for `routeGroup`; build it with `route`. */
 export interface Route {
   readonly spec: RouteSpec<Schema, Schema, Schema, boolean>;
@@ -56,7 +82,8 @@ export interface Route {
 }
 
 /**
- * Declares a route: its schemas type the action's input, and the action's result becomes the JSON body.
+ * Declares a route: its schemas type the action's input, and the action's result becomes the JSON body (or,
+ * when it is a `RawBody`, the body as is with its content type).
  * Without a query/params schema the action gets API Gateway's string maps as they are.
  */
 export function route<
@@ -127,6 +154,7 @@ export function routeGroup(
     if (user) logger.appendKeys({ userSub: user.sub, userRole: user.role });
     const input = parseInput(event, spec);
     const result = await action({ ...input, user, event, context } as AnyInput);
+    if (result instanceof RawBody) return rawResponse(spec.status ?? 200, result);
     return jsonResponse(spec.status ?? 200, spec.status === 204 ? undefined : result);
   };
 

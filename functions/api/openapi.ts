@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
+import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
 import {
   auditRecordSchema,
@@ -12,6 +13,12 @@ import {
   taskViewSchema,
   userSchema,
 } from '../../schemas/records.ts';
+import {
+  slaBreachesQuerySchema,
+  slaBreachPageSchema,
+  stageTimingsQuerySchema,
+  stageTimingsSchema,
+} from '../services/reports.ts';
 import { ROUTES, type RouteDef, routeKey } from './routes.ts';
 
 /*
@@ -46,6 +53,8 @@ interface Operation {
   query?: z.ZodObject;
   status?: number;
   response: z.ZodType;
+  /** Media type of a success that is not JSON (e.g. the HTML notice). */
+  contentType?: string;
   /** Error codes beyond 400/401 (every authorized route can answer those). */
   errors?: ('forbidden' | 'not_found' | 'conflict')[];
 }
@@ -88,6 +97,20 @@ const OPERATIONS: Record<string, Operation> = {
     response: AuditTrail,
     errors: ['forbidden', 'not_found'],
   },
+  'POST /api/cases/{caseId}/objections': {
+    summary: 'Record an objection during publicity (village or township reviewer)',
+    body: named('ObjectionBody', objectionBodySchema),
+    status: 201,
+    response: named('Objection', objectionViewSchema),
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/cases/{caseId}/notice': {
+    summary:
+      'The publicity notice (公示) as an HTML page: no ID numbers, phones, bank accounts or health details',
+    response: z.string(),
+    contentType: 'text/html; charset=utf-8',
+    errors: ['not_found', 'conflict'],
+  },
   'GET /api/tasks': {
     summary: "Open tasks of the caller's role inside their jurisdiction, soonest due first",
     response: TaskList,
@@ -103,6 +126,21 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Release a claimed task',
     response: TaskView,
     errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/reports/stage-timings': {
+    summary:
+      'Stage durations, queue and work time (hours, nearest-rank p50/p90/p95, max, mean) and SLA breaches ' +
+      'per stage, township or month; read from the timing index by (county, stage, month)',
+    query: stageTimingsQuerySchema,
+    response: named('StageTimings', stageTimingsSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/reports/sla-breaches': {
+    summary:
+      'Open tasks past due, then tasks decided after their due date, with days over; paged, filter township and stage',
+    query: slaBreachesQuerySchema,
+    response: named('SlaBreachPage', slaBreachPageSchema),
+    errors: ['forbidden', 'not_found'],
   },
   'POST /api/tasks/{taskId}/decision': {
     summary: 'Decide a task',
@@ -129,7 +167,10 @@ function toRouteConfig(def: RouteDef, bearer: string): RouteConfig {
   const op = OPERATIONS[routeKey(def)] ?? { summary: routeKey(def), response: z.unknown() };
   const params = pathParams(def.path);
   const responses: RouteConfig['responses'] = {
-    [op.status ?? 200]: { description: 'Success', content: json(op.response) },
+    [op.status ?? 200]: {
+      description: 'Success',
+      content: op.contentType ? { [op.contentType]: { schema: op.response } } : json(op.response),
+    },
     ...(op.body || op.query || params
       ? { 400: errorResponse('Invalid input; every bad field is named') }
       : {}),

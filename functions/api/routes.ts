@@ -3,7 +3,7 @@
  * per entry; each group's handler dispatches on the same list; the local server reads the routes back from the
  * synthesized template.
  */
-export type RouteGroup = 'cases' | 'tasks' | 'meta';
+export type RouteGroup = 'cases' | 'tasks' | 'meta' | 'reports';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -23,11 +23,15 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/api/cases/{caseId}/supplements', group: 'cases', auth: true },
   { method: 'POST', path: '/api/cases/{caseId}/withdraw', group: 'cases', auth: true },
   { method: 'GET', path: '/api/cases/{caseId}/audit', group: 'cases', auth: true },
+  { method: 'POST', path: '/api/cases/{caseId}/objections', group: 'cases', auth: true },
+  { method: 'GET', path: '/api/cases/{caseId}/notice', group: 'cases', auth: true },
   { method: 'GET', path: '/api/tasks', group: 'tasks', auth: true },
   { method: 'GET', path: '/api/tasks/{taskId}', group: 'tasks', auth: true },
   { method: 'POST', path: '/api/tasks/{taskId}/claim', group: 'tasks', auth: true },
   { method: 'POST', path: '/api/tasks/{taskId}/unclaim', group: 'tasks', auth: true },
   { method: 'POST', path: '/api/tasks/{taskId}/decision', group: 'tasks', auth: true },
+  { method: 'GET', path: '/api/reports/stage-timings', group: 'reports', auth: true },
+  { method: 'GET', path: '/api/reports/sla-breaches', group: 'reports', auth: true },
 ];
 
 /** Handler module of each route group, relative to the repository root. */
@@ -35,6 +39,7 @@ export const GROUP_ENTRIES: Readonly<Record<RouteGroup, string>> = {
   cases: 'functions/api/cases.ts',
   tasks: 'functions/api/tasks.ts',
   meta: 'functions/api/meta.ts',
+  reports: 'functions/api/reports.ts',
 };
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -74,3 +74,37 @@ export function assertCanActOnTask(user: User, t: TaskScope): void {
   }
   throw notFound('task');
 }
+
+/** Roles that read a county's reports (timings, breaches, stuck cases) when their jurisdiction covers it. */
+const COUNTY_REPORT_READERS: readonly Role[] = ['auditor', 'county_reviewer', 'admin'];
+
+/** What a report may cover: a county, narrowed to one township for township reviewers (or on request). */
+export interface ReportScope {
+  county: string;
+  township?: string;
+}
+
+/**
+ * Who may read a county's reports and over what. Auditors, county reviewers and admins read any county inside
+ * their jurisdiction; a township reviewer reads only their own township; other roles get 403. A county or
+ * township outside the caller's jurisdiction is 404, as for cases: nothing says whether it exists.
+ */
+export function reportScope(user: User, requested: { county?: string; township?: string }): ReportScope {
+  const county = requested.county ?? user.jurisdiction.slice(0, 6);
+  if (requested.township && !within(county, requested.township)) throw notFound('township');
+  if (COUNTY_REPORT_READERS.includes(user.role)) {
+    if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
+    // a reader whose jurisdiction is narrower than the county (e.g. a township-level auditor) stays inside it
+    const township = requested.township ?? (user.jurisdiction.length > 6 ? user.jurisdiction : undefined);
+    if (township && !within(user.jurisdiction, township) && !within(township, user.jurisdiction)) {
+      throw notFound('township');
+    }
+    return township ? { county, township } : { county };
+  }
+  if (user.role === 'township_reviewer') {
+    if (!within(county, user.jurisdiction)) throw notFound('county');
+    if (requested.township && requested.township !== user.jurisdiction) throw notFound('township');
+    return { county, township: user.jurisdiction };
+  }
+  throw forbidden(`role ${user.role} may not read reports`);
+}

@@ -120,6 +120,9 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
   set.route = route;
   const ended = route.target === 'end';
   if (ended) set.closedAt = at;
+  if (route.target === 'end' && route.status === 'enrolled') set.enrolledAt = at;
+  // An objection review settles every open objection with its decision, so a later publicity counts none of them.
+  const objections = task.stage === 'objection_review' ? await deps.store.openObjections(c.caseId) : [];
   const { task: after } = await deps.store.apply({
     before: c,
     set,
@@ -137,6 +140,7 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
         ...(body.missing ? { missing: body.missing } : {}),
         ...(body.to ? { to: body.to } : {}),
         ...(details !== undefined ? { details } : {}),
+        ...(objections.length ? { objectionIds: objections.map((o) => o.objectionId) } : {}),
         route,
       },
     },
@@ -153,6 +157,17 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
       },
       indexing: 'done',
     },
+    resolveObjections: objections.length
+      ? {
+          items: objections,
+          set: {
+            status: body.decision === 'uphold' ? 'upheld' : 'dismissed',
+            resolvedAt: at,
+            resolvedBy: user.sub,
+            taskId,
+          },
+        }
+      : undefined,
     // an enrolled household stays under monitoring: its IDs keep the case as their one open case
     releaseGuards: ended && statusOn(route) !== 'enrolled' ? idNumbersOf(c.household) : undefined,
   });

@@ -208,7 +208,8 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
     if (c.stage !== 'publicity') throw conflict(`case ${caseId} is not in publicity`);
-    const openObjections = 0; // objections arrive with the publicity routes (DESIGN §1); none can be filed yet
+    // A concurrent objection bumps the case version, so the apply below fails and this count is taken again.
+    const openObjections = (await deps.store.openObjections(caseId)).length;
     const route = routeAfterPublicity(c.policy.order, openObjections);
     const at = toIso(deps.clock.now());
     const enrolled = route.target === 'end';

@@ -1,6 +1,7 @@
 import type { Household } from '../../schemas/application.ts';
 import type { Role } from '../../schemas/common.ts';
 import type { CaseStatus, DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
+import type { ObjectionBody, ObjectionStatus, ObjectionView } from '../../schemas/objection.ts';
 import type { Actor, CaseView, TaskView } from '../../schemas/records.ts';
 import { maskId } from '../../schemas/resident-id.ts';
 import type { Policy } from '../core/policy.ts';
@@ -59,6 +60,35 @@ export interface TaskItem {
   /** the route the decision sends the workflow on, kept so a lost callback can be replayed */
   route?: Route;
   taskToken?: string;
+}
+
+/** An objection raised during publicity, in the case's partition; the objector's phone is kept, never shown. */
+export interface ObjectionItem {
+  objectionId: string;
+  caseId: string;
+  status: ObjectionStatus;
+  objector: ObjectionBody['objector'];
+  content: string;
+  filedAt: string;
+  filedBy: Actor;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  /** the objection review task that decided it */
+  taskId?: string;
+}
+
+/** The API view of an objection: the objector's name only. */
+export function objectionView(o: ObjectionItem): ObjectionView {
+  return {
+    objectionId: o.objectionId,
+    caseId: o.caseId,
+    status: o.status,
+    objectorName: o.objector.name,
+    content: o.content,
+    filedAt: o.filedAt,
+    filedBy: o.filedBy,
+    ...(o.resolvedAt ? { resolvedAt: o.resolvedAt } : {}),
+  };
 }
 
 export function maskHousehold(h: Household): Record<string, unknown> {

@@ -68,6 +68,8 @@ export const indexKeys = {
   }),
   inboxPartition: (role: string, jurisdiction: string) => `INBOX#${role}#${jurisdiction}`,
   countyOpenTasksPartition: (county: string) => `OPENTASKS#${county}`,
+  /** upper bound (exclusive) of the open-task sort keys due before `iso`: the overdue ones */
+  openTasksDueBefore: (iso: string) => iso,
   /** present once the task is decided: the stage-timing record */
   doneTask: (
     county: string,
@@ -81,6 +83,8 @@ export const indexKeys = {
     gsi3sk: `${township}#${decidedAt}#${taskId}`,
   }),
   timingPartition: (county: string, stage: string, month: string) => `TIMING#${county}#${stage}#${month}`,
+  /** the sort-key prefix of one township's stage records inside a timing partition */
+  timingTownshipPrefix: (township: string) => `${township}#`,
 } as const;
 
 /** The table as CDK and the local runtime create it. */

@@ -16,7 +16,7 @@ import type { Policy } from '../core/policy.ts';
 import { localMonth, parseIso } from '../core/time.ts';
 import { record } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { CaseItem, TaskItem } from './items.ts';
+import type { CaseItem, ObjectionItem, TaskItem } from './items.ts';
 import { INDEXES, indexKeys, keys } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -50,11 +50,43 @@ export interface CaseChange {
     remove?: (keyof TaskItem)[];
     indexing?: TaskIndexing;
   };
+  /** an objection raised during publicity, stored in the case's partition */
+  putObjection?: ObjectionItem;
+  /** open objections a decision settles: each must still be open, and becomes `status` */
+  resolveObjections?: {
+    items: ObjectionItem[];
+    set: Pick<ObjectionItem, 'status' | 'resolvedAt' | 'resolvedBy' | 'taskId'>;
+  };
   /** ID numbers the case now holds (filing): each must not hold another open case */
   claimGuards?: string[];
   /** ID numbers the case releases (it ended) */
   releaseGuards?: string[];
 }
+
+/** A completed stage task as the timing reports read it from the timing index. */
+export type TimingRecord = Pick<
+  TaskItem,
+  | 'taskId'
+  | 'caseId'
+  | 'stage'
+  | 'villageCode'
+  | 'openedAt'
+  | 'claimedAt'
+  | 'decidedAt'
+  | 'dueAt'
+  | 'decision'
+>;
+const TIMING_FIELDS = [
+  'taskId',
+  'caseId',
+  'stage',
+  'villageCode',
+  'openedAt',
+  'claimedAt',
+  'decidedAt',
+  'dueAt',
+  'decision',
+] as const;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 const INDEX_ATTRIBUTES = {
@@ -179,6 +211,29 @@ export class Store {
     return { case: strip<CaseItem>(caseItem), trail };
   }
 
+  /** (8) The case's objections still open: one Query on the case's partition, objections only. */
+  async openObjections(caseId: string): Promise<ObjectionItem[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pk': keys.casePartition(caseId),
+          ':prefix': keys.objectionPrefix,
+          ':open': 'open',
+        },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      });
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items.map((i) => strip<ObjectionItem>(i)!);
+  }
+
   /** An applicant's own cases, oldest first. */
   async casesOfApplicant(sub: string, page: { cursor?: string; limit: number }): Promise<Page<CaseItem>> {
     const out = await this.query({
@@ -242,6 +297,112 @@ export class Store {
       IndexName: INDEXES.byOwner.name,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': indexKeys.inboxPartition(role, jurisdiction) },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return {
+      items: (out.Items ?? []).map((i) => strip<TaskItem>(i)!),
+      cursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  }
+
+  /**
+   * Every completed-stage record of (county, stage, month), optionally of one township: one Query on the
+   * timing index, followed page by page. Only the fields the timing maths needs are read back.
+   */
+  async stageRecords(
+    county: string,
+    stage: string,
+    month: string,
+    township?: string,
+  ): Promise<TimingRecord[]> {
+    const values: Item = { ':pk': indexKeys.timingPartition(county, stage, month) };
+    let condition = 'gsi3pk = :pk';
+    if (township) {
+      condition += ' AND begins_with(gsi3sk, :township)';
+      values[':township'] = indexKeys.timingTownshipPrefix(township);
+    }
+    const items: TimingRecord[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.query({
+        IndexName: INDEXES.byTiming.name,
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: values,
+        ProjectionExpression: TIMING_FIELDS.map((_, i) => `#t${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(TIMING_FIELDS.map((f, i) => [`#t${i}`, f])),
+        ExclusiveStartKey: start,
+      });
+      items.push(...((out.Items ?? []) as TimingRecord[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * One page of the stage records of (county, stage, month) decided after their due date: a Query on the timing
+   * index (optionally one township) filtered on decidedAt > dueAt.
+   */
+  async lateStageRecords(
+    county: string,
+    stage: string,
+    month: string,
+    township: string | undefined,
+    page: { cursor?: string; limit: number },
+  ): Promise<Page<TimingRecord>> {
+    const values: Item = { ':pk': indexKeys.timingPartition(county, stage, month) };
+    let condition = 'gsi3pk = :pk';
+    if (township) {
+      condition += ' AND begins_with(gsi3sk, :township)';
+      values[':township'] = indexKeys.timingTownshipPrefix(township);
+    }
+    const out = await this.query({
+      IndexName: INDEXES.byTiming.name,
+      KeyConditionExpression: condition,
+      FilterExpression: '#decidedAt > #dueAt',
+      ExpressionAttributeNames: { '#decidedAt': 'decidedAt', '#dueAt': 'dueAt' },
+      ExpressionAttributeValues: values,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return {
+      items: (out.Items ?? []).map((i) => strip<TimingRecord>(i)!),
+      cursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  }
+
+  /**
+   * One page of a county's open tasks due before `beforeIso`, soonest due first: a Query on the county's
+   * open-task index, bounded by the sort key; stage and township filter inside the page.
+   */
+  async overdueOpenTasks(
+    county: string,
+    beforeIso: string,
+    filter: { stage?: string; township?: string },
+    page: { cursor?: string; limit: number },
+  ): Promise<Page<TaskItem>> {
+    const names: Record<string, string> = {};
+    const values: Item = {
+      ':pk': indexKeys.countyOpenTasksPartition(county),
+      ':before': indexKeys.openTasksDueBefore(beforeIso),
+    };
+    const filters: string[] = [];
+    if (filter.stage) {
+      names['#stage'] = 'stage';
+      values[':stage'] = filter.stage;
+      filters.push('#stage = :stage');
+    }
+    if (filter.township) {
+      names['#village'] = 'villageCode';
+      values[':township'] = filter.township;
+      filters.push('begins_with(#village, :township)');
+    }
+    const out = await this.query({
+      IndexName: INDEXES.byCounty.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+      FilterExpression: filters.length ? filters.join(' AND ') : undefined,
+      ExpressionAttributeNames: filters.length ? names : undefined,
+      ExpressionAttributeValues: values,
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
@@ -404,6 +565,31 @@ export class Store {
       });
       roles.push('task');
     }
+    if (change.putObjection) {
+      const o = change.putObjection;
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.objection(o.caseId, o.objectionId), entity: 'objection', ...o },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+      roles.push('objection');
+    }
+    for (const o of change.resolveObjections?.items ?? []) {
+      const u = updateExpression(change.resolveObjections!.set);
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: keys.objection(o.caseId, o.objectionId),
+          UpdateExpression: u.expression,
+          ConditionExpression: 'attribute_exists(pk) AND #st = :open',
+          ExpressionAttributeNames: { ...u.names, '#st': 'status' },
+          ExpressionAttributeValues: { ...u.values, ':open': 'open' },
+        },
+      });
+      roles.push('objection');
+    }
     for (const id of change.claimGuards ?? []) {
       items.push({
         Put: {
@@ -464,6 +650,10 @@ export class Store {
     }
     if (role === 'task')
       return conflict('the task is no longer open for this action', [{ path: 'task', rule: 'task_state' }]);
+    if (role === 'objection')
+      return conflict('an objection changed meanwhile; reload and try again', [
+        { path: 'objection', rule: 'objection_state' },
+      ]);
     if (role === 'case') {
       return conflict('the case changed since it was read; reload and try again', [
         { path: 'case', rule: 'version' },

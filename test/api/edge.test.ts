@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type CatalogEntry, route, routeGroup } from '../../functions/api/http.ts';
+import { type CatalogEntry, rawBody, route, routeGroup } from '../../functions/api/http.ts';
 import { handler as metaHandler } from '../../functions/api/meta.ts';
 import { userFromClaims } from '../../functions/api/middleware/identity.ts';
 import { ROUTES } from '../../functions/api/routes.ts';
@@ -40,6 +40,7 @@ const TEST_CATALOG: CatalogEntry[] = [
   { method: 'GET', path: '/api/items/{itemId}', group: 'test', auth: true },
   { method: 'POST', path: '/api/conflict', group: 'test', auth: true },
   { method: 'POST', path: '/api/boom', group: 'test', auth: true },
+  { method: 'GET', path: '/api/page', group: 'test', auth: true },
 ];
 
 const silentLogger = new Logger({ serviceName: 'edge-test', logLevel: 'SILENT' });
@@ -68,6 +69,11 @@ const testHandler = routeGroup(
     route({ method: 'POST', path: '/api/boom' }, () => {
       throw new Error('connection string postgres://secret@db');
     }),
+    route({ method: 'GET', path: '/api/page' }, ({ user }) =>
+      rawBody(`<p>你好 ${user.name}</p>`, 'text/html; charset=utf-8', {
+        'content-security-policy': "default-src 'none'",
+      }),
+    ),
   ],
   { catalog: TEST_CATALOG, logger: silentLogger },
 );
@@ -296,6 +302,28 @@ describe('input validation', () => {
 
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ params: { itemId: 'ab-cd' }, query: { limit: 5, tag: 'a,b' } });
+  });
+});
+
+describe('non-JSON bodies', () => {
+  it('send a RawBody as is with its content type, no-store and nosniff', async () => {
+    const res = await fetch(`${server.url}/api/page`, {
+      headers: { authorization: `Bearer ${await tokenOf('village')}` },
+    });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'");
+    expect(await res.text()).toMatch(/^<p>你好 .+<\/p>$/);
+  });
+
+  it('still answer errors as contract JSON', async () => {
+    const res = await fetch(`${server.url}/api/page`);
+
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/json');
   });
 });
 

@@ -12,7 +12,10 @@ import { errorResponse, STATUS_BY_CODE } from './json-response.ts';
  * error (a schema parse nobody caught) is invalid input; anything else is a 500 with a generic message, so
  * no stack or internal message ever reaches a client. The error itself is logged instead.
  */
-export function toErrorResponse(error: unknown, logger: Logger = sharedLogger): APIGatewayProxyStructuredResultV2 {
+export function toErrorResponse(
+  error: unknown,
+  logger: Logger = sharedLogger,
+): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     if (STATUS_BY_CODE[error.code] >= 500) logger.error('domain error', { code: error.code, error });
     else logger.debug('request refused', { code: error.code });

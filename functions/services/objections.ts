@@ -1,0 +1,68 @@
+import type { Role } from '../../schemas/common.ts';
+import type { ObjectionBody, ObjectionView } from '../../schemas/objection.ts';
+import type { User } from '../../schemas/records.ts';
+import { conflict, forbidden } from '../core/errors.ts';
+import { parseIso, toIso } from '../core/time.ts';
+import { type CaseItem, type ObjectionItem, objectionView } from '../store/items.ts';
+import { actorOf, visibleCase } from './cases.ts';
+import type { Deps } from './deps.ts';
+import { retryOnStaleVersion } from './retry.ts';
+
+/** Who records an objection brought to them (DESIGN contract v1): the village and township reviewers. */
+const RECORDERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];
+
+/** Is the case's publicity period running now (started, not yet ended or closed)? */
+export function inPublicity(c: CaseItem, now: number): boolean {
+  return (
+    c.status === 'open' &&
+    c.stage === 'publicity' &&
+    c.route.target === 'publicity' &&
+    c.publicityEndsAt !== undefined &&
+    now < parseIso(c.publicityEndsAt)
+  );
+}
+
+/**
+ * Records an objection during publicity: the objection and its audit record in one transaction conditioned on
+ * the case version, so an objection either lands before publicity closes (and is counted) or is refused. The
+ * trail names the objection only: who objected, and what they said, stay off the case's timeline.
+ */
+export function fileObjection(
+  deps: Deps,
+  user: User,
+  caseId: string,
+  body: ObjectionBody,
+): Promise<ObjectionView> {
+  return retryOnStaleVersion(async () => {
+    const c = await visibleCase(deps, user, caseId);
+    if (!RECORDERS.includes(user.role)) throw forbidden(`role ${user.role} may not record objections`);
+    const now = deps.clock.now();
+    if (!inPublicity(c, now)) {
+      throw conflict('objections are accepted only while the case is in publicity', [
+        { path: 'case.stage', rule: 'in_publicity' },
+      ]);
+    }
+    const at = toIso(now);
+    const objection: ObjectionItem = {
+      objectionId: deps.newId('obj'),
+      caseId,
+      status: 'open',
+      objector: body.objector,
+      content: body.content,
+      filedAt: at,
+      filedBy: actorOf(user),
+    };
+    await deps.store.apply({
+      before: c,
+      audit: {
+        at,
+        actor: actorOf(user),
+        action: 'objection_filed',
+        stage: 'publicity',
+        data: { objectionId: objection.objectionId },
+      },
+      putObjection: objection,
+    });
+    return objectionView(objection);
+  });
+}
