@@ -113,6 +113,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/tasks': {
     summary: "Open tasks of the caller's role inside their jurisdiction, soonest due first",
+    query: taskListQuerySchema,
     response: TaskList,
     errors: ['forbidden'],
   },

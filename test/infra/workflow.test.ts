@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HUMAN_STAGES,
   type RouteTarget,
-  STAGE_SPECS,
   targetsFrom,
   targetsFromPublicity,
   targetsFromSupplementWait,
