@@ -10,6 +10,7 @@ import { issuesToDetails } from '../functions/core/decisions.ts';
 import { DomainError, type ErrorDetail } from '../functions/core/errors.ts';
 import { type ErrorCode, loginSchema } from '../schemas/records.ts';
 import type { LocalAuth } from './auth.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 /** One API route as API Gateway would hold it: the Lambda behind it, and whether the JWT authorizer guards it. */
 export interface LocalRoute {
@@ -356,22 +357,7 @@ export function lambdaInvoker(
   functionName: string,
 ): LocalRoute['invoke'] {
   return async (event) => {
-    const deadline = Date.now() + INTEGRATION_TIMEOUT_MS;
-    const context: Context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => {},
-      fail: () => {},
-      succeed: () => {},
-    };
-    const result = await handler(event as never, context);
+    const result = await handler(event as never, lambdaContext(functionName, INTEGRATION_TIMEOUT_MS));
     return result as APIGatewayProxyStructuredResultV2;
   };
 }

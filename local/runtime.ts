@@ -10,6 +10,7 @@ import { createLocalAuth, type LocalAuth, loadOrCreateSecret } from './auth.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
+import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
 import { type ResolvedApp, resolveTemplates, synthTemplates } from './template.ts';
@@ -41,27 +42,7 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-const ACCOUNT = '000000000000';
 const CLOCK_FILE = 'clock.json';
-
-/** Lambda's context object for a local invocation of `functionName`. */
-export function lambdaContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT}:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -83,7 +64,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     await startClock(dataDir, opts, stack);
 
     log('synthesizing the CDK app…');
-    const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: ACCOUNT });
+    const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
 
     log('starting DynamoDB Local…');
     const ddb = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
