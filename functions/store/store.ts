@@ -101,6 +101,11 @@ function strip<T>(item: Item | undefined): T | undefined {
   return out as T;
 }
 
+/** A Query's items without key attributes, and the cursor to the next page. */
+function toPage<T>(out: { Items?: Item[]; LastEvaluatedKey?: Item }): Page<T> {
+  return { items: (out.Items ?? []).map((i) => strip<T>(i)!), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
 /** SET/REMOVE expression over plain attribute names, with placeholders so reserved words are safe. */
 function updateExpression(set: Item, remove: readonly string[] = []) {
   const names: Record<string, string> = {};
@@ -243,10 +248,7 @@ export class Store {
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
-    return {
-      items: (out.Items ?? []).map((i) => strip<CaseItem>(i)!),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    return toPage<CaseItem>(out);
   }
 
   /**
@@ -281,10 +283,7 @@ export class Store {
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
-    return {
-      items: (out.Items ?? []).map((i) => strip<CaseItem>(i)!),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    return toPage<CaseItem>(out);
   }
 
   /** Open tasks of (role, jurisdiction), soonest due first: one Query on the sparse inbox index. */
@@ -300,10 +299,7 @@ export class Store {
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
-    return {
-      items: (out.Items ?? []).map((i) => strip<TaskItem>(i)!),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    return toPage<TaskItem>(out);
   }
 
   /**
@@ -365,10 +361,7 @@ export class Store {
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
-    return {
-      items: (out.Items ?? []).map((i) => strip<TimingRecord>(i)!),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    return toPage<TimingRecord>(out);
   }
 
   /**
@@ -406,10 +399,7 @@ export class Store {
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
-    return {
-      items: (out.Items ?? []).map((i) => strip<TaskItem>(i)!),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    return toPage<TaskItem>(out);
   }
 
   /**
