@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, client, login, startTestRuntime } from '../support/runtime.ts';
+import { type ApiClient, client, loginAll, startTestRuntime } from '../support/runtime.ts';
 import { approval, caseOf, file, openTask, statusReached } from '../support/scenario.ts';
 
 let rt: Runtime;
@@ -10,18 +10,7 @@ let seq = 500;
 
 beforeAll(async () => {
   rt = await startTestRuntime({ timeScale: 60_000 });
-  for (const u of [
-    'applicant',
-    'village',
-    'township',
-    'county',
-    'auditor',
-    'admin',
-    'village2',
-    'township2',
-  ]) {
-    users[u] = await login(rt.url, u);
-  }
+  Object.assign(users, await loginAll(rt.url));
 });
 afterAll(() => rt?.stop());
 

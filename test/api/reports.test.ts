@@ -5,7 +5,7 @@ import { defaultPolicy } from '../../functions/core/policy.ts';
 import { toIso } from '../../functions/core/time.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, login, startTestRuntime } from '../support/runtime.ts';
+import { type ApiClient, loginAll, startTestRuntime } from '../support/runtime.ts';
 import { approval, decide, file, openTask, rejection } from '../support/scenario.ts';
 
 /*
@@ -201,18 +201,7 @@ function expectGroups(actual: Group[], wanted: Group[]) {
 beforeAll(async () => {
   rt = await startTestRuntime({ timeScale: 1, startAt: START });
   holdClockAt(START);
-  for (const u of [
-    'applicant',
-    'village',
-    'township',
-    'county',
-    'auditor',
-    'admin',
-    'village2',
-    'township2',
-  ]) {
-    users[u] = await login(rt.url, u);
-  }
+  Object.assign(users, await loginAll(rt.url));
   for (const c of SCHEDULE) await drive(c.town, c.gapBefore, c.steps);
   // one village review left open until 50 hours past its due date
   holdClockAt(now + 3 * H);

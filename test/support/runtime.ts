@@ -1,3 +1,4 @@
+import { DEMO_USERS } from '../../local/auth.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 
 export interface ApiResponse<T = unknown> {
@@ -44,6 +45,16 @@ export async function login(baseUrl: string, username: string): Promise<ApiClien
   });
   if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   return client(baseUrl, res.body.token);
+}
+
+/** Logs every demo user in (or the ones named), keyed by username. */
+export async function loginAll<U extends string = string>(
+  baseUrl: string,
+  usernames: readonly U[] = DEMO_USERS.map((u) => u.username as U),
+): Promise<Record<U, ApiClient>> {
+  const clients = {} as Record<U, ApiClient>;
+  for (const u of usernames) clients[u] = await login(baseUrl, u);
+  return clients;
 }
 
 /** Polls until `probe` returns a value (not undefined), or fails after `timeoutMs`. */

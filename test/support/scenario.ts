@@ -2,6 +2,9 @@ import { expect } from 'vitest';
 import type { Household } from '../../schemas/application.ts';
 import { type ApiClient, eventually } from './runtime.ts';
 
+/** The review stages of the standard order, first to last. */
+export const REVIEW_STAGES = ['village_review', 'township_verification', 'county_approval'];
+
 export const villageDetails = { meetingDate: '2026-11-03', attendees: 25, votesFor: 22, votesAgainst: 1 };
 export const townshipDetails = {
   visitDate: '2026-11-05',

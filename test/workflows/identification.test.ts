@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { startRuntime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { login, startTestRuntime } from '../support/runtime.ts';
+import { login, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
   approval,
@@ -14,12 +14,12 @@ import {
   decide,
   file,
   openTask,
+  REVIEW_STAGES,
   rejection,
   reviewerOf,
   statusReached,
 } from '../support/scenario.ts';
 
-const REVIEW_STAGES = ['village_review', 'township_verification', 'county_approval'];
 /** 5 simulated days of publicity pass in about 7 real seconds; stage limits (≥ 3 working days) in ≥ 4 s. */
 const TIME_SCALE = 60_000;
 
@@ -30,12 +30,7 @@ const household = () => validHousehold(seq++);
 
 beforeAll(async () => {
   rt = await startTestRuntime({ timeScale: TIME_SCALE });
-  a = {
-    applicant: await login(rt.url, 'applicant'),
-    village: await login(rt.url, 'village'),
-    township: await login(rt.url, 'township'),
-    county: await login(rt.url, 'county'),
-  };
+  a = await loginAll(rt.url, ['applicant', 'village', 'township', 'county']);
 });
 afterAll(() => rt?.stop());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, client, eventually, login, startTestRuntime } from '../support/runtime.ts';
+import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
   approval,
@@ -10,11 +10,11 @@ import {
   decide,
   file,
   openTask,
+  REVIEW_STAGES,
   rejection,
   statusReached,
 } from '../support/scenario.ts';
 
-const REVIEW_STAGES = ['village_review', 'township_verification', 'county_approval'];
 /** 5 simulated days of publicity pass in about 7 real seconds. */
 const TIME_SCALE = 60_000;
 const UNTIL_ENROLLED_MS = 45_000;
@@ -25,13 +25,7 @@ let seq = 300;
 
 beforeAll(async () => {
   rt = await startTestRuntime({ timeScale: TIME_SCALE });
-  a = {
-    applicant: await login(rt.url, 'applicant'),
-    village: await login(rt.url, 'village'),
-    township: await login(rt.url, 'township'),
-    county: await login(rt.url, 'county'),
-    township2: await login(rt.url, 'township2'),
-  };
+  a = await loginAll(rt.url, ['applicant', 'village', 'township', 'county', 'township2']);
 });
 afterAll(() => rt?.stop());
 
