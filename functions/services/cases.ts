@@ -11,6 +11,7 @@ import { type CaseItem, caseView } from '../store/items.ts';
 import type { Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
+import { retryOnStaleVersion } from './retry.ts';
 
 export const actorOf = (user: User): Actor => ({ sub: user.sub, name: user.name, role: user.role });
 
@@ -148,12 +149,11 @@ export async function auditTrail(
  * Answers a `return`: the case goes back to the stage that returned it (the workflow reopens that stage's
  * task), with the note and any corrected household fields recorded.
  */
-export async function supplement(
-  deps: Deps,
-  user: User,
-  caseId: string,
-  body: Supplement,
-): Promise<CaseView> {
+export function supplement(deps: Deps, user: User, caseId: string, body: Supplement): Promise<CaseView> {
+  return retryOnStaleVersion(() => supplementOnce(deps, user, caseId, body));
+}
+
+async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supplement): Promise<CaseView> {
   const c = await visibleCase(deps, user, caseId);
   assertCanActForApplicant(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
   if (c.status !== 'returned') {
@@ -183,7 +183,11 @@ export async function supplement(
  * The applicant (or the village cadre for them) withdraws: allowed while the case is open or returned and not
  * yet past county approval; the open task closes and the waiting workflow ends.
  */
-export async function withdraw(deps: Deps, user: User, caseId: string, body: Withdrawal): Promise<CaseView> {
+export function withdraw(deps: Deps, user: User, caseId: string, body: Withdrawal): Promise<CaseView> {
+  return retryOnStaleVersion(() => withdrawOnce(deps, user, caseId, body));
+}
+
+async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdrawal): Promise<CaseView> {
   const c = await visibleCase(deps, user, caseId);
   assertCanActForApplicant(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
   if (c.status !== 'open' && c.status !== 'returned') {

@@ -413,12 +413,19 @@ export class Store {
     });
   }
 
-  /** Binds the supplement wait's token while the case is still returned; false when it was supplemented. */
+  /**
+   * Binds the supplement wait's token while the case is still returned; false when it was supplemented. The
+   * case version moves too, so a supplement or withdrawal that read the case before the token was bound loses
+   * its version race and re-reads the case, token included: the wait can never miss its callback.
+   */
   async bindSupplementToken(caseId: string, token: string): Promise<boolean> {
-    return this.conditionalUpdate(keys.case(caseId), { supplementToken: token }, '#status = :returned', {
-      '#status': 'status',
-      ':returned': 'returned',
-    });
+    return this.conditionalUpdate(
+      keys.case(caseId),
+      { supplementToken: token },
+      '#status = :returned',
+      { '#status': 'status', ':returned': 'returned' },
+      true,
+    );
   }
 
   private async conditionalUpdate(
@@ -426,10 +433,16 @@ export class Store {
     set: Item,
     condition: string,
     placeholders: Item,
+    bumpVersion = false,
   ): Promise<boolean> {
     const u = updateExpression(set);
     const names = { ...u.names };
     const values = { ...u.values };
+    if (bumpVersion) {
+      u.expression += ', #ver = #ver + :one';
+      names['#ver'] = 'version';
+      values[':one'] = 1;
+    }
     for (const [k, v] of Object.entries(placeholders)) {
       if (k.startsWith('#')) names[k] = String(v);
       else values[k] = v;
