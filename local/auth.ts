@@ -64,6 +64,21 @@ export const DEMO_USERS: readonly User[] = [
     role: 'township_reviewer',
     jurisdiction: '611002101',
   },
+  // colleagues of `village` and `township`: someone to reassign a task to
+  {
+    sub: 'demo-village_b',
+    username: 'village_b',
+    name: '吴芳（村两委）',
+    role: 'village_reviewer',
+    jurisdiction: '611002100201',
+  },
+  {
+    sub: 'demo-township_b',
+    username: 'township_b',
+    name: '郑伟（乡镇乡村振兴办）',
+    role: 'township_reviewer',
+    jurisdiction: '611002100',
+  },
 ];
 
 export interface LocalAuth {

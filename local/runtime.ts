@@ -6,6 +6,7 @@ import type { Context } from 'aws-lambda';
 import { simNow, simTimeFromEnv } from '../functions/commons/clock.ts';
 import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
 import { resumeInput } from '../functions/services/resume.ts';
+import { enterDirectory } from '../functions/services/staff.ts';
 import { createLocalAuth, type LocalAuth, loadOrCreateSecret } from './auth.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
@@ -134,6 +135,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     resetSharedDeps();
 
     const auth = createLocalAuth(dataDir ? await loadOrCreateSecret(dataDir) : randomBytes(32));
+    // the demo reviewers are colleagues to reassign to before they ever sign in
+    for (const user of auth.users) await enterDirectory(sharedDeps(), user);
     const routes: LocalRoute[] = app.routes.map((r) => ({
       method: r.method,
       path: r.path,

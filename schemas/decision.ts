@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { atLeast, isoDateSchema } from './common.ts';
-import { decisionKindSchema, riskTypeSchema, type Stage, stageSchema } from './domain.ts';
+import { type DecisionKind, decisionKindSchema, riskTypeSchema, type Stage, stageSchema } from './domain.ts';
 
 export const villageReviewDetailsSchema = z
   .strictObject({
@@ -32,6 +32,16 @@ export const townshipVerificationDetailsSchema = z.strictObject({
 export const detailsSchemaByStage: Partial<Record<Stage, z.ZodType>> = {
   village_review: villageReviewDetailsSchema,
   township_verification: townshipVerificationDetailsSchema,
+};
+
+/**
+ * Text fields a decision must carry at a stage beyond the body's own rules (a `comment` must then be non-empty).
+ * At re-examination (复核) the applicant is told why the rejection falls, and why it stands.
+ */
+export const requiredTextByStage: Partial<
+  Record<Stage, Partial<Record<DecisionKind, readonly ('comment' | 'reason')[]>>>
+> = {
+  reexamination: { uphold: ['comment', 'reason'], overturn: ['comment'] },
 };
 
 /** `POST /api/tasks/{taskId}/decision` body before stage-specific checks. */

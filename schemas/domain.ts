@@ -22,11 +22,20 @@ export const STAGES = [
   'county_approval',
   'publicity',
   'objection_review',
+  'reexamination',
 ] as const;
 export const stageSchema = z.enum(STAGES);
 export type Stage = z.infer<typeof stageSchema>;
 
-export const DECISIONS = ['approve', 'reject', 'return', 'send_back', 'uphold', 'dismiss'] as const;
+export const DECISIONS = [
+  'approve',
+  'reject',
+  'return',
+  'send_back',
+  'uphold',
+  'dismiss',
+  'overturn',
+] as const;
 export const decisionKindSchema = z.enum(DECISIONS);
 export type DecisionKind = z.infer<typeof decisionKindSchema>;
 

@@ -13,5 +13,26 @@ export const caseListQuerySchema = pageQuerySchema.extend({
   stage: stageSchema.optional(),
 });
 
-/** `GET /api/tasks` */
-export const taskListQuerySchema = pageQuerySchema;
+/** A query-string flag: `true` or `false`. */
+const flagSchema = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/**
+ * `GET /api/tasks`: the inbox, narrowed by `stage`, `overdue` (past due or not), `mine` (claimed by the caller);
+ * `view=escalations` lists instead the overdue tasks of the level below inside the caller's jurisdiction.
+ */
+export const taskListQuerySchema = pageQuerySchema
+  .extend({
+    stage: stageSchema.optional(),
+    overdue: flagSchema.optional(),
+    mine: z
+      .literal('true')
+      .transform(() => true)
+      .optional(),
+    view: z.enum(['escalations']).optional(),
+  })
+  .refine((q) => !(q.view === 'escalations' && q.overdue === false), {
+    path: ['overdue'],
+    message: 'the escalations view lists overdue tasks only',
+    params: { rule: 'escalations_overdue' },
+  });
+export type TaskListQuery = z.output<typeof taskListQuerySchema>;

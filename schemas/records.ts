@@ -23,6 +23,8 @@ export const caseViewSchema = z.object({
   publicityEndsAt: isoDateTimeSchema.optional(),
   policyVersion: z.int(),
   error: z.object({ cause: z.string(), at: isoDateTimeSchema }).optional(),
+  /** set once the applicant asked for the re-examination of a rejection: a second request is refused */
+  reexaminationRequestedAt: isoDateTimeSchema.optional(),
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 

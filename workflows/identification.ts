@@ -35,6 +35,8 @@ const STATUTE: Partial<Record<HumanStage, string>> = {
     '入户核实: at least two township staff visit the household and verify income and risks',
   county_approval: '审定: the county rural-revitalisation bureau approves or rejects',
   objection_review: '异议复核: the township reviews an objection raised during publicity',
+  reexamination:
+    '复核: the township reviews a rejection the applicant contests, once; overturned → the rejecting stage reviews again',
 };
 
 const ROUTE = '$.route.target';
@@ -45,7 +47,8 @@ const ROUTE = '$.route.target';
  * Choice comes from `targetsFrom(stage)`. A new stage or decision target changes the graph with no edit here.
  *
  * Execution input is `{ caseId, route }`. Starting on `route` is also how a case resumes after a restart or
- * migrates to a new version: it enters at the stage its record says it is in.
+ * migrates to a new version: it enters at the stage its record says it is in. A rejected case's re-examination
+ * is a second execution entering at the re-examination stage.
  */
 export class IdentificationWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -220,7 +223,8 @@ export class IdentificationWorkflow extends Construct {
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment:
-        'Identification (识别纳入): village review → township verification → county approval → publicity',
+        'Identification (识别纳入): village review → township verification → county approval → publicity; ' +
+        're-examination (复核) of a rejection enters at its own stage',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,

@@ -8,7 +8,9 @@ import type {
 import type { z } from 'zod';
 import type { User } from '../../schemas/records.ts';
 import { logger as sharedLogger, withLambdaContext } from '../commons/logger.ts';
+import { CSV_CONTENT_TYPE, type CsvExport, csvAttachment } from '../core/csv.ts';
 import { DomainError } from '../core/errors.ts';
+import { accessLog, type ReadRecorder, storeRecorder } from './middleware/access-log.ts';
 import { httpErrors } from './middleware/http-errors.ts';
 import { identify } from './middleware/identity.ts';
 import { parseInput } from './middleware/input.ts';
@@ -62,6 +64,14 @@ export class RawBody {
 export const rawBody = (body: string, contentType: string, headers: Record<string, string> = {}) =>
   new RawBody(body, contentType, headers);
 
+/** A CSV export as a download: saved under its file name, with the next export's cursor and its own headers. */
+export const csvBody = (csv: CsvExport) =>
+  rawBody(csv.body, CSV_CONTENT_TYPE, {
+    ...csvAttachment(csv.filename),
+    ...(csv.cursor ? { 'x-next-cursor': csv.cursor } : {}),
+    ...csv.headers,
+  });
+
 function rawResponse(statusCode: number, raw: RawBody): HttpResult {
   return {
     statusCode,
@@ -112,6 +122,8 @@ export interface RouteGroupOptions {
   /** Routes the group must serve exactly; defaults to ROUTES. */
   catalog?: readonly CatalogEntry[];
   logger?: Logger;
+  /** Where the access log records reads; the table by default, `false` for a group that keeps none (tests). */
+  accessLog?: ReadRecorder | false;
 }
 
 /** Fails at cold start (and in tests) when a group and the catalogue that API Gateway is built from disagree. */
@@ -132,7 +144,8 @@ function checkAgainstCatalog(group: string, routes: readonly Route[], catalog: r
 }
 
 /**
- * The Lambda handler of one route group: Powertools logger → error middleware → router. The router dispatches
+ * The Lambda handler of one route group: Powertools logger → error middleware → access log → router. The
+ * access log records the reads it must once they succeeded (middleware/access-log.ts). The router dispatches
  * on `event.routeKey` (set by API Gateway, e.g. `POST /api/cases/{caseId}/withdraw`), identifies the caller on
  * authorized routes (401 first), validates input (400 naming every bad field), runs the action and answers JSON.
  */
@@ -158,8 +171,7 @@ export function routeGroup(
     return jsonResponse(spec.status ?? 200, spec.status === 204 ? undefined : result);
   };
 
-  return middy<HttpEvent, HttpResult>()
-    .use(withLambdaContext(logger))
-    .use(httpErrors(logger))
-    .handler(router);
+  const recorder = options.accessLog ?? storeRecorder;
+  const handler = middy<HttpEvent, HttpResult>().use(withLambdaContext(logger)).use(httpErrors(logger));
+  return (recorder ? handler.use(accessLog(recorder)) : handler).handler(router);
 }

@@ -1,5 +1,12 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import {
+  calendarBodySchema,
+  calendarOverridesSchema,
+  calendarQuerySchema,
+  calendarViewSchema,
+  countyQuerySchema,
+} from '../../schemas/admin.ts';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
@@ -13,11 +20,31 @@ import {
   taskViewSchema,
   userSchema,
 } from '../../schemas/records.ts';
+import { reexaminationRequestSchema } from '../../schemas/reexamination.ts';
+import { assigneeListSchema, reassignBodySchema } from '../../schemas/staff.ts';
+import { CSV_CONTENT_TYPE } from '../core/csv.ts';
 import {
+  accessLogPageSchema,
+  accessLogQuerySchema,
+  auditQuerySchema,
+  countyVerificationSchema,
+  verifyQuerySchema,
+} from '../services/audit.ts';
+import {
+  policyBodySchema,
+  policyHistoryQuerySchema,
+  policyHistorySchema,
+  policyViewSchema,
+} from '../services/policy.ts';
+import {
+  overduePageSchema,
+  overdueQuerySchema,
   slaBreachesQuerySchema,
   slaBreachPageSchema,
   stageTimingsQuerySchema,
   stageTimingsSchema,
+  stuckPageSchema,
+  stuckQuerySchema,
 } from '../services/reports.ts';
 import { ROUTES, type RouteDef, routeKey } from './routes.ts';
 
@@ -34,6 +61,7 @@ const TaskView = named('TaskView', taskViewSchema);
 const AuditRecord = named('AuditRecord', auditRecordSchema);
 const ChainStatus = named('ChainStatus', chainStatusSchema);
 const User = named('User', userSchema);
+const PolicyView = named('Policy', policyViewSchema);
 
 /** `GET /api/cases` query (contract v1: `status`, `stage` filters, `cursor` paging). */
 /** A page of a list: `cursor` is present when more items follow. */
@@ -55,6 +83,8 @@ interface Operation {
   response: z.ZodType;
   /** Media type of a success that is not JSON (e.g. the HTML notice). */
   contentType?: string;
+  /** With `format=csv` the success is a CSV export (UTF-8 with BOM, ID numbers masked, no phone numbers). */
+  csv?: true;
   /** Error codes beyond 400/401 (every authorized route can answer those). */
   errors?: ('forbidden' | 'not_found' | 'conflict')[];
 }
@@ -92,9 +122,19 @@ const OPERATIONS: Record<string, Operation> = {
     response: CaseView,
     errors: ['forbidden', 'not_found', 'conflict'],
   },
+  'POST /api/cases/{caseId}/reexamination': {
+    summary:
+      'Ask once for the re-examination (复核) of a rejection: the township reviews it, then upholds the ' +
+      'rejection or overturns it (the rejecting stage reviews again); a second request is 409 `once`',
+    body: named('ReexaminationRequest', reexaminationRequestSchema),
+    response: CaseView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
   'GET /api/cases/{caseId}/audit': {
     summary: 'Audit trail and hash-chain check',
+    query: auditQuerySchema,
     response: AuditTrail,
+    csv: true,
     errors: ['forbidden', 'not_found'],
   },
   'POST /api/cases/{caseId}/objections': {
@@ -112,7 +152,9 @@ const OPERATIONS: Record<string, Operation> = {
     errors: ['not_found', 'conflict'],
   },
   'GET /api/tasks': {
-    summary: "Open tasks of the caller's role inside their jurisdiction, soonest due first",
+    summary:
+      "Open tasks of the caller's role inside their jurisdiction, soonest due first; filter stage, overdue, " +
+      'mine (claimed by the caller); view=escalations: overdue tasks of the level below in the jurisdiction',
     query: taskListQuerySchema,
     response: TaskList,
     errors: ['forbidden'],
@@ -134,6 +176,7 @@ const OPERATIONS: Record<string, Operation> = {
       'per stage, township or month; read from the timing index by (county, stage, month)',
     query: stageTimingsQuerySchema,
     response: named('StageTimings', stageTimingsSchema),
+    csv: true,
     errors: ['forbidden', 'not_found'],
   },
   'GET /api/reports/sla-breaches': {
@@ -141,12 +184,91 @@ const OPERATIONS: Record<string, Operation> = {
       'Open tasks past due, then tasks decided after their due date, with days over; paged, filter township and stage',
     query: slaBreachesQuerySchema,
     response: named('SlaBreachPage', slaBreachPageSchema),
+    csv: true,
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/reports/stuck': {
+    summary:
+      'Cases in error, then open or returned cases with no progress for `days` days (default 10), longest idle ' +
+      'first; paged, filter township and stage',
+    query: stuckQuerySchema,
+    response: named('StuckCasePage', stuckPageSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/reports/overdue': {
+    summary:
+      "Open tasks past their due date in the caller's jurisdiction (auditors, reviewers, admins), most " +
+      'overdue first, with days over; paged, filter township and stage',
+    query: overdueQuerySchema,
+    response: named('OverdueTaskPage', overduePageSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'POST /api/audit/verify': {
+    summary:
+      "Verify the audit chain of every case of a county (auditors only): each broken chain's first failing record",
+    query: verifyQuerySchema,
+    response: named('CountyVerification', countyVerificationSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/audit/access-log': {
+    summary:
+      "Who read what and when (auditors' reads, staff reads of personal data), newest first; admins only; " +
+      'filter from/to (day or instant) and actor (sub or username)',
+    query: accessLogQuerySchema,
+    response: named('AccessLogPage', accessLogPageSchema),
     errors: ['forbidden', 'not_found'],
   },
   'POST /api/tasks/{taskId}/decision': {
     summary: 'Decide a task',
     body: named('DecisionBody', decisionBodySchema),
     response: TaskView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/tasks/{taskId}/assignees': {
+    summary: 'Colleagues of the task’s role and jurisdiction it may be reassigned to',
+    response: named('AssigneeList', assigneeListSchema),
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'POST /api/tasks/{taskId}/reassign': {
+    summary: 'Hand a task to a colleague of its role and jurisdiction (claimant, role or next level up)',
+    body: named('ReassignBody', reassignBodySchema),
+    response: TaskView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/admin/policy': {
+    summary: "The county's current policy (admin): stage order and limits; version 0 is the defaults",
+    query: countyQuerySchema,
+    response: PolicyView,
+    errors: ['forbidden', 'not_found'],
+  },
+  'PUT /api/admin/policy': {
+    summary:
+      "Store the county's next policy version (admin), with who changed it and when; new cases use it, cases " +
+      'already filed keep theirs. A concurrent change (or a stale `expectedVersion`) is 409',
+    body: named('PolicyBody', policyBodySchema),
+    response: PolicyView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  'GET /api/admin/policy/history': {
+    summary: "The county's stored policy versions, newest first (admin)",
+    query: policyHistoryQuerySchema,
+    response: named('PolicyHistory', policyHistorySchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'GET /api/admin/calendar': {
+    summary:
+      "One year of the county's working-day calendar: official holidays and make-up working days (调休) with " +
+      "the county's entries on top, and whether the official schedule covers the year (reviewers, auditors, admin)",
+    query: calendarQuerySchema,
+    response: named('Calendar', calendarViewSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  'PUT /api/admin/calendar': {
+    summary:
+      "Merge dates (true: working day, false: day off, null: back to the official schedule) into the county's " +
+      'calendar (admin); tasks opened from now on count with it',
+    body: named('CalendarBody', calendarBodySchema),
+    response: named('CalendarOverrides', calendarOverridesSchema),
     errors: ['forbidden', 'not_found', 'conflict'],
   },
 };
@@ -170,7 +292,9 @@ function toRouteConfig(def: RouteDef, bearer: string): RouteConfig {
   const responses: RouteConfig['responses'] = {
     [op.status ?? 200]: {
       description: 'Success',
-      content: op.contentType ? { [op.contentType]: { schema: op.response } } : json(op.response),
+      content: op.contentType
+        ? { [op.contentType]: { schema: op.response } }
+        : { ...json(op.response), ...(op.csv ? { [CSV_CONTENT_TYPE]: { schema: z.string() } } : {}) },
     },
     ...(op.body || op.query || params
       ? { 400: errorResponse('Invalid input; every bad field is named') }

@@ -3,7 +3,7 @@
  * per entry; each group's handler dispatches on the same list; the local server reads the routes back from the
  * synthesized template.
  */
-export type RouteGroup = 'cases' | 'tasks' | 'meta' | 'reports';
+export type RouteGroup = 'cases' | 'tasks' | 'meta' | 'reports' | 'admin' | 'audit';
 
 export interface RouteDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -22,6 +22,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/cases/{caseId}', group: 'cases', auth: true },
   { method: 'POST', path: '/api/cases/{caseId}/supplements', group: 'cases', auth: true },
   { method: 'POST', path: '/api/cases/{caseId}/withdraw', group: 'cases', auth: true },
+  { method: 'POST', path: '/api/cases/{caseId}/reexamination', group: 'cases', auth: true },
   { method: 'GET', path: '/api/cases/{caseId}/audit', group: 'cases', auth: true },
   { method: 'POST', path: '/api/cases/{caseId}/objections', group: 'cases', auth: true },
   { method: 'GET', path: '/api/cases/{caseId}/notice', group: 'cases', auth: true },
@@ -30,8 +31,19 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/api/tasks/{taskId}/claim', group: 'tasks', auth: true },
   { method: 'POST', path: '/api/tasks/{taskId}/unclaim', group: 'tasks', auth: true },
   { method: 'POST', path: '/api/tasks/{taskId}/decision', group: 'tasks', auth: true },
+  { method: 'GET', path: '/api/tasks/{taskId}/assignees', group: 'tasks', auth: true },
+  { method: 'POST', path: '/api/tasks/{taskId}/reassign', group: 'tasks', auth: true },
   { method: 'GET', path: '/api/reports/stage-timings', group: 'reports', auth: true },
   { method: 'GET', path: '/api/reports/sla-breaches', group: 'reports', auth: true },
+  { method: 'GET', path: '/api/reports/stuck', group: 'reports', auth: true },
+  { method: 'GET', path: '/api/reports/overdue', group: 'reports', auth: true },
+  { method: 'POST', path: '/api/audit/verify', group: 'audit', auth: true },
+  { method: 'GET', path: '/api/audit/access-log', group: 'audit', auth: true },
+  { method: 'GET', path: '/api/admin/policy', group: 'admin', auth: true },
+  { method: 'PUT', path: '/api/admin/policy', group: 'admin', auth: true },
+  { method: 'GET', path: '/api/admin/policy/history', group: 'admin', auth: true },
+  { method: 'GET', path: '/api/admin/calendar', group: 'admin', auth: true },
+  { method: 'PUT', path: '/api/admin/calendar', group: 'admin', auth: true },
 ];
 
 /** Handler module of each route group, relative to the repository root. */
@@ -40,6 +52,8 @@ export const GROUP_ENTRIES: Readonly<Record<RouteGroup, string>> = {
   tasks: 'functions/api/tasks.ts',
   meta: 'functions/api/meta.ts',
   reports: 'functions/api/reports.ts',
+  audit: 'functions/api/audit.ts',
+  admin: 'functions/api/admin.ts',
 };
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { decisionBodySchema } from '../../schemas/decision.ts';
 import { taskListQuerySchema } from '../../schemas/queries.ts';
+import { reassignBodySchema } from '../../schemas/staff.ts';
 import { sharedDeps } from '../services/deps.ts';
-import { claim, decide, getTask, inbox, unclaim } from '../services/tasks.ts';
+import { assignees, claim, decide, getTask, inbox, reassign, unclaim } from '../services/tasks.ts';
 import { route, routeGroup } from './http.ts';
+import { staffDirectory } from './middleware/identity.ts';
 
 const taskParams = z.object({ taskId: z.string().min(1).max(100) });
 
-/** Task routes of contract v1: the inbox, one task, claim/unclaim, decisions. */
+/**
+ * Task routes: the inbox (with its filters and the escalations view), one task, claim/unclaim, decisions, and
+ * reassignment to a colleague. Reviewers calling them enter the staff directory.
+ */
 export const handler = routeGroup('tasks', [
   route({ method: 'GET', path: '/api/tasks', query: taskListQuerySchema }, ({ user, query }) =>
     inbox(sharedDeps(), user, query),
@@ -25,4 +30,11 @@ export const handler = routeGroup('tasks', [
     { method: 'POST', path: '/api/tasks/{taskId}/decision', params: taskParams, body: decisionBodySchema },
     ({ user, params, body }) => decide(sharedDeps(), user, params.taskId, body),
   ),
-]);
+  route({ method: 'GET', path: '/api/tasks/{taskId}/assignees', params: taskParams }, ({ user, params }) =>
+    assignees(sharedDeps(), user, params.taskId),
+  ),
+  route(
+    { method: 'POST', path: '/api/tasks/{taskId}/reassign', params: taskParams, body: reassignBodySchema },
+    ({ user, params, body }) => reassign(sharedDeps(), user, params.taskId, body),
+  ),
+]).use(staffDirectory());

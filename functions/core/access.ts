@@ -1,8 +1,10 @@
 import type { Role } from '../../schemas/common.ts';
+import type { TaskStatus } from '../../schemas/domain.ts';
 import type { User } from '../../schemas/records.ts';
-import { forbidden, notFound } from './errors.ts';
-import { codeAt, within } from './jurisdiction.ts';
-import { type HumanStage, STAGE_SPECS } from './procedure.ts';
+import type { StaffMember } from '../../schemas/staff.ts';
+import { conflict, forbidden, invalid, notFound } from './errors.ts';
+import { codeAt, countyOf, type Level, levelOf, within } from './jurisdiction.ts';
+import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from './procedure.ts';
 
 /** Roles allowed to file an application (DESIGN contract v1). */
 const FILERS: readonly Role[] = ['applicant', 'village_reviewer'];
@@ -61,18 +63,125 @@ export interface TaskScope {
   jurisdiction: string;
 }
 
-/** Can `user` see this task? Only reviewers of its role whose jurisdiction covers it. */
-export function canSeeTask(user: User, t: TaskScope): boolean {
-  return user.role === t.role && within(user.jurisdiction, t.jurisdiction);
+/** The roles with a task inbox: whoever reviews some stage. */
+export const REVIEWER_ROLES: readonly Role[] = [...new Set(HUMAN_STAGES.map((s) => STAGE_SPECS[s].role))];
+
+/** One level up of each reviewer role below the county: told of its overdue tasks, and may step in on them. */
+const NEXT_LEVEL_UP: Partial<Record<Role, { role: Role; level: Level }>> = {
+  village_reviewer: { role: 'township_reviewer', level: 'township' },
+  township_reviewer: { role: 'county_reviewer', level: 'county' },
+};
+/** No reviewer sits above the county: its admin hears of the county reviewers' overdue tasks. */
+const ABOVE_THE_COUNTY = { role: 'admin', level: 'county' } as const;
+
+/** Who hears of an overdue task (escalation): the next level up of the task's role and jurisdiction. */
+export function escalationTarget(t: TaskScope): TaskScope {
+  const up = NEXT_LEVEL_UP[t.role] ?? ABOVE_THE_COUNTY;
+  return { role: up.role, jurisdiction: codeAt(t.jurisdiction, up.level) };
 }
 
-/** Acting on a task (claim, decide): its role inside the jurisdiction; anything else looks absent. */
-export function assertCanActOnTask(user: User, t: TaskScope): void {
-  if (canSeeTask(user, t)) return;
-  if (user.role !== t.role && within(user.jurisdiction, t.jurisdiction)) {
-    throw forbidden(`this task is for role ${t.role}`);
-  }
+const hasTaskRole = (user: User, t: TaskScope) =>
+  user.role === t.role && within(user.jurisdiction, t.jurisdiction);
+
+/** The reviewer a task escalates to, inside their jurisdiction, may step in on it (an admin is only told). */
+function stepsIn(user: User, t: TaskScope): boolean {
+  const target = escalationTarget(t);
+  return (
+    REVIEWER_ROLES.includes(user.role) &&
+    user.role === target.role &&
+    within(user.jurisdiction, target.jurisdiction)
+  );
+}
+
+/** Can `user` see this task? Reviewers of its role whose jurisdiction covers it, and the next level up. */
+export function canSeeTask(user: User, t: TaskScope): boolean {
+  return hasTaskRole(user, t) || stepsIn(user, t);
+}
+
+/** How the caller acts on a task: as its role, or stepping in from the next level up for `onBehalfOf`. */
+export interface TaskAuthority {
+  onBehalfOf?: Role;
+}
+
+/**
+ * Acting on a task (see, claim, decide, reassign): its role inside the jurisdiction, or the next level up
+ * stepping in; another role whose jurisdiction covers the task gets 403, anyone else finds it absent (404).
+ */
+export function assertCanActOnTask(user: User, t: TaskScope): TaskAuthority {
+  if (hasTaskRole(user, t)) return {};
+  if (stepsIn(user, t)) return { onBehalfOf: t.role };
+  if (within(user.jurisdiction, t.jurisdiction)) throw forbidden(`this task is for role ${t.role}`);
   throw notFound('task');
+}
+
+/** A task as the rules on deciding and assigning it read it. */
+export interface TaskState extends TaskScope {
+  status: TaskStatus;
+  assignee?: string;
+  assigneeName?: string;
+}
+
+/** A decided task takes no further decision or assignment: 409. */
+export function assertUndecided(t: Pick<TaskState, 'status'>): void {
+  if (t.status === 'done') {
+    throw conflict('the task is already decided', [{ path: 'task.status', rule: 'not_done' }]);
+  }
+}
+
+/**
+ * Deciding or reassigning: an undecided task the caller may act on and, once it is claimed, only by its
+ * claimant, unless the next level up steps in (its trail then records `onBehalfOf`).
+ */
+export function assertCanDecideOrReassign(user: User, t: TaskState): TaskAuthority {
+  const authority = assertCanActOnTask(user, t);
+  assertUndecided(t);
+  if (t.status === 'claimed' && t.assignee !== user.sub && !authority.onBehalfOf) {
+    throw conflict(`the task is claimed by ${t.assigneeName ?? 'another reviewer'}`, [
+      { path: 'task.assignee', rule: 'claimant' },
+    ]);
+  }
+  return authority;
+}
+
+/** Claiming is for the task's own role; the next level up reassigns or decides instead (403). */
+export function assertCanClaim(user: User, t: TaskScope): void {
+  if (assertCanActOnTask(user, t).onBehalfOf) {
+    throw forbidden(`only a ${t.role} claims this task; the next level up may reassign or decide it`);
+  }
+}
+
+/**
+ * Who may take a task over: a colleague in the staff directory with the task's role and jurisdiction, other
+ * than its current assignee. Anyone else is a 400 naming `assignee` and the rule they fail.
+ */
+export function assertEligibleAssignee(member: StaffMember | undefined, t: TaskState): StaffMember {
+  const refuse = (rule: string, message: string) =>
+    invalid('the assignee cannot take this task', [{ path: 'assignee', rule, message }]);
+  if (!member) throw refuse('known_colleague', 'no reviewer with this id in the staff directory');
+  if (member.role !== t.role) throw refuse('same_role', `must be a ${t.role}`);
+  if (member.jurisdiction !== t.jurisdiction)
+    throw refuse('task_jurisdiction', `must work in ${t.jurisdiction}`);
+  if (member.sub === t.assignee) throw refuse('not_current_assignee', 'the task is theirs already');
+  return member;
+}
+
+/** What a reviewer's escalations view covers: tasks of the role one level below, inside their jurisdiction. */
+export interface EscalationScope {
+  role: Role;
+  county: string;
+  /** the caller's jurisdiction when narrower than the county: a prefix of the tasks' village codes */
+  township?: string;
+}
+
+/** The tasks that escalate to `user`; a role with no reviewers below it gets 403. */
+export function escalationScope(user: User): EscalationScope {
+  const below = REVIEWER_ROLES.find((r) => NEXT_LEVEL_UP[r]?.role === user.role);
+  if (!below || !REVIEWER_ROLES.includes(user.role)) {
+    throw forbidden(`role ${user.role} oversees no level below`);
+  }
+  const county = countyOf(user.jurisdiction);
+  if (levelOf(user.jurisdiction) === 'county') return { role: below, county };
+  return { role: below, county, township: user.jurisdiction };
 }
 
 /** Roles that read a county's reports (timings, breaches, stuck cases) when their jurisdiction covers it. */
@@ -107,4 +216,27 @@ export function reportScope(user: User, requested: { county?: string; township?:
     return { county, township: user.jurisdiction };
   }
   throw forbidden(`role ${user.role} may not read reports`);
+}
+
+/**
+ * The county whose settings (policy, working-day calendar) an admin reads or changes: their own unless they name
+ * one inside their jurisdiction. Other roles get 403; a county outside the jurisdiction is 404, as for cases.
+ */
+export function adminCounty(user: User, requested?: string): string {
+  if (user.role !== 'admin') throw forbidden(`role ${user.role} may not manage county settings`);
+  const county = requested ?? countyOf(user.jurisdiction);
+  if (!within(user.jurisdiction, county)) throw notFound('county');
+  return county;
+}
+
+/**
+ * The county whose working-day calendar `user` may read: the calendar explains due dates, so every reviewer,
+ * auditor and admin reads the county their jurisdiction lies in (or covers); applicants get 403.
+ */
+export function calendarCounty(user: User, requested?: string): string {
+  if (!JURISDICTION_READERS.includes(user.role))
+    throw forbidden(`role ${user.role} may not read the calendar`);
+  const county = requested ?? countyOf(user.jurisdiction);
+  if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
+  return county;
 }

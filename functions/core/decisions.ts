@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DecisionBody } from '../../schemas/decision.ts';
-import { detailsSchemaByStage } from '../../schemas/decision.ts';
+import { detailsSchemaByStage, requiredTextByStage } from '../../schemas/decision.ts';
 import { type ErrorDetail, invalid } from './errors.ts';
 import { type HumanStage, STAGE_SPECS } from './procedure.ts';
 
@@ -38,8 +38,8 @@ function expandUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
 
 /**
  * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
- * targets an allowed earlier stage, and the stage's `details` are present and valid where required.
- * Returns the parsed details.
+ * targets an allowed earlier stage, the texts the stage requires are there, and the stage's `details` are
+ * present and valid where required. Returns the parsed details.
  */
 export function validateDecision(stage: HumanStage, body: DecisionBody): unknown {
   const spec = STAGE_SPECS[stage];
@@ -59,6 +59,15 @@ export function validateDecision(stage: HumanStage, body: DecisionBody): unknown
         ? `must be ${spec.sendBackTo.join(' or ')}`
         : `${stage} cannot send back`,
     });
+  }
+  for (const field of requiredTextByStage[stage]?.[body.decision] ?? []) {
+    if (!body[field]) {
+      problems.push({
+        path: field,
+        rule: 'required',
+        message: `${stage} needs a ${field} to ${body.decision}`,
+      });
+    }
   }
   const schema = detailsSchemaByStage[stage];
   let details: unknown;

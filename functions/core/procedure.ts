@@ -1,5 +1,6 @@
 import type { Role } from '../../schemas/common.ts';
 import type { CaseStatus, DecisionKind, Stage } from '../../schemas/domain.ts';
+import { conflict } from './errors.ts';
 import type { Level } from './jurisdiction.ts';
 import type { Policy, StageOrder } from './policy.ts';
 
@@ -50,6 +51,15 @@ export const STAGE_SPECS: Readonly<Record<HumanStage, StageSpec>> = {
     decisions: ['uphold', 'dismiss'],
     sendBackTo: [],
   },
+  // Entered only by the applicant's request after a rejection (requestReexamination), never by a decision.
+  reexamination: {
+    stage: 'reexamination',
+    role: 'township_reviewer',
+    level: 'township',
+    limit: 'reexamination',
+    decisions: ['uphold', 'overturn'],
+    sendBackTo: [],
+  },
 };
 
 export const HUMAN_STAGES = Object.keys(STAGE_SPECS) as HumanStage[];
@@ -69,6 +79,11 @@ const UPHELD_TARGET: Readonly<Record<StageOrder, HumanStage>> = {
 
 export const FIRST_STAGE: Stage = 'village_review';
 
+/** Stages whose `reject` ends a case, so whose rejection a re-examination may overturn. */
+export const REJECTING_STAGES = HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('reject'));
+const isRejectingStage = (stage: Stage): stage is HumanStage =>
+  (REJECTING_STAGES as readonly Stage[]).includes(stage);
+
 /**
  * Where the state machine goes next. `stage` opens that stage; `await_supplement` waits for the applicant
  * and then reopens the same stage; `end` finishes with a terminal status.
@@ -87,8 +102,17 @@ export function after(order: StageOrder, stage: Stage): Route {
   return next ? { target: next } : { target: 'end', status: 'enrolled' };
 }
 
-/** The route a decision at a human stage takes (callers validated that the decision is allowed there). */
-export function routeOf(order: StageOrder, stage: HumanStage, decision: DecisionKind, to?: Stage): Route {
+/**
+ * The route a decision at a human stage takes (callers validated that the decision is allowed there). `to` is
+ * a send-back's target; `rejectingStage` is the stage whose rejection a re-examination reviews.
+ */
+export function routeOf(
+  order: StageOrder,
+  stage: HumanStage,
+  decision: DecisionKind,
+  to?: Stage,
+  rejectingStage?: HumanStage,
+): Route {
   switch (decision) {
     case 'approve':
     case 'dismiss':
@@ -101,7 +125,13 @@ export function routeOf(order: StageOrder, stage: HumanStage, decision: Decision
       if (!to) throw new Error('send_back needs a target stage');
       return { target: to };
     case 'uphold':
-      return { target: UPHELD_TARGET[order] };
+      // upholding an objection re-verifies the case; upholding a rejection lets it stand
+      return stage === 'reexamination'
+        ? { target: 'end', status: 'rejected' }
+        : { target: UPHELD_TARGET[order] };
+    case 'overturn':
+      if (!rejectingStage) throw new Error('overturn needs the stage that rejected the case');
+      return { target: rejectingStage };
   }
 }
 
@@ -116,7 +146,10 @@ export function targetsFrom(stage: HumanStage): RouteTarget[] {
   for (const order of Object.keys(STAGE_ORDERS) as StageOrder[]) {
     for (const decision of STAGE_SPECS[stage].decisions) {
       const tos = decision === 'send_back' ? STAGE_SPECS[stage].sendBackTo : [undefined];
-      for (const to of tos) targets.add(routeOf(order, stage, decision, to).target);
+      const rejecting = decision === 'overturn' ? REJECTING_STAGES : [undefined];
+      for (const to of tos) {
+        for (const r of rejecting) targets.add(routeOf(order, stage, decision, to, r).target);
+      }
     }
   }
   return [...targets];
@@ -153,8 +186,38 @@ export const TERMINAL_STATUSES: readonly CaseStatus[] = [
 ];
 export const isTerminal = (status: CaseStatus) => TERMINAL_STATUSES.includes(status);
 
-/** Stages counted as "before county approval", when an applicant may still withdraw. */
+/**
+ * Stages counted as "before county approval", when an applicant may still withdraw. Stages off the main line
+ * (objection review, re-examination) come after a county decision or a rejection, so never count.
+ */
 export function beforeCountyDecision(order: StageOrder, stage: Stage): boolean {
   const line = STAGE_ORDERS[order];
-  return stage !== 'objection_review' && line.indexOf(stage) <= line.indexOf('county_approval');
+  const i = line.indexOf(stage);
+  return i >= 0 && i <= line.indexOf('county_approval');
+}
+
+/** What decides whether a case may be re-examined. */
+export interface ReexaminationScope {
+  status: CaseStatus;
+  stage: Stage;
+  reexaminationRequestedAt?: string;
+}
+
+/**
+ * A re-examination (复核) may be asked for only after a rejection at a review stage, and only once (DESIGN §1).
+ * Returns the stage whose rejection the township will review; anything else is a 409 naming the rule.
+ */
+export function reexaminationOf(c: ReexaminationScope): HumanStage {
+  if (c.status === 'rejected' && c.reexaminationRequestedAt) {
+    throw conflict(
+      `a rejection is re-examined once; this one was (requested ${c.reexaminationRequestedAt})`,
+      [{ path: 'case.reexaminationRequestedAt', rule: 'once' }],
+    );
+  }
+  if (c.status !== 'rejected' || !isRejectingStage(c.stage)) {
+    throw conflict(`only a rejected case can be re-examined; this one is ${c.status}`, [
+      { path: 'case.status', rule: 'rejected' },
+    ]);
+  }
+  return c.stage;
 }

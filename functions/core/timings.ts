@@ -5,6 +5,8 @@
  * the p-th percentile is the value at 1-based rank ⌈p/100 · n⌉. It is always one of the observed values, so
  * it is exact (no interpolation) and an auditor can point at the stage record it came from.
  */
+import type { DecisionKind, Stage } from '../../schemas/domain.ts';
+import type { Route } from './procedure.ts';
 import { localMonth, parseIso } from './time.ts';
 
 const HOUR_MS = 3_600_000;
@@ -139,4 +141,24 @@ export function monthsBefore(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const index = y * 12 + (m - 1) - n;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The whole-case measures, from the application: to the county's decision (approve or reject), to enrolment. */
+export const MILESTONE_KINDS = ['county_decision', 'enrolled'] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+
+/** The county decides a case by approving or rejecting it at county approval; a return or send-back does not. */
+const COUNTY_DECISIONS: readonly DecisionKind[] = ['approve', 'reject'];
+
+/**
+ * The whole-case milestones a step reaches: a county decision, and enrolment when its route ends there (both at
+ * once where county approval is the last stage).
+ */
+export function milestonesOf(step: { stage: Stage; decision?: DecisionKind; route: Route }): MilestoneKind[] {
+  const kinds: MilestoneKind[] = [];
+  if (step.stage === 'county_approval' && step.decision && COUNTY_DECISIONS.includes(step.decision)) {
+    kinds.push('county_decision');
+  }
+  if (step.route.target === 'end' && step.route.status === 'enrolled') kinds.push('enrolled');
+  return kinds;
 }

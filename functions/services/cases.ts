@@ -58,12 +58,25 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     },
     claimGuards: idNumbersOf(household),
   });
-  const { route } = filed;
+  await startIdentification(deps, caseId, caseId, filed.route);
+  return caseView(filed);
+}
+
+/**
+ * Starts an execution of the identification state machine entering at `route`, named `name` (unique per
+ * state machine). A start that fails marks the case ERROR, so it is never silently stuck.
+ */
+export async function startIdentification(
+  deps: Deps,
+  caseId: string,
+  name: string,
+  route: Route,
+): Promise<void> {
   try {
     await deps.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: deps.identificationStateMachineArn(),
-        name: caseId,
+        name,
         input: JSON.stringify({ caseId, route }),
       }),
     );
@@ -71,7 +84,6 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     await markCaseError(deps, caseId, `workflow did not start: ${(e as Error).message}`);
     throw e;
   }
-  return caseView(filed);
 }
 
 /** Step Functions names an execution's ARN after its state machine's; a case's first execution is named by its id. */

@@ -4,7 +4,7 @@ import { resetClients, sfnClient } from '../commons/clients.ts';
 import { type Clock, systemClock } from '../commons/clock.ts';
 import { countyCalendar } from '../commons/holidays.ts';
 import type { WorkCalendar } from '../core/calendar.ts';
-import { defaultPolicy, type Policy } from '../core/policy.ts';
+import { defaultPolicy, type Policy, withDefaultLimits } from '../core/policy.ts';
 import { Store } from '../store/store.ts';
 
 /** What the use cases need from the outside world; handlers pass the defaults, tests may pass their own. */
@@ -44,9 +44,10 @@ export function defaultDeps(): Deps {
   };
 }
 
-/** The county's current policy: what the admin stored, else the defaults. */
+/** The county's current policy: what the admin stored (completed with limits added since), else the defaults. */
 export async function policyOf(deps: Deps, county: string): Promise<Policy> {
-  return (await deps.store.getPolicy(county)) ?? defaultPolicy(county);
+  const stored = await deps.store.getPolicy(county);
+  return stored ? withDefaultLimits(stored) : defaultPolicy(county);
 }
 
 /** The county's working-day calendar: the official schedule with the admin's overrides. */

@@ -1,25 +1,43 @@
 import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
-import type { User } from '../../schemas/records.ts';
+import { stageSchema } from '../../schemas/domain.ts';
+import { pageQuerySchema } from '../../schemas/queries.ts';
+import { taskViewSchema, type User } from '../../schemas/records.ts';
 import { reportScope } from '../core/access.ts';
-import { invalid } from '../core/errors.ts';
+import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
+import { invalid, notFound } from '../core/errors.ts';
+import { within } from '../core/jurisdiction.ts';
+import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
-import { localMonth, parseIso, toIso } from '../core/time.ts';
+import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
 import {
   daysOver,
+  MILESTONE_KINDS,
+  type MilestoneKind,
   monthsBefore,
   monthsBetween,
+  type Stats,
   summarize,
   type TimingGroup,
   type TimingGroupBy,
+  type TimingRow,
 } from '../core/timings.ts';
-import type { Page, TimingRecord } from '../store/store.ts';
+import { type MilestoneItem, type TaskItem, taskView } from '../store/items.ts';
+import type { ActivityRecord, Page, TimingRecord } from '../store/store.ts';
 import type { Deps } from './deps.ts';
+import { pooled } from './pool.ts';
 
 /** The longest period one timing report covers: every (stage, month) is one Query, so the range is bounded. */
 export const MAX_REPORT_MONTHS = 24;
 /** Stage×month Queries run at most this many at a time. */
 const QUERY_CONCURRENCY = 8;
+/** The most rows one CSV export holds; the rest follow with the cursor it answers in `x-next-cursor`. */
+export const MAX_EXPORT_ROWS = 10_000;
+
+/** `format=csv` answers a report as a CSV export instead of JSON. */
+const formatSchema = z.enum(['json', 'csv']).default('json');
+const townshipSchema = matching(/^\d{9}$/, 'township_code', 'must be 9 digits');
+const humanStageSchema = z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]);
 
 const statsSchema = z.object({
   p50: z.number(),
@@ -33,14 +51,25 @@ const statsSchema = z.object({
 export const stageTimingsQuerySchema = z
   .strictObject({
     county: countyCodeSchema.optional(),
-    township: matching(/^\d{9}$/, 'township_code', 'must be 9 digits').optional(),
-    stage: z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]).optional(),
+    township: townshipSchema.optional(),
+    stage: humanStageSchema.optional(),
     from: monthSchema,
     to: monthSchema,
     groupBy: z.enum(['stage', 'township', 'month']).default('stage'),
+    format: formatSchema,
   })
   .superRefine(checkMonthRange);
 export type StageTimingsQuery = z.output<typeof stageTimingsQuerySchema>;
+
+/** One group of a whole-case measure: how long cases took from their application, and how many ran late. */
+const wholeCaseGroupSchema = z.object({
+  key: z.string(),
+  count: z.number().int(),
+  /** reached after the `wholeIdentification` limit of the policy the case started with */
+  breaches: z.number().int(),
+  duration: statsSchema,
+});
+type WholeCaseGroup = z.infer<typeof wholeCaseGroupSchema>;
 
 /** The timing report: one summary per group, hours, nearest-rank percentiles. */
 export const stageTimingsSchema = z.object({
@@ -63,26 +92,21 @@ export const stageTimingsSchema = z.object({
       work: statsSchema,
     }),
   ),
+  /**
+   * Whole-case times of the cases that reached the milestone in `from`..`to`, grouped like `groups` (by
+   * township or month reached; one group `all` when grouped by stage), whatever `stage` says.
+   */
+  wholeCase: z.object({
+    /** application → county decision (approve or reject) */
+    countyDecision: z.array(wholeCaseGroupSchema),
+    /** application → enrolled */
+    enrolled: z.array(wholeCaseGroupSchema),
+  }),
 });
 export type StageTimings = z.infer<typeof stageTimingsSchema>;
 
-/** Runs `work` over `inputs`, at most `limit` at a time, results in input order. */
-async function pooled<I, O>(
-  inputs: readonly I[],
-  limit: number,
-  work: (input: I) => Promise<O>,
-): Promise<O[]> {
-  const out: O[] = new Array(inputs.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < inputs.length) {
-      const i = next++;
-      out[i] = await work(inputs[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, lane));
-  return out;
-}
+/** The key of the single whole-case group when the report is grouped by stage. */
+const ALL = 'all';
 
 /**
  * Completed-stage records of a county (or one township) for the months `from`..`to`: one Query per
@@ -102,16 +126,61 @@ export async function stageRecords(
   return pages.flat();
 }
 
+/** Whole-case milestones of a county (or township) reached in `from`..`to`: one Query per kind × month. */
+async function milestoneRecords(
+  deps: Deps,
+  scope: { county: string; township?: string },
+  from: string,
+  to: string,
+): Promise<MilestoneItem[]> {
+  const partitions = MILESTONE_KINDS.flatMap((kind) =>
+    monthsBetween(from, to).map((month) => ({ kind, month })),
+  );
+  const pages = await pooled(partitions, QUERY_CONCURRENCY, ({ kind, month }) =>
+    deps.store.milestoneRecords(scope.county, kind, month, scope.township),
+  );
+  return pages.flat();
+}
+
+/** A milestone as a timing row: opened at the application, decided when reached, in the single `all` stage. */
+const asTimingRow = (m: MilestoneItem): TimingRow => ({
+  stage: ALL,
+  villageCode: m.villageCode,
+  openedAt: m.startedAt,
+  decidedAt: m.at,
+  dueAt: m.dueAt,
+});
+
+/** Count, breaches and duration statistics of one whole-case measure, grouped like the stage groups. */
+function wholeCaseGroups(
+  milestones: readonly MilestoneItem[],
+  kind: MilestoneKind,
+  by: TimingGroupBy,
+): WholeCaseGroup[] {
+  const rows = milestones.filter((m) => m.kind === kind).map(asTimingRow);
+  return summarize(rows, by).map(({ key, count, breaches, duration }) => ({
+    key,
+    count,
+    breaches,
+    duration,
+  }));
+}
+
 /**
  * Stage timings of a county, or of one township: count, breaches and duration / queue / work statistics per
- * stage, township or decision month. A township reviewer sees only their township (core/access reportScope).
+ * stage, township or decision month, and the whole-case times from application to county decision and to
+ * enrolment. A township reviewer sees only their township (core/access reportScope).
  */
 export async function stageTimings(deps: Deps, user: User, query: StageTimingsQuery): Promise<StageTimings> {
   const scope = reportScope(user, query);
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
-  const records = await stageRecords(deps, scope, stages, query.from, query.to);
+  const [records, milestones] = await Promise.all([
+    stageRecords(deps, scope, stages, query.from, query.to),
+    milestoneRecords(deps, scope, query.from, query.to),
+  ]);
   const rows = records.filter((r) => r.decidedAt !== undefined) as (TimingRecord & { decidedAt: string })[];
-  const groups: TimingGroup[] = summarize(rows, query.groupBy as TimingGroupBy, HUMAN_STAGES);
+  const by = query.groupBy as TimingGroupBy;
+  const groups: TimingGroup[] = summarize(rows, by, HUMAN_STAGES);
   return {
     county: scope.county,
     ...(scope.township ? { township: scope.township } : {}),
@@ -123,6 +192,70 @@ export async function stageTimings(deps: Deps, user: User, query: StageTimingsQu
     percentiles: 'nearest_rank',
     generatedAt: toIso(deps.clock.now()),
     groups,
+    wholeCase: {
+      countyDecision: wholeCaseGroups(milestones, 'county_decision', by),
+      enrolled: wholeCaseGroups(milestones, 'enrolled', by),
+    },
+  };
+}
+
+/** One line of the timing export: a measure of a group. */
+interface TimingLine {
+  key: string;
+  measure: string;
+  count: number;
+  breaches: number;
+  stats: Stats;
+}
+
+const MEASURE_LABELS = {
+  duration: '环节用时（开启→决定）',
+  queue: '排队时间（开启→认领）',
+  work: '办理时间（认领→决定）',
+  countyDecision: '全流程（申请→县级审定）',
+  enrolled: '全流程（申请→纳入监测）',
+} as const;
+
+const statColumns = (): CsvColumn<TimingLine>[] => [
+  { header: 'P50（小时）', value: (l) => l.stats.p50 },
+  { header: 'P90（小时）', value: (l) => l.stats.p90 },
+  { header: 'P95（小时）', value: (l) => l.stats.p95 },
+  { header: '最长（小时）', value: (l) => l.stats.max },
+  { header: '平均（小时）', value: (l) => l.stats.mean },
+];
+
+/** The timing report as a CSV export: one line per group and measure, stage groups first, then whole-case. */
+export async function stageTimingsCsv(deps: Deps, user: User, query: StageTimingsQuery): Promise<CsvExport> {
+  const report = await stageTimings(deps, user, query);
+  const groupLabel = (key: string) =>
+    key === ALL ? '全部' : report.groupBy === 'stage' ? labelOf(STAGE_LABELS, key) : key;
+  const lines: TimingLine[] = [
+    ...report.groups.flatMap((g) =>
+      (['duration', 'queue', 'work'] as const).map((m) => ({
+        key: g.key,
+        measure: MEASURE_LABELS[m],
+        count: g.count,
+        breaches: g.breaches,
+        stats: g[m],
+      })),
+    ),
+    ...(['countyDecision', 'enrolled'] as const).flatMap((m) =>
+      report.wholeCase[m].map((g) => ({ ...g, measure: MEASURE_LABELS[m], stats: g.duration })),
+    ),
+  ];
+  const columns: CsvColumn<TimingLine>[] = [
+    {
+      header: { stage: '环节', township: '乡镇', month: '月份' }[report.groupBy],
+      value: (l) => groupLabel(l.key),
+    },
+    { header: '指标', value: (l) => l.measure },
+    { header: '记录数', value: (l) => l.count },
+    { header: '超时数', value: (l) => l.breaches },
+    ...statColumns(),
+  ];
+  return {
+    filename: `stage-timings-${report.township ?? report.county}-${report.from}-${report.to}`,
+    body: toCsv(columns, lines),
   };
 }
 
@@ -147,16 +280,85 @@ function checkMonthRange(q: { from?: unknown; to?: unknown }, ctx: z.RefinementC
   }
 }
 
+/** One source of a paged report: a page of rows after the source's own cursor. */
+type Source<T> = (page: { cursor?: string; limit: number }) => Promise<Page<T>>;
+
+/** Where a page across several sources continues: the source's index and its own cursor. */
+interface SourceCursor {
+  s: number;
+  c?: string;
+}
+
+const encodeSourceCursor = (c: SourceCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+function decodeSourceCursor(cursor: string | undefined, sources: number): SourceCursor {
+  if (!cursor) return { s: 0 };
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as SourceCursor;
+    if (
+      Number.isInteger(c.s) &&
+      c.s >= 0 &&
+      c.s < sources &&
+      (c.c === undefined || typeof c.c === 'string')
+    ) {
+      return c;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw invalid('bad cursor', [
+    { path: 'query.cursor', rule: 'cursor', message: 'not a cursor this API returned' },
+  ]);
+}
+
+/** One page of up to `limit` rows across `sources` in order, each followed to its end, with one opaque cursor. */
+async function pageAcross<T>(
+  sources: readonly Source<T>[],
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<T>> {
+  let at = decodeSourceCursor(cursor, sources.length);
+  const items: T[] = [];
+  while (items.length < limit) {
+    const out = await sources[at.s]!({ cursor: at.c, limit: limit - items.length });
+    items.push(...out.items);
+    at = out.cursor ? { s: at.s, c: out.cursor } : { s: at.s + 1 };
+    if (at.s >= sources.length) return { items };
+  }
+  return { items, cursor: encodeSourceCursor(at) };
+}
+
+const mapPage = <I, O>(page: Page<I>, row: (item: I) => O): Page<O> => ({
+  items: page.items.map(row),
+  ...(page.cursor ? { cursor: page.cursor } : {}),
+});
+
+/** Pages of a paged report from `cursor` on, up to MAX_EXPORT_ROWS rows, and where the rest continues. */
+async function exportRows<T>(
+  page: (cursor: string | undefined, limit: number) => Promise<Page<T>>,
+  cursor: string | undefined,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let next = cursor;
+  do {
+    const out = await page(next, Math.min(100, MAX_EXPORT_ROWS - items.length));
+    items.push(...out.items);
+    next = out.cursor;
+  } while (next && items.length < MAX_EXPORT_ROWS);
+  return { items, ...(next ? { cursor: next } : {}) };
+}
+
 /** `GET /api/reports/sla-breaches`; decided-late tasks of `from`..`to` (default: the last 12 months). */
 export const slaBreachesQuerySchema = z
   .strictObject({
     county: countyCodeSchema.optional(),
-    township: matching(/^\d{9}$/, 'township_code', 'must be 9 digits').optional(),
-    stage: z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]).optional(),
+    township: townshipSchema.optional(),
+    stage: humanStageSchema.optional(),
     from: monthSchema.optional(),
     to: monthSchema.optional(),
     cursor: z.string().min(1).max(2000).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
+    format: formatSchema,
   })
   .superRefine(checkMonthRange);
 export type SlaBreachesQuery = z.output<typeof slaBreachesQuerySchema>;
@@ -180,34 +382,6 @@ export const slaBreachPageSchema = z.object({
   cursor: z.string().optional(),
 });
 
-/** Where a breach page continues: the source (0 = open overdue tasks, then stage × month) and its cursor. */
-interface BreachCursor {
-  s: number;
-  c?: string;
-}
-
-const encodeBreachCursor = (c: BreachCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeBreachCursor(cursor: string | undefined, sources: number): BreachCursor {
-  if (!cursor) return { s: 0 };
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as BreachCursor;
-    if (
-      Number.isInteger(c.s) &&
-      c.s >= 0 &&
-      c.s < sources &&
-      (c.c === undefined || typeof c.c === 'string')
-    ) {
-      return c;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw invalid('bad cursor', [
-    { path: 'query.cursor', rule: 'cursor', message: 'not a cursor this API returned' },
-  ]);
-}
-
 /**
  * SLA breaches of a county (or township): open tasks already past due (the county's open-task index, sort key
  * below now) first, then tasks decided after their due date (the timing index, one Query per stage × month).
@@ -226,30 +400,26 @@ export async function slaBreaches(deps: Deps, user: User, query: SlaBreachesQuer
     ]);
   }
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
-  const partitions = stages.flatMap((stage) => months.map((month) => ({ stage, month })));
-  const sources = 1 + partitions.length;
-  let at = decodeBreachCursor(query.cursor, sources);
-  const items: SlaBreach[] = [];
-  while (items.length < query.limit) {
-    const page = { cursor: at.c, limit: query.limit - items.length };
-    if (at.s === 0) {
-      const out = await deps.store.overdueOpenTasks(
+  const late = stages.flatMap((stage) =>
+    months.map(
+      (month): Source<SlaBreach> =>
+        async (page) =>
+          mapPage(await deps.store.lateStageRecords(scope.county, stage, month, scope.township, page), (r) =>
+            breachRow(r, r.decidedAt, nowMs),
+          ),
+    ),
+  );
+  const open: Source<SlaBreach> = async (page) =>
+    mapPage(
+      await deps.store.overdueOpenTasks(
         scope.county,
         now,
         { stage: query.stage, township: scope.township },
         page,
-      );
-      for (const t of out.items) items.push(breachRow(t, undefined, nowMs));
-      at = out.cursor ? { s: 0, c: out.cursor } : { s: 1 };
-    } else {
-      const { stage, month } = partitions[at.s - 1]!;
-      const out = await deps.store.lateStageRecords(scope.county, stage, month, scope.township, page);
-      for (const r of out.items) items.push(breachRow(r, r.decidedAt, nowMs));
-      at = out.cursor ? { s: at.s, c: out.cursor } : { s: at.s + 1 };
-    }
-    if (at.s >= sources) return { items };
-  }
-  return { items, cursor: encodeBreachCursor(at) };
+      ),
+      (t) => breachRow(t, undefined, nowMs),
+    );
+  return pageAcross([open, ...late], query.cursor, query.limit);
 }
 
 function breachRow(
@@ -268,4 +438,154 @@ function breachRow(
     ...(decidedAt ? { decidedAt } : {}),
     daysOver: daysOver(t.dueAt, decidedAt ? parseIso(decidedAt) : nowMs),
   };
+}
+
+const BREACH_COLUMNS: CsvColumn<SlaBreach>[] = [
+  { header: '任务编号', value: (b) => b.taskId },
+  { header: '案件编号', value: (b) => b.caseId },
+  { header: '环节', value: (b) => labelOf(STAGE_LABELS, b.stage) },
+  { header: '乡镇', value: (b) => b.township },
+  { header: '村', value: (b) => b.villageCode },
+  { header: '截止时间', value: (b) => b.dueAt },
+  { header: '状态', value: (b) => (b.state === 'open' ? '逾期未办结' : '逾期办结') },
+  { header: '办结时间', value: (b) => b.decidedAt },
+  { header: '超期天数', value: (b) => b.daysOver },
+];
+
+/** SLA breaches as a CSV export: every page from `cursor` on, up to MAX_EXPORT_ROWS rows. */
+export async function slaBreachesCsv(deps: Deps, user: User, query: SlaBreachesQuery): Promise<CsvExport> {
+  const scope = reportScope(user, query);
+  const rows = await exportRows(
+    (cursor, limit) => slaBreaches(deps, user, { ...query, cursor, limit }),
+    query.cursor,
+  );
+  return {
+    filename: `sla-breaches-${scope.township ?? scope.county}`,
+    body: toCsv(BREACH_COLUMNS, rows.items),
+    ...(rows.cursor ? { cursor: rows.cursor } : {}),
+  };
+}
+
+/** `GET /api/reports/stuck` */
+export const stuckQuerySchema = pageQuerySchema.extend({
+  county: countyCodeSchema.optional(),
+  township: townshipSchema.optional(),
+  stage: stageSchema.optional(),
+  /** no progress for at least this many days */
+  days: z.coerce.number().int().min(1).max(365).default(10),
+});
+export type StuckQuery = z.output<typeof stuckQuerySchema>;
+
+export const stuckCaseSchema = z.object({
+  caseId: z.string(),
+  villageCode: z.string(),
+  township: z.string(),
+  stage: stageSchema,
+  status: z.string(),
+  /** `error`: the workflow failed (see `error`); `no_progress`: open or returned with no change for `days` */
+  reason: z.enum(['error', 'no_progress']),
+  /** the case's last change */
+  updatedAt: z.string(),
+  /** whole days since the last change */
+  idleDays: z.number().int(),
+  openTaskId: z.string().optional(),
+  error: z.object({ cause: z.string(), at: z.string() }).optional(),
+});
+export type StuckCase = z.infer<typeof stuckCaseSchema>;
+export const stuckPageSchema = z.object({ items: z.array(stuckCaseSchema), cursor: z.string().optional() });
+
+/**
+ * Cases that need someone to look at them: the cases in error first, then open or returned cases with no
+ * progress for `days` days, longest idle first. Two Queries on the sparse activity entries of the case items
+ * (store.apply keeps them), paged across both with one cursor; township and stage filter inside the pages.
+ */
+export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Promise<Page<StuckCase>> {
+  const scope = reportScope(user, query);
+  const nowMs = deps.clock.now();
+  const filter = { stage: query.stage, within: scope.township };
+  const idleBefore = toIso(nowMs - query.days * DAY_MS);
+  const source =
+    (kind: 'error' | 'idle'): Source<StuckCase> =>
+    async (page) =>
+      mapPage(
+        await deps.store.casesNeedingAttention(
+          scope.county,
+          kind,
+          kind === 'idle' ? { ...filter, idleBefore } : filter,
+          page,
+        ),
+        (c) => stuckRow(c, nowMs),
+      );
+  return pageAcross([source('error'), source('idle')], query.cursor, query.limit);
+}
+
+function stuckRow(c: ActivityRecord, nowMs: number): StuckCase {
+  return {
+    caseId: c.caseId,
+    villageCode: c.villageCode,
+    township: c.villageCode.slice(0, 9),
+    stage: c.stage,
+    status: c.status,
+    reason: c.status === 'error' ? 'error' : 'no_progress',
+    updatedAt: c.updatedAt,
+    idleDays: Math.floor((nowMs - parseIso(c.updatedAt)) / DAY_MS),
+    ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
+    ...(c.error ? { error: c.error } : {}),
+  };
+}
+
+/** `GET /api/reports/overdue` */
+export const overdueQuerySchema = pageQuerySchema.extend({
+  county: countyCodeSchema.optional(),
+  township: townshipSchema.optional(),
+  stage: humanStageSchema.optional(),
+});
+export type OverdueQuery = z.output<typeof overdueQuerySchema>;
+
+export const overdueTaskSchema = taskViewSchema.extend({
+  villageCode: z.string(),
+  /** whole days past due (a started day counts) */
+  daysOver: z.number().int(),
+});
+export type OverdueTask = z.infer<typeof overdueTaskSchema>;
+export const overduePageSchema = z.object({
+  items: z.array(overdueTaskSchema),
+  cursor: z.string().optional(),
+});
+
+/**
+ * What the overdue list covers: a village reviewer their village (the one role below the report readers that
+ * contract v1 lets read it); everyone else as the other reports (core/access reportScope). The result is the
+ * county and, when narrower, the jurisdiction prefix of the tasks' village codes.
+ */
+function overdueScope(user: User, query: OverdueQuery): { county: string; within?: string } {
+  if (user.role !== 'village_reviewer') {
+    const scope = reportScope(user, query);
+    return { county: scope.county, ...(scope.township ? { within: scope.township } : {}) };
+  }
+  const county = user.jurisdiction.slice(0, 6);
+  if (query.county && query.county !== county) throw notFound('county');
+  if (query.township && !within(query.township, user.jurisdiction)) throw notFound('township');
+  return { county, within: user.jurisdiction };
+}
+
+/**
+ * Open tasks past their due date in the caller's jurisdiction, most overdue first: one Query per page on the
+ * county's open-task index bounded at now (store.overdueOpenTasks); stage and jurisdiction filter in the page.
+ */
+export async function overdueTasks(deps: Deps, user: User, query: OverdueQuery): Promise<Page<OverdueTask>> {
+  const scope = overdueScope(user, query);
+  const nowMs = deps.clock.now();
+  const now = toIso(nowMs);
+  const page = await deps.store.overdueOpenTasks(
+    scope.county,
+    now,
+    { stage: query.stage, township: scope.within },
+    { cursor: query.cursor, limit: query.limit },
+  );
+  return mapPage(page, (t: TaskItem) => ({
+    ...taskView(t, now),
+    villageCode: t.villageCode,
+    daysOver: daysOver(t.dueAt, nowMs),
+  }));
 }

@@ -1,6 +1,16 @@
 import type { DecisionBody } from '../../schemas/decision.ts';
+import type { TaskListQuery } from '../../schemas/queries.ts';
 import type { TaskView, User } from '../../schemas/records.ts';
-import { assertCanActOnTask } from '../core/access.ts';
+import type { AssigneeList, ReassignBody } from '../../schemas/staff.ts';
+import {
+  assertCanActOnTask,
+  assertCanClaim,
+  assertCanDecideOrReassign,
+  assertEligibleAssignee,
+  assertUndecided,
+  escalationScope,
+  REVIEWER_ROLES,
+} from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { validateDecision } from '../core/decisions.ts';
 import { conflict, forbidden, notFound } from '../core/errors.ts';
@@ -8,28 +18,41 @@ import { countyOf } from '../core/jurisdiction.ts';
 import { type Route, routeOf, statusOn } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { type CaseItem, type TaskItem, taskView } from '../store/items.ts';
-import type { Page } from '../store/store.ts';
+import type { InboxFilter, Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
 import { actorOf, idNumbersOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
+import { milestonesReached } from './milestones.ts';
 
-const REVIEWER_ROLES = new Set(['village_reviewer', 'township_reviewer', 'county_reviewer']);
-
-/** The caller's inbox: open tasks of their role in their jurisdiction, soonest due first. */
-export async function inbox(
-  deps: Deps,
-  user: User,
-  page: { cursor?: string; limit: number },
-): Promise<Page<TaskView>> {
-  if (!REVIEWER_ROLES.has(user.role)) throw forbidden(`role ${user.role} has no task inbox`);
-  const out = await deps.store.inbox(user.role, user.jurisdiction, page);
+/**
+ * The caller's inbox: open tasks of their role in their jurisdiction, soonest due first, narrowed by stage,
+ * overdue and `mine` (claimed by the caller). `view=escalations` lists instead the overdue tasks of the level
+ * below inside the caller's jurisdiction, from the county's open-task index. Either way one Query per page.
+ */
+export async function inbox(deps: Deps, user: User, query: TaskListQuery): Promise<Page<TaskView>> {
+  if (!REVIEWER_ROLES.includes(user.role)) throw forbidden(`role ${user.role} has no task inbox`);
   const now = toIso(deps.clock.now());
+  const page = { cursor: query.cursor, limit: query.limit };
+  const filter: InboxFilter = { stage: query.stage, assignee: query.mine ? user.sub : undefined };
+  let out: Page<TaskItem>;
+  if (query.view === 'escalations') {
+    const { county, ...below } = escalationScope(user);
+    out = await deps.store.overdueOpenTasks(county, now, { ...filter, ...below }, page);
+  } else {
+    if (query.overdue !== undefined) filter[query.overdue ? 'dueBefore' : 'dueFrom'] = now;
+    out = await deps.store.inbox(user.role, user.jurisdiction, page, filter);
+  }
   return { items: out.items.map((t) => taskView(t, now)), cursor: out.cursor };
 }
 
-async function actionableTask(deps: Deps, user: User, taskId: string): Promise<TaskItem> {
+async function findTask(deps: Deps, taskId: string): Promise<TaskItem> {
   const task = await deps.store.getTask(taskId);
   if (!task) throw notFound('task');
+  return task;
+}
+
+async function actionableTask(deps: Deps, user: User, taskId: string): Promise<TaskItem> {
+  const task = await findTask(deps, taskId);
   assertCanActOnTask(user, task);
   return task;
 }
@@ -46,7 +69,8 @@ async function caseOf(deps: Deps, task: TaskItem): Promise<CaseItem> {
 
 /** Claims an open task for the caller: one reviewer at a time; queue time ends here. */
 export async function claim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
-  const task = await actionableTask(deps, user, taskId);
+  const task = await findTask(deps, taskId);
+  assertCanClaim(user, task);
   if (task.status !== 'open') {
     throw conflict(
       task.status === 'done'
@@ -96,21 +120,15 @@ export async function unclaim(deps: Deps, user: User, taskId: string): Promise<T
  * exactly one applies and the others get 409. Then the waiting workflow is resumed with the route.
  */
 export async function decide(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
-  const task = await actionableTask(deps, user, taskId);
-  if (task.status === 'done')
-    throw conflict('the task is already decided', [{ path: 'task.status', rule: 'not_done' }]);
-  if (task.status === 'claimed' && task.assignee !== user.sub) {
-    throw conflict(`the task is claimed by ${task.assigneeName ?? 'another reviewer'}`, [
-      { path: 'task.assignee', rule: 'claimant' },
-    ]);
-  }
+  const task = await findTask(deps, taskId);
+  const { onBehalfOf } = assertCanDecideOrReassign(user, task);
   const details = validateDecision(task.stage, body);
   const c = await caseOf(deps, task);
   if (c.openTaskId !== task.taskId)
     throw conflict('the task is not the case’s open task', [{ path: 'task', rule: 'current' }]);
   const now = deps.clock.now();
   const at = toIso(now);
-  let route: Route = routeOf(c.policy.order, task.stage, body.decision, body.to);
+  let route: Route = routeOf(c.policy.order, task.stage, body.decision, body.to, c.rejectingStage);
   const set: Partial<CaseItem> = { status: statusOn(route) };
   if (route.target === 'await_supplement') {
     const due = deadline(now, c.policy.limits.supplement, await calendarOf(deps, countyOf(c.villageCode)));
@@ -136,6 +154,7 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
       comment: body.comment,
       data: {
         taskId,
+        ...(onBehalfOf ? { onBehalfOf } : {}),
         ...(body.reason ? { reason: body.reason } : {}),
         ...(body.missing ? { missing: body.missing } : {}),
         ...(body.to ? { to: body.to } : {}),
@@ -170,6 +189,7 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
       : undefined,
     // an enrolled household stays under monitoring: its IDs keep the case as their one open case
     releaseGuards: ended && statusOn(route) !== 'enrolled' ? idNumbersOf(c.household) : undefined,
+    milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
   });
   await resumeWorkflow(deps, task.taskId, route);
   return taskView(after!, at);
@@ -179,4 +199,52 @@ export async function decide(deps: Deps, user: User, taskId: string, body: Decis
 async function resumeWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
   const current = await deps.store.getTask(taskId);
   if (current?.taskToken) await completeCallback(deps, current.taskToken, route);
+}
+
+/** The colleagues a task may be reassigned to: its role and jurisdiction, other than its current assignee. */
+export async function assignees(deps: Deps, user: User, taskId: string): Promise<AssigneeList> {
+  const task = await actionableTask(deps, user, taskId);
+  assertUndecided(task);
+  const colleagues = await deps.store.colleagues(task.role, task.jurisdiction);
+  return { items: colleagues.filter((m) => m.sub !== task.assignee) };
+}
+
+/**
+ * Hands a task to a named colleague of its role and jurisdiction: the task becomes theirs (claimed now if it was
+ * open) and the trail records from whom to whom, in one transaction on the case. The claimant, anyone of the
+ * role while it is open, or the next level up (audited `onBehalfOf`) may do it.
+ */
+export async function reassign(
+  deps: Deps,
+  user: User,
+  taskId: string,
+  body: ReassignBody,
+): Promise<TaskView> {
+  const task = await findTask(deps, taskId);
+  const { onBehalfOf } = assertCanDecideOrReassign(user, task);
+  const to = assertEligibleAssignee(await deps.store.getStaff(body.assignee), task);
+  const at = toIso(deps.clock.now());
+  const c = await caseOf(deps, task);
+  const { task: after } = await deps.store.apply({
+    before: c,
+    audit: {
+      at,
+      actor: actorOf(user),
+      action: 'reassigned',
+      stage: task.stage,
+      ...(body.comment ? { comment: body.comment } : {}),
+      data: {
+        taskId,
+        ...(task.assignee ? { from: { sub: task.assignee, name: task.assigneeName } } : {}),
+        to: { sub: to.sub, name: to.name },
+        ...(onBehalfOf ? { onBehalfOf } : {}),
+      },
+    },
+    updateTask: {
+      before: task,
+      expect: [task.status],
+      set: { status: 'claimed', assignee: to.sub, assigneeName: to.name, claimedAt: task.claimedAt ?? at },
+    },
+  });
+  return taskView(after!, at);
 }

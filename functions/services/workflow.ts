@@ -1,10 +1,11 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { taskJurisdiction } from '../core/access.ts';
+import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
   type HumanStage,
+  isTerminal,
   type Route,
   routeAfterPublicity,
   STAGE_SPECS,
@@ -15,6 +16,7 @@ import type { CaseItem, TaskItem } from '../store/items.ts';
 import { completeCallback } from './callbacks.ts';
 import { idNumbersOf, SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
+import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
 /** What a stage's wait needs: the task, when it is due, and how long to wait before escalating. */
@@ -30,6 +32,13 @@ async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
   return c;
 }
 
+/**
+ * The wait's timeout when awaitDecision answers at once (a decided task's route, an ended case's): it only guards
+ * a lost callback, so it is the longest Step Functions allows. A short one would expire before the answer under a
+ * high TIME_SCALE (or a Lambda cold start), and the workflow would go round escalate → wait again.
+ */
+const ANSWERED_AT_ONCE = 365 * 86_400;
+
 const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
   taskId: t.taskId,
   dueAt: t.dueAt,
@@ -44,6 +53,9 @@ const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
 export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promise<OpenedTask> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
+    // Withdrawn while the workflow was on its way here (no task nor token to close yet): opening a task would
+    // bring the case back to life. Open none; awaitDecision then ends the workflow with the case's route.
+    if (isTerminal(c.status)) return { taskId: '', dueAt: c.updatedAt, timeoutSeconds: ANSWERED_AT_ONCE };
     if (c.openTaskId) {
       const existing = await deps.store.getTask(c.openTaskId);
       if (existing && existing.stage === stage && existing.status !== 'done') return opened(deps, existing);
@@ -84,9 +96,20 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
 
 /**
  * Binds the workflow's callback token to the task. When the task was decided before the token could be bound
- * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost.
+ * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when the
+ * case has ended (withdrawn before the task opened), its own route is, so the workflow ends with it.
  */
-export async function awaitDecision(deps: Deps, taskId: string, token: string): Promise<void> {
+export async function awaitDecision(
+  deps: Deps,
+  caseId: string,
+  taskId: string,
+  token: string,
+): Promise<void> {
+  const c = await liveCase(deps, caseId);
+  if (isTerminal(c.status)) {
+    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(c.route) }));
+    return;
+  }
   if (await deps.store.bindTaskToken(taskId, token)) {
     // A decision may have landed between bind and now and been sent to an older token: check once more.
     const t = await deps.store.getTask(taskId);
@@ -105,7 +128,7 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
   return retryOnStaleVersion(async () => {
     const task = await deps.store.getTask(taskId);
     if (!task) throw notFound(`task ${taskId}`);
-    if (task.status === 'done') return { ...opened(deps, task), timeoutSeconds: 1 };
+    if (task.status === 'done') return { ...opened(deps, task), timeoutSeconds: ANSWERED_AT_ONCE };
     const now = deps.clock.now();
     if (now < parseIso(task.escalateAt)) return opened(deps, task);
     const c = await liveCase(deps, task.caseId);
@@ -134,20 +157,14 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
   });
 }
 
-/** Who hears of an overdue task: the next level up of the task's jurisdiction. */
-function escalationTarget(task: TaskItem): { role: string; jurisdiction: string } {
-  if (task.role === 'village_reviewer')
-    return { role: 'township_reviewer', jurisdiction: task.jurisdiction.slice(0, 9) };
-  if (task.role === 'township_reviewer')
-    return { role: 'county_reviewer', jurisdiction: task.jurisdiction.slice(0, 6) };
-  return { role: 'admin', jurisdiction: task.jurisdiction.slice(0, 6) };
-}
-
-/** Binds the supplement wait's token; if the supplement already arrived, continue at once. */
+/**
+ * Binds the supplement wait's token; if the supplement already arrived, continue at once on the case's route
+ * (its stage again, or the end when it was withdrawn before the token was bound).
+ */
 export async function awaitSupplement(deps: Deps, caseId: string, token: string): Promise<void> {
   if (await deps.store.bindSupplementToken(caseId, token)) return;
   const c = await liveCase(deps, caseId);
-  await completeCallback(deps, token, { target: c.stage });
+  await completeCallback(deps, token, c.route);
 }
 
 /** No supplement within the policy limit: the case is withdrawn, and the trail says why. */
@@ -223,6 +240,7 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
         stage: 'publicity',
         data: { openObjections, route },
       },
+      milestones: await milestonesReached(deps, c, { stage: 'publicity', route }, at),
     });
     return route;
   });

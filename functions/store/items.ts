@@ -2,10 +2,11 @@ import type { Household } from '../../schemas/application.ts';
 import type { Role } from '../../schemas/common.ts';
 import type { CaseStatus, DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
 import type { ObjectionBody, ObjectionStatus, ObjectionView } from '../../schemas/objection.ts';
-import type { Actor, CaseView, TaskView } from '../../schemas/records.ts';
+import type { Actor, CaseView, TaskView, User } from '../../schemas/records.ts';
 import { maskId } from '../../schemas/resident-id.ts';
 import type { Policy } from '../core/policy.ts';
 import type { HumanStage, Route } from '../core/procedure.ts';
+import type { MilestoneKind } from '../core/timings.ts';
 
 /** The case as stored: full household (ID numbers kept for matching), policy snapshot, chain head. */
 export interface CaseItem {
@@ -33,8 +34,32 @@ export interface CaseItem {
   route: Route;
   enrolledAt?: string;
   closedAt?: string;
+  /** when the applicant asked for the one re-examination (复核) of a rejection */
+  reexaminationRequestedAt?: string;
+  /** the stage whose rejection the re-examination reviews; an overturn sends the case back there */
+  rejectingStage?: HumanStage;
   error?: { cause: string; at: string };
 }
+
+/** Who changed a county setting (policy, calendar), when and why: kept on every stored version. */
+export interface SettingChange {
+  changedBy: Actor;
+  changedAt: string;
+  comment?: string;
+}
+
+/** A stored version of a county's policy; `#CURRENT` holds a copy of the newest. */
+export type PolicyRecord = Policy & SettingChange;
+
+/** A county's working-day overrides (date → working day?), with the latest change. */
+export interface CalendarItem extends SettingChange {
+  county: string;
+  version: number;
+  dates: Record<string, boolean>;
+}
+
+/** One change of the overrides as the admin sent it: `null` dropped a date back to the official schedule. */
+export type CalendarChange = Omit<CalendarItem, 'dates'> & { dates: Record<string, boolean | null> };
 
 /** A human stage's task; its token is stored, never returned. */
 export interface TaskItem {
@@ -77,6 +102,36 @@ export interface ObjectionItem {
   taskId?: string;
 }
 
+/**
+ * When a case reached a whole-case milestone, measured from its application (reported as an SLA, never
+ * enforced). One item per kind: a case that reaches it again (an upheld objection) replaces it.
+ */
+export interface MilestoneItem {
+  caseId: string;
+  kind: MilestoneKind;
+  villageCode: string;
+  /** the application: the case's createdAt */
+  startedAt: string;
+  at: string;
+  /** the application plus the `wholeIdentification` limit of the policy the case started with */
+  dueAt: string;
+  decision?: DecisionKind;
+}
+
+/** One read recorded in the access log: who read what, and when. */
+export interface AccessLogItem {
+  county: string;
+  at: string;
+  requestId: string;
+  actor: Pick<User, 'sub' | 'username' | 'name' | 'role' | 'jurisdiction'>;
+  /** the route key, e.g. `GET /api/cases/{caseId}` */
+  route: string;
+  /** the path parameters (the case) and query parameters (the report) the read named */
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  status: number;
+}
+
 /** The API view of an objection: the objector's name only. */
 export function objectionView(o: ObjectionItem): ObjectionView {
   return {
@@ -116,6 +171,7 @@ export function caseView(c: CaseItem): CaseView {
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
     ...(c.error ? { error: c.error } : {}),
+    ...(c.reexaminationRequestedAt ? { reexaminationRequestedAt: c.reexaminationRequestedAt } : {}),
   };
 }
 

@@ -9,11 +9,17 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
 /** Overloaded GSIs: the entity decides what its gsiNpk/gsiNsk hold (all strings). */
 export const INDEXES = {
-  /** (2) an applicant's cases, newest last · (3) a reviewer's open tasks for (role, jurisdiction) by due date */
+  /**
+   * (2) an applicant's cases, newest last · (3) a reviewer's open tasks for (role, jurisdiction) by due date ·
+   * the staff directory's reviewers of (role, jurisdiction)
+   */
   byOwner: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
   /** cases in a county by village code · (7) open tasks of a county by due date */
   byCounty: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-  /** (6) completed stage records by (county, stage, month), sorted by township */
+  /**
+   * (6) completed stage records by (county, stage, month), sorted by township, and whole-case milestones by
+   * (county, kind, month) · (10) open cases of a county by last progress, and its cases in error (case items)
+   */
   byTiming: { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
 } as const;
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];
@@ -23,6 +29,9 @@ const pad = (n: number) => String(n).padStart(6, '0');
 /** ID numbers never appear in keys: a one-way hash keeps the duplicate guard without exposing them. */
 export const idNumberDigest = (idNumber: string) =>
   createHash('sha256').update(`resident-id:${idNumber}`).digest('hex');
+
+/** Partition-key prefix of the access log: the only items the read-only API groups may put (IAM LeadingKeys). */
+export const ACCESS_LOG_PREFIX = 'ACCESS#';
 
 export const keys = {
   /** (1) the case item; its audit records and objections share the partition */
@@ -41,10 +50,30 @@ export const keys = {
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: '#TASK' }),
   /** (5) the open case of a household member's ID number */
   householdGuard: (idNumber: string) => ({ pk: `HOUSEHOLD#${idNumberDigest(idNumber)}`, sk: '#OPEN' }),
-  /** a county's current policy */
+  /** a county's current policy; its versions share the partition */
   policy: (county: string) => ({ pk: `POLICY#${county}`, sk: '#CURRENT' }),
-  /** a county's working-day calendar overrides */
+  policyPartition: (county: string) => `POLICY#${county}`,
+  /** one stored version of a county's policy, kept with who changed it and when */
+  policyVersion: (county: string, version: number) => ({ pk: `POLICY#${county}`, sk: `V#${pad(version)}` }),
+  /** a county's working-day calendar overrides; each change is kept in the partition */
   calendar: (county: string) => ({ pk: `CALENDAR#${county}`, sk: '#OVERRIDES' }),
+  /** one change of a county's calendar overrides: the dates it set, who and when */
+  calendarChange: (county: string, version: number) => ({
+    pk: `CALENDAR#${county}`,
+    sk: `V#${pad(version)}`,
+  }),
+  /** sort-key prefix of the versions in a policy or calendar partition */
+  versionPrefix: 'V#',
+  /** a reviewer in the staff directory, by their identity's sub */
+  staff: (sub: string) => ({ pk: `STAFF#${sub}`, sk: '#STAFF' }),
+  /** a whole-case milestone (county decision, enrolment): one item per kind, in the case's partition */
+  milestone: (caseId: string, kind: string) => ({ pk: `CASE#${caseId}`, sk: `MILESTONE#${kind}` }),
+  /** (11) one recorded read in a county's access log, in time order */
+  accessLog: (county: string, at: string, requestId: string) => ({
+    pk: `${ACCESS_LOG_PREFIX}${county}`,
+    sk: `${at}#${requestId}`,
+  }),
+  accessLogPartition: (county: string) => `${ACCESS_LOG_PREFIX}${county}`,
 } as const;
 
 /** GSI attribute values, per entity and state. */
@@ -70,6 +99,12 @@ export const indexKeys = {
   countyOpenTasksPartition: (county: string) => `OPENTASKS#${county}`,
   /** upper bound (exclusive) of the open-task sort keys due before `iso`: the overdue ones */
   openTasksDueBefore: (iso: string) => iso,
+  /** a staff member among the colleagues of their (role, jurisdiction) */
+  staffMember: (role: string, jurisdiction: string, sub: string) => ({
+    gsi1pk: `STAFF#${role}#${jurisdiction}`,
+    gsi1sk: sub,
+  }),
+  staffPartition: (role: string, jurisdiction: string) => `STAFF#${role}#${jurisdiction}`,
   /** present once the task is decided: the stage-timing record */
   doneTask: (
     county: string,
@@ -83,6 +118,26 @@ export const indexKeys = {
     gsi3sk: `${township}#${decidedAt}#${taskId}`,
   }),
   timingPartition: (county: string, stage: string, month: string) => `TIMING#${county}#${stage}#${month}`,
+  /** a whole-case milestone by (county, kind, month reached), sorted by township like the stage records */
+  wholeCase: (county: string, kind: string, month: string, township: string, at: string, caseId: string) => ({
+    gsi3pk: `WHOLE#${county}#${kind}#${month}`,
+    gsi3sk: `${township}#${at}#${caseId}`,
+  }),
+  wholeCasePartition: (county: string, kind: string, month: string) => `WHOLE#${county}#${kind}#${month}`,
+  /** (10) on the case item while it is open or returned: the county's cases by last progress */
+  activeCase: (villageCode: string, updatedAt: string, caseId: string) => ({
+    gsi3pk: `ACTIVE#${villageCode.slice(0, 6)}`,
+    gsi3sk: `${updatedAt}#${caseId}`,
+  }),
+  activeCasesPartition: (county: string) => `ACTIVE#${county}`,
+  /** upper bound (exclusive) of the active-case sort keys whose last progress is before `iso` */
+  idleSince: (iso: string) => iso,
+  /** (10) on the case item while it is in error, instead of the active entry */
+  errorCase: (villageCode: string, updatedAt: string, caseId: string) => ({
+    gsi3pk: `ERRORS#${villageCode.slice(0, 6)}`,
+    gsi3sk: `${updatedAt}#${caseId}`,
+  }),
+  errorCasesPartition: (county: string) => `ERRORS#${county}`,
   /** the sort-key prefix of one township's stage records inside a timing partition */
   timingTownshipPrefix: (township: string) => `${township}#`,
 } as const;

@@ -1,7 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -9,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../../schemas/records.ts';
+import type { StaffMember } from '../../schemas/staff.ts';
 import { documentClient, env } from '../commons/clients.ts';
 import { seal, type UnsealedRecord } from '../core/audit-chain.ts';
 import { conflict, DomainError } from '../core/errors.ts';
@@ -16,7 +19,16 @@ import type { Policy } from '../core/policy.ts';
 import { localMonth, parseIso } from '../core/time.ts';
 import { record } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { CaseItem, ObjectionItem, TaskItem } from './items.ts';
+import type {
+  AccessLogItem,
+  CalendarChange,
+  CalendarItem,
+  CaseItem,
+  MilestoneItem,
+  ObjectionItem,
+  PolicyRecord,
+  TaskItem,
+} from './items.ts';
 import { INDEXES, indexKeys, keys } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -61,6 +73,16 @@ export interface CaseChange {
   claimGuards?: string[];
   /** ID numbers the case releases (it ended) */
   releaseGuards?: string[];
+  /** whole-case milestones the step reaches (county decision, enrolment); each replaces the case's earlier one */
+  milestones?: MilestoneItem[];
+}
+
+/** What narrows an inbox Query: a due bound on the sort key (at most one), stage and assignee inside the page. */
+export interface InboxFilter {
+  dueBefore?: string;
+  dueFrom?: string;
+  stage?: string;
+  assignee?: string;
 }
 
 /** A completed stage task as the timing reports read it from the timing index. */
@@ -88,6 +110,31 @@ const TIMING_FIELDS = [
   'decision',
 ] as const;
 
+const MILESTONE_FIELDS = [
+  'caseId',
+  'kind',
+  'villageCode',
+  'startedAt',
+  'at',
+  'dueAt',
+  'decision',
+] as const satisfies readonly (keyof MilestoneItem)[];
+
+/** A case needing attention as the stuck-case report reads it from the activity index. */
+export type ActivityRecord = Pick<
+  CaseItem,
+  'caseId' | 'villageCode' | 'stage' | 'status' | 'updatedAt' | 'openTaskId' | 'error'
+>;
+const ACTIVITY_FIELDS = [
+  'caseId',
+  'villageCode',
+  'stage',
+  'status',
+  'updatedAt',
+  'openTaskId',
+  'error',
+] as const satisfies readonly (keyof ActivityRecord)[];
+
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 const INDEX_ATTRIBUTES = {
   open: ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'],
@@ -104,6 +151,30 @@ function strip<T>(item: Item | undefined): T | undefined {
 /** A Query's items without key attributes, and the cursor to the next page. */
 function toPage<T>(out: { Items?: Item[]; LastEvaluatedKey?: Item }): Page<T> {
   return { items: (out.Items ?? []).map((i) => strip<T>(i)!), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/** `#field = :field` for each field given a value: FilterExpression parts, their names, values added to `values`. */
+function equalityFilter(fields: Record<string, string | undefined>, values: Item) {
+  const names: Record<string, string> = {};
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    parts.push(`#${field} = :${field}`);
+  }
+  return { names, parts };
+}
+
+/** `equalityFilter` and, when `within` is given, the village code inside that jurisdiction prefix. */
+function placeFilter(fields: Record<string, string | undefined>, within: string | undefined, values: Item) {
+  const filter = equalityFilter(fields, values);
+  if (within) {
+    filter.names['#village'] = 'villageCode';
+    values[':within'] = within;
+    filter.parts.push('begins_with(#village, :within)');
+  }
+  return filter;
 }
 
 /** SET/REMOVE expression over plain attribute names, with placeholders so reserved words are safe. */
@@ -145,6 +216,38 @@ export function taskIndexKeys(t: TaskItem, indexing: TaskIndexing): Item {
   );
 }
 
+/** The case item's attributes that hold its activity entry (the stuck-case report's index). */
+const ACTIVITY_ATTRIBUTES = [INDEXES.byTiming.partitionKey, INDEXES.byTiming.sortKey];
+
+/**
+ * Where a case stands in the activity index: open or returned cases by their last progress, cases in error by
+ * when they failed; none once it ended.
+ */
+export function caseActivityKeys(c: CaseItem): Item | undefined {
+  if (c.status === 'open' || c.status === 'returned') {
+    return indexKeys.activeCase(c.villageCode, c.updatedAt, c.caseId);
+  }
+  if (c.status === 'error') return indexKeys.errorCase(c.villageCode, c.updatedAt, c.caseId);
+  return undefined;
+}
+
+/** A milestone item with its timing-index entry: (county, kind, month reached), sorted by township. */
+export function milestoneItem(m: MilestoneItem): Item {
+  return {
+    ...keys.milestone(m.caseId, m.kind),
+    ...indexKeys.wholeCase(
+      m.villageCode.slice(0, 6),
+      m.kind,
+      localMonth(parseIso(m.at)),
+      m.villageCode.slice(0, 9),
+      m.at,
+      m.caseId,
+    ),
+    entity: 'milestone',
+    ...m,
+  };
+}
+
 /** The only code that talks to DynamoDB. Every request path is a GetItem, a Query or a transaction. */
 export class Store {
   constructor(
@@ -155,6 +258,25 @@ export class Store {
   /** A store on the process's shared client and the TABLE_NAME of the environment. */
   static fromEnv(): Store {
     return new Store(documentClient(), env('TABLE_NAME'));
+  }
+
+  /**
+   * Bench seeding only (bench/seed.ts), never a request path: up to 25 prepared items in one BatchWriteItem,
+   * unconditional and unaudited, retrying with backoff whatever DynamoDB leaves unprocessed.
+   */
+  async putItems(items: Item[]): Promise<void> {
+    let pending = items.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await this.doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [this.tableName]: pending },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      record('write', out.ConsumedCapacity);
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
   }
 
   private async get<T>(key: Item): Promise<T | undefined> {
@@ -186,13 +308,122 @@ export class Store {
     return this.get<TaskItem>(keys.task(taskId));
   }
 
-  getPolicy(county: string): Promise<Policy | undefined> {
-    return this.get<Policy>(keys.policy(county));
+  /** The county's current policy as a case snapshots it: without who changed it. */
+  async getPolicy(county: string): Promise<Policy | undefined> {
+    const record = await this.getPolicyRecord(county);
+    if (!record) return undefined;
+    const { changedBy: _by, changedAt: _at, comment: _comment, ...policy } = record;
+    return policy;
+  }
+
+  /** The county's current policy with who changed it, when and why. */
+  getPolicyRecord(county: string): Promise<PolicyRecord | undefined> {
+    return this.get<PolicyRecord>(keys.policy(county));
+  }
+
+  /**
+   * Stores `record` as the county's policy version `record.version` and makes it current, in one transaction
+   * that holds only while the current version is still `record.version - 1`: of two concurrent changes based
+   * on the same version, one wins and the other gets a 409.
+   */
+  putPolicy(record: PolicyRecord): Promise<void> {
+    return this.putVersioned(
+      { key: keys.policy(record.county), item: { entity: 'policy', ...record } },
+      {
+        key: keys.policyVersion(record.county, record.version),
+        item: { entity: 'policyVersion', ...record },
+      },
+      record.version - 1,
+      'policy',
+    );
+  }
+
+  /** The county's policy versions, newest first: one Query on the policy partition. */
+  async policyHistory(county: string, page: { cursor?: string; limit: number }): Promise<Page<PolicyRecord>> {
+    const out = await this.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.policyPartition(county), ':prefix': keys.versionPrefix },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return toPage<PolicyRecord>(out);
   }
 
   async getCalendarOverrides(county: string): Promise<Record<string, boolean>> {
     const item = await this.get<{ dates: Record<string, boolean> }>(keys.calendar(county));
     return item?.dates ?? {};
+  }
+
+  /** The county's calendar overrides with their version and latest change. */
+  getCalendar(county: string): Promise<CalendarItem | undefined> {
+    return this.get<CalendarItem>(keys.calendar(county));
+  }
+
+  /**
+   * Replaces the county's overrides with `item` and logs `change`, in one transaction that holds only while
+   * the stored overrides are still at `item.version - 1` (a 409 otherwise).
+   */
+  putCalendar(item: CalendarItem, change: CalendarChange): Promise<void> {
+    return this.putVersioned(
+      { key: keys.calendar(item.county), item: { entity: 'calendar', ...item } },
+      { key: keys.calendarChange(item.county, item.version), item: { entity: 'calendarChange', ...change } },
+      item.version - 1,
+      'calendar',
+    );
+  }
+
+  /**
+   * Puts a setting's current item on condition that it is at `previous` (absent when 0) together with its
+   * version item (never overwritten). A lost race is a 409 naming `version`, like a stale case.
+   */
+  private async putVersioned(
+    current: { key: Item; item: Item },
+    version: { key: Item; item: Item },
+    previous: number,
+    what: string,
+  ): Promise<void> {
+    try {
+      const out = await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...current.key, ...current.item },
+                ...(previous === 0
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : {
+                      ConditionExpression: '#ver = :previous',
+                      ExpressionAttributeNames: { '#ver': 'version' },
+                      ExpressionAttributeValues: { ':previous': previous },
+                    }),
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...version.key, ...version.item },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      record('write', out.ConsumedCapacity);
+    } catch (e) {
+      const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+      const lost =
+        (e as Error).name === 'TransactionConflictException' ||
+        reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      if (lost) {
+        throw conflict(`the ${what} changed since it was read; reload and try again`, [
+          { path: 'version', rule: 'version' },
+        ]);
+      }
+      throw e;
+    }
   }
 
   /** The case and its whole trail in one Query on the case's partition, trail in sequence order. */
@@ -286,16 +517,33 @@ export class Store {
     return toPage<CaseItem>(out);
   }
 
-  /** Open tasks of (role, jurisdiction), soonest due first: one Query on the sparse inbox index. */
+  /**
+   * Open tasks of (role, jurisdiction), soonest due first: one Query on the sparse inbox index. A due bound
+   * narrows the sort-key range (`dueBefore`: the overdue ones, `dueFrom`: the others); stage and assignee filter
+   * inside the page, so a page may come back short with a cursor.
+   */
   async inbox(
     role: string,
     jurisdiction: string,
     page: { cursor?: string; limit: number },
+    filter: InboxFilter = {},
   ): Promise<Page<TaskItem>> {
+    const values: Item = { ':pk': indexKeys.inboxPartition(role, jurisdiction) };
+    let condition = 'gsi1pk = :pk';
+    if (filter.dueBefore !== undefined) {
+      condition += ' AND gsi1sk < :due';
+      values[':due'] = indexKeys.openTasksDueBefore(filter.dueBefore);
+    } else if (filter.dueFrom !== undefined) {
+      condition += ' AND gsi1sk >= :due';
+      values[':due'] = indexKeys.openTasksDueBefore(filter.dueFrom);
+    }
+    const { names, parts } = equalityFilter({ stage: filter.stage, assignee: filter.assignee }, values);
     const out = await this.query({
       IndexName: INDEXES.byOwner.name,
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.inboxPartition(role, jurisdiction) },
+      KeyConditionExpression: condition,
+      FilterExpression: parts.length ? parts.join(' AND ') : undefined,
+      ExpressionAttributeNames: parts.length ? names : undefined,
+      ExpressionAttributeValues: values,
       Limit: page.limit,
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
@@ -303,33 +551,102 @@ export class Store {
   }
 
   /**
+   * Enters a reviewer in the staff directory, or updates the entry when their name, role or jurisdiction
+   * changed: a conditional put that writes nothing while the entry is current.
+   */
+  async putStaff(member: StaffMember): Promise<void> {
+    const { sub, name, role, jurisdiction } = member;
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.staff(sub),
+            ...indexKeys.staffMember(role, jurisdiction, sub),
+            entity: 'staff',
+            sub,
+            name,
+            role,
+            jurisdiction,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #name <> :name OR #role <> :role OR #j <> :j',
+          ExpressionAttributeNames: { '#name': 'name', '#role': 'role', '#j': 'jurisdiction' },
+          ExpressionAttributeValues: { ':name': name, ':role': role, ':j': jurisdiction },
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      record('write', out.ConsumedCapacity);
+    } catch (e) {
+      if ((e as Error).name !== 'ConditionalCheckFailedException') throw e;
+    }
+  }
+
+  getStaff(sub: string): Promise<StaffMember | undefined> {
+    return this.get<StaffMember>(keys.staff(sub));
+  }
+
+  /** The staff directory's reviewers of (role, jurisdiction): one Query on their index partition. */
+  async colleagues(role: string, jurisdiction: string): Promise<StaffMember[]> {
+    const items: StaffMember[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.query({
+        IndexName: INDEXES.byOwner.name,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': indexKeys.staffPartition(role, jurisdiction) },
+        ExclusiveStartKey: start,
+      });
+      items.push(...(out.Items ?? []).map((i) => strip<StaffMember>(i)!));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
    * Every completed-stage record of (county, stage, month), optionally of one township: one Query on the
    * timing index, followed page by page. Only the fields the timing maths needs are read back.
    */
-  async stageRecords(
-    county: string,
-    stage: string,
-    month: string,
-    township?: string,
-  ): Promise<TimingRecord[]> {
-    const values: Item = { ':pk': indexKeys.timingPartition(county, stage, month) };
+  stageRecords(county: string, stage: string, month: string, township?: string): Promise<TimingRecord[]> {
+    return this.timingIndexPartition(
+      indexKeys.timingPartition(county, stage, month),
+      township,
+      TIMING_FIELDS,
+    );
+  }
+
+  /** Every whole-case milestone of (county, kind, month reached), optionally of one township, like stageRecords. */
+  milestoneRecords(county: string, kind: string, month: string, township?: string): Promise<MilestoneItem[]> {
+    return this.timingIndexPartition(
+      indexKeys.wholeCasePartition(county, kind, month),
+      township,
+      MILESTONE_FIELDS,
+    );
+  }
+
+  /** A whole timing-index partition (sort keys start with the township), only `fields` read back. */
+  private async timingIndexPartition<T>(
+    partition: string,
+    township: string | undefined,
+    fields: readonly string[],
+  ): Promise<T[]> {
+    const values: Item = { ':pk': partition };
     let condition = 'gsi3pk = :pk';
     if (township) {
       condition += ' AND begins_with(gsi3sk, :township)';
       values[':township'] = indexKeys.timingTownshipPrefix(township);
     }
-    const items: TimingRecord[] = [];
+    const items: T[] = [];
     let start: Item | undefined;
     do {
       const out = await this.query({
         IndexName: INDEXES.byTiming.name,
         KeyConditionExpression: condition,
         ExpressionAttributeValues: values,
-        ProjectionExpression: TIMING_FIELDS.map((_, i) => `#t${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(TIMING_FIELDS.map((f, i) => [`#t${i}`, f])),
+        ProjectionExpression: fields.map((_, i) => `#t${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#t${i}`, f])),
         ExclusiveStartKey: start,
       });
-      items.push(...((out.Items ?? []) as TimingRecord[]));
+      items.push(...((out.Items ?? []) as T[]));
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
@@ -366,30 +683,23 @@ export class Store {
 
   /**
    * One page of a county's open tasks due before `beforeIso`, soonest due first: a Query on the county's
-   * open-task index, bounded by the sort key; stage and township filter inside the page.
+   * open-task index, bounded by the sort key; stage, role, assignee and township filter inside the page.
    */
   async overdueOpenTasks(
     county: string,
     beforeIso: string,
-    filter: { stage?: string; township?: string },
+    filter: { stage?: string; township?: string; role?: string; assignee?: string },
     page: { cursor?: string; limit: number },
   ): Promise<Page<TaskItem>> {
-    const names: Record<string, string> = {};
     const values: Item = {
       ':pk': indexKeys.countyOpenTasksPartition(county),
       ':before': indexKeys.openTasksDueBefore(beforeIso),
     };
-    const filters: string[] = [];
-    if (filter.stage) {
-      names['#stage'] = 'stage';
-      values[':stage'] = filter.stage;
-      filters.push('#stage = :stage');
-    }
-    if (filter.township) {
-      names['#village'] = 'villageCode';
-      values[':township'] = filter.township;
-      filters.push('begins_with(#village, :township)');
-    }
+    const { names, parts: filters } = placeFilter(
+      { stage: filter.stage, role: filter.role, assignee: filter.assignee },
+      filter.township,
+      values,
+    );
     const out = await this.query({
       IndexName: INDEXES.byCounty.name,
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
@@ -400,6 +710,85 @@ export class Store {
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
     return toPage<TaskItem>(out);
+  }
+
+  /**
+   * (10) One page of a county's cases needing attention, oldest first: open or returned cases whose last
+   * progress is before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
+   * of the case items; stage and jurisdiction filter inside the page, so a page may come back short.
+   */
+  async casesNeedingAttention(
+    county: string,
+    kind: 'idle' | 'error',
+    filter: { idleBefore?: string; stage?: string; within?: string },
+    page: { cursor?: string; limit: number },
+  ): Promise<Page<ActivityRecord>> {
+    const idle = kind === 'idle';
+    const values: Item = {
+      ':pk': idle ? indexKeys.activeCasesPartition(county) : indexKeys.errorCasesPartition(county),
+    };
+    let condition = 'gsi3pk = :pk';
+    if (filter.idleBefore !== undefined) {
+      condition += ' AND gsi3sk < :before';
+      values[':before'] = indexKeys.idleSince(filter.idleBefore);
+    }
+    const { names, parts } = placeFilter({ stage: filter.stage }, filter.within, values);
+    const out = await this.query({
+      IndexName: INDEXES.byTiming.name,
+      KeyConditionExpression: condition,
+      FilterExpression: parts.length ? parts.join(' AND ') : undefined,
+      ProjectionExpression: ACTIVITY_FIELDS.map((_, i) => `#p${i}`).join(', '),
+      ExpressionAttributeNames: {
+        ...names,
+        ...Object.fromEntries(ACTIVITY_FIELDS.map((f, i) => [`#p${i}`, f])),
+      },
+      ExpressionAttributeValues: values,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return toPage<ActivityRecord>(out);
+  }
+
+  /** (11) Appends one read to its county's access log; an entry is never overwritten. */
+  async putAccessLog(entry: AccessLogItem): Promise<void> {
+    const out = await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.accessLog(entry.county, entry.at, entry.requestId), entity: 'access', ...entry },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    record('write', out.ConsumedCapacity);
+  }
+
+  /**
+   * (11) One page of a county's access log recorded from `from` up to (not including) `to`, newest first: one
+   * Query on the county's partition; `actor` (a sub or username) filters inside the page.
+   */
+  async accessLog(
+    county: string,
+    range: { from: string; to: string },
+    actor: string | undefined,
+    page: { cursor?: string; limit: number },
+  ): Promise<Page<AccessLogItem>> {
+    const out = await this.query({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: actor ? '#actor.#sub = :actor OR #actor.#username = :actor' : undefined,
+      ExpressionAttributeNames: actor
+        ? { '#actor': 'actor', '#sub': 'sub', '#username': 'username' }
+        : undefined,
+      ExpressionAttributeValues: {
+        ':pk': keys.accessLogPartition(county),
+        ':from': range.from,
+        ':to': range.to,
+        ...(actor ? { ':actor': actor } : {}),
+      },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor),
+    });
+    return toPage<AccessLogItem>(out);
   }
 
   /**
@@ -496,6 +885,7 @@ export class Store {
             ...keys.case(after.caseId),
             ...indexKeys.caseOfApplicant(after.applicant.sub, after.createdAt, after.caseId),
             ...indexKeys.caseInCounty(after.villageCode, after.createdAt, after.caseId),
+            ...caseActivityKeys(after),
             ...after,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -503,11 +893,16 @@ export class Store {
       });
     } else {
       const { caseId: _id, ...fields } = after;
+      // the activity entry moves with every change (its sort key is updatedAt) and leaves with the open states
+      const activity = caseActivityKeys(after);
       const u = updateExpression(
-        Object.fromEntries(
-          Object.entries(fields).filter(([k]) => k in (change.set ?? {}) || isChainField(k)),
-        ),
-        change.remove as string[] | undefined,
+        {
+          ...Object.fromEntries(
+            Object.entries(fields).filter(([k]) => k in (change.set ?? {}) || isChainField(k)),
+          ),
+          ...activity,
+        },
+        [...((change.remove as string[] | undefined) ?? []), ...(activity ? [] : ACTIVITY_ATTRIBUTES)],
       );
       items.push({
         Update: {
@@ -613,6 +1008,10 @@ export class Store {
         },
       });
       roles.push('release');
+    }
+    for (const m of change.milestones ?? []) {
+      items.push({ Put: { TableName: this.tableName, Item: milestoneItem(m) } });
+      roles.push('milestone');
     }
 
     try {

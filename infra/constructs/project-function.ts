@@ -31,12 +31,15 @@ export const TABLE_ACTIONS = {
     'dynamodb:PutItem',
     'dynamodb:UpdateItem',
   ],
+  /** read, and put whole items (versioned settings): no update, delete or condition check */
+  RP: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
 } as const;
 
 /** What the caller needs of the table's customer-managed key; DynamoDB makes these calls on its behalf. */
 export const KEY_ACTIONS = {
   RO: ['kms:Decrypt', 'kms:DescribeKey'],
   RW: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+  RP: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
 } as const;
 
 /** Completing a callback task: the token is the only handle, so AWS offers no narrower resource than `*`. */

@@ -1,14 +1,16 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
+import { ACCESS_LOG_PREFIX } from '../../functions/store/keys.ts';
 import { ProjectFunction, type TableAccess } from '../constructs/project-function.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -25,12 +27,17 @@ interface GroupNeeds {
   startsIdentification?: boolean;
   /** Decisions and supplements complete the workflow's callback tasks. */
   completesTasks?: boolean;
+  /** Records reads in the access log: a read-only group may put log items, and nothing else. */
+  writesAccessLog?: boolean;
 }
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: 'RW', startsIdentification: true, completesTasks: true },
   tasks: { table: 'RW', completesTasks: true },
   meta: {},
-  reports: { table: 'RO' },
+  reports: { table: 'RO', writesAccessLog: true },
+  audit: { table: 'RO', writesAccessLog: true },
+  // Policy versions and calendar overrides are only ever put whole, each on a version condition.
+  admin: { table: 'RP' },
 };
 
 /** API Gateway HTTP API variables only; no body, headers or query strings (they may carry personal data). */
@@ -49,6 +56,29 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 );
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/**
+ * Lets a read-only group append to the access log: PutItem only on items whose partition key is the log's
+ * (IAM `dynamodb:LeadingKeys`), and the encryption calls DynamoDB makes with the table's key for that write.
+ */
+function allowAccessLogWrites(handler: ProjectFunction, table: ITable) {
+  handler.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:PutItem'],
+      resources: [table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PREFIX}*`] } },
+    }),
+  );
+  if (table.encryptionKey) {
+    handler.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [table.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+  }
+}
 
 /**
  * Contract v1 over an HTTP API: one Lambda per route group (GROUP_ENTRIES), one route per ROUTES entry,
@@ -150,6 +180,7 @@ export class ApiStack extends Stack {
         props.identification.grantStartExecution(handler.role);
       }
       if (needs.completesTasks) handler.allowTaskResults();
+      if (needs.writesAccessLog) allowAccessLogWrites(handler, props.table);
       handlers[group] = handler;
       integrations[group] = new HttpLambdaIntegration(`${pascal(group)}Integration`, handler.fn);
     }

@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countyCalendar } from '../../functions/commons/holidays.ts';
 import { deadline } from '../../functions/core/calendar.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
-import { toIso } from '../../functions/core/time.ts';
+import { localMonth, toIso } from '../../functions/core/time.ts';
+import { markCaseError } from '../../functions/services/cases.ts';
+import { sharedDeps } from '../../functions/services/deps.ts';
+import { closePublicity } from '../../functions/services/workflow.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, loginAll, startTestRuntime } from '../support/runtime.ts';
-import { approval, decide, file, openTask, rejection } from '../support/scenario.ts';
+import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
+import { approval, caseOf, decide, file, openTask, rejection } from '../support/scenario.ts';
 
 /*
  * A seeded county with a known schedule of decisions. Handlers run in this process and read the simulated clock
@@ -96,9 +99,21 @@ const SCHEDULE: { town: typeof TOWN1; gapBefore: number; steps: Omit<Step, 'stag
       { claimAfter: 5, decideAfter: 6 },
     ],
   },
+  // 390 hours from application to county decision: past the 15-day whole-identification limit
+  {
+    town: TOWN1,
+    gapBefore: 1,
+    steps: [
+      { claimAfter: 10, decideAfter: 100 },
+      { claimAfter: 50, decideAfter: 200 },
+      { claimAfter: 20, decideAfter: 90 },
+    ],
+  },
 ];
 
 const rows: Row[] = [];
+/** Every case the schedule filed: when, where, and when the county decided it (if it got that far). */
+const filed: { caseId: string; township: string; filedMs: number; countyDecidedMs?: number }[] = [];
 let household = 900;
 let openOverdue: { taskId: string; caseId: string; dueMs: number };
 
@@ -106,6 +121,8 @@ let openOverdue: { taskId: string; caseId: string; dueMs: number };
 async function drive(town: typeof TOWN1, gapBefore: number, steps: Omit<Step, 'stage'>[]) {
   holdClockAt(now + gapBefore * H);
   const { caseId } = await file(users[town.filer]!, validHousehold(household++, town.village));
+  const filedCase: (typeof filed)[number] = { caseId, township: town.village.slice(0, 9), filedMs: now };
+  filed.push(filedCase);
   for (const [i, step] of steps.entries()) {
     const stage = STAGES[i]!;
     const reviewer = users[town.reviewers[i]!]!;
@@ -137,27 +154,30 @@ async function drive(town: typeof TOWN1, gapBefore: number, steps: Omit<Step, 's
       workMs: now - claimed,
       breach: now > due,
     });
+    if (stage === 'county_approval') filedCase.countyDecidedMs = now;
     // the next stage's task opens at this instant: wait for it before the clock moves on
     if (!step.reject && i + 1 < steps.length)
       await openTask(users[town.reviewers[i + 1]!]!, caseId, STAGES[i + 1]!);
   }
 }
 
-/** The expected report, computed here from the schedule: nearest rank = value at rank ⌈p·n/100⌉. */
+/** Statistics in hours computed here: nearest rank = value at rank ⌈p·n/100⌉. */
+function summary(values: number[]) {
+  const hours = (ms: number) => ms / H;
+  const s = [...values].sort((a, b) => a - b);
+  const at = (p: number) => hours(s[Math.ceil((p * s.length) / 100) - 1]!);
+  return {
+    p50: at(50),
+    p90: at(90),
+    p95: at(95),
+    max: hours(s[s.length - 1]!),
+    mean: hours(s.reduce((a, b) => a + b, 0) / s.length),
+  };
+}
+
+/** The expected report, computed here from the schedule. */
 function expected(selected: Row[], key: (r: Row) => string) {
   const keys = [...new Set(selected.map(key))];
-  const hours = (ms: number) => ms / H;
-  const summary = (values: number[]) => {
-    const s = [...values].sort((a, b) => a - b);
-    const at = (p: number) => hours(s[Math.ceil((p * s.length) / 100) - 1]!);
-    return {
-      p50: at(50),
-      p90: at(90),
-      p95: at(95),
-      max: hours(s[s.length - 1]!),
-      mean: hours(s.reduce((a, b) => a + b, 0) / s.length),
-    };
-  };
   return keys.map((k) => {
     const g = selected.filter((r) => key(r) === k);
     return {
@@ -413,5 +433,555 @@ describe('GET /api/reports/sla-breaches', () => {
     const res = await users.auditor!.get<BreachPage>('/api/reports/sla-breaches?cursor=bm9wZQ');
 
     expect(res.status).toBe(400);
+  });
+});
+
+/** The whole-case measures, computed here: application → county decision, application → enrolled. */
+interface Span {
+  caseId: string;
+  township: string;
+  startMs: number;
+  endMs: number;
+}
+interface WholeGroup {
+  key: string;
+  count: number;
+  breaches: number;
+  duration: ReturnType<typeof summary>;
+}
+interface WholeReport {
+  wholeCase: { countyDecision: WholeGroup[]; enrolled: WholeGroup[] };
+}
+
+/** Groups of spans like the report's; a span breaches when it ends after the policy's whole-case limit. */
+function expectedWhole(spans: Span[], key: (s: Span) => string): WholeGroup[] {
+  return [...new Set(spans.map(key))].map((k) => {
+    const g = spans.filter((s) => key(s) === k);
+    return {
+      key: k,
+      count: g.length,
+      breaches: g.filter((s) => s.endMs > deadline(s.startMs, POLICY.limits.wholeIdentification, CALENDAR))
+        .length,
+      duration: summary(g.map((s) => s.endMs - s.startMs)),
+    };
+  });
+}
+
+function expectWhole(actual: WholeGroup[], wanted: WholeGroup[]) {
+  expect(actual.map((g) => g.key).sort()).toEqual(wanted.map((g) => g.key).sort());
+  for (const w of wanted) {
+    const a = actual.find((g) => g.key === w.key)!;
+    const { mean, ...exact } = w.duration;
+    expect({ count: a.count, breaches: a.breaches }, w.key).toEqual({ count: w.count, breaches: w.breaches });
+    expect(a.duration, w.key).toMatchObject(exact);
+    expect(a.duration.mean).toBeCloseTo(mean, 3);
+  }
+}
+
+const countyDecided = () =>
+  filed
+    .filter((f) => f.countyDecidedMs !== undefined)
+    .map((f) => ({ caseId: f.caseId, township: f.township, startMs: f.filedMs, endMs: f.countyDecidedMs! }));
+const enrolledSpans: Span[] = [];
+
+describe('whole-case times in GET /api/reports/stage-timings', () => {
+  beforeAll(async () => {
+    // Every county-approved case enters publicity; two of them end it now (the engine's timer never fires here).
+    for (const { caseId } of countyDecided()) {
+      await eventually(async () =>
+        (await caseOf(users.auditor!, caseId)).stage === 'publicity' ? true : undefined,
+      );
+    }
+    for (const span of countyDecided().slice(0, 2)) {
+      await closePublicity(sharedDeps(), span.caseId);
+      enrolledSpans.push({ ...span, endMs: now });
+    }
+  });
+
+  it('the schedule has county decisions inside and past the 15-day limit', () => {
+    const whole = expectedWhole(countyDecided(), () => 'all');
+    expect(whole[0]!.count).toBeGreaterThan(1);
+    expect(whole[0]!.breaches).toBeGreaterThan(0);
+    expect(whole[0]!.breaches).toBeLessThan(whole[0]!.count);
+  });
+
+  it('gives application → county decision and → enrolled, with breaches, as computed from the schedule', async () => {
+    const res = await users.auditor!.get<WholeReport>('/api/reports/stage-timings?from=2026-11&to=2026-12');
+
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expectWhole(
+      res.body.wholeCase.countyDecision,
+      expectedWhole(countyDecided(), () => 'all'),
+    );
+    expectWhole(
+      res.body.wholeCase.enrolled,
+      expectedWhole(enrolledSpans, () => 'all'),
+    );
+  });
+
+  it('groups whole-case times by township and by the month the milestone was reached', async () => {
+    const byTownship = await users.county!.get<WholeReport>(
+      '/api/reports/stage-timings?from=2026-11&to=2026-12&groupBy=township',
+    );
+    const byMonth = await users.admin!.get<WholeReport>(
+      '/api/reports/stage-timings?from=2026-11&to=2026-12&groupBy=month',
+    );
+
+    expectWhole(
+      byTownship.body.wholeCase.countyDecision,
+      expectedWhole(countyDecided(), (s) => s.township),
+    );
+    expectWhole(
+      byMonth.body.wholeCase.countyDecision,
+      expectedWhole(countyDecided(), (s) => localMonth(s.endMs)),
+    );
+    expectWhole(
+      byMonth.body.wholeCase.enrolled,
+      expectedWhole(enrolledSpans, (s) => localMonth(s.endMs)),
+    );
+  });
+
+  it('selects by the month reached, and keeps a township reviewer to their township', async () => {
+    const november = await users.auditor!.get<WholeReport>(
+      '/api/reports/stage-timings?from=2026-11&to=2026-11',
+    );
+    const own = await users.township2!.get<WholeReport>('/api/reports/stage-timings?from=2026-11&to=2026-12');
+
+    expectWhole(
+      november.body.wholeCase.countyDecision,
+      expectedWhole(
+        countyDecided().filter((s) => localMonth(s.endMs) === '2026-11'),
+        () => 'all',
+      ),
+    );
+    expectWhole(
+      own.body.wholeCase.countyDecision,
+      expectedWhole(
+        countyDecided().filter((s) => s.township === '611002101'),
+        () => 'all',
+      ),
+    );
+  });
+});
+
+interface CaseRow {
+  caseId: string;
+  villageCode: string;
+  stage: string;
+  status: string;
+  updatedAt: string;
+}
+interface StuckRow {
+  caseId: string;
+  reason: string;
+  stage: string;
+  township: string;
+  updatedAt: string;
+  idleDays: number;
+  error?: { cause: string };
+}
+
+/** Every case of the county as the case list (its own index, not the report's) shows it. */
+async function allCases(): Promise<CaseRow[]> {
+  const out: CaseRow[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await users.auditor!.get<{ items: CaseRow[]; cursor?: string }>(
+      `/api/cases?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    out.push(...res.body.items);
+    cursor = res.body.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Every row of a paged report, following the cursor. */
+async function allPages<T>(who: string, path: string): Promise<{ rows: T[]; pages: number }> {
+  const rows: T[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await users[who]!.get<{ items: T[]; cursor?: string }>(
+      `${path}${cursor ? `${sep}cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    rows.push(...res.body.items);
+    cursor = res.body.cursor;
+    pages++;
+  } while (cursor);
+  return { rows, pages };
+}
+
+describe('GET /api/reports/stuck', () => {
+  let errored: string;
+
+  beforeAll(async () => {
+    // a case in publicity forced into error through the store, as a failed step would
+    errored = countyDecided()[2]!.caseId;
+    await markCaseError(sharedDeps(), errored, 'close-publicity failed: test');
+  });
+
+  /** Cases in error, then open or returned cases idle for `days`, oldest first: computed from the case list. */
+  async function expectedStuck(days: number, township?: string, stage?: string) {
+    const bound = now - days * DAY;
+    const inScope = (await allCases()).filter(
+      (c) => (!township || c.villageCode.startsWith(township)) && (!stage || c.stage === stage),
+    );
+    const order = (a: CaseRow, b: CaseRow) =>
+      `${a.updatedAt}#${a.caseId}` < `${b.updatedAt}#${b.caseId}` ? -1 : 1;
+    const errors = inScope.filter((c) => c.status === 'error').sort(order);
+    const idle = inScope
+      .filter((c) => (c.status === 'open' || c.status === 'returned') && Date.parse(c.updatedAt) < bound)
+      .sort(order);
+    return [
+      ...errors.map((c) => ({ caseId: c.caseId, reason: 'error' })),
+      ...idle.map((c) => ({
+        caseId: c.caseId,
+        reason: 'no_progress',
+        idleDays: Math.floor((now - Date.parse(c.updatedAt)) / DAY),
+      })),
+    ];
+  }
+  const brief = (r: StuckRow) => ({
+    caseId: r.caseId,
+    reason: r.reason,
+    ...(r.reason === 'no_progress' ? { idleDays: r.idleDays } : {}),
+  });
+
+  it('lists the case in error first, then cases idle for 10 days, longest idle first, across pages of 2', async () => {
+    const { rows: listed, pages } = await allPages<StuckRow>('auditor', '/api/reports/stuck?limit=2');
+    const wanted = await expectedStuck(10);
+
+    expect(wanted.filter((w) => w.reason === 'no_progress').length).toBeGreaterThan(1);
+    expect(pages).toBeGreaterThan(1);
+    expect(listed.map(brief)).toEqual(wanted);
+    expect(listed[0]).toMatchObject({ caseId: errored, reason: 'error', status: 'error' });
+    expect(listed[0]!.error?.cause).toContain('close-publicity failed');
+  });
+
+  it('takes days, and filters by township and stage', async () => {
+    const recent = await allPages<StuckRow>('county', '/api/reports/stuck?days=2');
+    const long = await allPages<StuckRow>('auditor', '/api/reports/stuck?days=25');
+    const town2 = await allPages<StuckRow>('auditor', '/api/reports/stuck?township=611002101');
+    const review = await allPages<StuckRow>('admin', '/api/reports/stuck?days=1&stage=village_review');
+
+    expect(recent.rows.map(brief)).toEqual(await expectedStuck(2));
+    expect(long.rows.map(brief)).toEqual(await expectedStuck(25));
+    expect(town2.rows.map(brief)).toEqual(await expectedStuck(10, '611002101'));
+    expect(review.rows.map(brief)).toEqual(await expectedStuck(1, undefined, 'village_review'));
+    expect(review.rows.length).toBeGreaterThan(0);
+  });
+
+  it('keeps a township reviewer to their township; 404 for another, 403 for roles without reports', async () => {
+    const own = await allPages<StuckRow>('township', '/api/reports/stuck');
+    const other = await users.township!.get('/api/reports/stuck?township=611002101');
+    const otherCounty = await users.auditor!.get('/api/reports/stuck?county=611003');
+    const applicant = await users.applicant!.get('/api/reports/stuck');
+    const village = await users.village!.get('/api/reports/stuck');
+    const badDays = await users.auditor!.get('/api/reports/stuck?days=0&stage=nowhere');
+
+    expect(own.rows.map(brief)).toEqual(await expectedStuck(10, '611002100'));
+    expect([other.status, otherCounty.status, applicant.status, village.status]).toEqual([
+      404, 404, 403, 403,
+    ]);
+    expect(badDays.status).toBe(400);
+    expect(badDays.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'query.days',
+      'query.stage',
+    ]);
+  });
+});
+
+interface OverdueRow {
+  taskId: string;
+  caseId: string;
+  stage: string;
+  villageCode: string;
+  dueAt: string;
+  overdue: boolean;
+  daysOver: number;
+}
+
+describe('GET /api/reports/overdue', () => {
+  const wanted = () => [
+    {
+      taskId: openOverdue.taskId,
+      caseId: openOverdue.caseId,
+      stage: 'village_review',
+      villageCode: TOWN2.village,
+      dueAt: toIso(openOverdue.dueMs),
+      overdue: true,
+      daysOver: Math.ceil((now - openOverdue.dueMs) / DAY),
+    },
+  ];
+  const brief = ({ taskId, caseId, stage, villageCode, dueAt, overdue, daysOver }: OverdueRow) => ({
+    taskId,
+    caseId,
+    stage,
+    villageCode,
+    dueAt,
+    overdue,
+    daysOver,
+  });
+
+  it("lists open tasks past due in the caller's jurisdiction, for auditors, reviewers and admins", async () => {
+    for (const who of ['auditor', 'admin', 'county', 'township2', 'village2']) {
+      const { rows } = await allPages<OverdueRow>(who, '/api/reports/overdue');
+      expect(rows.map(brief), who).toEqual(wanted());
+    }
+    for (const who of ['township', 'village']) {
+      const { rows } = await allPages<OverdueRow>(who, '/api/reports/overdue');
+      expect(rows, who).toEqual([]);
+    }
+  });
+
+  it('filters by township and stage', async () => {
+    const town2 = await allPages<OverdueRow>('auditor', '/api/reports/overdue?township=611002101');
+    const town1 = await allPages<OverdueRow>('auditor', '/api/reports/overdue?township=611002100');
+    const county = await allPages<OverdueRow>('county', '/api/reports/overdue?stage=county_approval');
+
+    expect(town2.rows.map(brief)).toEqual(wanted());
+    expect([town1.rows, county.rows]).toEqual([[], []]);
+  });
+
+  it('404 for another township or county, 403 for applicants', async () => {
+    const township = await users.township!.get('/api/reports/overdue?township=611002101');
+    const village = await users.village!.get('/api/reports/overdue?township=611002101');
+    const county = await users.auditor!.get('/api/reports/overdue?county=611003');
+    const applicant = await users.applicant!.get('/api/reports/overdue');
+
+    expect([township.status, village.status, county.status, applicant.status]).toEqual([404, 404, 404, 403]);
+  });
+});
+
+/** A GET with a user's token, read as bytes: for CSV exports. */
+async function rawGet(who: string, path: string) {
+  const login = await client(rt.url).post<{ token: string }>('/api/auth/login', {
+    username: who,
+    password: 'demo',
+  });
+  const res = await fetch(`${rt.url}${path}`, { headers: { authorization: `Bearer ${login.body.token}` } });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const lines = (bytes: Buffer) => bytes.subarray(3).toString('utf8').split('\r\n').slice(0, -1);
+
+/** The case the demo applicant files (for the CSV export of its trail). */
+let applicantCaseId: string;
+
+describe('CSV exports', () => {
+  let caseId: string;
+  let idNumber: string;
+  const PHONE = '13800138000';
+
+  beforeAll(async () => {
+    // a reviewer's comment that repeats the household head's ID number and phone
+    const h = validHousehold(household++, TOWN1.village);
+    idNumber = h.head.idNumber;
+    ({ caseId } = await file(users.applicant!, h));
+    applicantCaseId = caseId;
+    const task = await openTask(users.village!, caseId, 'village_review');
+    await decide(users.village!, task.taskId, {
+      ...approval('village_review'),
+      comment: `户主身份证${idNumber}，电话${PHONE}，情况属实`,
+    });
+    await openTask(users.township!, caseId, 'township_verification');
+  });
+
+  it('exports stage timings with a BOM, Chinese headers and one line per group and measure', async () => {
+    const res = await rawGet('auditor', '/api/reports/stage-timings?from=2026-11&to=2026-12&format=csv');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="stage-timings-611002-.+\.csv"$/,
+    );
+    expect(res.bytes.subarray(0, 3)).toEqual(UTF8_BOM);
+    const [header, ...body] = lines(res.bytes);
+    expect(header).toBe(
+      '环节,指标,记录数,超时数,P50（小时）,P90（小时）,P95（小时）,最长（小时）,平均（小时）',
+    );
+    // township verifications: all from the schedule (this block's own case decided only its village review)
+    const township = expected(
+      rows.filter((r) => r.stage === 'township_verification'),
+      (r) => r.stage,
+    )[0]!;
+    const { p50, p90, p95, max, mean } = township.duration;
+    const figures = [
+      township.count,
+      township.breaches,
+      p50,
+      p90,
+      p95,
+      max,
+      Math.round(mean * 10_000) / 10_000,
+    ];
+    expect(body).toContain(`乡镇入户核实,环节用时（开启→决定）,${figures.join(',')}`);
+    expect(body.filter((l) => l.startsWith('全部,全流程（申请→县级审定）'))).toHaveLength(1);
+  });
+
+  it('exports every SLA breach, not one page', async () => {
+    const json = await allPages<Breach>('auditor', '/api/reports/sla-breaches?limit=3');
+    const res = await rawGet('auditor', '/api/reports/sla-breaches?format=csv&limit=3');
+
+    expect(res.status).toBe(200);
+    expect(res.bytes.subarray(0, 3)).toEqual(UTF8_BOM);
+    const [header, ...body] = lines(res.bytes);
+    expect(header).toBe('任务编号,案件编号,环节,乡镇,村,截止时间,状态,办结时间,超期天数');
+    expect(body.map((l) => l.split(',')[0]).sort()).toEqual(json.rows.map((r) => r.taskId).sort());
+  });
+
+  it('exports an audit trail with ID numbers masked and no phone number anywhere', async () => {
+    const trail = await users.auditor!.get<{ records: unknown[] }>(`/api/cases/${caseId}/audit`);
+    const res = await rawGet('auditor', `/api/cases/${caseId}/audit?format=csv`);
+    const text = res.bytes.toString('utf8');
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('x-audit-chain-valid')).toBe('true');
+    expect(res.bytes.subarray(0, 3)).toEqual(UTF8_BOM);
+    const [header, ...body] = lines(res.bytes);
+    expect(header).toBe('序号,时间,操作人,角色,操作,环节,决定,意见,详情,前一记录哈希,本记录哈希');
+    expect(body).toHaveLength(trail.body.records.length);
+    expect(text).toContain(`${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`);
+    expect(text).not.toContain(idNumber);
+    expect(text).not.toContain(PHONE);
+    expect(text).not.toMatch(/1[3-9]\d{9}(?!\d)/);
+  });
+
+  it('answers 404 for a case out of scope, and 400 for an unknown format', async () => {
+    const other = await rawGet('township2', `/api/cases/${caseId}/audit?format=csv`);
+    const bad = await users.auditor!.get(`/api/cases/${caseId}/audit?format=xlsx`);
+
+    expect(other.status).toBe(404);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'query.format' })]);
+  });
+});
+
+interface AccessEntry {
+  at: string;
+  actor: { sub: string; username: string; role: string };
+  route: string;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  status: number;
+}
+
+describe('the access log', () => {
+  const MINUTE = 60_000;
+  let start: number;
+  let caseId: string;
+
+  beforeAll(async () => {
+    ({ caseId } = filed.find((f) => f.township === '611002100')!);
+    holdClockAt(now + MINUTE);
+    start = now;
+    // Recorded, oldest first: an auditor's report read and trail export, a county reviewer's case read.
+    expect((await users.auditor!.get('/api/reports/stuck?township=611002100&days=3')).status).toBe(200);
+    holdClockAt(now + MINUTE);
+    expect((await rawGet('auditor', `/api/cases/${caseId}/audit?format=csv`)).status).toBe(200);
+    holdClockAt(now + MINUTE);
+    expect((await users.county!.get(`/api/cases/${caseId}`)).status).toBe(200);
+    holdClockAt(now + MINUTE);
+    // Not recorded: a refused read, a reviewer's report read, an applicant's own case.
+    expect((await users.auditor!.get('/api/reports/stuck?county=611003')).status).toBe(404);
+    expect((await users.county!.get('/api/reports/overdue')).status).toBe(200);
+    expect((await users.applicant!.get('/api/cases')).status).toBe(200);
+    expect((await users.applicant!.get(`/api/cases/${applicantCaseId}`)).status).toBe(200);
+  });
+
+  const log = (query: string) =>
+    allPages<AccessEntry>('admin', `/api/audit/access-log?from=${encodeURIComponent(toIso(start))}${query}`);
+
+  it("records an auditor's reads and a reviewer's read of personal data, newest first, for the admin", async () => {
+    const { rows } = await log('');
+
+    expect(
+      rows.map(({ at, actor, route, params, query, status }) => ({
+        at,
+        who: actor.username,
+        route,
+        params,
+        query,
+        status,
+      })),
+    ).toEqual([
+      {
+        at: toIso(start + 2 * MINUTE),
+        who: 'county',
+        route: 'GET /api/cases/{caseId}',
+        params: { caseId },
+        query: undefined,
+        status: 200,
+      },
+      {
+        at: toIso(start + MINUTE),
+        who: 'auditor',
+        route: 'GET /api/cases/{caseId}/audit',
+        params: { caseId },
+        query: { format: 'csv' },
+        status: 200,
+      },
+      {
+        at: toIso(start),
+        who: 'auditor',
+        route: 'GET /api/reports/stuck',
+        params: undefined,
+        query: { township: '611002100', days: '3' },
+        status: 200,
+      },
+    ]);
+    expect(rows[0]!.actor).toMatchObject({ sub: 'demo-county', role: 'county_reviewer' });
+  });
+
+  it('filters by actor and time, and pages', async () => {
+    const auditor = await log('&actor=auditor');
+    const bySub = await log('&actor=demo-auditor');
+    const before = await allPages<AccessEntry>(
+      'admin',
+      `/api/audit/access-log?from=${encodeURIComponent(toIso(start))}&to=${encodeURIComponent(toIso(start + MINUTE))}`,
+    );
+    const paged = await log('&limit=1');
+    const applicant = await allPages<AccessEntry>('admin', '/api/audit/access-log?actor=applicant');
+
+    expect(auditor.rows.map((r) => r.route)).toEqual([
+      'GET /api/cases/{caseId}/audit',
+      'GET /api/reports/stuck',
+    ]);
+    expect(bySub.rows).toEqual(auditor.rows);
+    expect(before.rows.map((r) => r.at)).toEqual([toIso(start + MINUTE), toIso(start)]);
+    expect(paged.pages).toBeGreaterThanOrEqual(3);
+    expect(paged.rows).toEqual((await log('')).rows);
+    expect(applicant.rows).toEqual([]);
+  });
+
+  it('keeps every earlier auditor read too: the reports this file read', async () => {
+    const { rows } = await allPages<AccessEntry>('admin', '/api/audit/access-log?actor=auditor&limit=100');
+
+    expect(rows.some((r) => r.route === 'GET /api/reports/stage-timings')).toBe(true);
+    expect(rows.some((r) => r.route === 'GET /api/reports/sla-breaches' && r.query?.format === 'csv')).toBe(
+      true,
+    );
+    expect(rows.every((r) => r.status === 200 && r.actor.role === 'auditor')).toBe(true);
+  });
+
+  it('lists for admins only: auditors and reviewers get 403, another county 404, a bad bound 400', async () => {
+    const auditor = await users.auditor!.get('/api/audit/access-log');
+    const county = await users.county!.get('/api/audit/access-log');
+    const otherCounty = await users.admin!.get('/api/audit/access-log?county=611003');
+    const bad = await users.admin!.get('/api/audit/access-log?from=yesterday&to=2026-13-01');
+    const reversed = await users.admin!.get('/api/audit/access-log?from=2026-12-02&to=2026-12-01');
+
+    expect([auditor.status, county.status, otherCounty.status]).toEqual([403, 403, 404]);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string; rule: string }) => [d.path, d.rule])).toEqual([
+      ['query.from', 'date_or_time'],
+      ['query.to', 'date_or_time'],
+    ]);
+    expect(reversed.body.error.details).toEqual([
+      expect.objectContaining({ path: 'query.to', rule: 'from_to' }),
+    ]);
   });
 });

@@ -32,6 +32,8 @@ function wellFormed(stage: HumanStage, decision: DecisionKind) {
     Object.assign(raw, { to: STAGE_SPECS[stage].sendBackTo[0] ?? 'village_review', reason: '退回' });
   if ((decision === 'approve' || decision === 'reject') && RECORD_BY_STAGE[stage])
     raw.details = RECORD_BY_STAGE[stage];
+  // re-examination (复核) states its grounds: a comment, and why a rejection stands
+  if (stage === 'reexamination') Object.assign(raw, { comment: '复核意见', reason: '维持原驳回' });
   return body(raw);
 }
 
@@ -49,6 +51,20 @@ function thrown(fn: () => unknown): DomainError {
 const rulesOf = (error: DomainError) => error.details.map(({ path, rule }) => ({ path, rule }));
 
 describe('validateDecision', () => {
+  describe('re-examination states its grounds', () => {
+    it.each([
+      ['uphold', ['comment', 'reason']],
+      ['overturn', ['comment']],
+    ] as const)('%s without them is refused naming %j as required', (decision, fields) => {
+      const error = thrown(() => validateDecision('reexamination', body({ decision })));
+      expect(rulesOf(error)).toEqual(fields.map((path) => ({ path, rule: 'required' })));
+    });
+
+    it('objection review still upholds without a comment or reason (contract v1)', () => {
+      expect(() => validateDecision('objection_review', body({ decision: 'uphold' }))).not.toThrow();
+    });
+  });
+
   describe('which decisions a stage offers', () => {
     const combos = HUMAN_STAGES.flatMap((stage) => DECISIONS.map((decision) => [stage, decision] as const));
 

@@ -10,8 +10,10 @@ import {
   type HumanStage,
   isHumanStage,
   isTerminal,
+  REJECTING_STAGES,
   type Route,
   type RouteTarget,
+  reexaminationOf,
   routeAfterPublicity,
   routeOf,
   STAGE_ORDERS,
@@ -22,7 +24,13 @@ import {
   targetsFromPublicity,
 } from '../../functions/core/procedure.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
-import { CASE_STATUSES, type DecisionKind, STAGES } from '../../schemas/domain.ts';
+import {
+  CASE_STATUSES,
+  type CaseStatus,
+  type DecisionKind,
+  STAGES,
+  type Stage,
+} from '../../schemas/domain.ts';
 
 const ORDERS = Object.keys(STAGE_ORDERS) as StageOrder[];
 
@@ -89,6 +97,8 @@ describe('routeOf: every stage × decision × order', () => {
       undefined,
       { target: 'township_verification' },
     ],
+    ['standard', 'reexamination', 'uphold', undefined, rejected],
+    ['publicity_after_village', 'reexamination', 'uphold', undefined, rejected],
   ];
 
   it.each(table)('%s: %s --%s(%s)--> %j', (order, stage, decision, to, expected) => {
@@ -100,6 +110,7 @@ describe('routeOf: every stage × decision × order', () => {
     for (const order of ORDERS) {
       for (const stage of HUMAN_STAGES) {
         for (const decision of STAGE_SPECS[stage].decisions) {
+          if (decision === 'overturn') continue; // every rejecting stage, below
           const tos = decision === 'send_back' ? STAGE_SPECS[stage].sendBackTo : [undefined];
           for (const to of tos) expect(covered).toContain(`${order}/${stage}/${decision}/${to}`);
         }
@@ -107,8 +118,54 @@ describe('routeOf: every stage × decision × order', () => {
     }
   });
 
-  it('send_back without a target is a programming error', () => {
+  it.each(ORDERS.flatMap((order) => REJECTING_STAGES.map((stage) => [order, stage] as const)))(
+    '%s: reexamination --overturn--> %s, the stage that rejected the case, reviews again',
+    (order, rejecting) => {
+      expect(routeOf(order, 'reexamination', 'overturn', undefined, rejecting)).toEqual({
+        target: rejecting,
+      });
+    },
+  );
+
+  it('the rejecting stages are the review stages that offer reject', () => {
+    expect(REJECTING_STAGES).toEqual(['village_review', 'township_verification', 'county_approval']);
+  });
+
+  it('send_back without a target, or overturn without the rejecting stage, is a programming error', () => {
     expect(() => routeOf('standard', 'county_approval', 'send_back')).toThrow(/target stage/);
+    expect(() => routeOf('standard', 'reexamination', 'overturn')).toThrow(/rejected the case/);
+  });
+});
+
+describe('reexaminationOf (复核: after a rejection, once)', () => {
+  const requested = '2026-11-10T09:00:00+08:00';
+
+  it.each(REJECTING_STAGES)('a case rejected at %s is re-examined for that stage', (stage) => {
+    expect(reexaminationOf({ status: 'rejected', stage })).toBe(stage);
+  });
+
+  it.each(CASE_STATUSES.filter((s) => s !== 'rejected'))('a %s case is refused: rule rejected', (status) => {
+    expect(() => reexaminationOf({ status, stage: 'county_approval' })).toThrow(
+      expect.objectContaining({ code: 'conflict', details: [{ path: 'case.status', rule: 'rejected' }] }),
+    );
+  });
+
+  it.each([
+    ['upheld at re-examination', 'reexamination'],
+    ['overturned, then rejected again', 'village_review'],
+  ] as const)('a second request (%s) is refused: rule once', (_, stage) => {
+    expect(() => reexaminationOf({ status: 'rejected', stage, reexaminationRequestedAt: requested })).toThrow(
+      expect.objectContaining({
+        code: 'conflict',
+        details: [{ path: 'case.reexaminationRequestedAt', rule: 'once' }],
+      }),
+    );
+  });
+
+  it('an overturned case that went on to be enrolled is refused for its status', () => {
+    expect(() =>
+      reexaminationOf({ status: 'enrolled', stage: 'publicity', reexaminationRequestedAt: requested }),
+    ).toThrow(expect.objectContaining({ details: [{ path: 'case.status', rule: 'rejected' }] }));
   });
 });
 
@@ -141,7 +198,8 @@ describe('after (the next stage on the main line)', () => {
   it('both orders hold the same stages, starting with village review', () => {
     for (const order of ORDERS) {
       expect(STAGE_ORDERS[order][0]).toBe(FIRST_STAGE);
-      expect([...STAGE_ORDERS[order]].sort()).toEqual(STAGES.filter((s) => s !== 'objection_review').sort());
+      const offLine: Stage[] = ['objection_review', 'reexamination'];
+      expect([...STAGE_ORDERS[order]].sort()).toEqual(STAGES.filter((s) => !offLine.includes(s)).sort());
     }
   });
 });
@@ -152,6 +210,7 @@ describe('the state machine’s edges', () => {
     ['township_verification', ['await_supplement', 'county_approval', 'end', 'village_review']],
     ['county_approval', ['await_supplement', 'end', 'publicity', 'township_verification']],
     ['objection_review', ['end', 'township_verification', 'village_review']],
+    ['reexamination', ['county_approval', 'end', 'township_verification', 'village_review']],
   ] as const)('targetsFrom(%s) = %j', (stage, expected) => {
     expect(targetsFrom(stage).sort()).toEqual([...expected]);
   });
@@ -189,11 +248,13 @@ describe('beforeCountyDecision (withdrawal allowed)', () => {
     ['standard', 'county_approval', true],
     ['standard', 'publicity', false],
     ['standard', 'objection_review', false],
+    ['standard', 'reexamination', false],
     ['publicity_after_village', 'village_review', true],
     ['publicity_after_village', 'publicity', true],
     ['publicity_after_village', 'township_verification', true],
     ['publicity_after_village', 'county_approval', true],
     ['publicity_after_village', 'objection_review', false],
+    ['publicity_after_village', 'reexamination', false],
   ] as const)('%s at %s → %s', (order, stage, expected) => {
     expect(beforeCountyDecision(order, stage)).toBe(expected);
   });
@@ -201,8 +262,9 @@ describe('beforeCountyDecision (withdrawal allowed)', () => {
 
 /**
  * Random walks over the procedure: each step draws one choice from the tape. Human stages take a random
- * allowed decision (validated as the API would), publicity ends with a random objection count, and a
- * return is resolved by a supplement (same stage again) or by the supplement limit running out (WITHDRAWN).
+ * allowed decision (validated as the API would), publicity ends with a random objection count, a return is
+ * resolved by a supplement (same stage again) or by the supplement limit running out (WITHDRAWN), and an ended
+ * case may ask for a re-examination, which core grants or refuses.
  */
 describe('random decision sequences (property)', () => {
   const KNOWN_TARGETS = new Set<RouteTarget>([...STAGES, 'await_supplement', 'end']);
@@ -217,39 +279,67 @@ describe('random decision sequences (property)', () => {
     },
   };
 
-  interface Step {
-    from: Route;
-    to: Route;
+  /** What the procedure reads of a case: where it is headed, the stage it stands at, its re-examination. */
+  interface Case {
+    route: Route;
+    stage: Stage;
+    rejectingStage?: HumanStage;
+    reexaminationRequestedAt?: string;
   }
 
-  /** One step from `route`, or null when the case has ended. */
-  function step(order: StageOrder, route: Route, choice: number, objections: number): Route | null {
-    if (route.target === 'end') return null;
-    if (route.target === 'await_supplement') {
-      return choice % 4 === 0 ? { target: 'end', status: 'withdrawn' } : { target: route.stage };
+  interface Step {
+    from: Case;
+    to: Case;
+  }
+
+  const statusOf = (c: Case): CaseStatus => statusOn(c.route);
+  /** The case after taking `route`: entering a stage moves it there; a wait or an end keeps its stage. */
+  const moved = (c: Case, route: Route): Case =>
+    route.target === 'end' || route.target === 'await_supplement'
+      ? { ...c, route }
+      : { ...c, route, stage: route.target };
+
+  /** The applicant asks for a re-examination of an ended case: core grants it (→ the stage) or refuses. */
+  function requestReexamination(c: Case): Case | null {
+    try {
+      const rejectingStage = reexaminationOf({ ...c, status: statusOf(c) });
+      return { ...moved(c, { target: 'reexamination' }), rejectingStage, reexaminationRequestedAt: 'now' };
+    } catch {
+      return null;
     }
-    if (route.target === 'publicity') return routeAfterPublicity(order, objections);
+  }
+
+  /** One step from `c`, or null when the case has ended for good. */
+  function step(order: StageOrder, c: Case, choice: number, objections: number): Case | null {
+    const { route } = c;
+    if (route.target === 'end') return choice % 2 === 0 ? requestReexamination(c) : null;
+    if (route.target === 'await_supplement') {
+      return moved(c, choice % 4 === 0 ? { target: 'end', status: 'withdrawn' } : { target: route.stage });
+    }
+    if (route.target === 'publicity') return moved(c, routeAfterPublicity(order, objections));
     const stage = route.target;
     const spec = STAGE_SPECS[stage];
     const decision = spec.decisions[choice % spec.decisions.length]!;
     const to = decision === 'send_back' ? spec.sendBackTo[choice % spec.sendBackTo.length] : undefined;
-    const raw: Record<string, unknown> = { decision };
-    if (decision === 'reject' || decision === 'send_back') raw.reason = '理由';
+    const raw: Record<string, unknown> = { decision, comment: '意见' };
+    if (decision === 'reject' || decision === 'send_back' || decision === 'uphold') raw.reason = '理由';
     if (decision === 'return') raw.missing = ['材料'];
     if (to) raw.to = to;
     if ((decision === 'approve' || decision === 'reject') && RECORD[stage]) raw.details = RECORD[stage];
     validateDecision(stage, decisionBodySchema.parse(raw));
-    return routeOf(order, stage, decision, to);
+    return moved(c, routeOf(order, stage, decision, to, c.rejectingStage));
   }
+
+  const START: Case = { route: { target: FIRST_STAGE }, stage: FIRST_STAGE };
 
   function walk(order: StageOrder, tape: readonly [number, number][]): Step[] {
     const steps: Step[] = [];
-    let route: Route = { target: FIRST_STAGE };
+    let c = START;
     for (const [choice, objections] of tape) {
-      const next = step(order, route, choice, objections);
+      const next = step(order, c, choice, objections);
       if (!next) break;
-      steps.push({ from: route, to: next });
-      route = next;
+      steps.push({ from: c, to: next });
+      c = next;
     }
     return steps;
   }
@@ -260,14 +350,20 @@ describe('random decision sequences (property)', () => {
   it('never reaches an undefined state, and every move is an edge of the state machine', () => {
     fc.assert(
       fc.property(orderArb, tapeArb, (order, tape) => {
-        for (const { from, to } of walk(order, tape)) {
+        for (const {
+          from: { route: from },
+          to: { route: to },
+        } of walk(order, tape)) {
           expect(KNOWN_TARGETS).toContain(to.target);
           expect(CASE_STATUSES).toContain(statusOn(to));
           if (to.target === 'await_supplement') expect(isHumanStage(to.stage)).toBe(true);
           if (from.target === 'publicity') expect(targetsFromPublicity()).toContain(to.target);
           else if (from.target === 'await_supplement') {
             expect([from.stage, 'end']).toContain(to.target);
-          } else if (from.target !== 'end') {
+          } else if (from.target === 'end') {
+            // an ended case moves only by a re-examination request: a new execution entering at its stage
+            expect(to.target).toBe('reexamination');
+          } else {
             expect(targetsFrom(from.target)).toContain(to.target);
           }
         }
@@ -275,19 +371,48 @@ describe('random decision sequences (property)', () => {
     );
   });
 
-  it('the status is terminal exactly at end, and nothing follows a terminal status', () => {
+  it('the status is terminal exactly at end, and only a rejection is ever followed: by its re-examination', () => {
     fc.assert(
       fc.property(orderArb, tapeArb, (order, tape) => {
         const steps = walk(order, tape);
         steps.forEach(({ to }, i) => {
-          const terminal = isTerminal(statusOn(to));
-          expect(terminal).toBe(to.target === 'end');
-          if (terminal) expect(i).toBe(steps.length - 1);
+          const terminal = isTerminal(statusOf(to));
+          expect(terminal).toBe(to.route.target === 'end');
+          const next = steps[i + 1]?.to;
+          if (terminal && next) {
+            expect(statusOf(to)).toBe('rejected');
+            expect(next.route).toEqual({ target: 'reexamination' });
+          }
         });
         const last = steps.at(-1)?.to;
-        if (last && last.target === 'end') {
+        if (last && last.route.target === 'end' && statusOf(last) !== 'rejected') {
           expect(step(order, last, 0, 0)).toBeNull();
           expect(step(order, last, 1, 1)).toBeNull();
+        }
+      }),
+    );
+  });
+
+  it('re-examination is reached only from a rejection, at most once, and overturns to the rejecting stage', () => {
+    fc.assert(
+      fc.property(orderArb, tapeArb, (order, tape) => {
+        const steps = walk(order, tape);
+        const requests = steps.filter(({ to }) => to.route.target === 'reexamination');
+        expect(requests.length).toBeLessThanOrEqual(1);
+        for (const { from, to } of requests) {
+          expect(statusOf(from)).toBe('rejected');
+          expect(REJECTING_STAGES).toContain(from.stage);
+          expect(to.rejectingStage).toBe(from.stage);
+        }
+        steps.forEach(({ from, to }) => {
+          if (from.route.target !== 'reexamination') return;
+          expect([{ target: 'end', status: 'rejected' }, { target: from.rejectingStage }]).toContainEqual(
+            to.route,
+          );
+        });
+        const last = steps.at(-1)?.to;
+        if (last && requests.length && statusOf(last) === 'rejected') {
+          expect(step(order, last, 0, 0)).toBeNull();
         }
       }),
     );
@@ -298,45 +423,48 @@ describe('random decision sequences (property)', () => {
       fc.property(orderArb, tapeArb, (order, tape) => {
         const steps = walk(order, tape);
         steps.forEach(({ from, to }, i) => {
-          if (to.target !== 'await_supplement') return;
-          expect(from.target).toBe(to.stage);
-          const resumed = steps[i + 1]?.to;
-          if (resumed && resumed.target !== 'end') expect(resumed.target).toBe(to.stage);
+          if (to.route.target !== 'await_supplement') return;
+          expect(from.route.target).toBe(to.route.stage);
+          const resumed = steps[i + 1]?.to.route;
+          if (resumed && resumed.target !== 'end') expect(resumed.target).toBe(to.route.stage);
         });
       }),
     );
   });
 
   it('exhaustively: the states reachable from the first stage use every edge and no other', () => {
-    // Breadth-first over every choice `step` can make, per order; routes are finite, so this terminates.
+    // Breadth-first over every choice `step` can make, per order; cases are finite, so this terminates.
     const seen = new Map<string, Set<RouteTarget>>();
     for (const order of ORDERS) {
-      const queue: Route[] = [{ target: FIRST_STAGE }];
+      const queue: Case[] = [START];
       const visited = new Set<string>();
+      const routes = new Set<string>();
       while (queue.length) {
-        const route = queue.shift()!;
-        const key = JSON.stringify(route);
+        const c = queue.shift()!;
+        const key = JSON.stringify(c);
         if (visited.has(key)) continue;
         visited.add(key);
+        routes.add(JSON.stringify(c.route));
         for (let choice = 0; choice < 12; choice++) {
           for (const objections of [0, 1]) {
-            const next = step(order, route, choice, objections);
+            const next = step(order, c, choice, objections);
             if (!next) continue;
-            if (route.target !== 'await_supplement') {
-              const set = seen.get(route.target) ?? new Set();
-              seen.set(route.target, set.add(next.target));
+            if (c.route.target !== 'await_supplement') {
+              const set = seen.get(c.route.target) ?? new Set();
+              seen.set(c.route.target, set.add(next.route.target));
             }
             queue.push(next);
           }
         }
       }
-      // Every stage, a return at each stage that offers it, and the three ends.
-      expect(visited.size).toBe(STAGES.length + 3 + 3);
+      // Every stage (re-examination included), a return at each stage that offers it, and the three ends.
+      expect(routes.size).toBe(STAGES.length + 3 + 3);
     }
     for (const stage of HUMAN_STAGES) {
       expect([...(seen.get(stage) ?? [])].sort()).toEqual(targetsFrom(stage).sort());
     }
     expect([...(seen.get('publicity') ?? [])].sort()).toEqual(targetsFromPublicity().sort());
+    expect([...(seen.get('end') ?? [])]).toEqual(['reexamination']);
   });
 
   it('approving everything with no objections enrols the household after exactly the main line', () => {

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { countyCalendar } from '../../functions/commons/holidays.ts';
+import { deadline, weekdayCalendar, workingDaysBetween } from '../../functions/core/calendar.ts';
+import { defaultPolicy } from '../../functions/core/policy.ts';
+import { addDays, toIso } from '../../functions/core/time.ts';
 import {
+  breached,
   daysOver,
+  milestonesOf,
   monthsBefore,
   monthsBetween,
   nearestRank,
@@ -108,5 +114,119 @@ describe('daysOver and monthsBefore', () => {
   it('steps back across a year end', () => {
     expect(monthsBefore('2026-02', 11)).toBe('2025-03');
     expect(monthsBefore('2026-12', 0)).toBe('2026-12');
+  });
+});
+
+describe('working-day SLAs across the 2026 National Day holiday (official schedule)', () => {
+  /** The official schedule as the chinese-days package publishes it, no county overrides. */
+  const official = countyCalendar({});
+  const cst = (local: string) => Date.parse(`${local}+08:00`);
+  const policy = defaultPolicy('611002');
+  /** A completed stage as the timing index holds it: due date from the limit and the official calendar. */
+  const stage = (name: 'village_review' | 'township_verification', opened: string, decided: string) => {
+    const openedMs = cst(opened);
+    return {
+      stage: name,
+      villageCode: '611002100201',
+      openedAt: toIso(openedMs),
+      decidedAt: toIso(cst(decided)),
+      dueAt: toIso(deadline(openedMs, policy.limits[name], official)),
+    } satisfies TimingRow;
+  };
+
+  it('knows the schedule: 1–7 October off, Sunday 20 September and Saturday 10 October worked (调休)', () => {
+    const days = Array.from({ length: 24 }, (_, i) => addDays('2026-09-19', i));
+    const working = days.filter((d) => official.isWorkingDay(d));
+
+    expect(working).toEqual([
+      '2026-09-20', // Sunday, 调休
+      '2026-09-21',
+      '2026-09-22',
+      '2026-09-23',
+      '2026-09-24',
+      // Friday 25 September: Mid-Autumn Festival
+      '2026-09-28',
+      '2026-09-29',
+      '2026-09-30',
+      // 1–7 October: National Day
+      '2026-10-08',
+      '2026-10-09',
+      '2026-10-10', // Saturday, 调休
+      '2026-10-12',
+    ]);
+  });
+
+  it('a village review opened the afternoon before the holiday is due at the end of the 调休 Saturday', () => {
+    // Wed 30 Sep 16:45, 3 working days: Thu 8, Fri 9, Sat 10 October.
+    const onTime = stage('village_review', '2026-09-30T16:45:00', '2026-10-10T17:00:00');
+    const late = stage('village_review', '2026-09-30T16:45:00', '2026-10-12T09:00:00');
+
+    expect(onTime.dueAt).toBe(toIso(cst('2026-10-11T00:00:00')));
+    expect(breached(onTime)).toBe(false);
+    expect(breached(late)).toBe(true);
+    // 8, 9, 10 and 12 October: the holiday week and Sunday 11 count for nothing
+    expect(workingDaysBetween(Date.parse(late.openedAt), Date.parse(late.decidedAt), official)).toBe(4);
+  });
+
+  it('a township verification spanning Mid-Autumn and National Day counts 5 working days, breaches counted', () => {
+    // Thu 24 Sep: Mon 28, Tue 29, Wed 30, Thu 8, Fri 9 October → due when Saturday 10 October starts.
+    const late = stage('township_verification', '2026-09-24T10:00:00', '2026-10-10T10:00:00');
+    const onTime = stage('township_verification', '2026-09-24T10:00:00', '2026-10-09T18:00:00');
+
+    expect(late.dueAt).toBe(toIso(cst('2026-10-10T00:00:00')));
+    const [group] = summarize([late, onTime], 'stage');
+    expect(group).toMatchObject({ key: 'township_verification', count: 2, breaches: 1 });
+    // Without the holidays the same stage would have been due on 2 October.
+    expect(deadline(Date.parse(late.openedAt), policy.limits.township_verification, weekdayCalendar)).toBe(
+      cst('2026-10-02T00:00:00'),
+    );
+  });
+
+  it('the whole-case limit (15 calendar days) runs through the holiday unchanged', () => {
+    const filed = cst('2026-09-28T09:00:00');
+
+    expect(deadline(filed, policy.limits.wholeIdentification, official)).toBe(cst('2026-10-13T09:00:00'));
+  });
+});
+
+describe('milestonesOf', () => {
+  const enrolled = { target: 'end', status: 'enrolled' } as const;
+
+  it('a county approval or rejection is the county decision; a return or send-back is not', () => {
+    expect(
+      milestonesOf({ stage: 'county_approval', decision: 'approve', route: { target: 'publicity' } }),
+    ).toEqual(['county_decision']);
+    expect(
+      milestonesOf({
+        stage: 'county_approval',
+        decision: 'reject',
+        route: { target: 'end', status: 'rejected' },
+      }),
+    ).toEqual(['county_decision']);
+    expect(
+      milestonesOf({
+        stage: 'county_approval',
+        decision: 'return',
+        route: { target: 'await_supplement', stage: 'county_approval' },
+      }),
+    ).toEqual([]);
+    expect(
+      milestonesOf({
+        stage: 'township_verification',
+        decision: 'approve',
+        route: { target: 'county_approval' },
+      }),
+    ).toEqual([]);
+  });
+
+  it('enrolment at the end of publicity, or both at once where county approval is the last stage', () => {
+    expect(milestonesOf({ stage: 'publicity', route: enrolled })).toEqual(['enrolled']);
+    expect(milestonesOf({ stage: 'objection_review', decision: 'dismiss', route: enrolled })).toEqual([
+      'enrolled',
+    ]);
+    expect(milestonesOf({ stage: 'county_approval', decision: 'approve', route: enrolled })).toEqual([
+      'county_decision',
+      'enrolled',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS_LOG_PREFIX } from '../../functions/store/keys.ts';
 import type { ProjectFunction } from '../../infra/constructs/project-function.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
@@ -27,6 +28,8 @@ const KEY_RO = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_RW = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
 const TASK_RESULTS = ['states:SendTaskFailure', 'states:SendTaskSuccess'];
 const STEP = [...LOGS_AND_TRACES, ...TABLE_RW, ...KEY_RW];
+/** A read-only group that records reads: put access-log items, encrypted with the table's key. */
+const ACCESS_LOG = ['dynamodb:PutItem', ...KEY_RW];
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -63,7 +66,9 @@ describe('function roles', () => {
       ['cases API', handlers.cases, [...STEP, ...TASK_RESULTS, 'states:StartExecution']],
       ['tasks API', handlers.tasks, [...STEP, ...TASK_RESULTS]],
       ['meta API', handlers.meta, LOGS_AND_TRACES],
-      ['reports API', handlers.reports, [...LOGS_AND_TRACES, ...TABLE_RO, ...KEY_RO]],
+      ['reports API', handlers.reports, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG]],
+      ['audit API', handlers.audit, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG]],
+      ['admin API', handlers.admin, [...LOGS_AND_TRACES, ...TABLE_RO, 'dynamodb:PutItem', ...KEY_RW]],
     ];
   };
 
@@ -83,7 +88,11 @@ describe('function roles', () => {
     for (const [name, pf] of cases()) {
       for (const s of roleStatements(pf)) {
         const actions = [s.Action].flat();
-        if (actions.some((a) => a.startsWith('dynamodb:'))) {
+        if (s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) {
+          // the access log's grant: items of its partitions only, never an index
+          expect(actions, name).toEqual(['dynamodb:PutItem']);
+          expect(JSON.stringify(s.Resource), name).not.toContain('/index/');
+        } else if (actions.some((a) => a.startsWith('dynamodb:'))) {
           const indexes = JSON.stringify(s.Resource).match(/\/index\/[^"]+/g);
           expect(indexes, name).toEqual(['/index/gsi1', '/index/gsi2', '/index/gsi3']);
           expect(s.Resource).toHaveLength(4);
@@ -96,6 +105,17 @@ describe('function roles', () => {
         if (s.Resource === '*')
           expect(actions.every((a) => a.startsWith('xray:') || TASK_RESULTS.includes(a))).toBe(true);
       }
+    }
+  });
+
+  it('lets the read-only reports and audit APIs put access-log items and nothing else', () => {
+    const { handlers } = synth.stacks.api;
+    for (const pf of [handlers.reports, handlers.audit]) {
+      const puts = roleStatements(pf).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
+      expect(puts).toHaveLength(1);
+      expect(puts[0]!.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PREFIX}*`] },
+      });
     }
   });
 

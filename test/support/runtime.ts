@@ -10,6 +10,7 @@ export interface ApiResponse<T = unknown> {
 export interface ApiClient {
   get<T = any>(path: string): Promise<ApiResponse<T>>;
   post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+  put<T = any>(path: string, body: unknown): Promise<ApiResponse<T>>;
 }
 
 /** Starts the whole local runtime (own DynamoDB Local, engine, HTTP API) on free ports with simulated time. */
@@ -34,7 +35,11 @@ export function client(baseUrl: string, token?: string): ApiClient {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b ?? {}) };
+  return {
+    get: (p) => call('GET', p),
+    post: (p, b) => call('POST', p, b ?? {}),
+    put: (p, b) => call('PUT', p, b),
+  };
 }
 
 /** Logs a demo user in through `POST /api/auth/login` and returns their client. */

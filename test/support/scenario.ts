@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
+import { executionArnOf } from '../../functions/services/cases.ts';
+import type { Runtime } from '../../local/runtime.ts';
 import type { Household } from '../../schemas/application.ts';
+import type { AuditRecord, ChainStatus, TaskView } from '../../schemas/records.ts';
 import { type ApiClient, eventually } from './runtime.ts';
 
 /** The review stages of the standard order, first to last. */
@@ -45,12 +48,7 @@ export async function file(client: ApiClient, household: Household): Promise<{ c
 /** Waits until the case's task for `stage` is in the reviewer's inbox, and returns it. */
 export function openTask(reviewer: ApiClient, caseId: string, stage: string) {
   return eventually(
-    async () => {
-      const res = await reviewer.get<{ items: { taskId: string; caseId: string; stage: string }[] }>(
-        '/api/tasks?limit=100',
-      );
-      return res.body.items.find((t) => t.caseId === caseId && t.stage === stage);
-    },
+    async () => (await inboxOf(reviewer)).find((t) => t.caseId === caseId && t.stage === stage),
     20_000,
     `${stage} task of ${caseId}`,
   );
@@ -84,4 +82,54 @@ export async function approveThrough(a: Actors, caseId: string, stages: string[]
     const task = await openTask(reviewerOf(a, stage), caseId, stage);
     await decide(reviewerOf(a, stage), task.taskId, approval(stage));
   }
+}
+
+/** A `return` to the applicant, naming what is missing. */
+export const returnForSupplement = { decision: 'return', comment: '材料不全', missing: ['医疗费用票据'] };
+
+/** A `send_back` to the earlier stage `to`. */
+export const sendBack = (to: string) => ({
+  decision: 'send_back',
+  comment: '需重新办理',
+  to,
+  reason: '核实情况与上一环节意见不符',
+});
+
+export const supplement = (
+  client: ApiClient,
+  caseId: string,
+  body: unknown = { note: '已补充医疗费用票据' },
+) => client.post(`/api/cases/${caseId}/supplements`, body);
+
+export const withdraw = (client: ApiClient, caseId: string, reason = '家庭情况好转，申请撤回') =>
+  client.post(`/api/cases/${caseId}/withdraw`, { reason });
+
+/** The case's audit records and whether their hash chain holds. */
+export async function auditOf(client: ApiClient, caseId: string) {
+  const res = await client.get<{ records: AuditRecord[]; chain: ChainStatus }>(`/api/cases/${caseId}/audit`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+/** The trail's actions in order, without escalations: a slow machine may let any task run overdue. */
+export const actionsOf = (c: { timeline: { action: string }[] }) =>
+  c.timeline.map((r) => r.action).filter((x) => x !== 'escalated');
+
+/** The reviewer's inbox (every open task of their role and jurisdiction). */
+export async function inboxOf(reviewer: ApiClient) {
+  const res = await reviewer.get<{ items: TaskView[] }>('/api/tasks?limit=100');
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.items;
+}
+
+/** Asserts the trail's timestamps never go backwards. */
+export function expectChronological(timeline: { at: string }[]) {
+  const times = timeline.map((r) => Date.parse(r.at));
+  expect([...times].sort((x, y) => x - y)).toEqual(times);
+}
+
+/** Waits until the case's workflow execution has finished, and returns how (SUCCEEDED, ABORTED, …). */
+export async function workflowEnded(rt: Runtime, caseId: string): Promise<string> {
+  const arn = executionArnOf(process.env.IDENTIFICATION_STATE_MACHINE_ARN!, caseId);
+  return (await rt.engine.waitForExecution(arn, 30_000)).status;
 }

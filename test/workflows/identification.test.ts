@@ -10,7 +10,6 @@ import {
   type Actors,
   approval,
   approveThrough,
-  caseOf,
   decide,
   file,
   openTask,
@@ -85,41 +84,6 @@ describe('identification state machine, synthesized by CDK, executed locally', (
       expect(again.status).toBe(201);
     });
   }
-
-  it('return at village review → supplement → the same stage reviews again → onwards', async () => {
-    const { caseId } = await file(a.applicant, household());
-    const first = await openTask(a.village, caseId, 'village_review');
-
-    await decide(a.village, first.taskId, {
-      decision: 'return',
-      comment: '材料不全',
-      missing: ['医疗费用票据'],
-    });
-    const returned = await statusReached(a.applicant, caseId, 'returned');
-    const supplement = await a.applicant.post(`/api/cases/${caseId}/supplements`, {
-      note: '已补充医疗费用票据',
-      household: { annualNetIncomePerCapita: 4800 },
-    });
-    const second = await openTask(a.village, caseId, 'village_review');
-    await decide(a.village, second.taskId, approval('village_review'));
-    const township = await openTask(a.township, caseId, 'township_verification');
-
-    expect(returned.stage).toBe('village_review');
-    expect(supplement.status).toBe(200);
-    expect(second.taskId).not.toBe(first.taskId);
-    expect(township.stage).toBe('township_verification');
-    const c = await caseOf(a.applicant, caseId);
-    expect(c.household.annualNetIncomePerCapita).toBe(4800);
-    expect(c.timeline.map((r: { action: string }) => r.action)).toEqual([
-      'filed',
-      'task_opened',
-      'decided',
-      'supplemented',
-      'task_opened',
-      'decided',
-      'task_opened',
-    ]);
-  });
 });
 
 describe('restart', () => {

@@ -1,0 +1,257 @@
+import { z } from 'zod';
+import { countyCodeSchema, isoDateSchema, isoDateTimeSchema, type Role } from '../../schemas/common.ts';
+import { pageQuerySchema } from '../../schemas/queries.ts';
+import type { AuditRecord, User } from '../../schemas/records.ts';
+import { verifyChain } from '../core/audit-chain.ts';
+import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
+import { forbidden, notFound } from '../core/errors.ts';
+import { countyOf, within } from '../core/jurisdiction.ts';
+import { ACTION_LABELS, DECISION_LABELS, labelOf, ROLE_LABELS, STAGE_LABELS } from '../core/labels.ts';
+import { addDays, parseIso, startOfLocalDay, toIso } from '../core/time.ts';
+import type { AccessLogItem } from '../store/items.ts';
+import type { Page } from '../store/store.ts';
+import { auditTrail } from './cases.ts';
+import type { Deps } from './deps.ts';
+import { pooled } from './pool.ts';
+
+/** Cases per page of the county walk, and trails verified at a time. */
+const WALK_PAGE = 100;
+const VERIFY_CONCURRENCY = 8;
+/** Queries one access-log page may take when an actor filter leaves pages sparse. */
+const MAX_LOG_QUERIES = 10;
+
+/**
+ * The county (and, for an auditor below county level, the jurisdiction prefix) a caller of `role` reads: their
+ * own county unless they name one their jurisdiction covers or lies in. Other roles 403; other counties 404.
+ */
+function countyScope(user: User, role: Role, requested: string | undefined) {
+  if (user.role !== role) throw forbidden(`only the ${role} role may do this`);
+  const county = requested ?? countyOf(user.jurisdiction);
+  if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
+  return { county, scope: user.jurisdiction.length > county.length ? user.jurisdiction : county };
+}
+
+/** `POST /api/audit/verify` */
+export const verifyQuerySchema = z.strictObject({ county: countyCodeSchema.optional() });
+export type VerifyQuery = z.output<typeof verifyQuerySchema>;
+
+export const countyVerificationSchema = z.object({
+  county: z.string(),
+  /** cases whose chain was verified */
+  checked: z.number().int(),
+  /** how many of them hold */
+  valid: z.number().int(),
+  /** the others: the first record that fails, and why (content, link, sequence, truncated) */
+  broken: z.array(z.object({ caseId: z.string(), brokenAt: z.number().int(), reason: z.string() })),
+});
+export type CountyVerification = z.infer<typeof countyVerificationSchema>;
+
+/**
+ * Verifies the audit chain of every case of a county against the head its case item records (an auditor's
+ * check that nothing was edited, removed, inserted or reordered). Walks the county's cases on its case index,
+ * page by page, and reads each trail with one Query; never a Scan.
+ */
+export async function verifyCounty(deps: Deps, user: User, query: VerifyQuery): Promise<CountyVerification> {
+  const { county, scope } = countyScope(user, 'auditor', query.county);
+  const broken: CountyVerification['broken'] = [];
+  let checked = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.store.casesInJurisdiction(scope, {}, { cursor, limit: WALK_PAGE });
+    const chains = await pooled(page.items, VERIFY_CONCURRENCY, async ({ caseId }) => {
+      const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
+      return { caseId, chain: verifyChain(trail, { length: c!.auditLength, head: c!.auditHead }) };
+    });
+    for (const { caseId, chain } of chains) {
+      checked++;
+      if (!chain.valid) broken.push({ caseId, brokenAt: chain.brokenAt!, reason: chain.problem! });
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return { county, checked, valid: checked - broken.length, broken };
+}
+
+/** `GET /api/cases/{caseId}/audit`: `format=csv` answers the trail as a CSV export. */
+export const auditQuerySchema = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+
+const AUDIT_COLUMNS: CsvColumn<AuditRecord>[] = [
+  { header: '序号', value: (r) => r.seq },
+  { header: '时间', value: (r) => r.at },
+  { header: '操作人', value: (r) => r.actor.name },
+  { header: '角色', value: (r) => labelOf(ROLE_LABELS, r.actor.role) },
+  { header: '操作', value: (r) => labelOf(ACTION_LABELS, r.action) },
+  { header: '环节', value: (r) => labelOf(STAGE_LABELS, r.stage) },
+  { header: '决定', value: (r) => labelOf(DECISION_LABELS, r.decision) },
+  { header: '意见', value: (r) => r.comment },
+  { header: '详情', value: (r) => (r.data ? JSON.stringify(r.data) : undefined) },
+  { header: '前一记录哈希', value: (r) => r.prevHash },
+  { header: '本记录哈希', value: (r) => r.hash },
+];
+
+/**
+ * A case's audit trail as a CSV export, oldest first, with the chain check in response headers. Like every
+ * export, ID numbers come out masked and phone numbers not at all (core/csv).
+ */
+export async function auditTrailCsv(deps: Deps, user: User, caseId: string): Promise<CsvExport> {
+  const { records, chain } = await auditTrail(deps, user, caseId);
+  return {
+    filename: `audit-${caseId}`,
+    body: toCsv(AUDIT_COLUMNS, records),
+    headers: {
+      'x-audit-chain-valid': String(chain.valid),
+      ...(chain.brokenAt !== undefined ? { 'x-audit-chain-broken-at': String(chain.brokenAt) } : {}),
+    },
+  };
+}
+
+/** Reads that return households' personal data (health details are sensitive under PIPL art. 28). */
+const PERSONAL_DATA_READS: ReadonlySet<string> = new Set([
+  'GET /api/cases',
+  'GET /api/cases/{caseId}',
+  'GET /api/cases/{caseId}/audit',
+]);
+/** POST routes that change nothing: reads like any GET. */
+const READ_ONLY_POSTS: ReadonlySet<string> = new Set(['POST /api/audit/verify']);
+
+/**
+ * Which reads the access log records: every read an auditor makes, and every read of households' personal
+ * data by other staff (reviewers, admins). An applicant reading their own case is not recorded.
+ */
+export function isRecordedRead(role: Role, routeKey: string): boolean {
+  if (!routeKey.startsWith('GET ') && !READ_ONLY_POSTS.has(routeKey)) return false;
+  if (role === 'auditor') return true;
+  return role !== 'applicant' && PERSONAL_DATA_READS.has(routeKey);
+}
+
+/** The longest parameter value kept in the log: enough for any code or id the API takes. */
+const MAX_PARAM = 200;
+/** Parameters that name nothing (paging) stay out of the log. */
+const UNLOGGED_PARAMS = new Set(['cursor']);
+
+function loggedParams(params: Record<string, string | undefined> | undefined) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v !== undefined && !UNLOGGED_PARAMS.has(k)) out[k] = v.slice(0, MAX_PARAM);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** One successful read, as the API edge saw it. */
+export interface Read {
+  route: string;
+  requestId: string;
+  status: number;
+  params?: Record<string, string | undefined>;
+  query?: Record<string, string | undefined>;
+}
+
+/** Records a read in the reader's county access log, keyed by county and time. */
+export async function recordRead(deps: Deps, user: User, read: Read): Promise<void> {
+  const params = loggedParams(read.params);
+  const query = loggedParams(read.query);
+  await deps.store.putAccessLog({
+    county: countyOf(user.jurisdiction),
+    at: toIso(deps.clock.now()),
+    requestId: read.requestId,
+    actor: {
+      sub: user.sub,
+      username: user.username,
+      name: user.name,
+      role: user.role,
+      jurisdiction: user.jurisdiction,
+    },
+    route: read.route,
+    ...(params ? { params } : {}),
+    ...(query ? { query } : {}),
+    status: read.status,
+  });
+}
+
+const isDay = (v: string) => v.length === 10;
+
+const isInstant = (v: unknown): v is string =>
+  typeof v === 'string' && (isDay(v) ? isoDateSchema : isoDateTimeSchema).safeParse(v).success;
+
+/** A day (YYYY-MM-DD, China Standard Time) or an instant (ISO 8601 with offset). */
+const instantSchema = z.string().refine(isInstant, {
+  message: 'must be YYYY-MM-DD or an ISO 8601 time with offset',
+  params: { rule: 'date_or_time' },
+});
+
+/** `GET /api/audit/access-log`; `from`/`to` days are whole days, both ends included. */
+export const accessLogQuerySchema = pageQuerySchema
+  .extend({
+    county: countyCodeSchema.optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+    /** a reader's sub or username */
+    actor: z.string().min(1).max(100).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (isInstant(q.from) && isInstant(q.to) && rangeStart(q.from) >= rangeEnd(q.to)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'must not precede from',
+        params: { rule: 'from_to' },
+      });
+    }
+  });
+export type AccessLogQuery = z.output<typeof accessLogQuerySchema>;
+
+/** Where a range starting at `from` starts, epoch ms. */
+const rangeStart = (from: string) => (isDay(from) ? startOfLocalDay(from) : parseIso(from));
+/** Where a range ending at `to` ends (exclusive), epoch ms: the day's end, or just after the instant. */
+const rangeEnd = (to: string) => (isDay(to) ? startOfLocalDay(addDays(to, 1)) : parseIso(to) + 1);
+
+export const accessLogEntrySchema = z.object({
+  at: z.string(),
+  requestId: z.string(),
+  actor: z.object({
+    sub: z.string(),
+    username: z.string(),
+    name: z.string(),
+    role: z.string(),
+    jurisdiction: z.string(),
+  }),
+  route: z.string(),
+  params: z.record(z.string(), z.string()).optional(),
+  query: z.record(z.string(), z.string()).optional(),
+  status: z.number().int(),
+});
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+export const accessLogPageSchema = z.object({
+  items: z.array(accessLogEntrySchema),
+  cursor: z.string().optional(),
+});
+
+/**
+ * A county's access log for its admin, newest first: one Query on the county's log partition bounded by time
+ * (from the start of time up to now by default), filled from further pages when an actor filter thins them.
+ */
+export async function listAccessLog(
+  deps: Deps,
+  user: User,
+  query: AccessLogQuery,
+): Promise<Page<AccessLogEntry>> {
+  const { county } = countyScope(user, 'admin', query.county);
+  const range = {
+    from: toIso(query.from ? rangeStart(query.from) : 0),
+    to: toIso(query.to ? rangeEnd(query.to) : deps.clock.now() + 1),
+  };
+  const items: AccessLogItem[] = [];
+  let cursor = query.cursor;
+  for (let i = 0; i < MAX_LOG_QUERIES; i++) {
+    const out = await deps.store.accessLog(county, range, query.actor, {
+      cursor,
+      limit: query.limit - items.length,
+    });
+    items.push(...out.items);
+    cursor = out.cursor;
+    if (!cursor || items.length >= query.limit) break;
+  }
+  return {
+    items: items.map(({ county: _county, ...entry }) => entry),
+    ...(cursor ? { cursor } : {}),
+  };
+}

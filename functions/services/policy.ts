@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import {
+  commentSchema,
+  countyQuerySchema,
+  limitSchema,
+  publicityLimitSchema,
+  settingChangeSchema,
+} from '../../schemas/admin.ts';
+import { countyCodeSchema } from '../../schemas/common.ts';
+import { pageQuerySchema } from '../../schemas/queries.ts';
+import type { User } from '../../schemas/records.ts';
+import { adminCounty } from '../core/access.ts';
+import type { Limit } from '../core/calendar.ts';
+import { conflict } from '../core/errors.ts';
+import { defaultPolicy, type Policy, type StageOrder, withDefaultLimits } from '../core/policy.ts';
+import { STAGE_ORDERS } from '../core/procedure.ts';
+import { toIso } from '../core/time.ts';
+import type { PolicyRecord } from '../store/items.ts';
+import type { Page } from '../store/store.ts';
+import { actorOf } from './cases.ts';
+import type { Deps } from './deps.ts';
+
+/** One schema per limit of the Policy type: a limit added to the type fails to compile until it is listed here. */
+const LIMIT_SCHEMAS = {
+  village_review: limitSchema,
+  township_verification: limitSchema,
+  county_approval: limitSchema,
+  objection_review: limitSchema,
+  reexamination: limitSchema,
+  publicity: publicityLimitSchema,
+  supplement: limitSchema,
+  wholeIdentification: limitSchema,
+} satisfies Record<keyof Policy['limits'], z.ZodType<Limit>>;
+
+const stageOrderSchema = z.enum(Object.keys(STAGE_ORDERS) as [StageOrder, ...StageOrder[]]);
+
+/** `PUT /api/admin/policy`: the whole policy, every limit; it becomes the next version. */
+export const policyBodySchema = z.strictObject({
+  county: countyCodeSchema.optional(),
+  order: stageOrderSchema,
+  limits: z.strictObject(LIMIT_SCHEMAS),
+  comment: commentSchema.optional(),
+  /** the version the edit started from (GET's `version`): a policy changed meanwhile is a 409, not overwritten */
+  expectedVersion: z.int().min(0).optional(),
+});
+export type PolicyBody = z.output<typeof policyBodySchema>;
+
+/** A county's policy; version 0 is the defaults, never stored. */
+export const policyViewSchema = settingChangeSchema.partial().extend({
+  county: z.string(),
+  version: z.int(),
+  order: stageOrderSchema,
+  limits: z.object(LIMIT_SCHEMAS),
+});
+export type PolicyView = z.infer<typeof policyViewSchema>;
+
+/** `GET /api/admin/policy/history` */
+export const policyHistoryQuerySchema = pageQuerySchema.extend(countyQuerySchema.shape);
+export const policyHistorySchema = z.object({
+  items: z.array(policyViewSchema),
+  cursor: z.string().optional(),
+});
+
+/** A stored policy with every limit the code knows (older versions lack limits added since). */
+const policyView = (p: Policy | PolicyRecord): PolicyView => ({ ...p, limits: withDefaultLimits(p).limits });
+
+/** The county's current policy: the newest version, or the defaults (version 0) if none was stored. */
+export async function currentPolicy(deps: Deps, user: User, query: { county?: string }): Promise<PolicyView> {
+  const county = adminCounty(user, query.county);
+  return policyView((await deps.store.getPolicyRecord(county)) ?? defaultPolicy(county));
+}
+
+/**
+ * Stores the body as the county's next policy version, with who changed it and when. Cases filed from now on
+ * snapshot it; cases already filed keep theirs. Two changes from the same version: one wins, the other is a 409.
+ */
+export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Promise<PolicyView> {
+  const county = adminCounty(user, body.county);
+  const version = (await deps.store.getPolicyRecord(county))?.version ?? 0;
+  if (body.expectedVersion !== undefined && body.expectedVersion !== version) {
+    throw conflict(`the policy is at version ${version}; reload and try again`, [
+      { path: 'expectedVersion', rule: 'version' },
+    ]);
+  }
+  const record: PolicyRecord = {
+    county,
+    version: version + 1,
+    order: body.order,
+    limits: body.limits,
+    changedBy: actorOf(user),
+    changedAt: toIso(deps.clock.now()),
+    ...(body.comment ? { comment: body.comment } : {}),
+  };
+  await deps.store.putPolicy(record);
+  return policyView(record);
+}
+
+/** The county's stored policy versions, newest first, with who changed each and when. */
+export async function policyHistory(
+  deps: Deps,
+  user: User,
+  query: { county?: string; cursor?: string; limit: number },
+): Promise<Page<PolicyView>> {
+  const county = adminCounty(user, query.county);
+  const page = await deps.store.policyHistory(county, query);
+  return { items: page.items.map(policyView), cursor: page.cursor };
+}

@@ -1,0 +1,67 @@
+import type { CaseView, User } from '../../schemas/records.ts';
+import type { ReexaminationRequest } from '../../schemas/reexamination.ts';
+import { assertCanActForApplicant } from '../core/access.ts';
+import { withDefaultLimits } from '../core/policy.ts';
+import { type Route, reexaminationOf } from '../core/procedure.ts';
+import { toIso } from '../core/time.ts';
+import { caseView } from '../store/items.ts';
+import { actorOf, executionArnOf, idNumbersOf, startIdentification, visibleCase } from './cases.ts';
+import type { Deps } from './deps.ts';
+import { retryOnStaleVersion } from './retry.ts';
+
+/** The re-examination's execution: the case's first one took the case id, and there is at most one more. */
+export const reexaminationExecutionName = (caseId: string) => `${caseId}-reexamination`;
+
+/**
+ * The applicant (or the village cadre for them) asks for the re-examination (复核) of a rejection, once. In one
+ * transaction conditioned on the case version: the case reopens at the township's re-examination stage, its
+ * household ID numbers are held again (a case the household filed meanwhile is a 409 naming it), and the
+ * request is audited. Then a new execution of the identification state machine enters at that stage.
+ */
+export function requestReexamination(
+  deps: Deps,
+  user: User,
+  caseId: string,
+  body: ReexaminationRequest,
+): Promise<CaseView> {
+  return retryOnStaleVersion(() => requestOnce(deps, user, caseId, body));
+}
+
+async function requestOnce(
+  deps: Deps,
+  user: User,
+  caseId: string,
+  body: ReexaminationRequest,
+): Promise<CaseView> {
+  const c = await visibleCase(deps, user, caseId);
+  assertCanActForApplicant(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
+  const rejectingStage = reexaminationOf(c);
+  const at = toIso(deps.clock.now());
+  const route: Route = { target: 'reexamination' };
+  const name = reexaminationExecutionName(caseId);
+  const { case: after } = await deps.store.apply({
+    before: c,
+    set: {
+      status: 'open',
+      stage: 'reexamination',
+      route,
+      rejectingStage,
+      reexaminationRequestedAt: at,
+      executionArn: executionArnOf(deps.identificationStateMachineArn(), name),
+      // a case filed before re-examination existed has no limit for it in its policy snapshot
+      policy: withDefaultLimits(c.policy),
+    },
+    remove: ['closedAt'],
+    audit: {
+      at,
+      actor: actorOf(user),
+      action: 'reexamination_requested',
+      stage: 'reexamination',
+      comment: body.reason,
+      data: { rejectingStage },
+    },
+    claimGuards: idNumbersOf(c.household),
+  });
+  await startIdentification(deps, caseId, name, route);
+  return caseView(after);
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../local/runtime.ts';
+import type { TaskView } from '../../schemas/records.ts';
+import { validHousehold } from '../support/fixtures.ts';
+import type { ApiResponse } from '../support/runtime.ts';
+import { loginAll, startTestRuntime } from '../support/runtime.ts';
+import {
+  type Actors,
+  actionsOf,
+  approval,
+  auditOf,
+  caseOf,
+  decide,
+  file,
+  inboxOf,
+  openTask,
+  returnForSupplement,
+  supplement,
+} from '../support/scenario.ts';
+
+/** Real time: nothing here may run overdue, so the trails hold only what the racing requests did. */
+const TIME_SCALE = 1;
+const N = 20;
+
+let rt: Runtime;
+let a: Actors;
+let seq = 800;
+
+beforeAll(async () => {
+  rt = await startTestRuntime({ timeScale: TIME_SCALE });
+  a = await loginAll(rt.url, ['applicant', 'village', 'township', 'county']);
+});
+afterAll(() => rt?.stop());
+
+/** Fires `n` requests at once; resolves with every response, in request order. */
+const race = (n: number, request: (i: number) => Promise<ApiResponse<any>>) =>
+  Promise.all(Array.from({ length: n }, (_, i) => request(i)));
+
+/** The one 200 among the responses, after checking that every other one is a 409 conflict. */
+function oneWinner(responses: ApiResponse<any>[]) {
+  const winners = responses.filter((r) => r.status === 200);
+  const losers = responses.filter((r) => r.status !== 200);
+  expect(winners, JSON.stringify(responses.map((r) => r.status))).toHaveLength(1);
+  expect(losers.map((r) => r.status)).toEqual(Array(responses.length - 1).fill(409));
+  for (const r of losers) expect(r.body.error.code).toBe('conflict');
+  return { winner: winners[0]!, index: responses.indexOf(winners[0]!) };
+}
+
+/** A filed case with its village review task open. */
+async function atVillageReview() {
+  const { caseId } = await file(a.applicant, validHousehold(seq++));
+  const task = await openTask(a.village, caseId, 'village_review');
+  return { caseId, task };
+}
+
+describe.concurrent(`${N} racing requests on one case`, () => {
+  it(`${N} parallel claims of one task → one 200, ${N - 1} × 409, one claimed record`, async () => {
+    const { caseId, task } = await atVillageReview();
+
+    const responses = await race(N, () => a.village.post(`/api/tasks/${task.taskId}/claim`));
+
+    const { winner } = oneWinner(responses);
+    expect(winner.body).toMatchObject({ taskId: task.taskId, status: 'claimed' });
+    const claimed = (await a.village.get<TaskView>(`/api/tasks/${task.taskId}`)).body;
+    expect(claimed).toMatchObject({ status: 'claimed', assignee: winner.body.assignee });
+    const c = await caseOf(a.applicant, caseId);
+    expect(actionsOf(c)).toEqual(['filed', 'task_opened', 'claimed']);
+    const audit = await auditOf(a.village, caseId);
+    expect(audit.chain).toEqual({ valid: true, length: 3 });
+  });
+
+  it(`${N} parallel decisions by the claimant → one 200; one decided record, one next task`, async () => {
+    const { caseId, task } = await atVillageReview();
+    const claim = await a.village.post(`/api/tasks/${task.taskId}/claim`);
+    expect(claim.status).toBe(200);
+
+    const responses = await race(N, (i) =>
+      a.village.post(`/api/tasks/${task.taskId}/decision`, {
+        ...approval('village_review'),
+        comment: `同意 #${i}`,
+      }),
+    );
+    const { winner, index } = oneWinner(responses);
+    const next = await openTask(a.township, caseId, 'township_verification');
+    // Let any duplicated resumption of the workflow show itself before counting tasks.
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await caseOf(a.applicant, caseId);
+    const inbox = await inboxOf(a.township);
+
+    expect(winner.body).toMatchObject({ taskId: task.taskId, status: 'done', decision: 'approve' });
+    expect(c).toMatchObject({ status: 'open', stage: 'township_verification', openTaskId: next.taskId });
+    expect(inbox.filter((t) => t.caseId === caseId).map((t) => t.taskId)).toEqual([next.taskId]);
+    expect(actionsOf(c)).toEqual(['filed', 'task_opened', 'claimed', 'decided', 'task_opened']);
+    const decided = c.timeline.filter((r: { action: string }) => r.action === 'decided');
+    expect(decided).toHaveLength(1);
+    expect(decided[0].comment).toBe(`同意 #${index}`);
+    const audit = await auditOf(a.village, caseId);
+    expect(audit.chain).toEqual({ valid: true, length: c.timeline.length });
+  });
+
+  it(`${N} parallel supplements of a returned case → one applies, the stage reopens once`, async () => {
+    const { caseId, task } = await atVillageReview();
+    await decide(a.village, task.taskId, returnForSupplement);
+
+    const responses = await race(N, (i) => supplement(a.applicant, caseId, { note: `补充材料 #${i}` }));
+    const { index } = oneWinner(responses);
+    const reopened = await openTask(a.village, caseId, 'village_review');
+    await new Promise((r) => setTimeout(r, 500));
+    const c = await caseOf(a.applicant, caseId);
+    const inbox = await inboxOf(a.village);
+
+    for (const r of responses.filter((x) => x.status === 409)) {
+      expect(r.body.error.details).toEqual([{ path: 'case.status', rule: 'returned' }]);
+    }
+    expect(reopened.taskId).not.toBe(task.taskId);
+    expect(c).toMatchObject({ status: 'open', stage: 'village_review', openTaskId: reopened.taskId });
+    expect(inbox.filter((t) => t.caseId === caseId).map((t) => t.taskId)).toEqual([reopened.taskId]);
+    expect(actionsOf(c)).toEqual(['filed', 'task_opened', 'decided', 'supplemented', 'task_opened']);
+    expect(c.timeline.find((r: { action: string }) => r.action === 'supplemented').comment).toBe(
+      `补充材料 #${index}`,
+    );
+    const audit = await auditOf(a.applicant, caseId);
+    expect(audit.chain).toEqual({ valid: true, length: c.timeline.length });
+  });
+});
