@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
-import { stageSchema } from '../../schemas/domain.ts';
+import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { taskViewSchema, type User } from '../../schemas/records.ts';
 import { reportScope } from '../core/access.ts';
@@ -481,7 +481,7 @@ export const stuckCaseSchema = z.object({
   villageCode: z.string(),
   township: z.string(),
   stage: stageSchema,
-  status: z.string(),
+  status: caseStatusSchema,
   /** `error`: the workflow failed (see `error`); `no_progress`: open or returned with no change for `days` */
   reason: z.enum(['error', 'no_progress']),
   /** the case's last change */

@@ -24,7 +24,6 @@ const TABLE_RW = [
   'dynamodb:UpdateItem',
 ];
 const TABLE_RO = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
-const KEY_RO = ['kms:Decrypt', 'kms:DescribeKey'];
 const KEY_RW = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
 const TASK_RESULTS = ['states:SendTaskFailure', 'states:SendTaskSuccess'];
 const STEP = [...LOGS_AND_TRACES, ...TABLE_RW, ...KEY_RW];
