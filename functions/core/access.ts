@@ -105,16 +105,12 @@ export interface TaskAuthority {
 
 /**
  * Acting on a task (see, claim, decide, reassign): its role inside the jurisdiction, or the next level up
- * stepping in; staff of another role whose jurisdiction covers the task get 403, anyone else (applicants
- * included) finds it absent (404).
+ * stepping in; another role whose jurisdiction covers the task gets 403, anyone else finds it absent (404).
  */
 export function assertCanActOnTask(user: User, t: TaskScope): TaskAuthority {
   if (hasTaskRole(user, t)) return {};
   if (stepsIn(user, t)) return { onBehalfOf: t.role };
-  // staff of the jurisdiction learn it is not their role's task; an applicant learns nothing of others' cases
-  if (user.role !== 'applicant' && within(user.jurisdiction, t.jurisdiction)) {
-    throw forbidden(`this task is for role ${t.role}`);
-  }
+  if (within(user.jurisdiction, t.jurisdiction)) throw forbidden(`this task is for role ${t.role}`);
   throw notFound('task');
 }
 

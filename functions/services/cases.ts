@@ -5,7 +5,7 @@ import { assertCanActForApplicant, assertCanFile, assertCanSeeCase } from '../co
 import { GENESIS_HASH, verifyChain } from '../core/audit-chain.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
-import { beforeCountyDecision, FIRST_STAGE, type Route } from '../core/procedure.ts';
+import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { type CaseItem, caseView } from '../store/items.ts';
 import type { Page } from '../store/store.ts';
@@ -95,7 +95,8 @@ export const SYSTEM: Actor = { sub: 'system', name: '系统', role: 'system' };
 /** Marks a case ERROR with its cause: visible to admins, alarmed, never silently stuck. */
 export async function markCaseError(deps: Deps, caseId: string, cause: string): Promise<void> {
   const c = await deps.store.getCase(caseId);
-  if (!c || c.status === 'error') return;
+  // an ended case keeps its outcome: a step failing after a withdrawal or a decision changes nothing
+  if (!c || c.status === 'error' || isTerminal(c.status)) return;
   const at = toIso(deps.clock.now());
   await deps.store.apply({
     before: c,

@@ -11,7 +11,7 @@ import { pageQuerySchema } from '../../schemas/queries.ts';
 import type { User } from '../../schemas/records.ts';
 import { adminCounty } from '../core/access.ts';
 import type { Limit } from '../core/calendar.ts';
-import { conflict } from '../core/errors.ts';
+import { conflict, DomainError } from '../core/errors.ts';
 import { defaultPolicy, type Policy, type StageOrder, withDefaultLimits } from '../core/policy.ts';
 import { STAGE_ORDERS } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
@@ -77,11 +77,11 @@ export async function currentPolicy(deps: Deps, user: User, query: { county?: st
 export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Promise<PolicyView> {
   const county = adminCounty(user, body.county);
   const version = (await deps.store.getPolicyRecord(county))?.version ?? 0;
-  if (body.expectedVersion !== undefined && body.expectedVersion !== version) {
-    throw conflict(`the policy is at version ${version}; reload and try again`, [
+  const stale = () =>
+    conflict(`the policy is no longer at version ${body.expectedVersion}; reload and try again`, [
       { path: 'expectedVersion', rule: 'version' },
     ]);
-  }
+  if (body.expectedVersion !== undefined && body.expectedVersion !== version) throw stale();
   const record: PolicyRecord = {
     county,
     version: version + 1,
@@ -91,7 +91,14 @@ export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Pr
     changedAt: toIso(deps.clock.now()),
     ...(body.comment ? { comment: body.comment } : {}),
   };
-  await deps.store.putPolicy(record);
+  try {
+    await deps.store.putPolicy(record);
+  } catch (e) {
+    // a change from the same version got in first: the caller's expectedVersion is the stale field
+    if (body.expectedVersion !== undefined && e instanceof DomainError && e.code === 'conflict')
+      throw stale();
+    throw e;
+  }
   return policyView(record);
 }
 

@@ -23,6 +23,12 @@ import { completeCallback } from './callbacks.ts';
 import { actorOf, idNumbersOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
+import { retryOnStaleVersion } from './retry.ts';
+
+/*
+ * Claim, unclaim, decide and reassign each retry on a stale case version: a colleague's claim, an escalation or a
+ * workflow step may move the case between their read and their write, which is no reason to refuse the reviewer.
+ */
 
 /**
  * The caller's inbox: open tasks of their role in their jurisdiction, soonest due first, narrowed by stage,
@@ -68,7 +74,11 @@ async function caseOf(deps: Deps, task: TaskItem): Promise<CaseItem> {
 }
 
 /** Claims an open task for the caller: one reviewer at a time; queue time ends here. */
-export async function claim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+export function claim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+  return retryOnStaleVersion(() => claimOnce(deps, user, taskId));
+}
+
+async function claimOnce(deps: Deps, user: User, taskId: string): Promise<TaskView> {
   const task = await findTask(deps, taskId);
   assertCanClaim(user, task);
   if (task.status !== 'open') {
@@ -94,7 +104,11 @@ export async function claim(deps: Deps, user: User, taskId: string): Promise<Tas
 }
 
 /** Gives a claimed task back to the queue (the claimant only). */
-export async function unclaim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+export function unclaim(deps: Deps, user: User, taskId: string): Promise<TaskView> {
+  return retryOnStaleVersion(() => unclaimOnce(deps, user, taskId));
+}
+
+async function unclaimOnce(deps: Deps, user: User, taskId: string): Promise<TaskView> {
   const task = await actionableTask(deps, user, taskId);
   if (task.status !== 'claimed')
     throw conflict(`the task is ${task.status}, not claimed`, [{ path: 'task.status', rule: 'claimed' }]);
@@ -119,7 +133,11 @@ export async function unclaim(deps: Deps, user: User, taskId: string): Promise<T
  * transaction conditioned on the task still being undecided and the case unchanged: of concurrent decisions
  * exactly one applies and the others get 409. Then the waiting workflow is resumed with the route.
  */
-export async function decide(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
+export function decide(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
+  return retryOnStaleVersion(() => decideOnce(deps, user, taskId, body));
+}
+
+async function decideOnce(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
   const task = await findTask(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
   const details = validateDecision(task.stage, body);
@@ -214,12 +232,11 @@ export async function assignees(deps: Deps, user: User, taskId: string): Promise
  * open) and the trail records from whom to whom, in one transaction on the case. The claimant, anyone of the
  * role while it is open, or the next level up (audited `onBehalfOf`) may do it.
  */
-export async function reassign(
-  deps: Deps,
-  user: User,
-  taskId: string,
-  body: ReassignBody,
-): Promise<TaskView> {
+export function reassign(deps: Deps, user: User, taskId: string, body: ReassignBody): Promise<TaskView> {
+  return retryOnStaleVersion(() => reassignOnce(deps, user, taskId, body));
+}
+
+async function reassignOnce(deps: Deps, user: User, taskId: string, body: ReassignBody): Promise<TaskView> {
   const task = await findTask(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
   const to = assertEligibleAssignee(await deps.store.getStaff(body.assignee), task);

@@ -1,7 +1,7 @@
 import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
-import { conflict, notFound } from '../core/errors.ts';
+import { conflict, DomainError, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
   type HumanStage,
@@ -138,22 +138,34 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
       await calendarOf(deps, countyOf(c.villageCode)),
     );
     const at = toIso(now);
-    const { task: after } = await deps.store.apply({
-      before: c,
-      audit: {
-        at,
-        actor: SYSTEM,
-        action: 'escalated',
-        stage: task.stage,
-        data: { taskId, dueAt: task.dueAt, escalation: task.escalations + 1, notify: escalationTarget(task) },
-      },
-      updateTask: {
-        before: task,
-        expect: ['open', 'claimed'],
-        set: { overdue: true, escalations: task.escalations + 1, escalateAt: toIso(next) },
-      },
-    });
-    return opened(deps, after!);
+    try {
+      const { task: after } = await deps.store.apply({
+        before: c,
+        audit: {
+          at,
+          actor: SYSTEM,
+          action: 'escalated',
+          stage: task.stage,
+          data: {
+            taskId,
+            dueAt: task.dueAt,
+            escalation: task.escalations + 1,
+            notify: escalationTarget(task),
+          },
+        },
+        updateTask: {
+          before: task,
+          expect: ['open', 'claimed'],
+          set: { overdue: true, escalations: task.escalations + 1, escalateAt: toIso(next) },
+        },
+      });
+      return opened(deps, after!);
+    } catch (e) {
+      // Decided after the task was read but before the case was: not a failure, the run again finds it done.
+      if (e instanceof DomainError && e.details.some((d) => d.rule === 'task_state'))
+        return escalate(deps, taskId);
+      throw e;
+    }
   });
 }
 

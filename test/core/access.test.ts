@@ -171,8 +171,7 @@ describe('assertCanActOnTask: role × where the task is', () => {
     ['village_review', 'SAME_TOWNSHIP', USERS.village_reviewer, 'not_found'],
     ['village_review', 'OTHER_TOWNSHIP', USERS.village_reviewer, 'not_found'],
     ['village_review', 'OTHER_COUNTY', USERS.village_reviewer, 'not_found'],
-    // An applicant learns nothing of tasks, even on a case of their own village.
-    ['village_review', 'OWN_VILLAGE', USERS.applicant, 'not_found'],
+    ['village_review', 'OWN_VILLAGE', USERS.applicant, 'forbidden'],
     ['village_review', 'OWN_VILLAGE', USERS.township_reviewer, 'ok'],
     ['village_review', 'OWN_VILLAGE', USERS.county_reviewer, 'forbidden'],
     ['village_review', 'OWN_VILLAGE', USERS.auditor, 'forbidden'],

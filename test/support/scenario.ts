@@ -46,12 +46,24 @@ export async function file(client: ApiClient, household: Household): Promise<{ c
 }
 
 /** Waits until the case's task for `stage` is in the reviewer's inbox, and returns it. */
-export function openTask(reviewer: ApiClient, caseId: string, stage: string) {
-  return eventually(
-    async () => (await inboxOf(reviewer)).find((t) => t.caseId === caseId && t.stage === stage),
-    20_000,
-    `${stage} task of ${caseId}`,
-  );
+export async function openTask(reviewer: ApiClient, caseId: string, stage: string) {
+  try {
+    return await eventually(
+      async () => (await inboxOf(reviewer)).find((t) => t.caseId === caseId && t.stage === stage),
+      20_000,
+      `${stage} task of ${caseId}`,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; ${await whereItStands(reviewer, caseId)}`);
+  }
+}
+
+/** Where a case stands (status, stage, error, trail): what a timed-out wait reports instead of just the wait. */
+async function whereItStands(client: ApiClient, caseId: string): Promise<string> {
+  const c = await caseOf(client, caseId);
+  const error = c.error ? ` (${c.error.cause})` : '';
+  const trail = c.timeline?.map((r: { action: string }) => r.action).join(' ');
+  return `the case is ${c.status} at ${c.stage}${error}, trail: ${trail}`;
 }
 
 export async function decide(reviewer: ApiClient, taskId: string, body: unknown) {
@@ -65,15 +77,19 @@ export function caseOf(client: ApiClient, caseId: string) {
 }
 
 /** Waits until the case reaches `status`. */
-export function statusReached(client: ApiClient, caseId: string, status: string, timeoutMs = 30_000) {
-  return eventually(
-    async () => {
-      const c = await caseOf(client, caseId);
-      return c.status === status ? c : undefined;
-    },
-    timeoutMs,
-    `case ${caseId} to be ${status}`,
-  );
+export async function statusReached(client: ApiClient, caseId: string, status: string, timeoutMs = 30_000) {
+  try {
+    return await eventually(
+      async () => {
+        const c = await caseOf(client, caseId);
+        return c.status === status ? c : undefined;
+      },
+      timeoutMs,
+      `case ${caseId} to be ${status}`,
+    );
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; ${await whereItStands(client, caseId)}`);
+  }
 }
 
 /** Takes a case through the review stages, approving each, up to (not including) `until`. */

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Deps, sharedDeps } from '../../functions/services/deps.ts';
+import { decide as decideTask } from '../../functions/services/tasks.ts';
+import { escalate } from '../../functions/services/workflow.ts';
+import { DEMO_USERS } from '../../local/auth.ts';
 import type { Runtime } from '../../local/runtime.ts';
+import { decisionBodySchema } from '../../schemas/decision.ts';
 import type { TaskView } from '../../schemas/records.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import type { ApiResponse } from '../support/runtime.ts';
@@ -32,12 +37,15 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
+/** A response to a racing request: the winner's view, or a loser's error. */
+type Reply = ApiResponse<Record<string, unknown> & { error: { code: string; details: unknown } }>;
+
 /** Fires `n` requests at once; resolves with every response, in request order. */
-const race = (n: number, request: (i: number) => Promise<ApiResponse<any>>) =>
+const race = (n: number, request: (i: number) => Promise<Reply>) =>
   Promise.all(Array.from({ length: n }, (_, i) => request(i)));
 
 /** The one 200 among the responses, after checking that every other one is a 409 conflict. */
-function oneWinner(responses: ApiResponse<any>[]) {
+function oneWinner(responses: Reply[]) {
   const winners = responses.filter((r) => r.status === 200);
   const losers = responses.filter((r) => r.status !== 200);
   expect(winners, JSON.stringify(responses.map((r) => r.status))).toHaveLength(1);
@@ -121,5 +129,58 @@ describe.concurrent(`${N} racing requests on one case`, () => {
     );
     const audit = await auditOf(a.applicant, caseId);
     expect(audit.chain).toEqual({ valid: true, length: c.timeline.length });
+  });
+});
+
+describe('a decision racing an escalation', () => {
+  it('decided between the escalation’s reads of task and case → no escalation, no error, the case goes on', async () => {
+    const { caseId, task } = await atVillageReview();
+    const deps = sharedDeps();
+    // The escalation step, run when its timer fired, with the decision landing between its two reads.
+    const store = Object.create(deps.store) as Deps['store'];
+    store.getCase = async (id) => {
+      await decide(a.village, task.taskId, approval('village_review'));
+      // the workflow has moved on: the escalation reads the case as it now stays
+      await openTask(a.township, caseId, 'township_verification');
+      return deps.store.getCase(id);
+    };
+    const racing: Deps = { ...deps, store, clock: { now: () => Date.parse(task.dueAt) + 1 } };
+
+    const waitAgain = await escalate(racing, task.taskId);
+    const next = await openTask(a.township, caseId, 'township_verification');
+    const c = await caseOf(a.applicant, caseId);
+
+    expect(waitAgain.taskId).toBe(task.taskId);
+    expect(c).toMatchObject({ status: 'open', stage: 'township_verification', openTaskId: next.taskId });
+    expect(c.timeline.map((r: { action: string }) => r.action)).toEqual([
+      'filed',
+      'task_opened',
+      'decided',
+      'task_opened',
+    ]);
+  });
+
+  /** A reviewer whose decision straddles the task's escalation is not refused: the decision re-reads the case. */
+  it('escalated between the decision’s read of the case and its write → the decision still applies', async () => {
+    const { caseId, task } = await atVillageReview();
+    const deps = sharedDeps();
+    const store = Object.create(deps.store) as Deps['store'];
+    store.getCase = async (id) => {
+      const c = await deps.store.getCase(id);
+      await escalate({ ...deps, clock: { now: () => Date.parse(task.dueAt) + 1 } }, task.taskId);
+      return c;
+    };
+    const reviewer = DEMO_USERS.find((u) => u.username === 'village')!;
+
+    const decided = await decideTask(
+      { ...deps, store },
+      reviewer,
+      task.taskId,
+      decisionBodySchema.parse(approval('village_review')),
+    );
+    const next = await openTask(a.township, caseId, 'township_verification');
+
+    expect(decided).toMatchObject({ status: 'done', decision: 'approve' });
+    expect(next.stage).toBe('township_verification');
   });
 });
