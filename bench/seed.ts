@@ -83,13 +83,14 @@ export function lognormal(rng: Rng, median: number, spread: number): number {
 }
 
 /** One of `choices` with probability proportional to its weight. */
-export function weighted<T>(rng: Rng, choices: readonly (readonly [T, number])[]): T {
-  let x = rng() * choices.reduce((s, [, w]) => s + w, 0);
-  for (const [value, w] of choices) {
+export function weighted<K extends string>(rng: Rng, choices: Readonly<Record<K, number>>): K {
+  const entries = Object.entries(choices) as [K, number][];
+  let x = rng() * entries.reduce((s, [, w]) => s + w, 0);
+  for (const [value, w] of entries) {
     x -= w;
     if (x < 0) return value;
   }
-  return choices[choices.length - 1]![0];
+  return entries[entries.length - 1]![0];
 }
 
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
@@ -107,28 +108,11 @@ const PACE: Record<SeededStage, { queue: number; work: number; spread: number }>
   objection_review: { queue: 30, work: 4, spread: 0.7 },
 };
 /** How each stage ends; `withdraw` is the applicant withdrawing while the task is open. */
-const OUTCOMES: Record<SeededStage, readonly (readonly [Outcome, number])[]> = {
-  village_review: [
-    ['approve', 89],
-    ['return', 6],
-    ['reject', 4],
-    ['withdraw', 1],
-  ],
-  township_verification: [
-    ['approve', 87],
-    ['return', 5],
-    ['reject', 5],
-    ['send_back', 2],
-    ['withdraw', 1],
-  ],
-  county_approval: [
-    ['approve', 95],
-    ['return', 2],
-    ['reject', 2],
-    ['send_back', 0.5],
-    ['withdraw', 0.5],
-  ],
-  objection_review: [['dismiss', 1]],
+const OUTCOMES: Record<SeededStage, Partial<Record<Outcome, number>>> = {
+  village_review: { approve: 89, return: 6, reject: 4, withdraw: 1 },
+  township_verification: { approve: 87, return: 5, reject: 5, send_back: 2, withdraw: 1 },
+  county_approval: { approve: 95, return: 2, reject: 2, send_back: 0.5, withdraw: 0.5 },
+  objection_review: { dismiss: 1 },
 };
 /** Share of tasks claimed before the decision (the rest are decided straight from the inbox). */
 const CLAIMED = 0.85;
@@ -144,32 +128,18 @@ const MONTH_PACE = [1.15, 1.5, 1, 1, 1, 1, 1, 1, 1, 1.2, 1, 1];
 const MONTH_FILINGS = [1, 0.7, 0.9, 0.9, 0.9, 1, 1, 1, 0.9, 0.8, 0.9, 1];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '胡', '郭'];
-const GIVEN = [
-  '建国',
-  '秀英',
-  '桂兰',
-  '志强',
-  '海燕',
-  '文华',
-  '春梅',
-  '国平',
-  '丽娟',
-  '明',
-  '强',
-  '伟',
-  '芳',
-];
+const GIVEN = '建国 秀英 桂兰 志强 海燕 文华 春梅 国平 丽娟 明 强 伟 芳'.split(' ');
 const RELATIONS = ['配偶', '子女', '子女', '父母'];
-const RISKS: readonly (readonly [RiskType, number])[] = [
-  ['illness', 35],
-  ['disability', 15],
-  ['education', 12],
-  ['unstable_employment', 12],
-  ['disaster', 8],
-  ['accident', 8],
-  ['industry_failure', 5],
-  ['other', 5],
-];
+const RISKS: Record<RiskType, number> = {
+  illness: 35,
+  disability: 15,
+  education: 12,
+  unstable_employment: 12,
+  disaster: 8,
+  accident: 8,
+  industry_failure: 5,
+  other: 5,
+};
 const NARRATIVE: Record<RiskType, string> = {
   illness: '家庭成员患重病，医疗支出大，收入骤减。',
   disability: '家中主要劳动力残疾，缺乏稳定收入。',
@@ -205,13 +175,7 @@ function seededHousehold(i: number, villageCode: string, rng: Rng): Household {
     const second = weighted(rng, RISKS);
     if (second !== risks[0]) risks.push(second);
   }
-  const size = weighted(rng, [
-    [0, 10],
-    [1, 30],
-    [2, 30],
-    [3, 20],
-    [4, 10],
-  ]);
+  const size = Number(weighted(rng, { 0: 10, 1: 30, 2: 30, 3: 20, 4: 10 }));
   return {
     head: {
       name: surname + pick(rng, GIVEN),
@@ -230,18 +194,14 @@ function seededHousehold(i: number, villageCode: string, rng: Rng): Household {
     villageCode,
     address: `${villageCode.slice(-3)}村${1 + Math.floor(rng() * 8)}组${1 + Math.floor(rng() * 60)}号`,
     annualNetIncomePerCapita: Math.round(3000 + rng() * 6000),
-    category: weighted(rng, [
-      ['edge_easily_poor', 50],
-      ['unstable_out_of_poverty', 35],
-      ['sudden_severe_hardship', 15],
-    ]),
+    category: weighted(rng, {
+      edge_easily_poor: 50,
+      unstable_out_of_poverty: 35,
+      sudden_severe_hardship: 15,
+    }),
     riskTypes: risks,
     narrative: NARRATIVE[risks[0]!],
-    source: weighted(rng, [
-      ['cadre_screening', 45],
-      ['self_declared', 40],
-      ['department_alert', 15],
-    ]),
+    source: weighted(rng, { cadre_screening: 45, self_declared: 40, department_alert: 15 }),
   };
 }
 
@@ -440,7 +400,7 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
   );
   s.tasks.push(task);
 
-  const outcome = weighted(rng, OUTCOMES[stage]);
+  const outcome = weighted(rng, OUTCOMES[stage] as Record<Outcome, number>);
   const pace = PACE[stage];
   const slow = s.pace(openedAt);
   const queued = officeTime(openedAt + lognormal(rng, pace.queue * HOUR * slow, pace.spread), rng);

@@ -26,13 +26,7 @@ describe('seed distributions', () => {
     const counts = { a: 0, b: 0, c: 0 };
 
     for (let i = 0; i < 20_000; i++) {
-      counts[
-        weighted(rng, [
-          ['a', 70],
-          ['b', 20],
-          ['c', 10],
-        ] as const)
-      ]++;
+      counts[weighted(rng, { a: 70, b: 20, c: 10 })]++;
     }
 
     expect(counts.a / 20_000).toBeCloseTo(0.7, 1);
