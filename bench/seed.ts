@@ -15,7 +15,7 @@ import { officialCalendar } from '../functions/commons/holidays.ts';
 import { escalationTarget, taskJurisdiction } from '../functions/core/access.ts';
 import { GENESIS_HASH, seal } from '../functions/core/audit-chain.ts';
 import { deadline } from '../functions/core/calendar.ts';
-import { validateDecision } from '../functions/core/decisions.ts';
+import { decisionAuditData, validateDecision } from '../functions/core/decisions.ts';
 import { defaultPolicy } from '../functions/core/policy.ts';
 import {
   FIRST_STAGE,
@@ -475,15 +475,9 @@ function decided(s: SeededCase, task: TaskItem, reviewer: Actor, body: DecisionB
       stage: task.stage,
       decision: body.decision,
       comment: body.comment,
-      data: {
-        taskId: task.taskId,
-        ...(body.reason ? { reason: body.reason } : {}),
-        ...(body.missing ? { missing: body.missing } : {}),
-        ...(body.to ? { to: body.to } : {}),
-        ...(details !== undefined ? { details } : {}),
-        ...(objections.length ? { objectionIds: objections.map((o) => o.objectionId) } : {}),
-        route,
-      },
+      data: decisionAuditData(task.taskId, body, details, route, {
+        objectionIds: objections.map((o) => o.objectionId),
+      }),
     },
     set,
     ['openTaskId'],

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { DecisionBody } from '../../schemas/decision.ts';
 import { detailsSchemaByStage, requiredTextByStage } from '../../schemas/decision.ts';
 import { type ErrorDetail, invalid } from './errors.ts';
-import { type HumanStage, STAGE_SPECS } from './procedure.ts';
+import { type HumanStage, type Route, STAGE_SPECS } from './procedure.ts';
 
 /** Decisions that conclude a stage on its merits and so need the stage's record (meeting, home visit). */
 const NEEDS_DETAILS = new Set(['approve', 'reject']);
@@ -88,4 +88,27 @@ export function validateDecision(stage: HumanStage, body: DecisionBody): unknown
   }
   if (problems.length) throw invalid('the decision is not valid at this stage', problems);
   return details;
+}
+
+/**
+ * What a decision's audit record keeps: the task, who stepped in for whom, the decision's texts and details,
+ * the objections it settled and the route the case took.
+ */
+export function decisionAuditData(
+  taskId: string,
+  body: DecisionBody,
+  details: unknown,
+  route: Route,
+  extra: { onBehalfOf?: string; objectionIds?: readonly string[] } = {},
+): Record<string, unknown> {
+  return {
+    taskId,
+    ...(extra.onBehalfOf ? { onBehalfOf: extra.onBehalfOf } : {}),
+    ...(body.reason ? { reason: body.reason } : {}),
+    ...(body.missing ? { missing: body.missing } : {}),
+    ...(body.to ? { to: body.to } : {}),
+    ...(details !== undefined ? { details } : {}),
+    ...(extra.objectionIds?.length ? { objectionIds: extra.objectionIds } : {}),
+    route,
+  };
 }

@@ -12,7 +12,7 @@ import {
   REVIEWER_ROLES,
 } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
-import { validateDecision } from '../core/decisions.ts';
+import { decisionAuditData, validateDecision } from '../core/decisions.ts';
 import { conflict, forbidden, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { type Route, routeOf, statusOn } from '../core/procedure.ts';
@@ -170,16 +170,10 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
       stage: task.stage,
       decision: body.decision,
       comment: body.comment,
-      data: {
-        taskId,
-        ...(onBehalfOf ? { onBehalfOf } : {}),
-        ...(body.reason ? { reason: body.reason } : {}),
-        ...(body.missing ? { missing: body.missing } : {}),
-        ...(body.to ? { to: body.to } : {}),
-        ...(details !== undefined ? { details } : {}),
-        ...(objections.length ? { objectionIds: objections.map((o) => o.objectionId) } : {}),
-        route,
-      },
+      data: decisionAuditData(taskId, body, details, route, {
+        onBehalfOf,
+        objectionIds: objections.map((o) => o.objectionId),
+      }),
     },
     updateTask: {
       before: task,

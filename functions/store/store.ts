@@ -491,20 +491,13 @@ export class Store {
     filter: { status?: string; stage?: string },
     page: { cursor?: string; limit: number },
   ): Promise<Page<CaseItem>> {
-    const names: Record<string, string> = {};
     const values: Item = { ':pk': indexKeys.countyCasesPartition(jurisdiction.slice(0, 6)) };
-    const filters: string[] = [];
     let condition = 'gsi2pk = :pk';
     if (jurisdiction.length > 6) {
       condition += ' AND begins_with(gsi2sk, :scope)';
       values[':scope'] = jurisdiction;
     }
-    for (const [field, value] of Object.entries(filter)) {
-      if (value === undefined) continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      filters.push(`#${field} = :${field}`);
-    }
+    const { names, parts: filters } = equalityFilter({ status: filter.status, stage: filter.stage }, values);
     const out = await this.query({
       IndexName: INDEXES.byCounty.name,
       KeyConditionExpression: condition,
