@@ -159,7 +159,11 @@ const OPERATIONS: Record<string, Operation> = {
     response: TaskList,
     errors: ['forbidden'],
   },
-  'GET /api/tasks/{taskId}': { summary: 'One task', response: TaskView, errors: ['not_found'] },
+  'GET /api/tasks/{taskId}': {
+    summary: 'One task, read by whoever reads its case',
+    response: TaskView,
+    errors: ['forbidden', 'not_found'],
+  },
   'POST /api/tasks/{taskId}/claim': {
     summary: 'Claim a task',
     response: TaskView,

@@ -93,8 +93,8 @@ function stepsIn(user: User, t: TaskScope): boolean {
   );
 }
 
-/** Can `user` see this task? Reviewers of its role whose jurisdiction covers it, and the next level up. */
-export function canSeeTask(user: User, t: TaskScope): boolean {
+/** May `user` act on this task? Reviewers of its role whose jurisdiction covers it, and the next level up. */
+export function canActOnTask(user: User, t: TaskScope): boolean {
   return hasTaskRole(user, t) || stepsIn(user, t);
 }
 
@@ -112,6 +112,16 @@ export function assertCanActOnTask(user: User, t: TaskScope): TaskAuthority {
   if (stepsIn(user, t)) return { onBehalfOf: t.role };
   if (within(user.jurisdiction, t.jurisdiction)) throw forbidden(`this task is for role ${t.role}`);
   throw notFound('task');
+}
+
+/**
+ * Reading one task ("in scope", contract v1): whoever may act on it, and whoever reads its case's village:
+ * auditors, admins and the reviewers above it, read-only. Applicants follow their case, not its tasks (403
+ * inside their village, 404 elsewhere, as for acting).
+ */
+export function assertCanReadTask(user: User, t: TaskScope & { villageCode: string }): void {
+  if (JURISDICTION_READERS.includes(user.role) && within(user.jurisdiction, t.villageCode)) return;
+  assertCanActOnTask(user, t);
 }
 
 /** A task as the rules on deciding and assigning it read it. */

@@ -6,6 +6,7 @@ import {
   assertCanActOnTask,
   assertCanClaim,
   assertCanDecideOrReassign,
+  assertCanReadTask,
   assertEligibleAssignee,
   assertUndecided,
   escalationScope,
@@ -64,7 +65,9 @@ async function actionableTask(deps: Deps, user: User, taskId: string): Promise<T
 }
 
 export async function getTask(deps: Deps, user: User, taskId: string): Promise<TaskView> {
-  return taskView(await actionableTask(deps, user, taskId), toIso(deps.clock.now()));
+  const task = await findTask(deps, taskId);
+  assertCanReadTask(user, task);
+  return taskView(task, toIso(deps.clock.now()));
 }
 
 async function caseOf(deps: Deps, task: TaskItem): Promise<CaseItem> {

@@ -5,10 +5,11 @@ import {
   assertCanClaim,
   assertCanDecideOrReassign,
   assertCanFile,
+  assertCanReadTask,
   assertCanSeeCase,
   assertEligibleAssignee,
+  canActOnTask,
   canSeeCase,
-  canSeeTask,
   escalationScope,
   escalationTarget,
   REVIEWER_ROLES,
@@ -208,7 +209,7 @@ describe('assertCanActOnTask: role × where the task is', () => {
   it.each(rows)('%s task in %s, acted on by %s → %s', (stage, place, _who, expected, actor) => {
     const t = task(stage, place);
     expect(outcome(() => assertCanActOnTask(actor, t))).toBe(expected);
-    expect(canSeeTask(actor, t)).toBe(expected === 'ok');
+    expect(canActOnTask(actor, t)).toBe(expected === 'ok');
   });
 
   it('every stage’s reviewer acts on the tasks of their role and of the level below, and on nothing else', () => {
@@ -217,9 +218,41 @@ describe('assertCanActOnTask: role × where the task is', () => {
       for (const other of HUMAN_STAGES) {
         const sameRole = STAGE_SPECS[other].role === reviewer.role;
         const below = escalationTarget(task(other, 'OWN_VILLAGE')).role === reviewer.role;
-        expect(canSeeTask(reviewer, task(other, 'OWN_VILLAGE'))).toBe(sameRole || below);
+        expect(canActOnTask(reviewer, task(other, 'OWN_VILLAGE'))).toBe(sameRole || below);
       }
     }
+  });
+});
+
+describe('assertCanReadTask: a task is read by whoever reads its case (contract v1 "in scope")', () => {
+  const task = (stage: HumanStage, place: Place) => ({
+    role: STAGE_SPECS[stage].role,
+    jurisdiction: taskJurisdiction(stage, PLACES[place]),
+    villageCode: PLACES[place],
+  });
+
+  it('every reader of the case reads each of its tasks, whatever stage or role it is for', () => {
+    for (const stage of HUMAN_STAGES) {
+      for (const place of Object.keys(PLACES) as Place[]) {
+        for (const actor of Object.values(USERS)) {
+          if (actor.role === 'applicant') continue;
+          const t = task(stage, place);
+          const reads = canSeeCase(actor, { villageCode: t.villageCode, applicantSub: 'someone' });
+          expect(
+            outcome(() => assertCanReadTask(actor, t)),
+            `${actor.role} on ${stage}@${place}`,
+          ).toBe(reads ? 'ok' : 'not_found');
+        }
+      }
+    }
+  });
+
+  it.each([
+    ['village_review', 'OWN_VILLAGE', 'forbidden'],
+    ['township_verification', 'OWN_VILLAGE', 'not_found'],
+    ['village_review', 'SAME_TOWNSHIP', 'not_found'],
+  ] as const)('an applicant reads no task (%s in %s → %s), as for acting', (stage, place, expected) => {
+    expect(outcome(() => assertCanReadTask(USERS.applicant, task(stage, place)))).toBe(expected);
   });
 });
 
@@ -247,7 +280,7 @@ describe('the next level up steps in on the tasks below it', () => {
     ['the task’s own role', USERS.township_reviewer, townshipTask, {}],
   ] as const)('%s acts, and says for whom', (_what, actor, t, expected) => {
     expect(assertCanActOnTask(actor, t)).toEqual(expected);
-    expect(canSeeTask(actor, t)).toBe(true);
+    expect(canActOnTask(actor, t)).toBe(true);
   });
 
   it.each([
@@ -258,7 +291,7 @@ describe('the next level up steps in on the tasks below it', () => {
     ['a village reviewer under a township task', USERS.village_reviewer, townshipTask, 'not_found'],
   ] as const)('%s does not: %s', (_what, actor, t, expected) => {
     expect(outcome(() => assertCanActOnTask(actor, t))).toBe(expected);
-    expect(canSeeTask(actor, t)).toBe(false);
+    expect(canActOnTask(actor, t)).toBe(false);
   });
 
   it('whoever may act on a task has its role or is its escalation target', () => {
@@ -267,7 +300,7 @@ describe('the next level up steps in on the tasks below it', () => {
       for (const place of Object.keys(PLACES) as Place[]) {
         const t = { role: STAGE_SPECS[stage].role, jurisdiction: taskJurisdiction(stage, PLACES[place]) };
         for (const actor of everyone) {
-          if (!canSeeTask(actor, t)) continue;
+          if (!canActOnTask(actor, t)) continue;
           const { onBehalfOf } = assertCanActOnTask(actor, t);
           if (onBehalfOf) {
             expect(escalationTarget(t).role).toBe(actor.role);
