@@ -189,7 +189,7 @@ async function startClock(dataDir: string | undefined, opts: RuntimeOptions, sta
     }
   }
   const realNow = Date.now();
-  process.env.SIM_TIME_ANCHOR = `${realNow}:${realNow + Math.max(0, offset)}`;
+  process.env.SIM_TIME_ANCHOR = `${realNow}:${realNow + offset}`;
   process.env.TIME_SCALE = String(opts.timeScale ?? Number(process.env.TIME_SCALE ?? 1));
   if (file) {
     const save = async () => {

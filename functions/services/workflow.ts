@@ -231,12 +231,14 @@ export function startPublicity(deps: Deps, caseId: string): Promise<{ endsAt: st
 
 /**
  * Publicity ended: with an open objection the case goes to objection review; otherwise onwards, which on the
- * standard order means the household is enrolled.
+ * standard order means the household is enrolled. Idempotent: once closed, it answers the route taken.
  */
 export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
     if (c.stage !== 'publicity') throw conflict(`case ${caseId} is not in publicity`);
+    // Already closed (a retried or replayed step): the route it took, and no second record.
+    if (c.route.target !== 'publicity') return c.route;
     // A concurrent objection bumps the case version, so the apply below fails and this count is taken again.
     const openObjections = (await deps.store.openObjections(caseId)).length;
     const route = routeAfterPublicity(c.policy.order, openObjections);

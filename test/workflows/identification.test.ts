@@ -2,6 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../functions/commons/clock.ts';
+import { sharedDeps } from '../../functions/services/deps.ts';
+import { closePublicity } from '../../functions/services/workflow.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { startRuntime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
@@ -10,6 +13,7 @@ import {
   type Actors,
   approval,
   approveThrough,
+  caseOf,
   decide,
   file,
   openTask,
@@ -63,6 +67,19 @@ describe('identification state machine, synthesized by CDK, executed locally', (
     expect(audit.body.chain).toEqual({ valid: true, length: actions.length });
   });
 
+  it('closing publicity again (a retried or replayed step) answers the route taken and writes nothing', async () => {
+    const { caseId } = await file(a.applicant, household());
+    await approveThrough(a, caseId, REVIEW_STAGES);
+    const enrolled = await statusReached(a.applicant, caseId, 'enrolled');
+
+    const route = await closePublicity(sharedDeps(), caseId);
+
+    expect(route).toEqual({ target: 'end', status: 'enrolled' });
+    const after = await caseOf(a.applicant, caseId);
+    expect(after.version).toBe(enrolled.version);
+    expect(after.timeline).toHaveLength(enrolled.timeline.length);
+  });
+
   for (const [i, stage] of REVIEW_STAGES.entries()) {
     it(`reject at ${stage} → rejected, no open task, household free to apply again`, async () => {
       const h = household();
@@ -109,6 +126,31 @@ describe('restart', () => {
 
       expect(after.taskId).toBe(before.taskId);
       expect(next.caseId).toBe(caseId);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts a fresh clock at startAt, even one behind real time, and never runs a stored clock backwards', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aa-clock-'));
+    const startAt = Date.parse('2026-03-02T09:00:00+08:00');
+    try {
+      let r = await startRuntime({ port: 0, dataDir, timeScale: 1000, startAt });
+      const first = systemClock.now();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await r.stop();
+      const stopped = systemClock.now();
+
+      r = await startRuntime({ port: 0, dataDir, timeScale: 1000, startAt: startAt - 86_400_000 });
+      const resumed = systemClock.now();
+      await r.stop();
+
+      // at startAt plus the start-up's real seconds × 1000, well behind real time
+      expect(first - startAt).toBeGreaterThanOrEqual(0);
+      expect(first - startAt).toBeLessThan(60_000 * 1000);
+      expect(first).toBeLessThan(Date.now());
+      expect(stopped - first).toBeGreaterThanOrEqual(200_000);
+      expect(resumed).toBeGreaterThanOrEqual(stopped);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
