@@ -209,7 +209,9 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'POST /api/audit/verify': {
     summary:
-      "Verify the audit chain of every case of a county (auditors only): each broken chain's first failing record",
+      "Verify the audit chain of every case of a county (auditors only): each broken chain's first failing record; " +
+      'a large county is walked over several calls (`limit` cases, or about 20 s, each): pass `cursor` back ' +
+      'until `complete`',
     query: verifyQuerySchema,
     response: named('CountyVerification', countyVerificationSchema),
     errors: ['forbidden', 'not_found'],

@@ -27,15 +27,28 @@ export function seal(prevHash: string, record: UnsealedRecord): AuditRecord {
   return { ...record, prevHash, hash: hashRecord(prevHash, record) };
 }
 
+/** What the case item records of its trail: how many records, and the last one's hash. */
+export interface ChainAnchor {
+  length: number;
+  head: string;
+}
+
 /**
- * Verifies a trail read in sequence order. `brokenAt` is the seq of the first record that fails: edited
- * (its hash no longer matches), inserted or reordered (its seq or prevHash does not follow), or the first
- * record after a removed one. `expectedLength`/`expectedHead`, from the case item, catch a removed tail.
+ * Verifies a trail read in sequence order. `brokenAt` is the position (1-based, the seq a record there should
+ * carry) of the first record that fails: edited (its hash no longer matches), reordered (its seq or prevHash
+ * does not follow), the first record after a removed one, or an inserted one. `expected`, the length and head
+ * the case item records, catches a removed tail and tells inserted records apart (see `firstInserted`).
  */
-export function verifyChain(
-  records: readonly AuditRecord[],
-  expected?: { length: number; head: string },
-): ChainStatus {
+export function verifyChain(records: readonly AuditRecord[], expected?: ChainAnchor): ChainStatus {
+  const status = firstBreak(records, expected);
+  // A trail that holds together but ends off the anchor lost its tail, or grew past it: nothing to pin.
+  if (status.valid || !expected || status.problem === 'truncated') return status;
+  const inserted = firstInserted(records, expected);
+  return inserted === undefined ? status : { ...status, brokenAt: inserted, problem: 'inserted' };
+}
+
+/** The first record that does not extend the chain read so far, in trail order. */
+function firstBreak(records: readonly AuditRecord[], expected?: ChainAnchor): ChainStatus {
   let prev = GENESIS_HASH;
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
@@ -57,4 +70,32 @@ export function verifyChain(
     };
   }
   return { valid: true, length: records.length };
+}
+
+/**
+ * The position of the first inserted record, when the trail still holds the whole anchored chain intact and in
+ * order: walking back from the anchored head along prevHash, every record sealed and numbered right, reaches
+ * the genesis in `expected.length` steps. The records that walk skips are the inserted ones. A forgery that
+ * is itself well formed (seq k, linked to record k - 1, hashed right) passes the forward check, which only
+ * trips on the displaced genuine record after it; the anchor is what tells which of the two is genuine.
+ * Undefined when the walk fails: then something else was done to the chain (an edit, a removal, a swap).
+ */
+function firstInserted(records: readonly AuditRecord[], expected: ChainAnchor): number | undefined {
+  const positions = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    if (hashRecord(r.prevHash, r) === r.hash) positions.set(r.hash, [...(positions.get(r.hash) ?? []), i]);
+  });
+  const onChain = new Set<number>();
+  let hash = expected.head;
+  let before = records.length;
+  for (let seq = expected.length; seq >= 1; seq--) {
+    const at = positions.get(hash)?.findLast((i) => i < before && records[i]!.seq === seq);
+    if (at === undefined) return undefined;
+    onChain.add(at);
+    before = at;
+    hash = records[at]!.prevHash;
+  }
+  if (hash !== GENESIS_HASH) return undefined;
+  const first = records.findIndex((_, i) => !onChain.has(i));
+  return first < 0 ? undefined : first + 1;
 }

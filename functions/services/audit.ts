@@ -8,6 +8,7 @@ import { forbidden, notFound } from '../core/errors.ts';
 import { countyOf, within } from '../core/jurisdiction.ts';
 import { ACTION_LABELS, DECISION_LABELS, labelOf, ROLE_LABELS, STAGE_LABELS } from '../core/labels.ts';
 import { addDays, parseIso, startOfLocalDay, toIso } from '../core/time.ts';
+import { badCursor } from '../store/cursor.ts';
 import type { AccessLogItem, CaseItem } from '../store/items.ts';
 import type { Page } from '../store/store.ts';
 import { auditTrail } from './cases.ts';
@@ -17,6 +18,13 @@ import { pooled } from './pool.ts';
 /** Cases per page of the county walk, and trails verified at a time. */
 const WALK_PAGE = 100;
 const VERIFY_CONCURRENCY = 8;
+/**
+ * Real time one verify call may spend walking before it answers with a cursor. API Gateway ends an integration
+ * at 29 s (the local server likewise); the walk checks the budget between pages, so a last page, the access-log
+ * write and a cold start still fit. Measured with `performance.now()`, not `deps.clock`: that clock may be
+ * simulated (TIME_SCALE), while the gateway's limit is wall time.
+ */
+const WALK_BUDGET_MS = 20_000;
 /** Queries one access-log page may take when an actor filter leaves pages sparse. */
 const MAX_LOG_QUERIES = 10;
 
@@ -31,33 +39,48 @@ function countyScope(user: User, role: Role, requested: string | undefined) {
   return { county, scope: user.jurisdiction.length > county.length ? user.jurisdiction : county };
 }
 
-/** `POST /api/audit/verify` */
-export const verifyQuerySchema = z.strictObject({ county: countyCodeSchema.optional() });
+/** `POST /api/audit/verify`: `limit` caps the cases this call checks; `cursor` continues a walk. */
+export const verifyQuerySchema = z.strictObject({
+  county: countyCodeSchema.optional(),
+  cursor: pageQuerySchema.shape.cursor,
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+});
 export type VerifyQuery = z.output<typeof verifyQuerySchema>;
 
 export const countyVerificationSchema = z.object({
   county: z.string(),
-  /** cases whose chain was verified */
+  /** cases whose chain this call verified */
   checked: z.number().int(),
   /** how many of them hold */
   valid: z.number().int(),
-  /** the others: the first record that fails, and why (content, link, sequence, truncated) */
+  /** the others: the first record that fails, and why (content, link, sequence, inserted, truncated) */
   broken: z.array(z.object({ caseId: z.string(), brokenAt: z.number().int(), reason: z.string() })),
+  /** whether the walk reached the county's last case */
+  complete: z.boolean(),
+  /** present when cases remain: pass it back to continue right after the last case checked */
+  cursor: z.string().optional(),
 });
 export type CountyVerification = z.infer<typeof countyVerificationSchema>;
 
 /**
- * Verifies the audit chain of every case of a county against the head its case item records (an auditor's
+ * Verifies the audit chain of the cases of a county against the head each case item records (an auditor's
  * check that nothing was edited, removed, inserted or reordered). Walks the county's cases on its case index,
- * page by page, and reads each trail with one Query; never a Scan.
+ * page by page, and reads each trail with one Query; never a Scan. One call checks `limit` cases, or as many
+ * as WALK_BUDGET_MS allows, from `cursor` on; a county that fits gets its whole answer at once.
  */
 export async function verifyCounty(deps: Deps, user: User, query: VerifyQuery): Promise<CountyVerification> {
   const { county, scope } = countyScope(user, 'auditor', query.county);
+  const started = performance.now();
+  const limit = query.limit ?? Number.POSITIVE_INFINITY;
   const broken: CountyVerification['broken'] = [];
   let checked = 0;
-  let cursor: string | undefined;
+  let cursor = decodeWalkCursor(query.cursor, scope);
   do {
-    const page = await deps.store.casesInJurisdiction(scope, {}, { cursor, limit: WALK_PAGE });
+    const page = await deps.store.casesInJurisdiction(
+      scope,
+      {},
+      { cursor, limit: Math.min(WALK_PAGE, limit - checked) },
+    );
     const chains = await pooled(page.items, VERIFY_CONCURRENCY, async (listed) => {
       // A Query reads committed items one by one: it may catch a step's new record before the case's new
       // head. A chain that fails is read once more, so only a break that stays is reported.
@@ -69,8 +92,47 @@ export async function verifyCounty(deps: Deps, user: User, query: VerifyQuery): 
       if (!chain.valid) broken.push({ caseId, brokenAt: chain.brokenAt!, reason: chain.problem! });
     }
     cursor = page.cursor;
-  } while (cursor);
-  return { county, checked, valid: checked - broken.length, broken };
+  } while (cursor && checked < limit && performance.now() - started < WALK_BUDGET_MS);
+  const next =
+    cursor && (await hasCasesAfter(deps, scope, cursor)) ? encodeWalkCursor(scope, cursor) : undefined;
+  return {
+    county,
+    checked,
+    valid: checked - broken.length,
+    broken,
+    complete: next === undefined,
+    ...(next ? { cursor: next } : {}),
+  };
+}
+
+/**
+ * Whether a case follows `cursor`. A page that stops at its limit carries a cursor even when nothing follows;
+ * one more single-item Query keeps a cursor from promising cases that are not there.
+ */
+async function hasCasesAfter(deps: Deps, scope: string, cursor: string): Promise<boolean> {
+  const next = await deps.store.casesInJurisdiction(scope, {}, { cursor, limit: 1 });
+  return next.items.length > 0;
+}
+
+/** A walk's cursor: the case index's own, bound to the jurisdiction it walks. */
+interface WalkCursor {
+  scope: string;
+  after: string;
+}
+
+const encodeWalkCursor = (scope: string, after: string) =>
+  Buffer.from(JSON.stringify({ scope, after } satisfies WalkCursor)).toString('base64url');
+
+/** The case-index cursor to continue from; 400 for a cursor not returned by a walk of this jurisdiction. */
+function decodeWalkCursor(cursor: string | undefined, scope: string): string | undefined {
+  if (!cursor) return undefined;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<WalkCursor> | null;
+    if (c?.scope === scope && typeof c.after === 'string' && c.after) return c.after;
+  } catch {
+    // fall through to the error below
+  }
+  throw badCursor();
 }
 
 /** `GET /api/cases/{caseId}/audit`: `format=csv` answers the trail as a CSV export. */

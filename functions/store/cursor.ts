@@ -15,7 +15,11 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   } catch {
     // fall through to the error below
   }
-  throw invalid('bad cursor', [
+  throw badCursor();
+}
+
+/** The 400 for a `cursor` query parameter this API did not return (or returned for another query). */
+export const badCursor = () =>
+  invalid('bad cursor', [
     { path: 'query.cursor', rule: 'cursor', message: 'not a cursor this API returned' },
   ]);
-}

@@ -28,13 +28,15 @@ let table: string;
 const cases: string[] = [];
 /** Records per seeded trail: filed, task_opened, claimed, decided, task_opened (township). */
 const TRAIL = 5;
-const SEEDED = 6;
+const SEEDED = 7;
 
 interface Verification {
   county: string;
   checked: number;
   valid: number;
   broken: { caseId: string; brokenAt: number; reason: string }[];
+  complete: boolean;
+  cursor?: string;
 }
 
 beforeAll(async () => {
@@ -157,18 +159,32 @@ const TAMPERINGS: [string, number, (caseId: string) => Promise<void>, number, st
     async (caseId) => {
       // sorts between AUDIT#…2 and AUDIT#…3, claims to be record 3 and links to record 2
       const third = contentOf(await readRecord(caseId, 3));
-      const sk = `${recordKey(caseId, 2).sk}~`;
-      await doc.send(
-        new PutCommand({
-          TableName: table,
-          Item: { pk: keys.casePartition(caseId), sk, ...third, comment: '补录：已电话核实' },
-        }),
-      );
+      await insertAfterSecond(caseId, { ...third, comment: '补录：已电话核实' });
     },
     3,
-    'content',
+    'inserted',
+  ],
+  [
+    'inserting a well-formed record between two others (sealed onto record 2)',
+    6,
+    async (caseId) => {
+      // Its seq, link and hash all check out: only the anchored chain shows it is not one of the case's records.
+      const { entity, hash: _h, prevHash, ...third } = contentOf(await readRecord(caseId, 3));
+      const forged = seal(prevHash as string, { ...(third as AuditRecord), comment: '补录：已电话核实' });
+      await insertAfterSecond(caseId, { entity, ...forged });
+    },
+    3,
+    'inserted',
   ],
 ];
+
+/** Puts `content` under a key that sorts between AUDIT#…2 and AUDIT#…3 of the case. */
+async function insertAfterSecond(caseId: string, content: object) {
+  const sk = `${recordKey(caseId, 2).sk}~`;
+  await doc.send(
+    new PutCommand({ TableName: table, Item: { pk: keys.casePartition(caseId), sk, ...content } }),
+  );
+}
 
 describe('tampering with the audit trail', () => {
   const broken: Verification['broken'] = [];
@@ -177,7 +193,13 @@ describe('tampering with the audit trail', () => {
     const res = await verify();
 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ county: '611002', checked: SEEDED, valid: SEEDED, broken: [] });
+    expect(res.body).toEqual({
+      county: '611002',
+      checked: SEEDED,
+      valid: SEEDED,
+      broken: [],
+      complete: true,
+    });
     for (const caseId of cases) {
       const audit = await users.auditor!.get(`/api/cases/${caseId}/audit`);
       expect(audit.body.chain).toEqual({ valid: true, length: TRAIL });

@@ -25,8 +25,11 @@ import { type AuditRecord, auditRecordSchema } from '../../schemas/records.ts';
  *   swap records i < j                                              → i
  *   insert before record k a forgery with a bogus hash              → k
  *   insert before record k a well-formed forgery (seq k, linked to k - 1, hashed right)
- *                                                                   → k + 1 (the forgery alone is indistinguishable
+ *     with `expected`                                               → k, problem `inserted` (walking back from the
+ *                                                                     anchored head skips the forgery)
+ *     without                                                       → k + 1 (the forgery alone is indistinguishable
  *                                                                     from a genuine record; the displaced record k fails)
+ *   insert forgeries anywhere before record n, with `expected`      → the first forgery's position, `inserted`
  *   truncate to m < n records, with `expected`                      → m + 1
  *   append a well-formed forgery after record n, with `expected`    → n + 1
  */
@@ -54,8 +57,10 @@ const bodyArb = fc.record(
   { requiredKeys: ['actor', 'action'] },
 );
 
+type Body = Omit<UnsealedRecord, 'caseId' | 'seq' | 'at'>;
+
 /** Seals bodies into a trail the way the store appends them: seq 1…n, each linked to the one before. */
-function chainOf(bodies: readonly Omit<UnsealedRecord, 'caseId' | 'seq' | 'at'>[]): AuditRecord[] {
+function chainOf(bodies: readonly Body[]): AuditRecord[] {
   const records: AuditRecord[] = [];
   let prev = GENESIS_HASH;
   bodies.forEach((body, i) => {
@@ -70,6 +75,11 @@ const chainArb = (minLength: number) => fc.array(bodyArb, { minLength, maxLength
 const expectedOf = (records: readonly AuditRecord[]) => ({
   length: records.length,
   head: records.at(-1)?.hash ?? GENESIS_HASH,
+});
+/** A forgery's body: `data` carries a key no generated body has, so no forgery equals a genuine record. */
+const forgedBody = (body: Body): Body => ({
+  ...body,
+  data: { ...body.data, forged_by: 'test' },
 });
 const flipHex = (hex: string) => (hex[0] === '0' ? '1' : '0') + hex.slice(1);
 
@@ -333,15 +343,67 @@ describe('verifyChain', () => {
     );
   });
 
-  it('property: inserting a well-formed forgery before record k → brokenAt k + 1', () => {
+  /** `records` with a well-formed forgery before record k: seq k, linked to record k - 1, hashed right. */
+  function withWellFormedForgery(records: readonly AuditRecord[], k: number, body: Body) {
+    const prevHash = records[k - 2]?.hash ?? GENESIS_HASH;
+    const forged = seal(prevHash, { caseId: CASE_ID, seq: k, at: records[k - 1]!.at, ...forgedBody(body) });
+    return [...records.slice(0, k - 1), forged, ...records.slice(k - 1)];
+  }
+
+  it('property: inserting a well-formed forgery before record k, with the anchor → brokenAt k, inserted', () => {
+    fc.assert(
+      fc.property(chainArb(1), fc.nat(), bodyArb, (records, pick, body) => {
+        // Arrange
+        const k = (pick % records.length) + 1;
+        const tampered = withWellFormedForgery(records, k, body);
+        // Act
+        const status = verifyChain(tampered, expectedOf(records));
+        // Assert
+        expect(status).toEqual({
+          valid: false,
+          length: records.length + 1,
+          brokenAt: k,
+          problem: 'inserted',
+        });
+        expectBrokenAtIsFirstFailure(tampered, status.brokenAt);
+      }),
+    );
+  });
+
+  it('property: inserting a well-formed forgery before record k, without the anchor → brokenAt k + 1', () => {
     fc.assert(
       fc.property(chainArb(1), fc.nat(), bodyArb, (records, pick, body) => {
         const k = (pick % records.length) + 1;
-        const prevHash = records[k - 2]?.hash ?? GENESIS_HASH;
-        const forged = seal(prevHash, { caseId: CASE_ID, seq: k, at: records[k - 1]!.at, ...body });
-        const tampered = [...records.slice(0, k - 1), forged, ...records.slice(k - 1)];
+        const tampered = withWellFormedForgery(records, k, body);
+        // Nothing but the anchor tells the forgery from record k: both claim seq k and link to record k - 1.
         const status = verifyChain(tampered);
-        expect(status).toMatchObject({ valid: false, brokenAt: k + 1 });
+        expect(status).toMatchObject({ valid: false, brokenAt: k + 1, problem: 'sequence' });
+        expectBrokenAtIsFirstFailure(tampered, status.brokenAt);
+      }),
+    );
+  });
+
+  it('property: inserting forgeries anywhere before the last record, with the anchor → the first one, inserted', () => {
+    const forgeryArb = fc.record({ slot: fc.nat(), sealed: fc.boolean(), body: bodyArb });
+    fc.assert(
+      fc.property(chainArb(1), fc.array(forgeryArb, { minLength: 1, maxLength: 4 }), (records, forgeries) => {
+        // Arrange: each forgery claims the seq of the slot it takes and links to the record before it
+        const last = records.at(-1)!;
+        const tampered = [...records];
+        const forged = new Set<AuditRecord>();
+        for (const { slot, sealed, body } of forgeries) {
+          const i = slot % (tampered.indexOf(last) + 1);
+          const unsealed = { caseId: CASE_ID, seq: i + 1, at: last.at, ...forgedBody(body) };
+          const prevHash = tampered[i - 1]?.hash ?? GENESIS_HASH;
+          const record = sealed ? seal(prevHash, unsealed) : { ...unsealed, prevHash, hash: 'f'.repeat(64) };
+          tampered.splice(i, 0, record);
+          forged.add(record);
+        }
+        // Act
+        const status = verifyChain(tampered, expectedOf(records));
+        // Assert
+        const first = tampered.findIndex((r) => forged.has(r)) + 1;
+        expect(status).toMatchObject({ valid: false, brokenAt: first, problem: 'inserted' });
         expectBrokenAtIsFirstFailure(tampered, status.brokenAt);
       }),
     );
@@ -368,7 +430,7 @@ describe('verifyChain', () => {
           ...body,
         });
         const status = verifyChain([...records, forged], expectedOf(records));
-        expect(status).toMatchObject({ valid: false, brokenAt: n + 1 });
+        expect(status).toMatchObject({ valid: false, brokenAt: n + 1, problem: 'truncated' });
       }),
     );
   });
@@ -384,5 +446,6 @@ describe('verifyChain', () => {
     expect(verifyChain([r1, { ...r2, prevHash: flipHex(r2.prevHash) }, r3]).problem).toBe('link');
     expect(verifyChain([r1, r3]).problem).toBe('sequence');
     expect(verifyChain([r1, r2], expectedOf(records)).problem).toBe('truncated');
+    expect(verifyChain([r1, { ...r2, comment: 'x' }, r2, r3], expectedOf(records)).problem).toBe('inserted');
   });
 });
