@@ -7,7 +7,7 @@
  */
 import type { DecisionKind, Stage } from '../../schemas/domain.ts';
 import type { Route } from './procedure.ts';
-import { localMonth, parseIso } from './time.ts';
+import { DAY_MS, localMonth, parseIso, startOfLocalDay } from './time.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -68,31 +68,65 @@ export function stats(valuesMs: readonly number[]): Stats {
   };
 }
 
-/** The group a row falls into: its stage, its township (9-digit code) or its decision month (CST). */
-export function groupKey(row: TimingRow, by: TimingGroupBy): string {
-  if (by === 'stage') return row.stage;
-  if (by === 'township') return row.villageCode.slice(0, 9);
-  return localMonth(parseIso(row.decidedAt));
-}
-
 /** True when the stage was decided after its due date. */
 export const breached = (row: Pick<TimingRow, 'decidedAt' | 'dueAt'>): boolean =>
   parseIso(row.decidedAt) > parseIso(row.dueAt);
 
 /**
- * Groups rows and summarises each group. Groups come in `order` first (e.g. the stage catalogue), then by key.
+ * The completed stages of one (stage, township, decision month): all the statistics need, nothing else. Once
+ * the month is settled its samples never change, so they are stored once and merged into any later report.
  */
-export function summarize(
-  rows: readonly TimingRow[],
+export interface TimingSample {
+  stage: string;
+  /** 9-digit township code */
+  township: string;
+  /** decision month, YYYY-MM (CST) */
+  month: string;
+  breaches: number;
+  /** opened → claimed of each record */
+  queueMs: number[];
+  /** claimed → decided of each record, in the same order: duration = queue + work */
+  workMs: number[];
+}
+
+/** Rows as samples, one per (stage, township, decision month), in the order each first appears. */
+export function samplesOf(rows: readonly TimingRow[]): TimingSample[] {
+  const samples = new Map<string, TimingSample>();
+  for (const row of rows) {
+    const township = row.villageCode.slice(0, 9);
+    const month = localMonth(parseIso(row.decidedAt));
+    const id = `${row.stage}|${township}|${month}`;
+    let sample = samples.get(id);
+    if (!sample) {
+      sample = { stage: row.stage, township, month, breaches: 0, queueMs: [], workMs: [] };
+      samples.set(id, sample);
+    }
+    const opened = parseIso(row.openedAt);
+    const decided = parseIso(row.decidedAt);
+    const claimed = row.claimedAt ? parseIso(row.claimedAt) : decided;
+    sample.queueMs.push(claimed - opened);
+    sample.workMs.push(decided - claimed);
+    if (breached(row)) sample.breaches++;
+  }
+  return [...samples.values()];
+}
+
+/**
+ * Merges samples into groups by stage, township or month and summarises each group. Groups come in `order`
+ * first (e.g. the stage catalogue), then by key. The result does not depend on how rows were split into samples.
+ */
+export function summarizeSamples(
+  samples: readonly TimingSample[],
   by: TimingGroupBy,
   order: readonly string[] = [],
 ): TimingGroup[] {
-  const groups = new Map<string, TimingRow[]>();
-  for (const row of rows) {
-    const key = groupKey(row, by);
+  const groups = new Map<string, TimingSample[]>();
+  for (const sample of samples) {
+    if (sample.queueMs.length === 0) continue;
+    const key = sample[by];
     const list = groups.get(key);
-    if (list) list.push(row);
-    else groups.set(key, [row]);
+    if (list) list.push(sample);
+    else groups.set(key, [sample]);
   }
   const rank = (k: string) => {
     const i = order.indexOf(k);
@@ -101,18 +135,34 @@ export function summarize(
   return [...groups.entries()]
     .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, list]) => {
-      const opened = list.map((r) => parseIso(r.openedAt));
-      const decided = list.map((r) => parseIso(r.decidedAt));
-      const claimed = list.map((r, i) => (r.claimedAt ? parseIso(r.claimedAt) : decided[i]!));
+      const queue = list.flatMap((s) => s.queueMs);
+      const work = list.flatMap((s) => s.workMs);
       return {
         key,
-        count: list.length,
-        breaches: list.filter(breached).length,
-        duration: stats(list.map((_, i) => decided[i]! - opened[i]!)),
-        queue: stats(list.map((_, i) => claimed[i]! - opened[i]!)),
-        work: stats(list.map((_, i) => decided[i]! - claimed[i]!)),
+        count: queue.length,
+        breaches: list.reduce((n, s) => n + s.breaches, 0),
+        duration: stats(queue.map((q, i) => q + work[i]!)),
+        queue: stats(queue),
+        work: stats(work),
       };
     });
+}
+
+/** Groups rows and summarises each group (summarizeSamples of the rows' samples). */
+export function summarize(
+  rows: readonly TimingRow[],
+  by: TimingGroupBy,
+  order: readonly string[] = [],
+): TimingGroup[] {
+  return summarizeSamples(samplesOf(rows), by, order);
+}
+
+/** How long after a month ends before it is settled: a decision taken in its last second may commit later. */
+export const MONTH_SETTLE_MS = DAY_MS;
+
+/** True once no new record can join `month` (YYYY-MM, CST): the month ended at least MONTH_SETTLE_MS ago. */
+export function isSettledMonth(month: string, nowMs: number): boolean {
+  return nowMs >= startOfLocalDay(`${monthsBefore(month, -1)}-01`) + MONTH_SETTLE_MS;
 }
 
 /** Every month from `from` to `to` inclusive (YYYY-MM); empty when `to` precedes `from`. */

@@ -3,6 +3,7 @@ import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts
 import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { taskViewSchema, type User } from '../../schemas/records.ts';
+import { logger } from '../commons/logger.ts';
 import { reportScope } from '../core/access.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
 import { invalid, notFound } from '../core/errors.ts';
@@ -12,17 +13,21 @@ import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
 import {
   daysOver,
+  isSettledMonth,
   MILESTONE_KINDS,
   type MilestoneKind,
   monthsBefore,
   monthsBetween,
   type Stats,
-  summarize,
-  type TimingGroup,
+  samplesOf,
+  summarizeSamples,
   type TimingGroupBy,
   type TimingRow,
+  type TimingSample,
 } from '../core/timings.ts';
+import { badCursor } from '../store/cursor.ts';
 import { type MilestoneItem, type TaskItem, taskView } from '../store/items.ts';
+import { indexKeys } from '../store/keys.ts';
 import type { ActivityRecord, Page, TimingRecord } from '../store/store.ts';
 import type { Deps } from './deps.ts';
 import { pooled } from './pool.ts';
@@ -93,8 +98,10 @@ export const stageTimingsSchema = z.object({
     }),
   ),
   /**
-   * Whole-case times of the cases that reached the milestone in `from`..`to`, grouped like `groups` (by
-   * township or month reached; one group `all` when grouped by stage), whatever `stage` says.
+   * Whole-case times of the milestones reached in `from`..`to`, grouped like `groups` (by township or month
+   * reached; one group `all` when grouped by stage), whatever `stage` says. Each county decision counts, like
+   * its stage record: a case the county decides again (after an upheld objection) counts again, timed from its
+   * application.
    */
   wholeCase: z.object({
     /** application → county decision (approve or reject) */
@@ -109,41 +116,20 @@ export type StageTimings = z.infer<typeof stageTimingsSchema>;
 const ALL = 'all';
 
 /**
- * Completed-stage records of a county (or one township) for the months `from`..`to`: one Query per
- * stage × month on the timing index, never a Scan.
+ * One timing-index partition a report reads: its key, its month, and its records as timing rows. Its records
+ * (decided tasks, milestones reached) are never changed, so once its month is over it never changes either.
  */
-export async function stageRecords(
-  deps: Deps,
-  scope: { county: string; township?: string },
-  stages: readonly HumanStage[],
-  from: string,
-  to: string,
-): Promise<TimingRecord[]> {
-  const partitions = stages.flatMap((stage) => monthsBetween(from, to).map((month) => ({ stage, month })));
-  const pages = await pooled(partitions, QUERY_CONCURRENCY, ({ stage, month }) =>
-    deps.store.stageRecords(scope.county, stage, month, scope.township),
-  );
-  return pages.flat();
+interface TimingPartition {
+  indexPartition: string;
+  month: string;
+  rows: (township: string | undefined) => Promise<TimingRow[]>;
 }
 
-/** Whole-case milestones of a county (or township) reached in `from`..`to`: one Query per kind × month. */
-async function milestoneRecords(
-  deps: Deps,
-  scope: { county: string; township?: string },
-  from: string,
-  to: string,
-): Promise<MilestoneItem[]> {
-  const partitions = MILESTONE_KINDS.flatMap((kind) =>
-    monthsBetween(from, to).map((month) => ({ kind, month })),
-  );
-  const pages = await pooled(partitions, QUERY_CONCURRENCY, ({ kind, month }) =>
-    deps.store.milestoneRecords(scope.county, kind, month, scope.township),
-  );
-  return pages.flat();
-}
+/** A completed stage's record as a timing row (the index holds decided tasks only). */
+const stageRow = (r: TimingRecord): TimingRow => ({ ...r, decidedAt: r.decidedAt! });
 
 /** A milestone as a timing row: opened at the application, decided when reached, in the single `all` stage. */
-const asTimingRow = (m: MilestoneItem): TimingRow => ({
+const milestoneRow = (m: MilestoneItem): TimingRow => ({
   stage: ALL,
   villageCode: m.villageCode,
   openedAt: m.startedAt,
@@ -151,14 +137,76 @@ const asTimingRow = (m: MilestoneItem): TimingRow => ({
   dueAt: m.dueAt,
 });
 
+/** The stage-record partitions of a county: one per stage × month. */
+function stagePartitions(
+  deps: Deps,
+  county: string,
+  stages: readonly HumanStage[],
+  from: string,
+  to: string,
+) {
+  return stages.flatMap((stage) =>
+    monthsBetween(from, to).map(
+      (month): TimingPartition => ({
+        indexPartition: indexKeys.timingPartition(county, stage, month),
+        month,
+        rows: async (township) =>
+          (await deps.store.stageRecords(county, stage, month, township)).map(stageRow),
+      }),
+    ),
+  );
+}
+
+/** The whole-case milestone partitions of a county, kind `kind`: one per month reached. */
+function milestonePartitions(deps: Deps, county: string, kind: MilestoneKind, from: string, to: string) {
+  return monthsBetween(from, to).map(
+    (month): TimingPartition => ({
+      indexPartition: indexKeys.wholeCasePartition(county, kind, month),
+      month,
+      rows: async (township) =>
+        (await deps.store.milestoneRecords(county, kind, month, township)).map(milestoneRow),
+    }),
+  );
+}
+
+/**
+ * The samples of one partition, for the county or one township. While its records may still change they come
+ * from the records themselves; once its month is settled, from the samples stored for it, which the first
+ * report to need them stores: every later report reads one small item per township instead of every record.
+ */
+async function partitionSamples(
+  deps: Deps,
+  partition: TimingPartition,
+  township: string | undefined,
+  nowMs: number,
+): Promise<TimingSample[]> {
+  if (!isSettledMonth(partition.month, nowMs)) return samplesOf(await partition.rows(township));
+  const stored = await deps.store.storedSamples(partition.indexPartition, township);
+  if (stored) return stored;
+  const samples = samplesOf(await partition.rows(undefined));
+  try {
+    await deps.store.putSamples(partition.indexPartition, samples, toIso(nowMs));
+  } catch (error) {
+    // The report stands without them; the next one tries again.
+    logger.warn('timing samples not stored', { partition: partition.indexPartition, error });
+  }
+  return township ? samples.filter((s) => s.township === township) : samples;
+}
+
+/** The samples of `partitions`, at most QUERY_CONCURRENCY partitions read at a time. */
+async function samplesOfPartitions(
+  deps: Deps,
+  partitions: readonly TimingPartition[],
+  township: string | undefined,
+): Promise<TimingSample[]> {
+  const nowMs = deps.clock.now();
+  const each = await pooled(partitions, QUERY_CONCURRENCY, (p) => partitionSamples(deps, p, township, nowMs));
+  return each.flat();
+}
+
 /** Count, breaches and duration statistics of one whole-case measure, grouped like the stage groups. */
-function wholeCaseGroups(
-  milestones: readonly MilestoneItem[],
-  kind: MilestoneKind,
-  by: TimingGroupBy,
-): WholeCaseGroup[] {
-  const rows = milestones.filter((m) => m.kind === kind).map(asTimingRow);
-  return summarize(rows, by).map(({ key, count, breaches, duration }) => ({
+function wholeCaseGroups(samples: readonly TimingSample[], by: TimingGroupBy): WholeCaseGroup[] {
+  return summarizeSamples(samples, by).map(({ key, count, breaches, duration }) => ({
     key,
     count,
     breaches,
@@ -174,13 +222,14 @@ function wholeCaseGroups(
 export async function stageTimings(deps: Deps, user: User, query: StageTimingsQuery): Promise<StageTimings> {
   const scope = reportScope(user, query);
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
-  const [records, milestones] = await Promise.all([
-    stageRecords(deps, scope, stages, query.from, query.to),
-    milestoneRecords(deps, scope, query.from, query.to),
+  const { county, township } = scope;
+  const [stageSamples, countyDecision, enrolled] = await Promise.all([
+    samplesOfPartitions(deps, stagePartitions(deps, county, stages, query.from, query.to), township),
+    ...MILESTONE_KINDS.map((kind) =>
+      samplesOfPartitions(deps, milestonePartitions(deps, county, kind, query.from, query.to), township),
+    ),
   ]);
-  const rows = records.filter((r) => r.decidedAt !== undefined) as (TimingRecord & { decidedAt: string })[];
   const by = query.groupBy as TimingGroupBy;
-  const groups: TimingGroup[] = summarize(rows, by, HUMAN_STAGES);
   return {
     county: scope.county,
     ...(scope.township ? { township: scope.township } : {}),
@@ -191,10 +240,10 @@ export async function stageTimings(deps: Deps, user: User, query: StageTimingsQu
     unit: 'hours',
     percentiles: 'nearest_rank',
     generatedAt: toIso(deps.clock.now()),
-    groups,
+    groups: summarizeSamples(stageSamples, by, HUMAN_STAGES),
     wholeCase: {
-      countyDecision: wholeCaseGroups(milestones, 'county_decision', by),
-      enrolled: wholeCaseGroups(milestones, 'enrolled', by),
+      countyDecision: wholeCaseGroups(countyDecision!, by),
+      enrolled: wholeCaseGroups(enrolled!, by),
     },
   };
 }
@@ -306,9 +355,7 @@ function decodeSourceCursor(cursor: string | undefined, sources: number): Source
   } catch {
     // fall through to the error below
   }
-  throw invalid('bad cursor', [
-    { path: 'query.cursor', rule: 'cursor', message: 'not a cursor this API returned' },
-  ]);
+  throw badCursor();
 }
 
 /** One page of up to `limit` rows across `sources` in order, each followed to its end, with one opaque cursor. */

@@ -32,6 +32,8 @@ export const idNumberDigest = (idNumber: string) =>
 
 /** Partition-key prefix of the access log: the only items the read-only API groups may put (IAM LeadingKeys). */
 export const ACCESS_LOG_PREFIX = 'ACCESS#';
+/** Partition-key prefix of stored timing samples: the reports group may put these too (IAM LeadingKeys). */
+export const SAMPLES_PREFIX = 'SAMPLES#';
 
 export const keys = {
   /** (1) the case item; its audit records and objections share the partition */
@@ -66,14 +68,30 @@ export const keys = {
   versionPrefix: 'V#',
   /** a reviewer in the staff directory, by their identity's sub */
   staff: (sub: string) => ({ pk: `STAFF#${sub}`, sk: '#STAFF' }),
-  /** a whole-case milestone (county decision, enrolment): one item per kind, in the case's partition */
-  milestone: (caseId: string, kind: string) => ({ pk: `CASE#${caseId}`, sk: `MILESTONE#${kind}` }),
+  /**
+   * a whole-case milestone (county decision, enrolment) reached at `at`, in the case's partition: one item per
+   * reaching, never changed, so a month's milestones settle like its stage records
+   */
+  milestone: (caseId: string, kind: string, at: string) => ({
+    pk: `CASE#${caseId}`,
+    sk: `MILESTONE#${kind}#${at}`,
+  }),
   /** (11) one recorded read in a county's access log, in time order */
   accessLog: (county: string, at: string, requestId: string) => ({
     pk: `${ACCESS_LOG_PREFIX}${county}`,
     sk: `${at}#${requestId}`,
   }),
   accessLogPartition: (county: string) => `${ACCESS_LOG_PREFIX}${county}`,
+  /**
+   * (6) the stored timing samples of one township in a settled timing-index partition (TIMING#… or WHOLE#…),
+   * and the marker that says every township's samples of that partition are stored
+   */
+  samples: (indexPartition: string, township: string) => ({
+    pk: `${SAMPLES_PREFIX}${indexPartition}`,
+    sk: `T#${township}`,
+  }),
+  samplesStored: (indexPartition: string) => ({ pk: `${SAMPLES_PREFIX}${indexPartition}`, sk: '#STORED' }),
+  samplesPartition: (indexPartition: string) => `${SAMPLES_PREFIX}${indexPartition}`,
 } as const;
 
 /** GSI attribute values, per entity and state. */

@@ -17,6 +17,7 @@ import { seal, type UnsealedRecord } from '../core/audit-chain.ts';
 import { conflict, DomainError } from '../core/errors.ts';
 import type { Policy } from '../core/policy.ts';
 import { localMonth, parseIso } from '../core/time.ts';
+import type { TimingSample } from '../core/timings.ts';
 import { record } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type {
@@ -73,7 +74,7 @@ export interface CaseChange {
   claimGuards?: string[];
   /** ID numbers the case releases (it ended) */
   releaseGuards?: string[];
-  /** whole-case milestones the step reaches (county decision, enrolment); each replaces the case's earlier one */
+  /** whole-case milestones the step reaches (county decision, enrolment), each a new item */
   milestones?: MilestoneItem[];
 }
 
@@ -146,6 +147,49 @@ function strip<T>(item: Item | undefined): T | undefined {
   const out: Item = {};
   for (const [k, v] of Object.entries(item)) if (!KEY_ATTRIBUTES.includes(k)) out[k] = v;
   return out as T;
+}
+
+/** The most bytes of durations one stored-samples item holds: DynamoDB items stop at 400 KB. */
+const MAX_SAMPLE_BYTES = 350_000;
+/** Bytes per record in a stored sample: queue and work milliseconds, float64 little-endian. */
+const SAMPLE_RECORD_BYTES = 16;
+
+/** A township's timing samples of one settled timing-index partition, durations packed in one binary value. */
+interface SamplesItem {
+  stage: string;
+  township: string;
+  month: string;
+  breaches: number;
+  durations: Uint8Array;
+}
+
+function packSample(s: TimingSample): SamplesItem {
+  const bytes = new Uint8Array(s.queueMs.length * SAMPLE_RECORD_BYTES);
+  const view = new DataView(bytes.buffer);
+  s.queueMs.forEach((queue, i) => {
+    view.setFloat64(i * SAMPLE_RECORD_BYTES, queue, true);
+    view.setFloat64(i * SAMPLE_RECORD_BYTES + 8, s.workMs[i]!, true);
+  });
+  return { stage: s.stage, township: s.township, month: s.month, breaches: s.breaches, durations: bytes };
+}
+
+function unpackSample(item: SamplesItem): TimingSample {
+  const view = new DataView(item.durations.buffer, item.durations.byteOffset, item.durations.byteLength);
+  const n = item.durations.byteLength / SAMPLE_RECORD_BYTES;
+  const queueMs: number[] = [];
+  const workMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    queueMs.push(view.getFloat64(i * SAMPLE_RECORD_BYTES, true));
+    workMs.push(view.getFloat64(i * SAMPLE_RECORD_BYTES + 8, true));
+  }
+  return {
+    stage: item.stage,
+    township: item.township,
+    month: item.month,
+    breaches: item.breaches,
+    queueMs,
+    workMs,
+  };
 }
 
 /** A Query's items without key attributes, and the cursor to the next page. */
@@ -234,7 +278,7 @@ export function caseActivityKeys(c: CaseItem): Item | undefined {
 /** A milestone item with its timing-index entry: (county, kind, month reached), sorted by township. */
 export function milestoneItem(m: MilestoneItem): Item {
   return {
-    ...keys.milestone(m.caseId, m.kind),
+    ...keys.milestone(m.caseId, m.kind, m.at),
     ...indexKeys.wholeCase(
       m.villageCode.slice(0, 6),
       m.kind,
@@ -261,8 +305,8 @@ export class Store {
   }
 
   /**
-   * Bench seeding only (bench/seed.ts), never a request path: up to 25 prepared items in one BatchWriteItem,
-   * unconditional and unaudited, retrying with backoff whatever DynamoDB leaves unprocessed.
+   * Up to 25 prepared items in one BatchWriteItem, unconditional and unaudited, retrying with backoff whatever
+   * DynamoDB leaves unprocessed: bench seeding (bench/seed.ts) and stored timing samples, never a case's state.
    */
   async putItems(items: Item[]): Promise<void> {
     let pending = items.map((item) => ({ PutRequest: { Item: item } }));
@@ -605,6 +649,72 @@ export class Store {
       township,
       TIMING_FIELDS,
     );
+  }
+
+  /**
+   * (6) The stored timing samples of a settled timing-index partition, of every township or of one; undefined
+   * while they are not (all) stored. The marker is put after every township's item and names them all, so an
+   * eventually consistent read that sees the marker but misses an item answers undefined, never a short count.
+   */
+  async storedSamples(indexPartition: string, township?: string): Promise<TimingSample[] | undefined> {
+    if (township) {
+      const marker = await this.get<{ townships: string[] }>(keys.samplesStored(indexPartition));
+      if (!marker) return undefined;
+      if (!marker.townships.includes(township)) return [];
+      const item = await this.get<SamplesItem>(keys.samples(indexPartition, township));
+      return item ? [unpackSample(item)] : undefined;
+    }
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.samplesPartition(indexPartition) },
+        ExclusiveStartKey: start,
+      });
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const markerSk = keys.samplesStored(indexPartition).sk;
+    const marker = items.find((i) => i.sk === markerSk) as { townships: string[] } | undefined;
+    const samples = items
+      .filter((i) => i.sk !== markerSk)
+      .map((i) => unpackSample(i as unknown as SamplesItem));
+    return marker && samples.length === marker.townships.length ? samples : undefined;
+  }
+
+  /**
+   * Stores the samples of a settled timing-index partition (one per township): each township's item, then the
+   * marker that makes them count. Puts nothing and answers false when a township's sample is too large for one
+   * item; the reports then keep reading that partition's records.
+   */
+  async putSamples(
+    indexPartition: string,
+    samples: readonly TimingSample[],
+    storedAt: string,
+  ): Promise<boolean> {
+    const packed = samples.map(packSample);
+    if (packed.some((p) => p.durations.byteLength > MAX_SAMPLE_BYTES)) return false;
+    const items = packed.map((p) => ({
+      ...keys.samples(indexPartition, p.township),
+      entity: 'samples',
+      ...p,
+    }));
+    for (let i = 0; i < items.length; i += 25) await this.putItems(items.slice(i, i + 25));
+    const out = await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.samplesStored(indexPartition),
+          entity: 'samples',
+          townships: packed.map((p) => p.township),
+          storedAt,
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    record('write', out.ConsumedCapacity);
+    return true;
   }
 
   /** Every whole-case milestone of (county, kind, month reached), optionally of one township, like stageRecords. */

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
-import { ACCESS_LOG_PREFIX } from '../../functions/store/keys.ts';
+import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
 import { ProjectFunction, type TableAccess } from '../constructs/project-function.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -29,12 +29,14 @@ interface GroupNeeds {
   completesTasks?: boolean;
   /** Records reads in the access log: a read-only group may put log items, and nothing else. */
   writesAccessLog?: boolean;
+  /** Stores the timing samples of settled months (items under SAMPLES#, put whole, batched). */
+  storesTimingSamples?: boolean;
 }
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: 'RW', startsIdentification: true, completesTasks: true },
   tasks: { table: 'RW', completesTasks: true },
   meta: {},
-  reports: { table: 'RO', writesAccessLog: true },
+  reports: { table: 'RO', writesAccessLog: true, storesTimingSamples: true },
   audit: { table: 'RO', writesAccessLog: true },
   // Policy versions and calendar overrides are only ever put whole, each on a version condition.
   admin: { table: 'RP' },
@@ -58,26 +60,29 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
- * Lets a read-only group append to the access log: PutItem only on items whose partition key is the log's
- * (IAM `dynamodb:LeadingKeys`), and the encryption calls DynamoDB makes with the table's key for that write.
+ * Lets a read-only group write the items under one partition-key prefix and nothing else (IAM
+ * `dynamodb:LeadingKeys`), never an index.
  */
-function allowAccessLogWrites(handler: ProjectFunction, table: ITable) {
+function allowWritesUnder(handler: ProjectFunction, table: ITable, prefix: string, actions: string[]) {
   handler.role.addToPrincipalPolicy(
     new iam.PolicyStatement({
-      actions: ['dynamodb:PutItem'],
+      actions,
       resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PREFIX}*`] } },
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
     }),
   );
-  if (table.encryptionKey) {
-    handler.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [table.encryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
-  }
+}
+
+/** The encryption calls DynamoDB makes with the table's key for a read-only group's own writes. */
+function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
+  if (!table.encryptionKey) return;
+  handler.role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [table.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }
 
 /**
@@ -180,7 +185,16 @@ export class ApiStack extends Stack {
         props.identification.grantStartExecution(handler.role);
       }
       if (needs.completesTasks) handler.allowTaskResults();
-      if (needs.writesAccessLog) allowAccessLogWrites(handler, props.table);
+      // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
+      if (needs.writesAccessLog)
+        allowWritesUnder(handler, props.table, ACCESS_LOG_PREFIX, ['dynamodb:PutItem']);
+      if (needs.storesTimingSamples) {
+        allowWritesUnder(handler, props.table, SAMPLES_PREFIX, [
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PutItem',
+        ]);
+      }
+      if (needs.writesAccessLog || needs.storesTimingSamples) allowEncryptedWrites(handler, props.table);
       handlers[group] = handler;
       integrations[group] = new HttpLambdaIntegration(`${pascal(group)}Integration`, handler.fn);
     }

@@ -3,9 +3,11 @@ import { countyCalendar } from '../../functions/commons/holidays.ts';
 import { deadline } from '../../functions/core/calendar.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { localMonth, toIso } from '../../functions/core/time.ts';
+import { isSettledMonth } from '../../functions/core/timings.ts';
 import { markCaseError } from '../../functions/services/cases.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
 import { closePublicity } from '../../functions/services/workflow.ts';
+import { indexKeys } from '../../functions/store/keys.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
@@ -313,6 +315,28 @@ describe('GET /api/reports/stage-timings', () => {
       404, 404, 403, 403,
     ]);
     expect(otherTownship.body.error.code).toBe('not_found');
+  });
+
+  it('stores a settled month’s samples once and answers from them; the open month stays live', async () => {
+    const village = (month: string) => indexKeys.timingPartition('611002', 'village_review', month);
+    const { store } = sharedDeps();
+    expect(isSettledMonth('2026-11', now) && !isSettledMonth('2026-12', now)).toBe(true);
+
+    const first = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=township');
+    const november = await store.storedSamples(village('2026-11'));
+    const again = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=township');
+
+    expect(again.body.groups).toEqual(first.body.groups);
+    const novemberRows = rows.filter((r) => r.month === '2026-11' && r.stage === 'village_review');
+    expect(november?.flatMap((s) => s.queueMs).sort()).toEqual(novemberRows.map((r) => r.queueMs).sort());
+    expect(november?.reduce((n, s) => n + s.breaches, 0)).toBe(novemberRows.filter((r) => r.breach).length);
+    expect(await store.storedSamples(village('2026-12'))).toBeUndefined();
+    const decisions = await store.storedSamples(
+      indexKeys.wholeCasePartition('611002', 'county_decision', '2026-11'),
+    );
+    expect(decisions?.reduce((n, s) => n + s.queueMs.length, 0)).toBe(
+      countyDecided().filter((c) => localMonth(c.endMs) === '2026-11').length,
+    );
   });
 
   it('names every bad query field', async () => {

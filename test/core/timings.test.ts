@@ -7,12 +7,16 @@ import { addDays, toIso } from '../../functions/core/time.ts';
 import {
   breached,
   daysOver,
+  isSettledMonth,
+  MONTH_SETTLE_MS,
   milestonesOf,
   monthsBefore,
   monthsBetween,
   nearestRank,
+  samplesOf,
   stats,
   summarize,
+  summarizeSamples,
   type TimingRow,
 } from '../../functions/core/timings.ts';
 
@@ -228,5 +232,84 @@ describe('milestonesOf', () => {
       'county_decision',
       'enrolled',
     ]);
+  });
+});
+
+describe('samples: a report from stored samples equals one from the records', () => {
+  const VILLAGES = ['611002100201', '611002100202', '611002101202'];
+  const STAGES = ['village_review', 'township_verification'];
+  const START = Date.parse('2026-10-20T00:00:00+08:00');
+  /** Rows opened over ~3 months, some claimed, some late: minute-exact, as the API records them. */
+  const rowArb = fc
+    .record({
+      stage: fc.constantFrom(...STAGES),
+      villageCode: fc.constantFrom(...VILLAGES),
+      openedMin: fc.integer({ min: 0, max: 90 * 24 * 60 }),
+      claimMin: fc.option(fc.integer({ min: 0, max: 10 * 24 * 60 })),
+      workMin: fc.integer({ min: 0, max: 20 * 24 * 60 }),
+      dueMin: fc.integer({ min: 0, max: 15 * 24 * 60 }),
+    })
+    .map((r): TimingRow => {
+      const opened = START + r.openedMin * 60_000;
+      const claimed = r.claimMin === null ? undefined : opened + r.claimMin * 60_000;
+      return {
+        stage: r.stage,
+        villageCode: r.villageCode,
+        openedAt: toIso(opened),
+        ...(claimed !== undefined ? { claimedAt: toIso(claimed) } : {}),
+        decidedAt: toIso((claimed ?? opened) + r.workMin * 60_000),
+        dueAt: toIso(opened + r.dueMin * 60_000),
+      };
+    });
+
+  it('holds one sample per (stage, township, decision month), every row in exactly one', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 80 }), (rows) => {
+        const samples = samplesOf(rows);
+
+        const ids = samples.map((s) => `${s.stage}|${s.township}|${s.month}`);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(samples.reduce((n, s) => n + s.queueMs.length, 0)).toBe(rows.length);
+        expect(samples.reduce((n, s) => n + s.breaches, 0)).toBe(rows.filter(breached).length);
+        for (const s of samples) expect(s.workMs).toHaveLength(s.queueMs.length);
+      }),
+    );
+  });
+
+  it('gives the same groups however the rows were split into stored samples', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(rowArb, fc.integer({ min: 0, max: 3 })), { maxLength: 80 }),
+        fc.constantFrom('stage' as const, 'township' as const, 'month' as const),
+        (tagged, by) => {
+          const rows = tagged.map(([row]) => row);
+          // each batch is what one stored partition, or one report's read, would hold
+          const batches = [0, 1, 2, 3].map((b) => tagged.filter(([, t]) => t === b).map(([row]) => row));
+
+          const fromSamples = summarizeSamples(batches.flatMap(samplesOf), by, STAGES);
+
+          expect(fromSamples).toEqual(summarize(rows, by, STAGES));
+        },
+      ),
+    );
+  });
+
+  it('skips an empty sample (a stored partition with no records)', () => {
+    const empty = { stage: 'village_review', township: '611002100', month: '2026-11', breaches: 0 };
+
+    expect(summarizeSamples([{ ...empty, queueMs: [], workMs: [] }], 'stage')).toEqual([]);
+  });
+});
+
+describe('isSettledMonth', () => {
+  const november = '2026-11';
+  const decemberStarts = Date.parse('2026-12-01T00:00:00+08:00');
+
+  it('settles a month once it has been over for MONTH_SETTLE_MS, in China Standard Time', () => {
+    expect(isSettledMonth(november, decemberStarts)).toBe(false);
+    expect(isSettledMonth(november, decemberStarts + MONTH_SETTLE_MS - 1)).toBe(false);
+    expect(isSettledMonth(november, decemberStarts + MONTH_SETTLE_MS)).toBe(true);
+    expect(isSettledMonth('2026-12', Date.parse('2027-01-02T00:00:00+08:00'))).toBe(true);
+    expect(isSettledMonth('2026-12', Date.parse('2027-01-01T23:59:59+08:00'))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_LOG_PREFIX } from '../../functions/store/keys.ts';
+import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
 import type { ProjectFunction } from '../../infra/constructs/project-function.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
@@ -29,6 +29,8 @@ const TASK_RESULTS = ['states:SendTaskFailure', 'states:SendTaskSuccess'];
 const STEP = [...LOGS_AND_TRACES, ...TABLE_RW, ...KEY_RW];
 /** A read-only group that records reads: put access-log items, encrypted with the table's key. */
 const ACCESS_LOG = ['dynamodb:PutItem', ...KEY_RW];
+/** The reports group also stores settled months' timing samples, in batches (PutItem as for the log). */
+const TIMING_SAMPLES = ['dynamodb:BatchWriteItem'];
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -65,7 +67,7 @@ describe('function roles', () => {
       ['cases API', handlers.cases, [...STEP, ...TASK_RESULTS, 'states:StartExecution']],
       ['tasks API', handlers.tasks, [...STEP, ...TASK_RESULTS]],
       ['meta API', handlers.meta, LOGS_AND_TRACES],
-      ['reports API', handlers.reports, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG]],
+      ['reports API', handlers.reports, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG, ...TIMING_SAMPLES]],
       ['audit API', handlers.audit, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG]],
       ['admin API', handlers.admin, [...LOGS_AND_TRACES, ...TABLE_RO, 'dynamodb:PutItem', ...KEY_RW]],
     ];
@@ -88,8 +90,8 @@ describe('function roles', () => {
       for (const s of roleStatements(pf)) {
         const actions = [s.Action].flat();
         if (s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']) {
-          // the access log's grant: items of its partitions only, never an index
-          expect(actions, name).toEqual(['dynamodb:PutItem']);
+          // a read-only group's own writes: items of their partitions only, never an index
+          expect(actions, name).toEqual(expect.arrayContaining(['dynamodb:PutItem']));
           expect(JSON.stringify(s.Resource), name).not.toContain('/index/');
         } else if (actions.some((a) => a.startsWith('dynamodb:'))) {
           const indexes = JSON.stringify(s.Resource).match(/\/index\/[^"]+/g);
@@ -107,15 +109,31 @@ describe('function roles', () => {
     }
   });
 
-  it('lets the read-only reports and audit APIs put access-log items and nothing else', () => {
-    const { handlers } = synth.stacks.api;
-    for (const pf of [handlers.reports, handlers.audit]) {
-      const puts = roleStatements(pf).filter((s) => [s.Action].flat().includes('dynamodb:PutItem'));
-      expect(puts).toHaveLength(1);
-      expect(puts[0]!.Condition).toEqual({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PREFIX}*`] },
-      });
-    }
+  it('lets the read-only audit API put access-log items and nothing else', () => {
+    const puts = roleStatements(synth.stacks.api.handlers.audit).filter((s) =>
+      [s.Action].flat().includes('dynamodb:PutItem'),
+    );
+
+    expect(puts.map((s) => [s.Action, s.Condition])).toEqual([
+      [
+        'dynamodb:PutItem',
+        { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ACCESS_LOG_PREFIX}*`] } },
+      ],
+    ]);
+  });
+
+  it('lets the read-only reports API put access-log items one by one, and batch-write only timing samples', () => {
+    const writes = roleStatements(synth.stacks.api.handlers.reports).filter((s) =>
+      [s.Action].flat().some((a) => a === 'dynamodb:PutItem' || a === 'dynamodb:BatchWriteItem'),
+    );
+    const grant = (prefix: string) => ({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] },
+    });
+
+    expect(writes.map((s) => [[s.Action].flat().sort(), s.Condition])).toEqual([
+      [['dynamodb:PutItem'], grant(ACCESS_LOG_PREFIX)],
+      [['dynamodb:BatchWriteItem', 'dynamodb:PutItem'], grant(SAMPLES_PREFIX)],
+    ]);
   });
 
   it('lets only the cases API start the identification workflow, and only that state machine', () => {

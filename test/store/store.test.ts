@@ -217,3 +217,70 @@ describe('Store.apply', () => {
     expect(consumed.writeUnits).toBeGreaterThan(before.writeUnits);
   });
 });
+
+describe('stored timing samples', () => {
+  const sample = (township: string, n: number) => ({
+    stage: 'village_review',
+    township,
+    month: '2026-10',
+    breaches: 1,
+    // fractions and large values come back bit for bit
+    queueMs: Array.from({ length: n }, (_, i) => i * 3_600_000 + 0.5),
+    workMs: Array.from({ length: n }, (_, i) => 40 * 86_400_000 + i),
+  });
+
+  it('reads back every township’s samples, or one township’s, exactly as stored', async () => {
+    const partition = 'TIMING#611002#village_review#2026-10';
+    const samples = [sample('611002100', 3), sample('611002101', 1)];
+
+    const stored = await store.putSamples(partition, samples, '2026-11-25T09:00:00.000+08:00');
+
+    expect(stored).toBe(true);
+    expect(await store.storedSamples(partition)).toEqual(samples);
+    expect(await store.storedSamples(partition, '611002101')).toEqual([samples[1]]);
+    expect(await store.storedSamples(partition, '611002109')).toEqual([]);
+  });
+
+  it('tells a partition never stored (undefined) from one stored empty ([])', async () => {
+    await store.putSamples('TIMING#611002#county_approval#2026-09', [], '2026-11-25T09:00:00.000+08:00');
+
+    expect(await store.storedSamples('TIMING#611002#county_approval#2026-08')).toBeUndefined();
+    expect(await store.storedSamples('TIMING#611002#county_approval#2026-08', '611002100')).toBeUndefined();
+    expect(await store.storedSamples('TIMING#611002#county_approval#2026-09')).toEqual([]);
+  });
+
+  it('counts no samples until the marker is written after them', async () => {
+    const partition = 'TIMING#611002#township_verification#2026-10';
+    await store.putItems([
+      {
+        ...keys.samples(partition, '611002100'),
+        entity: 'samples',
+        ...sample('611002100', 1),
+        durations: new Uint8Array(16),
+      },
+    ]);
+
+    expect(await store.storedSamples(partition)).toBeUndefined();
+    expect(await store.storedSamples(partition, '611002100')).toBeUndefined();
+  });
+
+  it('stores nothing when a township’s sample would not fit in one item', async () => {
+    const partition = 'TIMING#611002#village_review#2026-07';
+
+    const stored = await store.putSamples(
+      partition,
+      [sample('611002100', 30_000)],
+      '2026-11-25T09:00:00.000+08:00',
+    );
+
+    expect(stored).toBe(false);
+    const items = await store.doc.send(
+      new QueryCommand({
+        TableName: store.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.samplesPartition(partition) },
+      }),
+    );
+    expect(items.Items).toEqual([]);
+  });
+});

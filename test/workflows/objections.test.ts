@@ -1,4 +1,7 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedDeps } from '../../functions/services/deps.ts';
+import { keys } from '../../functions/store/keys.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
@@ -73,6 +76,19 @@ async function notice(username: string, caseId: string) {
   });
 }
 
+/** The whole-case milestone items of a case, as `kind@at`, read straight from its partition. */
+async function milestonesOf(caseId: string): Promise<string[]> {
+  const { store } = sharedDeps();
+  const out = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': keys.casePartition(caseId), ':m': 'MILESTONE#' },
+    }),
+  );
+  return (out.Items ?? []).map((m) => `${m.kind}@${m.at}`).sort();
+}
+
 describe('publicity objections', () => {
   it('objection upheld → township re-verifies → county → publicity again → enrolled', async () => {
     const { caseId, household } = await inPublicity();
@@ -132,6 +148,16 @@ describe('publicity objections', () => {
     expect(JSON.stringify(enrolled.timeline)).not.toContain('13700001111');
     const audit = await a.county.get(`/api/cases/${caseId}/audit`);
     expect(audit.body.chain).toMatchObject({ valid: true });
+    // each county decision is a whole-case milestone of its own, timed from the application; enrolment once
+    const countyDecisions = enrolled.timeline
+      .filter(
+        (r: { stage: string; action: string }) => r.stage === 'county_approval' && r.action === 'decided',
+      )
+      .map((r: { at: string }) => `county_decision@${r.at}`);
+    expect(countyDecisions).toHaveLength(2);
+    expect(await milestonesOf(caseId)).toEqual(
+      [...countyDecisions, `enrolled@${enrolled.timeline.at(-1).at}`].sort(),
+    );
   }, 90_000);
 
   it('objection dismissed → enrolled; a later objection is refused with 409', async () => {
