@@ -183,7 +183,9 @@ export async function awaitSupplement(deps: Deps, caseId: string, token: string)
 export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Route> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
-    if (c.status !== 'returned') return { target: c.stage };
+    // Supplemented meanwhile: back to its stage. Already ended (a replayed step, or withdrawn by the applicant):
+    // the route it ended on, and no second record.
+    if (c.status !== 'returned') return isTerminal(c.status) ? c.route : { target: c.stage };
     const at = toIso(deps.clock.now());
     const limit = c.policy.limits.supplement;
     const route: Route = { target: 'end', status: 'withdrawn' };

@@ -3,6 +3,8 @@ import { countyCalendar } from '../../functions/commons/holidays.ts';
 import { deadline } from '../../functions/core/calendar.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { DAY_MS } from '../../functions/core/time.ts';
+import { sharedDeps } from '../../functions/services/deps.ts';
+import { withdrawUnsupplemented } from '../../functions/services/workflow.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { AuditRecord, TaskView } from '../../schemas/records.ts';
 import { validHousehold } from '../support/fixtures.ts';
@@ -174,6 +176,12 @@ describe.concurrent('workflow paths', () => {
       expect(again.status, JSON.stringify(again.body)).toBe(201);
       const audit = await auditOf(a.village, caseId);
       expect(audit.chain).toEqual({ valid: true, length: withdrawn.timeline.length });
+      // the step replayed (a Lambda retry after a lost response) ends the same way and writes nothing
+      expect(await withdrawUnsupplemented(sharedDeps(), caseId)).toEqual({
+        target: 'end',
+        status: 'withdrawn',
+      });
+      expect(actionsOf(await caseOf(a.applicant, caseId))).toEqual(actionsOf(withdrawn));
     });
   });
 
