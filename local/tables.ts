@@ -13,7 +13,7 @@ import {
   type LocalSecondaryIndex,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_SPEC } from '../functions/store/keys.ts';
+import { type IndexProjection, TABLE_SPEC } from '../functions/store/keys.ts';
 
 /** The part of a synthesized CloudFormation template the local runtime reads. */
 export interface CfnTemplate {
@@ -83,7 +83,7 @@ function tableInput(logicalId: string, props: Record<string, unknown>): CreateTa
   };
 }
 
-/** The single table as CDK creates it from TABLE_SPEC: string pk/sk, each GSI with its own pk/sk, projection ALL. */
+/** The single table as CDK creates it from TABLE_SPEC: string pk/sk, each GSI with its own pk/sk and projection. */
 export function tableInputFromSpec(tableName: string): CreateTableCommandInput {
   const keyNames = [
     TABLE_SPEC.partitionKey,
@@ -101,10 +101,16 @@ export function tableInputFromSpec(tableName: string): CreateTableCommandInput {
     GlobalSecondaryIndexes: TABLE_SPEC.indexes.map((i) => ({
       IndexName: i.name,
       KeySchema: keySchema(i.partitionKey, i.sortKey),
-      Projection: { ProjectionType: 'ALL' },
+      Projection: projectionOf(i.projection),
     })),
   };
 }
+
+/** A TABLE_SPEC projection as CreateTable (and CloudFormation) write it. */
+export const projectionOf = (projection: IndexProjection): GlobalSecondaryIndex['Projection'] =>
+  projection === 'ALL'
+    ? { ProjectionType: 'ALL' }
+    : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 
 const keySchema = (hash: string, range: string): KeySchemaElement[] => [
   { AttributeName: hash, KeyType: 'HASH' },

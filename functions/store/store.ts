@@ -30,7 +30,7 @@ import type {
   PolicyRecord,
   TaskItem,
 } from './items.ts';
-import { INDEXES, indexKeys, keys } from './keys.ts';
+import { INDEXES, indexKeys, keys, type TimingIndexAttribute } from './keys.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -109,7 +109,7 @@ const TIMING_FIELDS = [
   'decidedAt',
   'dueAt',
   'decision',
-] as const;
+] as const satisfies readonly (TimingIndexAttribute & keyof TimingRecord)[];
 
 const MILESTONE_FIELDS = [
   'caseId',
@@ -119,7 +119,7 @@ const MILESTONE_FIELDS = [
   'at',
   'dueAt',
   'decision',
-] as const satisfies readonly (keyof MilestoneItem)[];
+] as const satisfies readonly (TimingIndexAttribute & keyof MilestoneItem)[];
 
 /** A case needing attention as the stuck-case report reads it from the activity index. */
 export type ActivityRecord = Pick<
@@ -134,7 +134,7 @@ const ACTIVITY_FIELDS = [
   'updatedAt',
   'openTaskId',
   'error',
-] as const satisfies readonly (keyof ActivityRecord)[];
+] as const satisfies readonly (TimingIndexAttribute & keyof ActivityRecord)[];
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 const INDEX_ATTRIBUTES = {

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_SPEC } from '../../functions/store/keys.ts';
+import { TABLE_SPEC, TIMING_INDEX_ATTRIBUTES } from '../../functions/store/keys.ts';
+import { projectionOf } from '../../local/tables.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 let synth: SynthesizedApp;
@@ -39,7 +40,7 @@ describe('the records table', () => {
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('has exactly the keys and GSIs of TABLE_SPEC, each projecting all attributes, billed on demand', () => {
+  it('has exactly the keys and GSIs of TABLE_SPEC, each with its projection, billed on demand', () => {
     // Arrange
     const keySchema = (pk: string, sk: string) => [
       { AttributeName: pk, KeyType: 'HASH' },
@@ -53,9 +54,27 @@ describe('the records table', () => {
       TABLE_SPEC.indexes.map((i) => ({
         IndexName: i.name,
         KeySchema: keySchema(i.partitionKey, i.sortKey),
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projectionOf(i.projection),
       })),
     );
     expect(table.Properties.LocalSecondaryIndexes).toBeUndefined();
+  });
+
+  it('copies to the timing index only what its readers read; the case and inbox indexes copy everything', () => {
+    const projections = Object.fromEntries(
+      (table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map((g) => [
+        g.IndexName,
+        g.Projection,
+      ]),
+    );
+
+    expect(projections).toEqual({
+      gsi1: { ProjectionType: 'ALL' },
+      gsi2: { ProjectionType: 'ALL' },
+      gsi3: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TIMING_INDEX_ATTRIBUTES] },
+    });
+    // never the task token, the household or its ID numbers
+    expect(TIMING_INDEX_ATTRIBUTES).not.toContain('taskToken');
+    expect(TIMING_INDEX_ATTRIBUTES).not.toContain('household');
   });
 });
