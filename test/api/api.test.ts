@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-const errorOf = (body: any) =>
-  body.error as { code: string; message: string; details: { path: string; rule: string }[] };
+const errorOf = (body: unknown) =>
+  (body as { error: { code: string; message: string; details: { path: string; rule: string }[] } }).error;
 
 describe('the full path, driven only through the HTTP API', () => {
   it('files, claims and decides every task, waits out publicity, and ends enrolled', async () => {

@@ -8,8 +8,11 @@ export interface ApiResponse<T = unknown> {
 
 /** A logged-in client of the local runtime's HTTP API, over real sockets. */
 export interface ApiClient {
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON body is read loosely unless the test names its type
   get<T = any>(path: string): Promise<ApiResponse<T>>;
+  // biome-ignore lint/suspicious/noExplicitAny: as for get
   post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
+  // biome-ignore lint/suspicious/noExplicitAny: as for get
   put<T = any>(path: string, body: unknown): Promise<ApiResponse<T>>;
 }
 

@@ -73,6 +73,7 @@ export async function decide(reviewer: ApiClient, taskId: string, body: unknown)
 }
 
 export function caseOf(client: ApiClient, caseId: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the case and its timeline loosely
   return client.get<any>(`/api/cases/${caseId}`).then((r) => r.body);
 }
 
