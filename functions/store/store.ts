@@ -30,7 +30,7 @@ import type {
   PolicyRecord,
   TaskItem,
 } from './items.ts';
-import { INDEXES, indexKeys, keys, type TimingIndexAttribute } from './keys.ts';
+import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -87,54 +87,13 @@ export interface InboxFilter {
 }
 
 /** A completed stage task as the timing reports read it from the timing index. */
-export type TimingRecord = Pick<
-  TaskItem,
-  | 'taskId'
-  | 'caseId'
-  | 'stage'
-  | 'villageCode'
-  | 'openedAt'
-  | 'claimedAt'
-  | 'decidedAt'
-  | 'dueAt'
-  | 'decision'
->;
-const TIMING_FIELDS = [
-  'taskId',
-  'caseId',
-  'stage',
-  'villageCode',
-  'openedAt',
-  'claimedAt',
-  'decidedAt',
-  'dueAt',
-  'decision',
-] as const satisfies readonly (TimingIndexAttribute & keyof TimingRecord)[];
-
-const MILESTONE_FIELDS = [
-  'caseId',
-  'kind',
-  'villageCode',
-  'startedAt',
-  'at',
-  'dueAt',
-  'decision',
-] as const satisfies readonly (TimingIndexAttribute & keyof MilestoneItem)[];
+export type TimingRecord = Pick<TaskItem, (typeof TIMING_INDEX_READS.stageRecord)[number]>;
+const TIMING_FIELDS = TIMING_INDEX_READS.stageRecord;
+const MILESTONE_FIELDS = TIMING_INDEX_READS.milestone satisfies readonly (keyof MilestoneItem)[];
 
 /** A case needing attention as the stuck-case report reads it from the activity index. */
-export type ActivityRecord = Pick<
-  CaseItem,
-  'caseId' | 'villageCode' | 'stage' | 'status' | 'updatedAt' | 'openTaskId' | 'error'
->;
-const ACTIVITY_FIELDS = [
-  'caseId',
-  'villageCode',
-  'stage',
-  'status',
-  'updatedAt',
-  'openTaskId',
-  'error',
-] as const satisfies readonly (TimingIndexAttribute & keyof ActivityRecord)[];
+export type ActivityRecord = Pick<CaseItem, (typeof TIMING_INDEX_READS.activity)[number]>;
+const ACTIVITY_FIELDS = TIMING_INDEX_READS.activity;
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 const INDEX_ATTRIBUTES = {
@@ -344,6 +303,18 @@ export class Store {
     return out;
   }
 
+  /** Every item a Query matches, following its pages to the end. */
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.query({ ...input, ExclusiveStartKey: start });
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
   getCase(caseId: string): Promise<CaseItem | undefined> {
     return this.get<CaseItem>(keys.case(caseId));
   }
@@ -472,18 +443,11 @@ export class Store {
 
   /** The case and its whole trail in one Query on the case's partition, trail in sequence order. */
   async getCaseWithTrail(caseId: string): Promise<{ case?: CaseItem; trail: AuditRecord[] }> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.query({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
+      ConsistentRead: true,
+    });
     const caseItem = items.find((i) => i.sk === keys.case(caseId).sk);
     const trail = items
       .filter((i) => String(i.sk).startsWith(keys.auditPrefix))
@@ -493,24 +457,17 @@ export class Store {
 
   /** (8) The case's objections still open: one Query on the case's partition, objections only. */
   async openObjections(caseId: string): Promise<ObjectionItem[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.query({
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        FilterExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':pk': keys.casePartition(caseId),
-          ':prefix': keys.objectionPrefix,
-          ':open': 'open',
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      });
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':pk': keys.casePartition(caseId),
+        ':prefix': keys.objectionPrefix,
+        ':open': 'open',
+      },
+      ConsistentRead: true,
+    });
     return items.map((i) => strip<ObjectionItem>(i)!);
   }
 
@@ -624,19 +581,12 @@ export class Store {
 
   /** The staff directory's reviewers of (role, jurisdiction): one Query on their index partition. */
   async colleagues(role: string, jurisdiction: string): Promise<StaffMember[]> {
-    const items: StaffMember[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.query({
-        IndexName: INDEXES.byOwner.name,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.staffPartition(role, jurisdiction) },
-        ExclusiveStartKey: start,
-      });
-      items.push(...(out.Items ?? []).map((i) => strip<StaffMember>(i)!));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await this.queryAll({
+      IndexName: INDEXES.byOwner.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.staffPartition(role, jurisdiction) },
+    });
+    return items.map((i) => strip<StaffMember>(i)!);
   }
 
   /**
@@ -664,17 +614,10 @@ export class Store {
       const item = await this.get<SamplesItem>(keys.samples(indexPartition, township));
       return item ? [unpackSample(item)] : undefined;
     }
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.query({
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.samplesPartition(indexPartition) },
-        ExclusiveStartKey: start,
-      });
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.samplesPartition(indexPartition) },
+    });
     const markerSk = keys.samplesStored(indexPartition).sk;
     const marker = items.find((i) => i.sk === markerSk) as { townships: string[] } | undefined;
     const samples = items
@@ -738,21 +681,13 @@ export class Store {
       condition += ' AND begins_with(gsi3sk, :township)';
       values[':township'] = indexKeys.timingTownshipPrefix(township);
     }
-    const items: T[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.query({
-        IndexName: INDEXES.byTiming.name,
-        KeyConditionExpression: condition,
-        ExpressionAttributeValues: values,
-        ProjectionExpression: fields.map((_, i) => `#t${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#t${i}`, f])),
-        ExclusiveStartKey: start,
-      });
-      items.push(...((out.Items ?? []) as T[]));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    return (await this.queryAll({
+      IndexName: INDEXES.byTiming.name,
+      KeyConditionExpression: condition,
+      ExpressionAttributeValues: values,
+      ProjectionExpression: fields.map((_, i) => `#t${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#t${i}`, f])),
+    })) as T[];
   }
 
   /**
