@@ -15,29 +15,42 @@ import { httpErrors } from './middleware/http-errors.ts';
 import { identify } from './middleware/identity.ts';
 import { parseInput } from './middleware/input.ts';
 import { jsonResponse } from './middleware/json-response.ts';
-import { ROUTES, type RouteDef, routeKey } from './routes.ts';
+import {
+  type Catalog,
+  type PathParamNames,
+  paramsOf,
+  ROUTE_CATALOG,
+  type RouteDecl,
+  type RouteGroup,
+  routeKey,
+  routeList,
+} from './routes.ts';
 
 /** The event API Gateway (HTTP API, payload 2.0, JWT authorizer) hands every route group. */
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpHandler = MiddyfiedHandler<HttpEvent, HttpResult>;
 
-type Schema = z.ZodType | undefined;
-type Out<S extends Schema, Default> = S extends z.ZodType ? z.output<S> : Default;
+/** The validated value of a declared schema, or what API Gateway hands over without one. */
+type Parsed<D, K extends string, Default> = D extends { [P in K]: infer S extends z.ZodType }
+  ? z.output<S>
+  : Default;
 
-/** One route: where it lives, the schemas its input must pass, and the status of a success. */
-export interface RouteSpec<B extends Schema, Q extends Schema, P extends Schema, A extends boolean> {
-  method: RouteDef['method'];
-  /** API Gateway path syntax, exactly as in ROUTES: `/api/cases/{caseId}` */
-  path: string;
-  body?: B;
-  query?: Q;
-  params?: P;
-  /** Success status; 200 unless given. A 204 sends no body. */
-  status?: number;
-  /** `false` only for public routes (must match ROUTES); their actions get no user. */
-  auth?: A;
-}
+/** What the action of route `D` receives: its body, query and path parameters as its schemas parse them. */
+export type ActionInput<D extends RouteDecl> = RouteInput<
+  Parsed<D, 'body', undefined>,
+  Parsed<D, 'query', Record<string, string | undefined>>,
+  Parsed<D, 'params', Record<PathParamNames<D['path']>, string>>,
+  D extends { auth: false } ? undefined : User
+>;
+
+/** The action of route `D`: its result becomes the JSON body (or, when it is a `RawBody`, the body as is). */
+export type Action<D extends RouteDecl> = (input: ActionInput<D>) => unknown;
+
+/** One action per route of `group` in `catalog`, keyed by operationId: a missing or unknown one fails to compile. */
+export type GroupActions<C extends Catalog, G extends string> = {
+  [K in keyof C as C[K]['group'] extends G ? K : never]: Action<C[K]>;
+};
 
 /** What an action receives: validated input and the caller. */
 export interface RouteInput<B, Q, P, U> {
@@ -85,62 +98,27 @@ function rawResponse(statusCode: number, raw: RawBody): HttpResult {
   };
 }
 
-/** A route ready for `routeGroup`; build it with `route`. */
-export interface Route {
-  readonly spec: RouteSpec<Schema, Schema, Schema, boolean>;
-  readonly action: (input: AnyInput) => unknown;
-}
-
-/**
- * Declares a route: its schemas type the action's input, and the action's result becomes the JSON body (or,
- * when it is a `RawBody`, the body as is with its content type).
- * Without a query/params schema the action gets API Gateway's string maps as they are.
- */
-export function route<
-  B extends Schema = undefined,
-  Q extends Schema = undefined,
-  P extends Schema = undefined,
-  A extends boolean = true,
->(
-  spec: RouteSpec<B, Q, P, A>,
-  action: (
-    input: RouteInput<
-      Out<B, undefined>,
-      Out<Q, Record<string, string | undefined>>,
-      Out<P, Record<string, string | undefined>>,
-      A extends false ? undefined : User
-    >,
-  ) => unknown,
-): Route {
-  return { spec, action: action as (input: AnyInput) => unknown };
-}
-
-/** A route catalogue entry; ROUTES in production, a test's own list in tests. */
-export type CatalogEntry = Omit<RouteDef, 'group'> & { group: string };
-
-export interface RouteGroupOptions {
-  /** Routes the group must serve exactly; defaults to ROUTES. */
-  catalog?: readonly CatalogEntry[];
+export interface RouteGroupOptions<C extends Catalog = Catalog> {
+  /** The catalogue the group serves its part of; ROUTE_CATALOG unless given. */
+  catalog?: C;
   logger?: Logger;
   /** Where the access log records reads; the table by default, `false` for a group that keeps none (tests). */
   accessLog?: ReadRecorder | false;
 }
 
-/** Fails at cold start (and in tests) when a group and the catalogue that API Gateway is built from disagree. */
-function checkAgainstCatalog(group: string, routes: readonly Route[], catalog: readonly CatalogEntry[]) {
-  const expected = new Map(catalog.filter((r) => r.group === group).map((r) => [routeKey(r), r]));
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const { spec } of routes) {
-    const key = routeKey(spec);
-    const entry = expected.get(key);
-    if (seen.has(key)) problems.push(`${key} is declared twice`);
-    else if (!entry) problems.push(`${key} is not a ${group} route in the catalogue`);
-    else if (entry.auth !== (spec.auth ?? true)) problems.push(`${key} auth differs from the catalogue`);
-    seen.add(key);
-  }
-  for (const key of expected.keys()) if (!seen.has(key)) problems.push(`${key} has no handler`);
+/** A group's routes with their actions; fails at cold start (and in tests) when an action is missing or unknown. */
+function bindActions(group: string, actions: Record<string, unknown>, catalog: Catalog) {
+  const routes = routeList(catalog).filter((r) => r.group === group);
+  const problems = Object.keys(actions)
+    .filter((id) => catalog[id]?.group !== group)
+    .map((id) => `${id} is not a ${group} route in the catalogue`);
+  for (const r of routes) if (!actions[r.operationId]) problems.push(`${routeKey(r)} has no handler`);
   if (problems.length) throw new Error(`route group ${group}: ${problems.join('; ')}`);
+  return routes.map((r) => ({
+    def: r,
+    schemas: { body: r.body, query: r.query, params: paramsOf(r) },
+    action: actions[r.operationId] as (input: AnyInput) => unknown,
+  }));
 }
 
 /**
@@ -149,26 +127,36 @@ function checkAgainstCatalog(group: string, routes: readonly Route[], catalog: r
  * on `event.routeKey` (set by API Gateway, e.g. `POST /api/cases/{caseId}/withdraw`), identifies the caller on
  * authorized routes (401 first), validates input (400 naming every bad field), runs the action and answers JSON.
  */
+export function routeGroup<G extends RouteGroup>(
+  group: G,
+  actions: GroupActions<typeof ROUTE_CATALOG, G>,
+  options?: RouteGroupOptions<typeof ROUTE_CATALOG>,
+): HttpHandler;
+export function routeGroup<C extends Catalog, G extends string>(
+  group: G,
+  actions: GroupActions<C, G>,
+  options: RouteGroupOptions<C> & { catalog: C },
+): HttpHandler;
 export function routeGroup(
   group: string,
-  routes: readonly Route[],
+  actions: Record<string, unknown>,
   options: RouteGroupOptions = {},
 ): HttpHandler {
   const logger = options.logger ?? sharedLogger;
-  checkAgainstCatalog(group, routes, options.catalog ?? ROUTES);
-  const byKey = new Map(routes.map((r) => [routeKey(r.spec), r]));
+  const routes = bindActions(group, actions, options.catalog ?? ROUTE_CATALOG);
+  const byKey = new Map(routes.map((r) => [routeKey(r.def), r]));
 
   const router = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext?.requestId });
     const found = byKey.get(event.routeKey);
     if (!found) throw new DomainError('not_found', 'no such route');
-    const { spec, action } = found;
-    const user = (spec.auth ?? true) ? identify(event) : undefined;
+    const { def, schemas, action } = found;
+    const user = def.auth ? identify(event) : undefined;
     if (user) logger.appendKeys({ userSub: user.sub, userRole: user.role });
-    const input = parseInput(event, spec);
+    const input = parseInput(event, schemas);
     const result = await action({ ...input, user, event, context } as AnyInput);
-    if (result instanceof RawBody) return rawResponse(spec.status ?? 200, result);
-    return jsonResponse(spec.status ?? 200, spec.status === 204 ? undefined : result);
+    if (result instanceof RawBody) return rawResponse(def.status ?? 200, result);
+    return jsonResponse(def.status ?? 200, def.status === 204 ? undefined : result);
   };
 
   const recorder = options.accessLog ?? storeRecorder;
