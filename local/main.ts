@@ -1,17 +1,21 @@
 import { DEMO_USERS } from './auth.ts';
+import { parseFaults } from './faults.ts';
 import { startRuntime } from './runtime.ts';
 
 /**
  * `npm start`: the whole system on this machine. PORT (default 3000), TIME_SCALE (simulated seconds per real
- * second, default 1), DATA_DIR (default .data). Ctrl-C stops every child process.
+ * second, default 1), DATA_DIR (default .data), FAULTS and FAULTS_SEED (drills, off by default). Ctrl-C stops
+ * every child process.
  */
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
+  const faults = parseFaults(process.env.FAULTS, Number(process.env.FAULTS_SEED ?? 1));
   const runtime = await startRuntime({
     port,
     dataDir: process.env.DATA_DIR ?? '.data',
     timeScale: Number(process.env.TIME_SCALE ?? 1),
     log: (line) => console.log(line),
+    faults,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

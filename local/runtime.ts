@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { simNow, simTimeFromEnv } from '../functions/commons/clock.ts';
 import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
-import { resumeInput } from '../functions/services/resume.ts';
+import { inFlightResumptions } from '../functions/services/resume.ts';
 import { enterDirectory } from '../functions/services/staff.ts';
 import { createLocalAuth, type LocalAuth, loadOrCreateSecret } from './auth.ts';
+import { type ObservedWrite, startDynamoDbProxy } from './ddb-proxy.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
+import { crashedAfterWrite, type Faults } from './faults.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
+import { startSimClock } from './sim-clock.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
 import { type ResolvedApp, resolveTemplates, synthTemplates } from './template.ts';
 
@@ -28,6 +30,10 @@ export interface RuntimeOptions {
   /** the web console's files */
   staticDir?: string;
   log?: (line: string) => void;
+  /** drill faults (FAULTS), injected at the runtime's edges; none by default */
+  faults?: Faults | null;
+  /** told of every DynamoDB write a handler made (drills and the HTTP fuzz) */
+  onWrite?: (write: ObservedWrite) => void;
 }
 
 export interface Runtime {
@@ -40,10 +46,12 @@ export interface Runtime {
   now(): number;
   /** Lambda invocations this runtime made (API routes and workflow steps) and their total run time */
   lambdaStats: { invocations: number; totalMs: number };
+  /** the DynamoDB Local endpoint itself (the handlers may be talking to a drill proxy in front of it) */
+  dynamoDbEndpoint: string;
+  /** the JVM running DynamoDB Local */
+  dynamoDbPid: number;
   stop(): Promise<void>;
 }
-
-const CLOCK_FILE = 'clock.json';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -62,7 +70,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
   try {
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
     if (dataDir) await mkdir(dataDir, { recursive: true });
-    await startClock(dataDir, opts, stack);
+    stack.push(await startSimClock({ dataDir, startAt: opts.startAt, timeScale: opts.timeScale }));
 
     log('synthesizing the CDK app…');
     const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
@@ -70,11 +78,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     log('starting DynamoDB Local…');
     const ddb = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
     stack.push(() => ddb.stop());
+    const faults = opts.faults ?? null;
+    let handlerEndpoint = ddb.endpoint;
+    if (faults || opts.onWrite) {
+      const proxy = await startDynamoDbProxy(ddb.endpoint, { faults, onWrite: opts.onWrite });
+      stack.push(() => proxy.close());
+      handlerEndpoint = proxy.endpoint;
+      if (faults) log(`drill faults on: ${faults.spec}`);
+    }
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoint,
     });
     const client = localDynamoDbClient(ddb.endpoint);
     await ensureTables(client, Object.values(app.templates).flatMap(tableInputsFromTemplate));
@@ -124,12 +140,14 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       stateMachines: app.stateMachines.map((m) => ({ arn: m.arn, name: m.name, definition: m.definition })),
       invoke: async (functionArn, payload) => {
         const id = functionIdOf(functionArn);
-        return (await handlerOf(id))(payload, lambdaContext(id, 60_000));
+        const result = await (await handlerOf(id))(payload, lambdaContext(id, 60_000));
+        if (faults?.roll('step-crash-after-write')) throw crashedAfterWrite();
+        return result;
       },
       journalPath: dataDir && join(dataDir, 'executions.json'),
     });
     stack.push(() => engine.stop());
-    const sfn = await startSfnEndpoint(engine, { host: '127.0.0.1' });
+    const sfn = await startSfnEndpoint(engine, { host: '127.0.0.1', faults });
     stack.push(() => sfn.close());
     process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
     resetSharedDeps();
@@ -153,7 +171,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     });
     stack.push(() => http.close());
 
-    await resumeInterrupted(engine, log);
+    await resumeInFlight(engine, log);
 
     return {
       url: http.url,
@@ -163,6 +181,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       app,
       now: () => sharedDeps().clock.now(),
       lambdaStats,
+      dynamoDbEndpoint: ddb.endpoint,
+      dynamoDbPid: ddb.pid,
       stop,
     };
   } catch (e) {
@@ -175,56 +195,23 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
 const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
 
 /**
- * Simulated time continues where the last run stopped (never backwards): the offset of simulated over real
- * time is kept in `<dataDir>/clock.json`, and saved again on stop.
+ * Re-enters every case the case records say is in flight (open or returned) at its stage, under the execution
+ * its item names: the journal may miss an execution started just before a crash, and every execution of the
+ * previous run died with it. Interrupted executions of cases no longer in flight are stopped.
  */
-async function startClock(dataDir: string | undefined, opts: RuntimeOptions, stack: (() => Promise<void>)[]) {
-  const file = dataDir && join(dataDir, CLOCK_FILE);
-  let offset = opts.startAt !== undefined ? opts.startAt - Date.now() : 0;
-  if (file) {
-    try {
-      offset = Math.max(offset, (JSON.parse(await readFile(file, 'utf8')) as { offsetMs: number }).offsetMs);
-    } catch {
-      // first run: no stored clock
-    }
+async function resumeInFlight(engine: Engine, log: (line: string) => void): Promise<void> {
+  const interrupted = new Set(engine.interrupted().map((e) => e.executionArn));
+  const resumptions = await inFlightResumptions(sharedDeps());
+  for (const { executionArn, input } of resumptions) {
+    await engine.resume(executionArn, input);
+    interrupted.delete(executionArn);
   }
-  const realNow = Date.now();
-  process.env.SIM_TIME_ANCHOR = `${realNow}:${realNow + offset}`;
-  process.env.TIME_SCALE = String(opts.timeScale ?? Number(process.env.TIME_SCALE ?? 1));
-  if (file) {
-    const save = async () => {
-      const t = simTimeFromEnv()!;
-      const now = Date.now();
-      await writeFile(file, JSON.stringify({ offsetMs: simNow(t, now) - now }));
-    };
-    const timer = setInterval(() => void save(), 10_000);
-    timer.unref();
-    stack.push(async () => {
-      clearInterval(timer);
-      await save();
-    });
+  for (const executionArn of interrupted) {
+    await engine.stopExecution(executionArn, 'NotResumed', 'the case has no open stage to resume');
   }
-}
-
-/** Re-enters every execution a previous run left RUNNING at the stage its case record says. */
-async function resumeInterrupted(engine: Engine, log: (line: string) => void): Promise<void> {
-  const interrupted = engine.interrupted();
-  let resumed = 0;
-  for (const execution of interrupted) {
-    const caseId = (execution.input as { caseId?: string } | undefined)?.caseId;
-    const input = caseId ? await resumeInput(sharedDeps(), caseId) : null;
-    if (!input) {
-      // The case ended (or is in error) while its execution was interrupted: nothing to resume.
-      await engine.stopExecution(
-        execution.executionArn,
-        'NotResumed',
-        'the case has no open stage to resume',
-      );
-      continue;
-    }
-    await engine.startExecution({ stateMachineArn: execution.stateMachineArn, name: execution.name, input });
-    resumed++;
+  if (resumptions.length || interrupted.size) {
+    log(
+      `resumed ${resumptions.length} in-flight case(s); stopped ${interrupted.size} execution(s) of ended cases`,
+    );
   }
-  if (interrupted.length)
-    log(`resumed ${resumed} in-flight case(s) of ${interrupted.length} interrupted execution(s)`);
 }

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Engine, ExecutionStatus } from './engine/engine.ts';
 import { EngineError } from './engine/errors.ts';
+import type { Faults } from './faults.ts';
 
 /** A client mistake the endpoint reports itself (not from the engine). */
 class RequestError extends Error {
@@ -143,14 +144,30 @@ function send(res: ServerResponse, status: number, body: object) {
   res.end(text);
 }
 
-async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse) {
+/** The callbacks the drill faults act on. */
+const CALLBACKS = new Set(['SendTaskSuccess', 'SendTaskFailure']);
+
+async function handle(engine: Engine, faults: Faults | null, req: IncomingMessage, res: ServerResponse) {
   try {
     const target = String(req.headers['x-amz-target'] ?? '');
+    const name = target.slice(17);
     const action =
-      req.method === 'POST' && target.startsWith('AWSStepFunctions.') ? actions[target.slice(17)] : undefined;
+      req.method === 'POST' && target.startsWith('AWSStepFunctions.') ? actions[name] : undefined;
     if (!action)
       throw new RequestError('UnknownOperationException', `unsupported operation ${target || req.method}`);
-    send(res, 200, await action(engine, await readBody(req)));
+    const body = await readBody(req);
+    const callback = CALLBACKS.has(name);
+    if (callback && faults?.roll('callback-late')) {
+      await engine.timeOutTask(field(body, 'taskToken', true));
+      throw new EngineError('TaskTimedOut', 'Provided task does not exist anymore');
+    }
+    const result = await action(engine, body);
+    if (callback && faults?.roll('callback-duplicate')) {
+      // applied, but the answer is lost: the SDK sends the same call again, as a dropped response makes it do
+      send(res, 500, { __type: 'InternalFailure', message: 'injected fault: the answer was lost' });
+      return;
+    }
+    send(res, 200, result);
   } catch (error) {
     if (error instanceof EngineError || error instanceof RequestError) {
       send(res, 400, { __type: error.name, message: error.message });
@@ -171,12 +188,14 @@ export interface SfnEndpoint {
  * Serves the Step Functions API subset the handlers call (AWS JSON 1.0: `POST /` with
  * `X-Amz-Target: AWSStepFunctions.<Action>`) on 127.0.0.1, backed by the local engine, so
  * `@aws-sdk/client-sfn` works unchanged with `AWS_ENDPOINT_URL_SFN` set to `url`. Port 0 picks a free one.
+ * With drill `faults`, callbacks may come late (callback-late) or be answered with a lost response after they
+ * were applied (callback-duplicate).
  */
 export async function startSfnEndpoint(
   engine: Engine,
-  opts: { port?: number; host?: '127.0.0.1' } = {},
+  opts: { port?: number; host?: '127.0.0.1'; faults?: Faults | null } = {},
 ): Promise<SfnEndpoint> {
-  const server = createServer((req, res) => void handle(engine, req, res));
+  const server = createServer((req, res) => void handle(engine, opts.faults ?? null, req, res));
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -785,6 +786,32 @@ export class Store {
       ExclusiveStartKey: decodeCursor(page.cursor),
     });
     return toPage<ActivityRecord>(out);
+  }
+
+  /**
+   * Every case in flight (open or returned) with its execution, every county at once: a filtered Scan, so never
+   * on a request path; only the local runtime's restart (resume from the case records) reads it.
+   */
+  async inFlightCases(): Promise<Pick<CaseItem, 'caseId' | 'executionArn'>[]> {
+    const found: Pick<CaseItem, 'caseId' | 'executionArn'>[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :sk AND #status IN (:open, :returned)',
+          ProjectionExpression: 'caseId, executionArn',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sk': keys.case('').sk, ':open': 'open', ':returned': 'returned' },
+          ExclusiveStartKey: start,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      record('read', out.ConsumedCapacity);
+      found.push(...((out.Items ?? []) as typeof found));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   /** (11) Appends one read to its county's access log; an entry is never overwritten. */

@@ -32,6 +32,14 @@ const isControl = (c: string) =>
 const validName = (name: string) => NAME_CHARS.test(name) && ![...name].some(isControl);
 const STATE_MACHINE_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/;
 
+/** arn:…:execution:<sm>:<name> → the state machine's ARN and the execution's name */
+export function executionParts(executionArn: string): { stateMachineArn: string; name: string } {
+  const parts = executionArn.split(':');
+  const name = parts.pop() ?? '';
+  parts[5] = 'stateMachine';
+  return { stateMachineArn: parts.join(':'), name };
+}
+
 /** arn:…:stateMachine:<sm> → arn:…:execution:<sm>:<name> */
 export function executionArnOf(stateMachineArn: string, name: string): string {
   const parts = stateMachineArn.split(':');
@@ -121,6 +129,17 @@ class LocalEngine implements Engine {
     return { executionArn, startDate: record.startDate };
   }
 
+  async resume(executionArn: string, input: unknown) {
+    this.assertRunning();
+    const running = this.records.get(executionArn);
+    if (running && this.live.has(executionArn)) return { executionArn, startDate: running.startDate };
+    // The case record is the truth: whatever the journal kept of this name (interrupted, or finished while the
+    // case's last write was lost) is replaced by the re-entered execution.
+    this.interruptedArns.delete(executionArn);
+    this.records.delete(executionArn);
+    return this.startExecution({ ...executionParts(executionArn), input });
+  }
+
   async sendTaskSuccess(token: string, output: unknown) {
     this.assertRunning();
     const value = lambdaResult(output); // what AWS would carry: JSON
@@ -136,6 +155,17 @@ class LocalEngine implements Engine {
       callId: task.callId,
       ok: false,
       error: { name: error ?? '', message: cause ?? '' },
+    });
+  }
+
+  async timeOutTask(token: string) {
+    this.assertRunning();
+    const task = this.tokens.take(token);
+    this.post({
+      type: 'settle',
+      callId: task.callId,
+      ok: false,
+      error: { name: 'States.Timeout', message: 'the callback came after the task timed out' },
     });
   }
 
@@ -217,6 +247,14 @@ class LocalEngine implements Engine {
 
   stats() {
     return { ...this.counters };
+  }
+
+  activity() {
+    return {
+      handlersRunning: this.inFlight.size,
+      running: [...this.live],
+      waiting: this.tokens.waitingExecutions(),
+    };
   }
 
   async stop() {

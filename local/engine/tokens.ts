@@ -57,6 +57,11 @@ export class TokenRegistry {
     return true;
   }
 
+  /** The executions with a callback task waiting for its token. */
+  waitingExecutions(): string[] {
+    return [...this.byExecution.keys()];
+  }
+
   /** Closes every token of an execution that stopped. */
   closeExecution(executionArn: string): void {
     for (const token of [...(this.byExecution.get(executionArn) ?? [])]) this.close(token);

@@ -34,7 +34,14 @@ export interface Engine {
     executionArn: string;
     startDate: number;
   }>;
+  /**
+   * Re-enters an execution under its own ARN with `input` (a case resumed at its stage after a restart), whatever
+   * an earlier run of that name left in the journal; an execution already running here is left alone.
+   */
+  resume(executionArn: string, input: unknown): Promise<{ executionArn: string; startDate: number }>;
   sendTaskSuccess(token: string, output: unknown): Promise<void>;
+  /** Fails the token's task with States.Timeout, as its timeout firing first would (the callback-late fault). */
+  timeOutTask(token: string): Promise<void>;
   sendTaskFailure(token: string, error?: string, cause?: string): Promise<void>;
   sendTaskHeartbeat(token: string): Promise<void>;
   describeExecution(executionArn: string): Promise<ExecutionDescription>;
@@ -51,6 +58,8 @@ export interface Engine {
   waitForExecution(executionArn: string, timeoutMs?: number): Promise<ExecutionDescription>;
   /** counters for benchmarks: state transitions (StateEntered events) and task invocations */
   stats(): { transitions: number; invocations: number; executions: number };
+  /** what is going on now (drills wait for quiet): handler calls running, running executions, those waiting on a callback */
+  activity(): { handlersRunning: number; running: string[]; waiting: string[] };
   /** aborts running executions without finishing them in the journal (a restart resumes them); ends the worker */
   stop(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { sharedDeps } from '../../functions/services/deps.ts';
 import { closePublicity } from '../../functions/services/workflow.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { startRuntime } from '../../local/runtime.ts';
+import { startSimClock } from '../../local/sim-clock.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { login, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
@@ -126,6 +127,52 @@ describe('restart', () => {
 
       expect(after.taskId).toBe(before.taskId);
       expect(next.caseId).toBe(caseId);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('resumes a case the execution journal never saw (a kill -9 right after the filing): the case record is the truth', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aa-nojournal-'));
+    const start = () =>
+      startRuntime({ port: 0, dataDir, timeScale: 1, startAt: Date.parse('2026-11-02T09:00:00+08:00') });
+    try {
+      let r = await start();
+      const applicant = await login(r.url, 'applicant');
+      const { caseId } = await file(applicant, household());
+      await openTask(await login(r.url, 'village'), caseId, 'village_review');
+      await r.stop();
+      // what a power loss between the filing's write and the journal's leaves: the case, no execution
+      await unlink(join(dataDir, 'executions.json'));
+
+      r = await start();
+      const village = await login(r.url, 'village');
+      const task = await openTask(village, caseId, 'village_review');
+      await decide(village, task.taskId, approval('village_review'));
+      const next = await openTask(await login(r.url, 'township'), caseId, 'township_verification');
+      await r.stop();
+
+      expect(next.caseId).toBe(caseId);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('never runs the simulated clock backwards across a kill -9: the stored bound is ahead of any time handed out', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'aa-clockkill-'));
+    const startAt = Date.parse('2026-03-02T09:00:00+08:00');
+    try {
+      const crashed = await startSimClock({ dataDir, timeScale: 100_000, startAt });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const lastHandedOut = systemClock.now();
+      // no stop(): the process died; the next run reads what the running one last wrote
+      const restarted = await startSimClock({ dataDir, timeScale: 100_000, startAt });
+      const resumed = systemClock.now();
+      await restarted();
+      await crashed();
+
+      expect(lastHandedOut - startAt).toBeGreaterThan(60_000_000);
+      expect(resumed).toBeGreaterThanOrEqual(lastHandedOut);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
