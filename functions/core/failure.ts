@@ -38,8 +38,30 @@ export interface CaseFailure {
 const MAX_CAUSE = 500;
 /** A stack frame line, as V8 prints it. */
 const STACK_FRAME = /^\s*at\s.*$/gm;
-/** An absolute file path or file URL, with its optional :line:column. */
-const FILE_PATH = /(?:file:\/\/)?(?:[A-Za-z]:\\|\/)(?:[\w.@+-]+[\\/])+[\w.@+-]+(?::\d+){0,2}/g;
+/** An absolute file path, file URL or Node internal module, with its optional :line:column. */
+const FILE_PATH =
+  /(?:file:\/\/)?(?:[A-Za-z]:\\|\/)(?:[\w.@+-]+[\\/])+[\w.@+-]+(?::\d+){0,2}|node:[\w/.-]+(?::\d+){0,2}/g;
+/** A Lambda cause's trace onwards, when its JSON was cut short and does not parse. */
+const TRACE_ONWARDS = /,?\s*"trace"\s*:.*$/s;
+
+/**
+ * A Lambda failure's JSON (`{errorType, errorMessage, trace}`) inside `text` (whole, or after a `Type: ` prefix
+ * as older records kept it): its type and message, the trace left behind.
+ */
+function lambdaFailure(text: string): { type?: string; message: string } | undefined {
+  const start = text.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text.slice(start));
+    if (!parsed || typeof parsed !== 'object' || !('errorMessage' in parsed)) return undefined;
+    const { errorType, errorMessage } = parsed as { errorType?: unknown; errorMessage?: unknown };
+    const prefix = text.slice(0, start).replace(/:\s*$/, '').trim();
+    const type = typeof errorType === 'string' ? errorType : undefined;
+    return { type: prefix || type, message: String(errorMessage ?? '') };
+  } catch {
+    return undefined;
+  }
+}
 
 /** The code of a Step Functions error name (what a Catch puts in `$.error.Error`). */
 export function errorCodeOf(errorName: string | undefined): CaseErrorCode {
@@ -53,21 +75,10 @@ export function errorCodeOf(errorName: string | undefined): CaseErrorCode {
  * and message, stack frames and file paths removed, personal data masked, at most MAX_CAUSE characters.
  */
 export function plainCause(errorName: string | undefined, cause: string | undefined): string {
-  let message = cause ?? '';
-  let type = errorName;
-  try {
-    const parsed: unknown = JSON.parse(message);
-    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) {
-      const lambda = parsed as { errorType?: unknown; errorMessage?: unknown };
-      message = String(lambda.errorMessage ?? '');
-      if (typeof lambda.errorType === 'string' && lambda.errorType !== type) {
-        type = type ? `${type} (${lambda.errorType})` : lambda.errorType;
-      }
-    }
-  } catch {
-    // not JSON: a plain message
-  }
-  const text = message
+  const raw = cause ?? '';
+  const lambda = lambdaFailure(raw);
+  const type = errorName ?? lambda?.type;
+  const text = (lambda ? lambda.message : raw.replace(TRACE_ONWARDS, ''))
     .replace(STACK_FRAME, '')
     .replace(FILE_PATH, '[path]')
     .replace(/\s*\n\s*/g, ' ')
