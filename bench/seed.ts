@@ -28,8 +28,14 @@ import {
 } from '../functions/core/procedure.ts';
 import { addDays, DAY_MS, localDate, startOfLocalDay, toIso } from '../functions/core/time.ts';
 import { milestonesOf } from '../functions/core/timings.ts';
-import { actorOf, executionArnOf, idNumbersOf, SYSTEM } from '../functions/services/cases.ts';
-import type { CaseItem, MilestoneItem, ObjectionItem, TaskItem } from '../functions/store/items.ts';
+import { actorOf, executionArnOf, SYSTEM } from '../functions/services/cases.ts';
+import {
+  type CaseItem,
+  idNumbersOf,
+  type MilestoneItem,
+  type ObjectionItem,
+  type TaskItem,
+} from '../functions/store/items.ts';
 import { indexKeys, keys } from '../functions/store/keys.ts';
 import {
   type AuditEntry,
@@ -305,12 +311,15 @@ class SeededCase {
   /** The items Store.apply would have left in the table for this case. */
   *items(): Generator<Item> {
     const c = this.c;
+    // a rejected or withdrawn case released its guards; an open or enrolled one holds them
+    const guards = c.status !== 'rejected' && c.status !== 'withdrawn' ? idNumbersOf(c.household) : [];
     yield {
       ...keys.case(c.caseId),
       ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
       ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
       ...caseActivityKeys(c),
       ...c,
+      guards,
     };
     for (const r of this.audits) yield { ...keys.audit(c.caseId, r.seq), entity: 'audit', ...r };
     for (const t of this.tasks) {
@@ -320,12 +329,7 @@ class SeededCase {
       yield { ...keys.objection(c.caseId, o.objectionId), entity: 'objection', ...o };
     }
     for (const m of this.milestones.values()) yield milestoneItem(m);
-    // a rejected or withdrawn case released its guards; an open or enrolled one holds them
-    if (c.status !== 'rejected' && c.status !== 'withdrawn') {
-      for (const id of idNumbersOf(c.household)) {
-        yield { ...keys.householdGuard(id), entity: 'guard', caseId: c.caseId };
-      }
-    }
+    for (const id of guards) yield { ...keys.householdGuard(id), entity: 'guard', caseId: c.caseId };
   }
 }
 

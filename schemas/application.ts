@@ -4,6 +4,9 @@ import { categorySchema, procedureSchema, riskTypeSchema, sourceSchema } from '.
 
 const nameSchema = z.string().trim().min(1).max(50);
 
+/** The relation of the member who is the head (DESIGN §1: the household as its 户口簿 lists it, head included). */
+export const SELF = 'self';
+
 export const memberSchema = z.strictObject({
   name: nameSchema,
   idNumber: residentIdSchema,
@@ -30,27 +33,47 @@ export const householdSchema = z
   // Runs even when other fields failed (`when`), so one response names every bad field; hence the guards.
   .check(
     z.superRefine(
-      (h: { head?: { idNumber?: unknown }; members?: unknown; riskTypes?: unknown } | undefined, ctx) => {
-        const seen = new Map<unknown, string>([[h?.head?.idNumber, 'head.idNumber']]);
-        (Array.isArray(h?.members) ? h.members : []).forEach((m: { idNumber?: unknown }, i) => {
-          if (typeof m?.idNumber !== 'string') return;
-          if (seen.has(m.idNumber)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['members', i, 'idNumber'],
-              message: `same ID number as ${seen.get(m.idNumber)}`,
-              params: { rule: 'unique_id_number' },
-            });
-          }
-          seen.set(m.idNumber, `members[${i}].idNumber`);
-        });
+      (
+        h:
+          | { head?: { idNumber?: unknown; name?: unknown }; members?: unknown; riskTypes?: unknown }
+          | undefined,
+        ctx,
+      ) => {
+        const issue = (path: PropertyKey[], rule: string, message: string) =>
+          ctx.addIssue({ code: 'custom', path, message, params: { rule } });
+        const head = h?.head;
+        const seen = new Map<unknown, string>();
+        (Array.isArray(h?.members) ? h.members : []).forEach(
+          (m: { idNumber?: unknown; name?: unknown; relation?: unknown }, i) => {
+            if (typeof m?.idNumber !== 'string') return;
+            // The 户口簿 lists the head too: as `self`, the same person as `head`.
+            if (m.relation === SELF) {
+              if (m.idNumber !== head?.idNumber)
+                issue(
+                  ['members', i, 'idNumber'],
+                  'self_is_head',
+                  'the `self` member is the head: use head.idNumber',
+                );
+              if (m.name !== head?.name)
+                issue(['members', i, 'name'], 'self_is_head', 'the `self` member is the head: use head.name');
+            } else if (m.idNumber === head?.idNumber) {
+              issue(
+                ['members', i, 'idNumber'],
+                'unique_id_number',
+                'same ID number as head.idNumber (the head is listed with relation `self`)',
+              );
+            }
+            if (seen.has(m.idNumber)) {
+              issue(
+                ['members', i, 'idNumber'],
+                'unique_id_number',
+                `same ID number as ${seen.get(m.idNumber)}`,
+              );
+            } else seen.set(m.idNumber, `members[${i}].idNumber`);
+          },
+        );
         if (Array.isArray(h?.riskTypes) && new Set(h.riskTypes).size !== h.riskTypes.length) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['riskTypes'],
-            message: 'risk types repeat',
-            params: { rule: 'unique_items' },
-          });
+          issue(['riskTypes'], 'unique_items', 'risk types repeat');
         }
       },
       { when: () => true },

@@ -8,6 +8,18 @@ import {
   taskStatusSchema,
 } from './domain.ts';
 
+/**
+ * Why a case is in `error`: a code and a plain message for everyone who may see the case; the cause (type and
+ * message of the failure, never a stack trace or a file path) only for admins and auditors.
+ */
+export const caseErrorViewSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  at: isoDateTimeSchema,
+  cause: z.string().optional(),
+});
+export type CaseErrorView = z.infer<typeof caseErrorViewSchema>;
+
 /** A case as the API returns it: household ID numbers masked, no tokens. */
 export const caseViewSchema = z.object({
   caseId: z.string(),
@@ -22,7 +34,7 @@ export const caseViewSchema = z.object({
   openTaskId: z.string().optional(),
   publicityEndsAt: isoDateTimeSchema.optional(),
   policyVersion: z.int(),
-  error: z.object({ cause: z.string(), at: isoDateTimeSchema }).optional(),
+  error: caseErrorViewSchema.optional(),
   /** set once the applicant asked for the re-examination of a rejection: a second request is refused */
   reexaminationRequestedAt: isoDateTimeSchema.optional(),
 });

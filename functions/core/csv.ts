@@ -2,16 +2,14 @@
  * CSV exports (RFC 4180) that open correctly in Excel and WPS: a UTF-8 byte-order mark first (without it they
  * read Chinese text as GBK), CRLF line ends, a field quoted when it holds a quote, comma, CR or LF, quotes doubled.
  *
- * An export must never leak personal data, whatever a free-text field holds: every text cell is redacted on the
- * way out (resident ID numbers masked to first 6 + last 4, phone numbers removed), and a text cell a spreadsheet
- * would run as a formula gets a leading apostrophe (OWASP "CSV injection").
+ * An export must never leak personal data, whatever a free-text field holds: every text cell is masked on the
+ * way out (core/masking: resident ID numbers to first 6 + last 4, phone numbers removed), and a text cell a
+ * spreadsheet would run as a formula gets a leading apostrophe (OWASP "CSV injection").
  */
-import { maskId } from '../../schemas/resident-id.ts';
+import { maskPersonalData } from './masking.ts';
 
 export const BOM = '\uFEFF';
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
-/** What a redacted phone number reads as. */
-export const PHONE_REDACTED = '[电话已隐去]';
 
 /** A finished export: the file name it is saved under (no extension), the document, and extras for the reader. */
 export interface CsvExport {
@@ -29,25 +27,16 @@ export interface CsvColumn<R> {
   value: (row: R) => string | number | boolean | null | undefined;
 }
 
-/** 18-character resident ID numbers (GB 11643) standing alone, not inside a longer code or hash. */
-const RESIDENT_ID = /(?<![\w*])\d{17}[\dXx](?![\w*])/g;
-/** Mainland mobile numbers and landlines with an area code (0xx-xxxxxxx), standing alone. */
-const PHONE = /(?<![\w*-])(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![\w*])/g;
 /** First characters that make Excel or WPS treat a cell as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 /** Characters that force RFC 4180 quoting. */
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** Masks every resident ID number in `text` (first 6 + last 4) and removes every phone number. */
-export function redactPersonalData(text: string): string {
-  return text.replace(RESIDENT_ID, (id) => maskId(id.toUpperCase())).replace(PHONE, PHONE_REDACTED);
-}
-
-/** One field: numbers and booleans as they are, text redacted, defused and quoted when RFC 4180 needs it. */
+/** One field: numbers and booleans as they are, text masked, defused and quoted when RFC 4180 needs it. */
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value !== 'string') return String(value);
-  let text = redactPersonalData(value);
+  let text = maskPersonalData(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

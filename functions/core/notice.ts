@@ -1,5 +1,6 @@
 import type { Household } from '../../schemas/application.ts';
 import type { RiskType } from '../../schemas/domain.ts';
+import { maskPersonalData } from './masking.ts';
 import { CST_OFFSET_MS, parseIso } from './time.ts';
 
 /** Monitoring categories as the notice names them (DESIGN §1). */
@@ -42,7 +43,8 @@ export function noticeContent(
 ): NoticeContent {
   return {
     villageCode,
-    headName: household.head.name,
+    // a name is free text too: whatever number was typed into it is masked like everywhere else
+    headName: maskPersonalData(household.head.name),
     category: CATEGORY_LABELS[household.category],
     riskTypes: household.riskTypes.map((r) => RISK_TYPE_LABELS[r]),
     startsAt: period.startsAt,

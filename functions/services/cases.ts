@@ -1,27 +1,61 @@
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Application, Household, Supplement, Withdrawal } from '../../schemas/application.ts';
+import {
+  type Application,
+  type Household,
+  householdSchema,
+  type Supplement,
+  type Withdrawal,
+} from '../../schemas/application.ts';
 import type { Actor, AuditRecord, CaseView, ChainStatus, User } from '../../schemas/records.ts';
-import { assertCanActForApplicant, assertCanFile, assertCanSeeCase } from '../core/access.ts';
+import { assertCanActForApplicant, assertCanFile, assertCanSeeCase, canSeeCase } from '../core/access.ts';
 import { GENESIS_HASH, verifyChain } from '../core/audit-chain.ts';
-import { conflict, notFound } from '../core/errors.ts';
+import { issuesToDetails } from '../core/decisions.ts';
+import { conflict, invalid, notFound } from '../core/errors.ts';
+import { CASE_ERROR_MESSAGES, CAUSE_READERS, type CaseFailure, plainCause } from '../core/failure.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { type CaseItem, caseView } from '../store/items.ts';
-import type { Page } from '../store/store.ts';
+import { auditView, type CaseItem, caseView, heldGuards, idNumbersOf } from '../store/items.ts';
+import { type GuardClaim, GuardConflict, type Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
 export const actorOf = (user: User): Actor => ({ sub: user.sub, name: user.name, role: user.role });
 
-/** Every resident ID number of a household: each may hold one open case at a time. */
-export const idNumbersOf = (h: Household) => [h.head.idNumber, ...h.members.map((m) => m.idNumber)];
+/**
+ * The guards a case takes on for `idNumbers` of its household, each with the field that lists the person (the
+ * head's, or the first member's who has it), so a conflict names it.
+ */
+export function guardClaims(h: Household, idNumbers: readonly string[] = idNumbersOf(h)): GuardClaim[] {
+  const paths = new Map<string, string>();
+  h.members.forEach((m, i) => {
+    if (!paths.has(m.idNumber)) paths.set(m.idNumber, `household.members[${i}].idNumber`);
+  });
+  paths.set(h.head.idNumber, 'household.head.idNumber');
+  return idNumbers.map((idNumber) => ({ idNumber, path: paths.get(idNumber)! }));
+}
 
 /**
- * Files an identification application: the case, its first audit record and one guard per household ID number
- * in one transaction (a second open case for any of them is a 409 naming the open case), then starts the
- * procedure's state machine at the first stage.
+ * Runs a case change that claims guards. A person who already has an open case is a 409 naming their field, and
+ * naming that case only to a caller who may read it: anyone else learns nothing of another jurisdiction's case.
+ */
+export async function claimingGuards<T>(deps: Deps, user: User, change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (e) {
+    if (!(e instanceof GuardConflict) || !e.holder) throw e;
+    const holder = await deps.store.getCase(e.holder);
+    const readable =
+      holder && canSeeCase(user, { villageCode: holder.villageCode, applicantSub: holder.applicant.sub });
+    throw readable ? e.naming(holder.caseId) : e;
+  }
+}
+
+/**
+ * Files an identification application: the case, its first audit record and one guard per person of the
+ * household in one transaction (a person who already has an open case is a 409 naming their field), then
+ * starts the procedure's state machine at the first stage.
  */
 export async function fileApplication(deps: Deps, user: User, application: Application): Promise<CaseView> {
   const { household } = application;
@@ -47,17 +81,19 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     executionArn: executionArnOf(deps.identificationStateMachineArn(), caseId),
     route: { target: FIRST_STAGE },
   };
-  const { case: filed } = await deps.store.apply({
-    before: draft,
-    audit: {
-      at: now,
-      actor: actorOf(user),
-      action: 'filed',
-      stage: FIRST_STAGE,
-      data: { source: household.source, category: household.category, policyVersion: policy.version },
-    },
-    claimGuards: idNumbersOf(household),
-  });
+  const { case: filed } = await claimingGuards(deps, user, () =>
+    deps.store.apply({
+      before: draft,
+      audit: {
+        at: now,
+        actor: actorOf(user),
+        action: 'filed',
+        stage: FIRST_STAGE,
+        data: { source: household.source, category: household.category, policyVersion: policy.version },
+      },
+      claimGuards: guardClaims(household),
+    }),
+  );
   await startIdentification(deps, caseId, caseId, filed.route);
   return caseView(filed);
 }
@@ -81,7 +117,10 @@ export async function startIdentification(
       }),
     );
   } catch (e) {
-    await markCaseError(deps, caseId, `workflow did not start: ${(e as Error).message}`);
+    await markCaseError(deps, caseId, {
+      code: 'workflow_not_started',
+      cause: plainCause((e as Error).name, (e as Error).message),
+    });
     throw e;
   }
 }
@@ -92,18 +131,34 @@ export const executionArnOf = (stateMachineArn: string, name: string) =>
 
 export const SYSTEM: Actor = { sub: 'system', name: '系统', role: 'system' };
 
-/** Marks a case ERROR with its cause: visible to admins, alarmed, never silently stuck. */
-export async function markCaseError(deps: Deps, caseId: string, cause: string): Promise<void> {
-  const c = await deps.store.getCase(caseId);
-  // an ended case keeps its outcome: a step failing after a withdrawal or a decision changes nothing
-  if (!c || c.status === 'error' || isTerminal(c.status)) return;
-  const at = toIso(deps.clock.now());
-  await deps.store.apply({
-    before: c,
-    set: { status: 'error', error: { cause: cause.slice(0, 1000), at } },
-    audit: { at, actor: SYSTEM, action: 'error', stage: c.stage, comment: cause.slice(0, 1000) },
+/**
+ * Marks a case ERROR, alarmed and never silently stuck: its code and plain message for everyone who may see the
+ * case, the (plain) cause for admins and auditors only, and in the audit trail the code and message alone.
+ */
+export function markCaseError(deps: Deps, caseId: string, failure: CaseFailure): Promise<void> {
+  return retryOnStaleVersion(async () => {
+    const c = await deps.store.getCase(caseId);
+    // an ended case keeps its outcome: a step failing after a withdrawal or a decision changes nothing
+    if (!c || c.status === 'error' || isTerminal(c.status)) return;
+    const at = toIso(deps.clock.now());
+    const message = CASE_ERROR_MESSAGES[failure.code];
+    await deps.store.apply({
+      before: c,
+      set: { status: 'error', error: { code: failure.code, message, cause: failure.cause, at } },
+      audit: {
+        at,
+        actor: SYSTEM,
+        action: 'error',
+        stage: c.stage,
+        comment: message,
+        data: { code: failure.code },
+      },
+    });
   });
 }
+
+/** Whether the caller reads the cause of a case's error (core/failure CAUSE_READERS). */
+const readsCause = (user: User) => CAUSE_READERS.includes(user.role);
 
 /** A case the caller may see, or 404. */
 export async function visibleCase(deps: Deps, user: User, caseId: string): Promise<CaseItem> {
@@ -124,14 +179,14 @@ export async function listCases(
     const items = page.items.filter(
       (c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage),
     );
-    return { items: items.map(caseView), cursor: page.cursor };
+    return { items: items.map((c) => caseView(c)), cursor: page.cursor };
   }
   const page = await deps.store.casesInJurisdiction(
     user.jurisdiction,
     { status: q.status, stage: q.stage },
     q,
   );
-  return { items: page.items.map(caseView), cursor: page.cursor };
+  return { items: page.items.map((c) => caseView(c)), cursor: page.cursor };
 }
 
 /** A case with its timeline (audit records, oldest first). */
@@ -143,7 +198,7 @@ export async function caseWithTimeline(
   const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
   if (!c) throw notFound('case');
   assertCanSeeCase(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
-  return { ...caseView(c), timeline: trail };
+  return { ...caseView(c, readsCause(user)), timeline: trail.map(auditView) };
 }
 
 /** The trail and whether its hash chain holds, checked against the head the case item records. */
@@ -155,12 +210,17 @@ export async function auditTrail(
   const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
   if (!c) throw notFound('case');
   assertCanSeeCase(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
-  return { records: trail, chain: verifyChain(trail, { length: c.auditLength, head: c.auditHead }) };
+  return {
+    records: trail.map(auditView),
+    chain: verifyChain(trail, { length: c.auditLength, head: c.auditHead }),
+  };
 }
 
 /**
  * Answers a `return`: the case goes back to the stage that returned it (the workflow reopens that stage's
- * task), with the note and any corrected household fields recorded.
+ * task), with the note and any corrected household fields recorded. The corrected household passes the filing's
+ * checks, and its people's guards move with it in the same transaction: a person added is claimed (409 naming
+ * their field when they have another open case), a person dropped is released.
  */
 export function supplement(deps: Deps, user: User, caseId: string, body: Supplement): Promise<CaseView> {
   return retryOnStaleVersion(() => supplementOnce(deps, user, caseId, body));
@@ -174,22 +234,43 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
       { path: 'case.status', rule: 'returned' },
     ]);
   }
+  const household = supplementedHousehold(c.household, body);
+  const held = heldGuards(c);
+  const people = idNumbersOf(household);
+  const claim = people.filter((id) => !held.includes(id));
+  const release = held.filter((id) => !people.includes(id));
   const at = toIso(deps.clock.now());
-  const { case: after } = await deps.store.apply({
-    before: c,
-    set: { status: 'open', household: { ...c.household, ...body.household }, route: { target: c.stage } },
-    remove: ['supplementToken', 'supplementDueAt'],
-    audit: {
-      at,
-      actor: actorOf(user),
-      action: 'supplemented',
-      stage: c.stage,
-      comment: body.note,
-      data: { changedFields: Object.keys(body.household ?? {}) },
-    },
-  });
+  const { case: after } = await claimingGuards(deps, user, () =>
+    deps.store.apply({
+      before: c,
+      set: { status: 'open', household, route: { target: c.stage } },
+      remove: ['supplementToken', 'supplementDueAt'],
+      audit: {
+        at,
+        actor: actorOf(user),
+        action: 'supplemented',
+        stage: c.stage,
+        comment: body.note,
+        data: { changedFields: Object.keys(body.household ?? {}) },
+      },
+      ...(claim.length ? { claimGuards: guardClaims(household, claim) } : {}),
+      ...(release.length ? { releaseGuards: release } : {}),
+    }),
+  );
   if (c.supplementToken) await completeCallback(deps, c.supplementToken, { target: c.stage });
   return caseView(after);
+}
+
+/** The household a supplement leaves, held to the filing's rules (400 naming each bad field). */
+function supplementedHousehold(stored: Household, body: Supplement): Household {
+  const parsed = householdSchema.safeParse({ ...stored, ...body.household });
+  if (!parsed.success) {
+    throw invalid(
+      'the supplemented household is not valid',
+      issuesToDetails(parsed.error.issues, ['household']),
+    );
+  }
+  return parsed.data;
 }
 
 /**
@@ -228,7 +309,7 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
             indexing: 'done',
           }
         : undefined,
-    releaseGuards: idNumbersOf(c.household),
+    releaseGuards: heldGuards(c),
   });
   const token = c.status === 'returned' ? c.supplementToken : task?.taskToken;
   if (token) await completeCallback(deps, token, route);

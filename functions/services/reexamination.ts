@@ -5,7 +5,14 @@ import { withDefaultLimits } from '../core/policy.ts';
 import { type Route, reexaminationOf } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { caseView } from '../store/items.ts';
-import { actorOf, executionArnOf, idNumbersOf, startIdentification, visibleCase } from './cases.ts';
+import {
+  actorOf,
+  claimingGuards,
+  executionArnOf,
+  guardClaims,
+  startIdentification,
+  visibleCase,
+} from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
@@ -15,7 +22,7 @@ export const reexaminationExecutionName = (caseId: string) => `${caseId}-reexami
 /**
  * The applicant (or the village cadre for them) asks for the re-examination (复核) of a rejection, once. In one
  * transaction conditioned on the case version: the case reopens at the township's re-examination stage, its
- * household ID numbers are held again (a case the household filed meanwhile is a 409 naming it), and the
+ * people are held again (a person with a case filed meanwhile is a 409 naming their field), and the
  * request is audited. Then a new execution of the identification state machine enters at that stage.
  */
 export function requestReexamination(
@@ -39,29 +46,31 @@ async function requestOnce(
   const at = toIso(deps.clock.now());
   const route: Route = { target: 'reexamination' };
   const name = reexaminationExecutionName(caseId);
-  const { case: after } = await deps.store.apply({
-    before: c,
-    set: {
-      status: 'open',
-      stage: 'reexamination',
-      route,
-      rejectingStage,
-      reexaminationRequestedAt: at,
-      executionArn: executionArnOf(deps.identificationStateMachineArn(), name),
-      // a case filed before re-examination existed has no limit for it in its policy snapshot
-      policy: withDefaultLimits(c.policy),
-    },
-    remove: ['closedAt'],
-    audit: {
-      at,
-      actor: actorOf(user),
-      action: 'reexamination_requested',
-      stage: 'reexamination',
-      comment: body.reason,
-      data: { rejectingStage },
-    },
-    claimGuards: idNumbersOf(c.household),
-  });
+  const { case: after } = await claimingGuards(deps, user, () =>
+    deps.store.apply({
+      before: c,
+      set: {
+        status: 'open',
+        stage: 'reexamination',
+        route,
+        rejectingStage,
+        reexaminationRequestedAt: at,
+        executionArn: executionArnOf(deps.identificationStateMachineArn(), name),
+        // a case filed before re-examination existed has no limit for it in its policy snapshot
+        policy: withDefaultLimits(c.policy),
+      },
+      remove: ['closedAt'],
+      audit: {
+        at,
+        actor: actorOf(user),
+        action: 'reexamination_requested',
+        stage: 'reexamination',
+        comment: body.reason,
+        data: { rejectingStage },
+      },
+      claimGuards: guardClaims(c.household),
+    }),
+  );
   await startIdentification(deps, caseId, name, route);
   return caseView(after);
 }

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
 import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
-import { taskViewSchema, type User } from '../../schemas/records.ts';
+import { caseErrorViewSchema, taskViewSchema, type User } from '../../schemas/records.ts';
 import { logger } from '../commons/logger.ts';
 import { reportScope } from '../core/access.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
 import { invalid, notFound } from '../core/errors.ts';
+import { CAUSE_READERS } from '../core/failure.ts';
 import { within } from '../core/jurisdiction.ts';
 import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
@@ -26,7 +27,7 @@ import {
   type TimingSample,
 } from '../core/timings.ts';
 import { badCursor } from '../store/cursor.ts';
-import { type MilestoneItem, type TaskItem, taskView } from '../store/items.ts';
+import { caseErrorView, type MilestoneItem, type TaskItem, taskView } from '../store/items.ts';
 import { indexKeys } from '../store/keys.ts';
 import type { ActivityRecord, Page, TimingRecord } from '../store/store.ts';
 import type { Deps } from './deps.ts';
@@ -536,7 +537,7 @@ export const stuckCaseSchema = z.object({
   /** whole days since the last change */
   idleDays: z.number().int(),
   openTaskId: z.string().optional(),
-  error: z.object({ cause: z.string(), at: z.string() }).optional(),
+  error: caseErrorViewSchema.optional(),
 });
 export type StuckCase = z.infer<typeof stuckCaseSchema>;
 export const stuckPageSchema = z.object({ items: z.array(stuckCaseSchema), cursor: z.string().optional() });
@@ -561,12 +562,12 @@ export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Pro
           kind === 'idle' ? { ...filter, idleBefore } : filter,
           page,
         ),
-        (c) => stuckRow(c, nowMs),
+        (c) => stuckRow(c, nowMs, CAUSE_READERS.includes(user.role)),
       );
   return pageAcross([source('error'), source('idle')], query.cursor, query.limit);
 }
 
-function stuckRow(c: ActivityRecord, nowMs: number): StuckCase {
+function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCase {
   return {
     caseId: c.caseId,
     villageCode: c.villageCode,
@@ -577,7 +578,7 @@ function stuckRow(c: ActivityRecord, nowMs: number): StuckCase {
     updatedAt: c.updatedAt,
     idleDays: Math.floor((nowMs - parseIso(c.updatedAt)) / DAY_MS),
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
-    ...(c.error ? { error: c.error } : {}),
+    ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
   };
 }
 

@@ -18,10 +18,10 @@ import { conflict, forbidden, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { type Route, routeOf, statusOn } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { type CaseItem, type TaskItem, taskView } from '../store/items.ts';
+import { type CaseItem, heldGuards, type TaskItem, taskView } from '../store/items.ts';
 import type { InboxFilter, Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
-import { actorOf, idNumbersOf } from './cases.ts';
+import { actorOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
@@ -203,7 +203,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
         }
       : undefined,
     // an enrolled household stays under monitoring: its IDs keep the case as their one open case
-    releaseGuards: ended && statusOn(route) !== 'enrolled' ? idNumbersOf(c.household) : undefined,
+    releaseGuards: ended && statusOn(route) !== 'enrolled' ? heldGuards(c) : undefined,
     milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
   });
   await resumeWorkflow(deps, task.taskId, route);

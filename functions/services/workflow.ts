@@ -12,9 +12,9 @@ import {
   statusOn,
 } from '../core/procedure.ts';
 import { parseIso, toIso } from '../core/time.ts';
-import type { CaseItem, TaskItem } from '../store/items.ts';
+import { type CaseItem, heldGuards, type TaskItem } from '../store/items.ts';
 import { completeCallback } from './callbacks.ts';
-import { idNumbersOf, SYSTEM } from './cases.ts';
+import { SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
@@ -201,7 +201,7 @@ export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Rout
         comment: `no supplement within ${limit.days} ${limit.unit} days`,
         data: { reason: 'no_supplement', supplementDueAt: c.supplementDueAt },
       },
-      releaseGuards: idNumbersOf(c.household),
+      releaseGuards: heldGuards(c),
     });
     return route;
   });

@@ -1,15 +1,18 @@
 import { z } from 'zod';
+import { stepFailure } from '../core/failure.ts';
 import { markCaseError } from '../services/cases.ts';
 import { step } from './step.ts';
 
 const errorSchema = z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial();
 
-/** An unexpected failure: the case is marked ERROR with its cause, never left silently stuck. */
+/**
+ * An unexpected failure: the case is marked ERROR, never left silently stuck. The Catch's `Cause` (for a Lambda,
+ * JSON with its stack trace) is kept only as core/failure's plain cause, for admins and auditors.
+ */
 export const handler = step(
   z.object({ caseId: z.string(), error: errorSchema.optional() }),
   async (input, deps) => {
-    const cause = [input.error?.Error, input.error?.Cause].filter(Boolean).join(': ') || 'unknown error';
-    await markCaseError(deps, input.caseId, cause);
+    await markCaseError(deps, input.caseId, stepFailure(input.error));
     return { caseId: input.caseId, status: 'error' as const };
   },
 );

@@ -2,8 +2,10 @@ import type { Household } from '../../schemas/application.ts';
 import type { Role } from '../../schemas/common.ts';
 import type { CaseStatus, DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
 import type { ObjectionBody, ObjectionStatus, ObjectionView } from '../../schemas/objection.ts';
-import type { Actor, CaseView, TaskView, User } from '../../schemas/records.ts';
+import type { Actor, AuditRecord, CaseErrorView, CaseView, TaskView, User } from '../../schemas/records.ts';
 import { maskId } from '../../schemas/resident-id.ts';
+import { type CaseErrorCode, messageOf, plainCause } from '../core/failure.ts';
+import { maskDeep, maskPersonalData } from '../core/masking.ts';
 import type { Policy } from '../core/policy.ts';
 import type { HumanStage, Route } from '../core/procedure.ts';
 import type { MilestoneKind } from '../core/timings.ts';
@@ -38,8 +40,33 @@ export interface CaseItem {
   reexaminationRequestedAt?: string;
   /** the stage whose rejection the re-examination reviews; an overturn sends the case back there */
   rejectingStage?: HumanStage;
-  error?: { cause: string; at: string };
+  error?: CaseErrorItem;
+  /**
+   * The resident ID numbers whose one-open-case guard this case holds: exactly what it claimed and has not
+   * released. Absent on a case stored before it was recorded (its household's numbers then, see `heldGuards`).
+   */
+  guards?: string[];
 }
+
+/**
+ * Why a case is in `error`, as stored. `cause` is plain (core/failure `plainCause`) and read only by admins and
+ * auditors. A case marked before codes existed has only `cause` (raw) and `at`.
+ */
+export interface CaseErrorItem {
+  code?: CaseErrorCode;
+  message?: string;
+  cause?: string;
+  at: string;
+}
+
+/** Every distinct resident ID number of a household, head first: one person, one guard. */
+export const idNumbersOf = (h: Pick<Household, 'head' | 'members'>): string[] => [
+  ...new Set([h.head.idNumber, ...h.members.map((m) => m.idNumber)]),
+];
+
+/** The ID numbers whose guard the case holds: as recorded, or for a case stored before that, its household's. */
+export const heldGuards = (c: Pick<CaseItem, 'guards' | 'household'>): string[] =>
+  c.guards ?? idNumbersOf(c.household);
 
 /** Who changed a county setting (policy, calendar), when and why: kept on every stored version. */
 export interface SettingChange {
@@ -132,31 +159,61 @@ export interface AccessLogItem {
   status: number;
 }
 
-/** The API view of an objection: the objector's name only. */
+/** The API view of an objection: the objector's name only, personal data in the text masked. */
 export function objectionView(o: ObjectionItem): ObjectionView {
   return {
     objectionId: o.objectionId,
     caseId: o.caseId,
     status: o.status,
-    objectorName: o.objector.name,
-    content: o.content,
+    objectorName: maskPersonalData(o.objector.name),
+    content: maskPersonalData(o.content),
     filedAt: o.filedAt,
     filedBy: o.filedBy,
     ...(o.resolvedAt ? { resolvedAt: o.resolvedAt } : {}),
   };
 }
 
+/** A household as every view shows it: no phone, ID numbers masked, every free text masked (core/masking). */
 export function maskHousehold(h: Household): Record<string, unknown> {
   const { phone: _phone, ...head } = h.head;
-  return {
+  return maskDeep({
     ...h,
     head: { ...head, idNumber: maskId(h.head.idNumber) },
     members: h.members.map((m) => ({ ...m, idNumber: maskId(m.idNumber) })),
+  });
+}
+
+/** Why a case is in error, as a view shows it: the cause only when `withCause` (admins and auditors). */
+export function caseErrorView(e: CaseErrorItem, withCause: boolean): CaseErrorView {
+  const code = e.code ?? 'step_failed';
+  return {
+    code,
+    message: e.message ?? messageOf(code),
+    at: e.at,
+    // an old record's cause is raw: plainCause again takes any trace and path out of it
+    ...(withCause && e.cause ? { cause: e.code ? e.cause : plainCause(undefined, e.cause) } : {}),
   };
 }
 
-/** The API view of a case: IDs masked, phone, tokens and internals left out. */
-export function caseView(c: CaseItem): CaseView {
+/**
+ * An audit record as the timeline and the trail show it: comment and data masked (core/masking). An `error`
+ * record reads as its code's plain message (an old one held the raw cause). The chain is checked on the stored
+ * records, never on these.
+ */
+export function auditView(r: AuditRecord): AuditRecord {
+  const masked = {
+    ...r,
+    ...(r.comment !== undefined ? { comment: maskPersonalData(r.comment) } : {}),
+    ...(r.data ? { data: maskDeep(r.data) } : {}),
+  };
+  return r.action === 'error' ? { ...masked, comment: messageOf(r.data?.code) } : masked;
+}
+
+/**
+ * The API view of a case: IDs masked, phone, tokens and internals left out; an error's cause only with
+ * `withCause` (core/failure CAUSE_READERS).
+ */
+export function caseView(c: CaseItem, withCause = false): CaseView {
   return {
     caseId: c.caseId,
     procedure: c.procedure,
@@ -170,7 +227,7 @@ export function caseView(c: CaseItem): CaseView {
     policyVersion: c.policy.version,
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
-    ...(c.error ? { error: c.error } : {}),
+    ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
     ...(c.reexaminationRequestedAt ? { reexaminationRequestedAt: c.reexaminationRequestedAt } : {}),
   };
 }

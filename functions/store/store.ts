@@ -21,15 +21,16 @@ import { localMonth, parseIso } from '../core/time.ts';
 import type { TimingSample } from '../core/timings.ts';
 import { record } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import type {
-  AccessLogItem,
-  CalendarChange,
-  CalendarItem,
-  CaseItem,
-  MilestoneItem,
-  ObjectionItem,
-  PolicyRecord,
-  TaskItem,
+import {
+  type AccessLogItem,
+  type CalendarChange,
+  type CalendarItem,
+  type CaseItem,
+  heldGuards,
+  type MilestoneItem,
+  type ObjectionItem,
+  type PolicyRecord,
+  type TaskItem,
 } from './items.ts';
 import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 
@@ -71,12 +72,55 @@ export interface CaseChange {
     items: ObjectionItem[];
     set: Pick<ObjectionItem, 'status' | 'resolvedAt' | 'resolvedBy' | 'taskId'>;
   };
-  /** ID numbers the case now holds (filing): each must not hold another open case */
-  claimGuards?: string[];
-  /** ID numbers the case releases (it ended) */
+  /**
+   * People the case takes on (filing, a supplement adding members, a re-examination): each ID number's guard must
+   * be free, or the whole change is a 409 naming `path`, the field that lists the person.
+   */
+  claimGuards?: GuardClaim[];
+  /** ID numbers whose guard the case gives up (it ended, or a supplement dropped them): each must be its own */
   releaseGuards?: string[];
   /** whole-case milestones the step reaches (county decision, enrolment), each a new item */
   milestones?: MilestoneItem[];
+}
+
+/** A person a case takes on: their ID number, and the field of the request that lists them. */
+export interface GuardClaim {
+  idNumber: string;
+  path: string;
+}
+
+/**
+ * The 409 of a person who already has an open case. It knows which case (`holder`) but does not say: only the
+ * service, which knows who asks, names it to a caller who may read that case (`naming`).
+ */
+export class GuardConflict extends DomainError {
+  constructor(
+    readonly path: string,
+    readonly holder: string | undefined,
+  ) {
+    super('conflict', 'this person already has an open case', [
+      { path, rule: 'one_open_case', message: 'open case exists' },
+    ]);
+  }
+
+  /** The same conflict, naming the open case. */
+  naming(caseId: string): DomainError {
+    return new DomainError('conflict', `this person already has an open case (${caseId})`, [
+      { path: this.path, rule: 'one_open_case', message: `open case ${caseId}` },
+    ]);
+  }
+}
+
+/** The case's guards after a change: what it held, less what it releases, plus what it claims. */
+export function guardsAfter(change: Pick<CaseChange, 'before' | 'claimGuards' | 'releaseGuards'>): string[] {
+  const released = new Set(change.releaseGuards ?? []);
+  const held = change.before.version === 0 ? [] : heldGuards(change.before);
+  return [
+    ...new Set([
+      ...held.filter((id) => !released.has(id)),
+      ...(change.claimGuards ?? []).map((g) => g.idNumber),
+    ]),
+  ];
 }
 
 /** What narrows an inbox Query: a due bound on the sort key (at most one), stage and assignee inside the page. */
@@ -930,9 +974,11 @@ export class Store {
     const creating = before.version === 0;
     const seq = before.auditLength + 1;
     const audit = seal(before.auditHead, { ...change.audit, caseId: before.caseId, seq });
+    const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
     const after: CaseItem = {
       ...before,
       ...change.set,
+      ...(movesGuards ? { guards: guardsAfter(change) } : {}),
       version: before.version + 1,
       updatedAt: audit.at,
       auditLength: seq,
@@ -963,7 +1009,9 @@ export class Store {
       const u = updateExpression(
         {
           ...Object.fromEntries(
-            Object.entries(fields).filter(([k]) => k in (change.set ?? {}) || isChainField(k)),
+            Object.entries(fields).filter(
+              ([k]) => k in (change.set ?? {}) || isChainField(k) || (movesGuards && k === 'guards'),
+            ),
           ),
           ...activity,
         },
@@ -1053,16 +1101,17 @@ export class Store {
       });
       roles.push('objection');
     }
-    for (const id of change.claimGuards ?? []) {
+    const claims = change.claimGuards ?? [];
+    claims.forEach((claim, i) => {
       items.push({
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.householdGuard(id), entity: 'guard', caseId: before.caseId },
+          Item: { ...keys.householdGuard(claim.idNumber), entity: 'guard', caseId: before.caseId },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
-      roles.push(`guard:${id}`);
-    }
+      roles.push(`guard:${i}`);
+    });
     for (const id of change.releaseGuards ?? []) {
       items.push({
         Delete: {
@@ -1085,13 +1134,18 @@ export class Store {
       );
       record('write', out.ConsumedCapacity);
     } catch (e) {
-      throw await this.explain(e, roles, before.caseId);
+      throw await this.explain(e, roles, before.caseId, claims);
     }
     return { case: after, audit, task };
   }
 
   /** Turns a cancelled transaction into the 409 that names what was in the way. */
-  private async explain(e: unknown, roles: string[], caseId: string): Promise<unknown> {
+  private async explain(
+    e: unknown,
+    roles: string[],
+    caseId: string,
+    claims: readonly GuardClaim[],
+  ): Promise<unknown> {
     if (!(e instanceof TransactionCanceledException)) {
       if ((e as Error).name === 'TransactionConflictException') {
         return conflict('the case is being changed by another request; reload and try again');
@@ -1102,18 +1156,15 @@ export class Store {
     const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
     const role = failed >= 0 ? roles[failed] : undefined;
     if (role?.startsWith('guard:')) {
-      const guard = await this.get<{ caseId: string }>(keys.householdGuard(role.slice('guard:'.length)));
-      return new DomainError(
-        'conflict',
-        `this household already has an open case${guard ? ` (${guard.caseId})` : ''}`,
-        [
-          {
-            path: 'household',
-            rule: 'one_open_case',
-            message: guard ? `open case ${guard.caseId}` : 'open case exists',
-          },
-        ],
-      );
+      const claim = claims[Number(role.slice('guard:'.length))]!;
+      const guard = await this.get<{ caseId: string }>(keys.householdGuard(claim.idNumber));
+      return new GuardConflict(claim.path, guard?.caseId);
+    }
+    // Only a guard another case holds fails a release: the guards are out of step, which no retry mends.
+    if (role === 'release') {
+      return conflict('a person of this case is held by another open case; the guards need repair', [
+        { path: 'case.guards', rule: 'guard_owner' },
+      ]);
     }
     if (role === 'task')
       return conflict('the task is no longer open for this action', [{ path: 'task', rule: 'task_state' }]);

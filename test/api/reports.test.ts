@@ -602,7 +602,7 @@ interface StuckRow {
   township: string;
   updatedAt: string;
   idleDays: number;
-  error?: { cause: string };
+  error?: { code: string; message: string; at: string; cause?: string };
 }
 
 /** Every case of the county as the case list (its own index, not the report's) shows it. */
@@ -643,7 +643,10 @@ describe('GET /api/reports/stuck', () => {
   beforeAll(async () => {
     // a case in publicity forced into error through the store, as a failed step would
     errored = countyDecided()[2]!.caseId;
-    await markCaseError(sharedDeps(), errored, 'close-publicity failed: test');
+    await markCaseError(sharedDeps(), errored, {
+      code: 'step_failed',
+      cause: 'close-publicity failed: test',
+    });
   });
 
   /** Cases in error, then open or returned cases idle for `days`, oldest first: computed from the case list. */
@@ -681,7 +684,14 @@ describe('GET /api/reports/stuck', () => {
     expect(pages).toBeGreaterThan(1);
     expect(listed.map(brief)).toEqual(wanted);
     expect(listed[0]).toMatchObject({ caseId: errored, reason: 'error', status: 'error' });
-    expect(listed[0]!.error?.cause).toContain('close-publicity failed');
+    expect(listed[0]!.error).toMatchObject({ code: 'step_failed', cause: 'close-publicity failed: test' });
+  });
+
+  it('shows an error’s cause to admins and auditors only: a county reviewer reads its code and message', async () => {
+    const { rows } = await allPages<StuckRow>('county', '/api/reports/stuck');
+
+    const row = rows.find((r) => r.caseId === errored)!;
+    expect(row.error).toEqual({ code: 'step_failed', message: expect.any(String), at: expect.any(String) });
   });
 
   it('takes days, and filters by township and stage', async () => {

@@ -61,4 +61,14 @@ describe('publicity notice', () => {
     // the village code is the only long number: no phone (11 digits) or ID (18) in any form
     expect(html.replaceAll(sensitive.villageCode, '')).not.toMatch(/\d{7,}/);
   });
+
+  it('masks an ID or phone number typed into the head’s name, as every output does (core/masking)', () => {
+    const head = { ...sensitive.head, name: `王大山${sensitive.head.idNumber} +86 139 1234 5678` };
+
+    const html = renderNotice(noticeContent(sensitive.villageCode, { ...sensitive, head }, period));
+
+    expect(html).not.toContain(sensitive.head.idNumber);
+    expect(html).toContain(`王大山${sensitive.head.idNumber.slice(0, 6)}********${sensitive.head.idNumber.slice(-4)}`);
+    expect(html.replace(/\D/g, '')).not.toContain('13912345678');
+  });
 });

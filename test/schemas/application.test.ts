@@ -37,6 +37,17 @@ function validBody() {
 }
 type Body = ReturnType<typeof validBody>;
 
+/** The head as a member (relation `self`), with their own health and ability to work. */
+const selfMember = (b: Body) => ({
+  name: b.household.head.name,
+  idNumber: b.household.head.idNumber,
+  relation: 'self',
+  health: '健康',
+  disability: '',
+  schooling: '初中',
+  ableToWork: true,
+});
+
 /** The contract's `details` for a body, as the API would report them. */
 function detailsOf(body: unknown) {
   const result = applicationSchema.safeParse(body);
@@ -51,6 +62,16 @@ describe('applicationSchema', () => {
     const child = result.data!.household.members[1]!;
     expect(child.health).toBe('');
     expect(child.disability).toBe('');
+  });
+
+  it('accepts the head among the members, as the 户口簿 lists it (relation `self`, same ID and name)', () => {
+    const body = validBody();
+    body.household.members.unshift(selfMember(body));
+
+    const result = applicationSchema.safeParse(body);
+
+    expect(result.success, JSON.stringify(result.error?.issues)).toBe(true);
+    expect(result.data!.household.members.map((m) => m.relation)).toEqual(['self', '配偶', '子女']);
   });
 
   it('accepts a household without members (a single-person household)', () => {
@@ -157,6 +178,21 @@ describe('applicationSchema', () => {
       'two members with the same ID',
       (b) => Object.assign(b.household.members[1]!, { idNumber: SPOUSE_ID }),
       { path: 'household.members[1].idNumber', rule: 'unique_id_number' },
+    ],
+    [
+      'a `self` member whose name is not the head’s',
+      (b) => b.household.members.unshift({ ...selfMember(b), name: '张建民' }),
+      { path: 'household.members[0].name', rule: 'self_is_head' },
+    ],
+    [
+      'a `self` member whose ID is not the head’s',
+      (b) => b.household.members.unshift({ ...selfMember(b), idNumber: CHILD_ID }),
+      { path: 'household.members[0].idNumber', rule: 'self_is_head' },
+    ],
+    [
+      'the head listed twice as `self`',
+      (b) => b.household.members.push(selfMember(b), selfMember(b)),
+      { path: 'household.members[3].idNumber', rule: 'unique_id_number' },
     ],
     [
       'extra key at the top',

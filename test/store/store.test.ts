@@ -1,12 +1,12 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, verifyChain } from '../../functions/core/audit-chain.ts';
 import { DomainError } from '../../functions/core/errors.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { consumed } from '../../functions/store/capacity.ts';
-import type { CaseItem, TaskItem } from '../../functions/store/items.ts';
+import { type CaseItem, heldGuards, type TaskItem } from '../../functions/store/items.ts';
 import { INDEXES, keys } from '../../functions/store/keys.ts';
-import { Store } from '../../functions/store/store.ts';
+import { GuardConflict, Store } from '../../functions/store/store.ts';
 import type { Household } from '../../schemas/application.ts';
 import { freshTable } from '../support/ddb.ts';
 import { validHousehold } from '../support/fixtures.ts';
@@ -53,11 +53,17 @@ function task(c: CaseItem, over: Partial<TaskItem> = {}): TaskItem {
   };
 }
 
+/** Each person of the household claimed under the field that lists them. */
+const claimsOf = (h: Household) => [
+  { idNumber: h.head.idNumber, path: 'household.head.idNumber' },
+  ...h.members.map((m, i) => ({ idNumber: m.idNumber, path: `household.members[${i}].idNumber` })),
+];
+
 const file = (c: CaseItem) =>
   store.apply({
     before: c,
     audit: { at: c.createdAt, actor, action: 'filed' },
-    claimGuards: [c.household.head.idNumber, ...c.household.members.map((m) => m.idNumber)],
+    claimGuards: claimsOf(c.household),
   });
 
 async function conflictOf(p: Promise<unknown>): Promise<DomainError> {
@@ -88,16 +94,19 @@ describe('Store.apply', () => {
     expect(verifyChain(trail, { length: read!.auditLength, head: read!.auditHead }).valid).toBe(true);
   });
 
-  it('refuses a second open case for any ID number of the household and names the open case', async () => {
+  it('refuses a second open case for any person of the household, naming their field but not the open case', async () => {
     const first = draft();
     await file(first);
     const second = draft({ ...validHousehold(n++), members: [{ ...first.household.members[0]! }] });
 
     const e = await conflictOf(file(second));
 
-    expect(e.message).toContain(first.caseId);
+    // only the service, which knows who asks, may name the open case (GuardConflict.naming)
+    expect(e).toBeInstanceOf(GuardConflict);
+    expect((e as GuardConflict).holder).toBe(first.caseId);
+    expect(JSON.stringify({ message: e.message, details: e.details })).not.toContain(first.caseId);
     expect(e.details).toEqual([
-      { path: 'household', rule: 'one_open_case', message: `open case ${first.caseId}` },
+      { path: 'household.members[0].idNumber', rule: 'one_open_case', message: 'open case exists' },
     ]);
     expect(await store.getCase(second.caseId)).toBeUndefined();
     const { trail } = await store.getCaseWithTrail(second.caseId);
@@ -215,6 +224,101 @@ describe('Store.apply', () => {
 
     expect(consumed.writes).toBe(before.writes + 1);
     expect(consumed.writeUnits).toBeGreaterThan(before.writeUnits);
+  });
+});
+
+describe('person guards', () => {
+  /** Which case holds the person's guard, if any. */
+  const holderOf = async (idNumber: string) =>
+    (
+      await store.doc.send(
+        new GetCommand({
+          TableName: store.tableName,
+          Key: keys.householdGuard(idNumber),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item?.caseId as string | undefined;
+
+  it('records on the case exactly the guards it holds, and moves claims and releases with its step', async () => {
+    // Arrange
+    const { case: filed } = await file(draft());
+    const [head, member] = [filed.household.head.idNumber, filed.household.members[0]!.idNumber];
+    const added = validHousehold(n++).head.idNumber;
+
+    // Act
+    const { case: after } = await store.apply({
+      before: filed,
+      audit: { at: filed.createdAt, actor, action: 'supplemented' },
+      claimGuards: [{ idNumber: added, path: 'household.members[0].idNumber' }],
+      releaseGuards: [member],
+    });
+
+    // Assert
+    expect(filed.guards).toEqual([head, member]);
+    expect(after.guards).toEqual([head, added]);
+    expect((await store.getCase(filed.caseId))!.guards).toEqual([head, added]);
+    expect(await holderOf(added)).toBe(filed.caseId);
+    expect(await holderOf(member)).toBeUndefined();
+    expect(await holderOf(head)).toBe(filed.caseId);
+  });
+
+  it('a claim that fails writes nothing: no guard, no release, no case change', async () => {
+    const { case: other } = await file(draft());
+    const { case: filed } = await file(draft());
+    const member = filed.household.members[0]!.idNumber;
+
+    const e = await conflictOf(
+      store.apply({
+        before: filed,
+        audit: { at: filed.createdAt, actor, action: 'supplemented' },
+        claimGuards: [{ idNumber: other.household.head.idNumber, path: 'household.members[1].idNumber' }],
+        releaseGuards: [member],
+      }),
+    );
+
+    expect(e.details).toEqual([expect.objectContaining({ path: 'household.members[1].idNumber' })]);
+    expect(await holderOf(member)).toBe(filed.caseId);
+    expect(await store.getCase(filed.caseId)).toEqual(filed);
+  });
+
+  it('a release of a guard another case holds is a 409 naming case.guards, never a 500, and writes nothing', async () => {
+    // Arrange: a case stored before guards were recorded, listing a person another case holds
+    const { case: holder } = await file(draft());
+    const legacy = draft({ ...validHousehold(n++), members: [{ ...holder.household.members[0]! }] });
+    await store.apply({
+      before: legacy,
+      audit: { at: legacy.createdAt, actor, action: 'filed' },
+      claimGuards: [{ idNumber: legacy.household.head.idNumber, path: 'household.head.idNumber' }],
+    });
+    await store.doc.send(
+      new UpdateCommand({
+        TableName: store.tableName,
+        Key: keys.case(legacy.caseId),
+        UpdateExpression: 'REMOVE guards',
+      }),
+    );
+    const stored = (await store.getCase(legacy.caseId))!;
+
+    // Act
+    const e = await conflictOf(
+      store.apply({
+        before: stored,
+        set: { status: 'withdrawn' },
+        audit: { at: legacy.createdAt, actor, action: 'withdrawn' },
+        releaseGuards: heldGuards(stored),
+      }),
+    );
+
+    // Assert
+    expect(heldGuards(stored)).toEqual([
+      legacy.household.head.idNumber,
+      holder.household.members[0]!.idNumber,
+    ]);
+    expect(e.details).toEqual([{ path: 'case.guards', rule: 'guard_owner' }]);
+    expect(await store.getCase(legacy.caseId)).toEqual(stored);
+    expect(await holderOf(legacy.household.head.idNumber)).toBe(legacy.caseId);
+    expect(await holderOf(holder.household.members[0]!.idNumber)).toBe(holder.caseId);
   });
 });
 
