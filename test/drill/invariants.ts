@@ -21,7 +21,11 @@ export interface Violation {
     | 'execution_without_task'
     | 'stranded'
     | 'person_in_two_cases'
-    | 'error_retry_could_save';
+    | 'error_retry_could_save'
+    /** kill drill: a process of the killed run outlived it */
+    | 'survivor'
+    /** kill drill: the restarted clock is behind a time the killed run handed out */
+    | 'clock_backwards';
   caseId?: string;
   detail: string;
 }
@@ -118,6 +122,9 @@ export async function checkInvariants(opts: {
       if (IN_FLIGHT.has(c.status)) {
         if (!c.executionArn || !running.has(c.executionArn)) {
           flag('stranded', c.caseId, `${c.status}/${c.stage} with no running execution`);
+        }
+        if (c.status === 'open' && c.stage !== 'publicity' && !c.openTaskId) {
+          flag('stranded', c.caseId, `open at ${c.stage} with no task`);
         }
         for (const id of [c.household.head.idNumber, ...c.household.members.map((m) => m.idNumber)]) {
           const held = holders.get(id) ?? [];
