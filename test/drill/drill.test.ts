@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, parseFaults } from '../../local/faults.ts';
 import { ALL_FAULTS, faultDrill, fuzzDrill, invariantsOf, killDrill } from './drills.ts';
@@ -10,6 +12,14 @@ describe('the drill fault switch', () => {
     expect(() => parseFaults('ddb-throttle:2')).toThrow(/probability/);
     expect(() => parseFaults(ALL_FAULTS, 1, { AWS_LAMBDA_FUNCTION_NAME: 'cases' })).toThrow(/refused/);
     expect(Object.keys(parseFaults(ALL_FAULTS)!.injected)).toEqual([...FAULT_KINDS]);
+  });
+
+  it('lives in the local runtime only: no module that runs on AWS mentions it', async () => {
+    const files = (await readdir('functions', { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const sources = await Promise.all(files.map((f) => readFile(join('functions', f), 'utf8')));
+
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.filter((_, i) => /FAULTS|local\/faults|ddb-proxy/.test(sources[i]!))).toEqual([]);
   });
 
   it('replays: the same seed injects the same faults in the same order', () => {

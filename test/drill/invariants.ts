@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/core/audit-chain.ts';
 import type { CaseItem, TaskItem } from '../../functions/store/items.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { caseActivityKeys } from '../../functions/store/store.ts';
+import { caseActivityKeys, Store } from '../../functions/store/store.ts';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import type { Engine } from '../../local/engine/engine.ts';
 import { CASE_STATUSES } from '../../schemas/domain.ts';
@@ -74,20 +74,20 @@ export async function checkInvariants(opts: {
   engine: Pick<Engine, 'activity'>;
 }): Promise<InvariantReport> {
   const client = localDynamoDbClient(opts.dynamoDbEndpoint);
-  const doc = DynamoDBDocumentClient.from(client);
+  // the same marshalling as functions/commons/clients.ts
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
   try {
     const items = await scanAll(doc, opts.tableName);
     const caseSk = keys.case('').sk;
     const taskSk = keys.task('').sk;
     const cases = items.filter((i) => i.sk === caseSk) as unknown as (CaseItem & Item)[];
     const tasks = items.filter((i) => i.sk === taskSk) as unknown as TaskItem[];
+    // the trails as the store reads them (keys stripped), one Query per case
+    const store = new Store(doc, opts.tableName);
     const trails = new Map<string, AuditRecord[]>();
-    for (const i of items) {
-      if (typeof i.sk === 'string' && i.sk.startsWith(keys.auditPrefix)) {
-        const r = i as unknown as AuditRecord;
-        trails.set(r.caseId, [...(trails.get(r.caseId) ?? []), r]);
-      }
-    }
+    for (const c of cases) trails.set(c.caseId, (await store.getCaseWithTrail(c.caseId)).trail);
     const activity = opts.engine.activity();
     const running = new Set(activity.running);
     const waiting = new Set(activity.waiting);
@@ -109,7 +109,7 @@ export async function checkInvariants(opts: {
       if (slot !== c.gsi3pk)
         flag('one_status', c.caseId, `${c.status} case listed under ${String(c.gsi3pk)}`);
 
-      const trail = (trails.get(c.caseId) ?? []).sort((x, y) => x.seq - y.seq);
+      const trail = trails.get(c.caseId) ?? [];
       const chain = verifyChain(trail, { length: c.auditLength, head: c.auditHead });
       if (!chain.valid) flag('audit_chain', c.caseId, JSON.stringify(chain));
       const seen = new Set<string>();
