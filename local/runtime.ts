@@ -76,7 +76,11 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
 
     log('starting DynamoDB Local…');
-    const ddb = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+    // a loaded machine can take a minute to bring the JVM up
+    const ddb = await startDynamoDbLocal({
+      dataDir: dataDir && join(dataDir, 'dynamodb'),
+      startTimeoutMs: 120_000,
+    });
     stack.push(() => ddb.stop());
     const faults = opts.faults ?? null;
     let handlerEndpoint = ddb.endpoint;

@@ -196,13 +196,14 @@ export function isRecordedRead(role: Role, routeKey: string): boolean {
 
 /** The longest parameter value kept in the log: enough for any code or id the API takes. */
 const MAX_PARAM = 200;
-/** Parameters that name nothing (paging) stay out of the log. */
+/** Parameters that name nothing (paging) stay out of the log, and so does one with no name (`?=x`): DynamoDB
+ * refuses an empty attribute name, and the read would fail as unrecorded. */
 const UNLOGGED_PARAMS = new Set(['cursor']);
 
 function loggedParams(params: Record<string, string | undefined> | undefined) {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(params ?? {})) {
-    if (v !== undefined && !UNLOGGED_PARAMS.has(k)) out[k] = v.slice(0, MAX_PARAM);
+    if (v !== undefined && k !== '' && !UNLOGGED_PARAMS.has(k)) out[k] = v.slice(0, MAX_PARAM);
   }
   return Object.keys(out).length ? out : undefined;
 }

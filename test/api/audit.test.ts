@@ -258,3 +258,15 @@ describe('POST /api/audit/verify', () => {
     expect(verifications.every((e) => e.query?.county === '611002')).toBe(true);
   });
 });
+
+describe('the access log of a read', () => {
+  it('records a read whose query has a parameter without a name: 200 (it was a 500 the HTTP fuzz found)', async () => {
+    const res = await users.auditor!.get(`/api/cases/${cases[0]}?=x&%29%24=y`);
+
+    expect(res.status).toBe(200);
+    const log = await users.admin!.get<{ items: { route: string; query?: Record<string, string> }[] }>(
+      '/api/audit/access-log?actor=auditor&limit=100',
+    );
+    expect(log.body.items.some((e) => e.query?.[')$'] === 'y')).toBe(true);
+  });
+});

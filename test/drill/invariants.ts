@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/core/audit-chain.ts';
 import type { CaseItem, TaskItem } from '../../functions/store/items.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { caseActivityKeys } from '../../functions/store/store.ts';
+import { caseActivityKeys, Store } from '../../functions/store/store.ts';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import type { Engine } from '../../local/engine/engine.ts';
 import { CASE_STATUSES } from '../../schemas/domain.ts';
@@ -21,7 +21,11 @@ export interface Violation {
     | 'execution_without_task'
     | 'stranded'
     | 'person_in_two_cases'
-    | 'error_retry_could_save';
+    | 'error_retry_could_save'
+    /** kill drill: a process of the killed run outlived it */
+    | 'survivor'
+    /** kill drill: the restarted clock is behind a time the killed run handed out */
+    | 'clock_backwards';
   caseId?: string;
   detail: string;
 }
@@ -70,20 +74,20 @@ export async function checkInvariants(opts: {
   engine: Pick<Engine, 'activity'>;
 }): Promise<InvariantReport> {
   const client = localDynamoDbClient(opts.dynamoDbEndpoint);
-  const doc = DynamoDBDocumentClient.from(client);
+  // the same marshalling as functions/commons/clients.ts
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
   try {
     const items = await scanAll(doc, opts.tableName);
     const caseSk = keys.case('').sk;
     const taskSk = keys.task('').sk;
     const cases = items.filter((i) => i.sk === caseSk) as unknown as (CaseItem & Item)[];
     const tasks = items.filter((i) => i.sk === taskSk) as unknown as TaskItem[];
+    // the trails as the store reads them (keys stripped), one Query per case
+    const store = new Store(doc, opts.tableName);
     const trails = new Map<string, AuditRecord[]>();
-    for (const i of items) {
-      if (typeof i.sk === 'string' && i.sk.startsWith(keys.auditPrefix)) {
-        const r = i as unknown as AuditRecord;
-        trails.set(r.caseId, [...(trails.get(r.caseId) ?? []), r]);
-      }
-    }
+    for (const c of cases) trails.set(c.caseId, (await store.getCaseWithTrail(c.caseId)).trail);
     const activity = opts.engine.activity();
     const running = new Set(activity.running);
     const waiting = new Set(activity.waiting);
@@ -105,7 +109,7 @@ export async function checkInvariants(opts: {
       if (slot !== c.gsi3pk)
         flag('one_status', c.caseId, `${c.status} case listed under ${String(c.gsi3pk)}`);
 
-      const trail = (trails.get(c.caseId) ?? []).sort((x, y) => x.seq - y.seq);
+      const trail = trails.get(c.caseId) ?? [];
       const chain = verifyChain(trail, { length: c.auditLength, head: c.auditHead });
       if (!chain.valid) flag('audit_chain', c.caseId, JSON.stringify(chain));
       const seen = new Set<string>();
@@ -118,6 +122,9 @@ export async function checkInvariants(opts: {
       if (IN_FLIGHT.has(c.status)) {
         if (!c.executionArn || !running.has(c.executionArn)) {
           flag('stranded', c.caseId, `${c.status}/${c.stage} with no running execution`);
+        }
+        if (c.status === 'open' && c.stage !== 'publicity' && !c.openTaskId) {
+          flag('stranded', c.caseId, `open at ${c.stage} with no task`);
         }
         for (const id of [c.household.head.idNumber, ...c.household.members.map((m) => m.idNumber)]) {
           const held = holders.get(id) ?? [];

@@ -3,27 +3,13 @@ import { executionArnOf } from '../../functions/services/cases.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Household } from '../../schemas/application.ts';
 import type { AuditRecord, ChainStatus, TaskView } from '../../schemas/records.ts';
+import { approval } from './decisions.ts';
 import { type ApiClient, eventually } from './runtime.ts';
+
+export { approval, townshipDetails, villageDetails } from './decisions.ts';
 
 /** The review stages of the standard order, first to last. */
 export const REVIEW_STAGES = ['village_review', 'township_verification', 'county_approval'];
-
-export const villageDetails = { meetingDate: '2026-11-03', attendees: 25, votesFor: 22, votesAgainst: 1 };
-export const townshipDetails = {
-  visitDate: '2026-11-05',
-  verifiers: ['王五', '赵六'],
-  verifiedIncomePerCapita: 5100,
-  confirmedRiskTypes: ['illness'],
-  findings: '入户核实情况属实。',
-};
-
-/** The body a reviewer sends to approve at `stage`, with the stage's record where it needs one. */
-export function approval(stage: string) {
-  if (stage === 'village_review') return { decision: 'approve', comment: '同意', details: villageDetails };
-  if (stage === 'township_verification')
-    return { decision: 'approve', comment: '核实无误', details: townshipDetails };
-  return { decision: 'approve', comment: '同意纳入' };
-}
 
 export function rejection(stage: string) {
   return { ...approval(stage), decision: 'reject', reason: '收入高于监测标准' };
