@@ -12,7 +12,7 @@ const TOKEN_LIFETIME = '12h';
 const DEMO_PASSWORD = 'demo';
 const SECRET_BYTES = 32;
 
-/** Demo users of DESIGN §Local runtime, password `demo`; fixed subs keep case ownership across restarts. */
+/** Demo users (docs/operations.md), password `demo`; fixed subs keep case ownership across restarts. */
 export const DEMO_USERS: readonly User[] = [
   {
     sub: 'demo-applicant',

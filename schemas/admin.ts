@@ -4,7 +4,7 @@ import { actorSchema } from './records.ts';
 
 /** The longest limit a county may set: two months covers every stage and period the procedures know. */
 export const MAX_LIMIT_DAYS = 60;
-/** 村内公示不少于5天 (DESIGN §1): a county may post longer, never shorter. */
+/** 村内公示不少于5天 (docs/domain.md §7): a county may post longer, never shorter. */
 export const MIN_PUBLICITY_DAYS = 5;
 /** One calendar request changes at most a year of dates. */
 export const MAX_CALENDAR_DATES = 366;

@@ -23,7 +23,7 @@ export function residentIdProblem(id: string): 'format' | 'birth_date' | 'check_
   return null;
 }
 
-/** Masks an ID number as DESIGN requires everywhere it is shown: first 6 + last 4. */
+/** Masks an ID number as docs/domain.md §10 requires everywhere it is shown: first 6 + last 4. */
 export function maskId(id: string): string {
   return id.length <= 10
     ? '*'.repeat(id.length)

@@ -28,7 +28,9 @@ export interface IdentificationWorkflowProps {
 export const stageLabel = (stage: string) =>
   stage.charAt(0).toUpperCase() + stage.slice(1).replaceAll('_', ' ');
 
-/** What each stage is in the statutory procedure (DESIGN §1), written into the ASL as state comments. */
+/**
+ * What each stage is in the statutory procedure (docs/domain.md §5), written into the ASL as state comments.
+ */
 const STATUTE: Partial<Record<HumanStage, string>> = {
   village_review: '民主评议: the village committee appraises the household in a meeting and votes',
   township_verification:

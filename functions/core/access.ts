@@ -6,7 +6,7 @@ import { conflict, forbidden, invalid, notFound } from './errors.ts';
 import { codeAt, countyOf, type Level, levelOf, within } from './jurisdiction.ts';
 import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from './procedure.ts';
 
-/** Roles allowed to file an application (DESIGN contract v1). */
+/** Roles allowed to file an application (docs/domain.md §4). */
 const FILERS: readonly Role[] = ['applicant', 'village_reviewer'];
 /** Roles that read every case inside their jurisdiction. */
 const JURISDICTION_READERS: readonly Role[] = [

@@ -3,7 +3,7 @@ import type { RiskType } from '../../schemas/domain.ts';
 import { maskPersonalData } from './masking.ts';
 import { CST_OFFSET_MS, parseIso } from './time.ts';
 
-/** Monitoring categories as the notice names them (DESIGN §1). */
+/** Monitoring categories as the notice names them (docs/domain.md §4). */
 export const CATEGORY_LABELS: Readonly<Record<Household['category'], string>> = {
   unstable_out_of_poverty: '脱贫不稳定户',
   edge_easily_poor: '边缘易致贫户',
@@ -34,7 +34,8 @@ export interface NoticeContent {
 /**
  * Picks the publishable fields of a case: the village, the head's name, category and risk types. ID numbers,
  * phones, members (health, disability, schooling), income, address and the narrative are deliberately left out
- * (DESIGN §1: the posted notice never shows ID numbers, phone numbers, bank accounts or health details).
+ * (docs/domain.md §8: the posted notice never shows ID numbers, phone numbers, bank accounts or health
+ * details).
  */
 export function noticeContent(
   villageCode: string,

@@ -3,7 +3,7 @@ import type { Limit } from './calendar.ts';
 /** Where publicity sits: after county approval (default) or right after village review (many counties). */
 export type StageOrder = 'standard' | 'publicity_after_village';
 
-/** Per-county limits and options (DESIGN §1). A case keeps the policy it started with. */
+/** Per-county limits and options (docs/domain.md §7). A case keeps the policy it started with. */
 export interface Policy {
   county: string;
   version: number;

@@ -17,7 +17,7 @@ export interface StageSpec {
   sendBackTo: readonly HumanStage[];
 }
 
-/** The identification procedure's human stages (DESIGN §1). */
+/** The identification procedure's human stages (docs/domain.md §5). */
 export const STAGE_SPECS: Readonly<Record<HumanStage, StageSpec>> = {
   village_review: {
     stage: 'village_review',
@@ -204,8 +204,9 @@ export interface ReexaminationScope {
 }
 
 /**
- * A re-examination (复核) may be asked for only after a rejection at a review stage, and only once (DESIGN §1).
- * Returns the stage whose rejection the township will review; anything else is a 409 naming the rule.
+ * A re-examination (复核) may be asked for only after a rejection at a review stage, and only once
+ * (docs/domain.md §9). Returns the stage whose rejection the township will review; anything else is a 409
+ * naming the rule.
  */
 export function reexaminationOf(c: ReexaminationScope): HumanStage {
   if (c.status === 'rejected' && c.reexaminationRequestedAt) {

@@ -8,7 +8,7 @@ import { actorOf, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
-/** Who records an objection brought to them (DESIGN contract v1): the village and township reviewers. */
+/** Who records an objection brought to them (docs/domain.md §8): the village and township reviewers. */
 const RECORDERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];
 
 /** Is the case's publicity period running now (started, not yet ended or closed)? */

@@ -10,7 +10,7 @@ export interface ResumeInput {
 }
 
 /**
- * The input that enters a case's state machine where the case stands (DESIGN: resume and version migration).
+ * The input that enters a case's state machine where the case stands (docs/architecture.md §5, resume).
  * The case's stored route is the truth; a supplement wait gets the time it has left. Null for a case that has
  * ended or is in error: nothing to resume.
  */

@@ -1,7 +1,7 @@
 /**
  * Every DynamoDB key of the single table, and the table's shape. Nothing else builds a key: the CDK table,
  * the local table and every query derive from this module. Each GSI is one family of access patterns
- * (DESIGN §2 "Data"): the numbers refer to that list.
+ * (docs/data-model.md, "Access patterns"): the numbers refer to that list.
  */
 import { createHash } from 'node:crypto';
 

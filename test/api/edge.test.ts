@@ -429,7 +429,7 @@ describe('route groups', () => {
 });
 
 describe('local auth', () => {
-  it('has the demo users of DESIGN', () => {
+  it('has the demo users of docs/operations.md', () => {
     expect(DEMO_USERS.map((u) => `${u.username}:${u.role}:${u.jurisdiction}`)).toEqual([
       'applicant:applicant:611002100201',
       'village:village_reviewer:611002100201',

@@ -21,7 +21,8 @@ import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from '../../functions/core
 import type { Role } from '../../schemas/common.ts';
 import type { User } from '../../schemas/records.ts';
 
-// The demo geography (DESIGN §2): county 611002, township 611002100 with village …201, a second township.
+// The demo geography (docs/operations.md, demo users): county 611002, township 611002100 with village …201,
+// a second township.
 const OWN_VILLAGE = '611002100201';
 const SAME_TOWNSHIP = '611002100202';
 const OTHER_TOWNSHIP = '611002101202';
