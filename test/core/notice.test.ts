@@ -68,7 +68,9 @@ describe('publicity notice', () => {
     const html = renderNotice(noticeContent(sensitive.villageCode, { ...sensitive, head }, period));
 
     expect(html).not.toContain(sensitive.head.idNumber);
-    expect(html).toContain(`王大山${sensitive.head.idNumber.slice(0, 6)}********${sensitive.head.idNumber.slice(-4)}`);
+    expect(html).toContain(
+      `王大山${sensitive.head.idNumber.slice(0, 6)}********${sensitive.head.idNumber.slice(-4)}`,
+    );
     expect(html.replace(/\D/g, '')).not.toContain('13912345678');
   });
 });
