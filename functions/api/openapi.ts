@@ -6,6 +6,7 @@ import { ERROR_ANSWERS, paramsOf, ROUTES, type RouteDef } from './routes.ts';
 
 const ErrorBody = errorSchema.meta({ id: 'Error' });
 const User = userSchema.meta({ id: 'User' });
+const Throttled = z.object({ message: z.string() }).meta({ id: 'Throttled' });
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ErrorBody) });
@@ -24,6 +25,10 @@ function toRouteConfig(op: RouteDef, bearer: string): RouteConfig {
       : {}),
   };
   if (op.auth) responses[401] = errorResponse('No or bad bearer token');
+  responses[429] = {
+    description: 'Throttled by API Gateway (the stage rate limit); not answered by the local runtime',
+    content: json(Throttled),
+  };
   for (const code of op.errors ?? [])
     responses[ERROR_ANSWERS[code][0]] = errorResponse(ERROR_ANSWERS[code][1]);
   responses[500] = errorResponse('Internal error');
@@ -77,6 +82,8 @@ export function buildOpenApiDocument(routes: readonly RouteDef[] = ROUTES) {
         'Contract v1. Errors are always {"error": {"code", "message", "details": [{"path", "rule"}]}}; ' +
         'ID numbers in responses are masked.',
     },
+    // The console, the API and this document share one origin (the local runtime, or CloudFront on AWS).
+    servers: [{ url: '/', description: 'The origin that serves this document' }],
   });
 }
 
