@@ -87,7 +87,9 @@ export const keys = {
   /** (4) a task by id */
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: '#TASK' }),
   /** (5) the open case of a household member's ID number */
-  householdGuard: (idNumber: string) => ({ pk: `HOUSEHOLD#${idNumberDigest(idNumber)}`, sk: '#OPEN' }),
+  householdGuard: (idNumber: string) => keys.guardAt(`HOUSEHOLD#${idNumberDigest(idNumber)}`),
+  /** a guard by its partition key, as a Scan of the guards (the one-off repair) reads it */
+  guardAt: (pk: string) => ({ pk, sk: '#OPEN' }),
   /** a county's current policy; its versions share the partition */
   policy: (county: string) => ({ pk: `POLICY#${county}`, sk: '#CURRENT' }),
   policyPartition: (county: string) => `POLICY#${county}`,

@@ -83,6 +83,12 @@ export interface CaseChange {
   milestones?: MilestoneItem[];
 }
 
+/** A guard item as the repair reads it: its partition key (a digest of the ID number) and the case it names. */
+export interface StoredGuard {
+  pk: string;
+  caseId: string;
+}
+
 /** A person a case takes on: their ID number, and the field of the request that lists them. */
 export interface GuardClaim {
   idNumber: string;
@@ -366,6 +372,97 @@ export class Store {
 
   getTask(taskId: string): Promise<TaskItem | undefined> {
     return this.get<TaskItem>(keys.task(taskId));
+  }
+
+  /**
+   * Every person guard in the table, page by page: a Scan, for the one-off guard repair (services/repair-guards),
+   * never a request path.
+   */
+  async *allGuards(): AsyncGenerator<StoredGuard> {
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#entity = :guard',
+          ExpressionAttributeNames: { '#entity': 'entity' },
+          ExpressionAttributeValues: { ':guard': 'guard' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      record('read', out.ConsumedCapacity);
+      for (const i of out.Items ?? []) yield { pk: String(i.pk), caseId: String(i.caseId) };
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /**
+   * Repairs one case's guards in one transaction that holds only while the case is still at `version` (or still
+   * absent): deletes the guards `release` names while the case still owns them, claims the free guards `claim`
+   * names (partition keys), and records `guards` on the case. Answers false when anything moved meanwhile, and
+   * then writes nothing.
+   */
+  async repairGuards(
+    caseId: string,
+    version: number | undefined,
+    change: { release: readonly StoredGuard[]; claim?: readonly string[]; guards?: string[] },
+  ): Promise<boolean> {
+    const caseKey = keys.case(caseId);
+    const items: TransactItem[] = change.release.map((g) => ({
+      Delete: {
+        TableName: this.tableName,
+        Key: keys.guardAt(g.pk),
+        ConditionExpression: 'caseId = :case',
+        ExpressionAttributeValues: { ':case': caseId },
+      },
+    }));
+    for (const pk of change.claim ?? []) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.guardAt(pk), entity: 'guard', caseId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    if (version === undefined) {
+      items.push({
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: caseKey,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    } else {
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: caseKey,
+          UpdateExpression: change.guards ? 'SET #g = :g, #ver = :next' : 'SET #ver = :next',
+          ConditionExpression: '#ver = :expected',
+          ExpressionAttributeNames: { '#ver': 'version', ...(change.guards ? { '#g': 'guards' } : {}) },
+          ExpressionAttributeValues: {
+            ':expected': version,
+            ':next': version + 1,
+            ...(change.guards ? { ':g': change.guards } : {}),
+          },
+        },
+      });
+    }
+    try {
+      const out = await this.doc.send(
+        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      record('write', out.ConsumedCapacity);
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || (e as Error).name === 'TransactionConflictException') {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** The county's current policy as a case snapshots it: without who changed it. */
