@@ -47,7 +47,7 @@ export async function openTask(reviewer: ApiClient, caseId: string, stage: strin
 /** Where a case stands (status, stage, error, trail): what a timed-out wait reports instead of just the wait. */
 async function whereItStands(client: ApiClient, caseId: string): Promise<string> {
   const c = await caseOf(client, caseId);
-  const error = c.error ? ` (${c.error.cause})` : '';
+  const error = c.error ? ` (${c.error.code}: ${c.error.message})` : '';
   const trail = c.timeline?.map((r: { action: string }) => r.action).join(' ');
   return `the case is ${c.status} at ${c.stage}${error}, trail: ${trail}`;
 }
