@@ -29,7 +29,11 @@ async function main(): Promise<void> {
   const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
   const tableName = app.functions.find((f) => f.environment.TABLE_NAME)?.environment.TABLE_NAME;
   if (!tableName) throw new Error('the synthesized app defines no TABLE_NAME');
-  const ddb = await startDynamoDbLocal({ dataDir: join(process.env.DATA_DIR ?? '.data', 'dynamodb') });
+  const ddb = await startDynamoDbLocal({
+    dataDir: join(process.env.DATA_DIR ?? '.data', 'dynamodb'),
+    // a loaded machine may take longer than the default 30 s
+    startTimeoutMs: 120_000,
+  });
   try {
     // a DATA_DIR the runtime never used has no table yet: create it as the runtime would, and find nothing
     const client = localDynamoDbClient(ddb.endpoint);
