@@ -143,6 +143,7 @@ export async function driveCases(opts: {
     const rejectAt = draw > 0.93 ? 'county_approval' : draw > 0.88 ? 'village_review' : undefined;
     const withdrawAt = draw > 0.8 && draw <= 0.88 ? 'township_verification' : undefined;
     let returned = false;
+    let supplements = 0;
     const until = Date.now() + (opts.caseTimeoutMs ?? 120_000);
     while (Date.now() < until && !opts.signal?.aborted) {
       const seen = await send(users.applicant, 'GET', `/api/cases/${caseId}`);
@@ -153,8 +154,10 @@ export async function driveCases(opts: {
         return;
       }
       if (c.status === 'returned') {
+        // numbered: two supplements of a case never read alike, so a duplicated record is a replayed write
+        supplements++;
         const res = await send(users.applicant, 'POST', `/api/cases/${caseId}/supplements`, {
-          note: `已补充户口簿复印件（第 ${n} 户）`,
+          note: `已补充户口簿复印件（第 ${n} 户，第 ${supplements} 次）`,
         });
         if (res.status === 200) stats.supplements++;
         continue;

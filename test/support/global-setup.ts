@@ -14,7 +14,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The SDK's notice about future Node versions would otherwise be printed once by every worker.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const ddb = await startDynamoDbLocal();
+  // a loaded machine can take a minute to bring the JVM up
+  const ddb = await startDynamoDbLocal({ startTimeoutMs: 120_000 });
   project.provide('ddbEndpoint', ddb.endpoint);
   // Set unconditionally: a test must never reach a real account, whatever the developer's shell exports.
   Object.assign(process.env, {
