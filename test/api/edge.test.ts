@@ -313,6 +313,61 @@ describe('input validation', () => {
   });
 });
 
+describe('error size', () => {
+  type Details = { error: { details: { path: string; rule: string }[] } };
+  const riskTypesBody = (items: number) => {
+    const app = validApplication();
+    return JSON.stringify({ ...app, household: { ...app.household, riskTypes: Array(items).fill(1) } });
+  };
+
+  it.each([120_000, 130_000])('answers %i bad riskTypes with one small 400', async (items) => {
+    const body = riskTypesBody(items);
+    expect(body.length).toBeGreaterThan(239_000);
+
+    const res = await post('/api/echo', body, await tokenOf('applicant'));
+    const text = await res.text();
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThanOrEqual(64 * 1024);
+    expect((JSON.parse(text) as Details).error.details).toEqual([
+      expect.objectContaining({ path: 'household.riskTypes', rule: 'too_big' }),
+    ]);
+  });
+
+  it('lists at most 50 details, then one too_many_issues', async () => {
+    const app = validApplication();
+    const junk = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    const res = await post(
+      '/api/echo',
+      JSON.stringify({ ...app, household: { ...app.household, ...junk } }),
+      await tokenOf('applicant'),
+    );
+    const text = await res.text();
+    const { details } = (JSON.parse(text) as Details).error;
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThanOrEqual(64 * 1024);
+    expect(details).toHaveLength(51);
+    expect(details.slice(0, 50).every((d) => d.rule === 'unknown_field')).toBe(true);
+    expect(details[50]).toEqual(expect.objectContaining({ path: '(request)', rule: 'too_many_issues' }));
+  });
+
+  it('clips a path built from a huge key', async () => {
+    const res = await post(
+      '/api/echo',
+      JSON.stringify({ ...validApplication(), ['x'.repeat(200_000)]: 1 }),
+      await tokenOf('applicant'),
+    );
+    const text = await res.text();
+    const [detail] = (JSON.parse(text) as Details).error.details;
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(2_000);
+    expect(detail).toEqual(expect.objectContaining({ rule: 'unknown_field' }));
+    expect(detail!.path.length).toBeLessThanOrEqual(201);
+  });
+});
+
 describe('non-JSON bodies', () => {
   it('send a RawBody as is with its content type, no-store and nosniff', async () => {
     const res = await fetch(`${server.url}/api/page`, {
