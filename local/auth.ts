@@ -84,7 +84,7 @@ export const DEMO_USERS: readonly User[] = [
 export interface LocalAuth {
   /** A signed token for a demo user; throws DomainError `unauthorized` on a wrong username or password. */
   login(username: string, password: string): Promise<{ token: string; user: User }>;
-  /** The claims of a valid local token, or null (bad signature, issuer, audience, expired). */
+  /** The claims of a valid local token, or null (bad signature, issuer, audience; no exp, iat or sub; expired). */
   verify(token: string): Promise<JWTPayload | null>;
   readonly users: readonly User[];
 }
@@ -130,6 +130,9 @@ export function createLocalAuth(secret: Uint8Array, users: readonly User[] = DEM
           algorithms: ['HS256'],
           issuer: LOCAL_ISSUER,
           audience: LOCAL_AUDIENCE,
+          // as Cognito's: a token always expires, and none lives longer than a login gives, whatever its exp says
+          requiredClaims: ['exp', 'iat', 'sub'],
+          maxTokenAge: TOKEN_LIFETIME,
         });
         return payload;
       } catch {

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rawBody, routeGroup } from '../../functions/api/http.ts';
@@ -11,7 +12,13 @@ import { handler as metaHandler } from '../../functions/api/meta.ts';
 import { userFromClaims } from '../../functions/api/middleware/identity.ts';
 import { declareRoutes, ROUTES, routeList } from '../../functions/api/routes.ts';
 import { DomainError } from '../../functions/core/errors.ts';
-import { createLocalAuth, DEMO_USERS, loadOrCreateSecret } from '../../local/auth.ts';
+import {
+  createLocalAuth,
+  DEMO_USERS,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  loadOrCreateSecret,
+} from '../../local/auth.ts';
 import { lambdaInvoker, type RunningHttpServer, startHttpServer } from '../../local/http-server.ts';
 import { applicationSchema } from '../../schemas/application.ts';
 import { checkDigit } from '../../schemas/resident-id.ts';
@@ -88,7 +95,20 @@ const testHandler = routeGroup(
 
 let server: RunningHttpServer;
 let staticDir: string;
-const auth = createLocalAuth(randomBytes(32));
+const SECRET = randomBytes(32);
+const auth = createLocalAuth(SECRET);
+
+/** A local-shaped admin token signed with `secret`, with only the time claims given. */
+function signAs(secret: Uint8Array, claims: { iat?: number; exp?: number }): Promise<string> {
+  const jwt = new SignJWT({ role: 'admin', jurisdiction: '611002', name: 'x', username: 'admin' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('demo-admin')
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE);
+  if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+  if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+  return jwt.sign(secret);
+}
 
 beforeAll(async () => {
   staticDir = await mkdtemp(join(tmpdir(), 'edge-static-'));
@@ -512,6 +532,24 @@ describe('local auth', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a token without exp or iat, or one older than a login gives, even signed right', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: { iat?: number; exp?: number }) => signAs(SECRET, claims);
+
+    expect(await auth.verify(await sign({ iat: now, exp: now + 3600 }))).toMatchObject({ sub: 'demo-admin' });
+    expect(await auth.verify(await sign({ iat: now }))).toBeNull();
+    expect(await auth.verify(await sign({ exp: now + 3600 }))).toBeNull();
+    expect(await auth.verify(await sign({ iat: now - 13 * 3600, exp: now + 3600 * 24 * 365 }))).toBeNull();
+  });
+
+  it('answers 401 over HTTP for a token without exp signed with the server secret', async () => {
+    const res = await fetch(`${server.url}/api/items/ab-cd`, {
+      headers: { authorization: `Bearer ${await signAs(SECRET, { iat: Math.floor(Date.now() / 1000) })}` },
+    });
+
+    expect(res.status).toBe(401);
   });
 
   it('refuses an unknown user like a wrong password', async () => {
