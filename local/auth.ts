@@ -1,9 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DomainError } from '../functions/core/errors.ts';
 import type { User } from '../schemas/records.ts';
+import { loadOrCreateSecretFile } from './private-data.ts';
 
 /** Token issuer and audience of local tokens; the CDK API stack's JWT authorizer uses Cognito's instead. */
 export const LOCAL_ISSUER = 'local';
@@ -142,20 +141,6 @@ export function createLocalAuth(secret: Uint8Array, users: readonly User[] = DEM
   };
 }
 
-/**
- * The signing secret kept in `<dataDir>/jwt-secret` (mode 0600), created on first use, so tokens stay valid
- * across restarts of the local runtime.
- */
-export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
-  const file = join(dataDir, 'jwt-secret');
-  await mkdir(dataDir, { recursive: true });
-  try {
-    await writeFile(file, randomBytes(SECRET_BYTES), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // EEXIST: kept from an earlier run (or written by a concurrent start); read it below.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const secret = new Uint8Array(await readFile(file));
-  if (secret.byteLength < SECRET_BYTES) throw new Error(`${file} is shorter than ${SECRET_BYTES} bytes`);
-  return secret;
-}
+/** The signing secret kept in `<dataDir>/jwt-secret` (0600), so tokens stay valid across restarts. */
+export const loadOrCreateSecret = (dataDir: string): Promise<Uint8Array> =>
+  loadOrCreateSecretFile(dataDir, 'jwt-secret', SECRET_BYTES);
