@@ -12,7 +12,7 @@ import { createEngine, type Engine } from './engine/engine.ts';
 import { crashedAfterWrite, type Faults } from './faults.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
-import { ensurePrivateDir, tightenTree } from './private-data.ts';
+import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
@@ -115,6 +115,13 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       }
     }
 
+    // the key sealing paging cursors: on AWS the stack provides it, here `.data/` keeps it across restarts
+    process.env.CURSOR_KEY = Buffer.from(
+      dataDir
+        ? await loadOrCreateSecretFile(dataDir, 'cursor-key', CURSOR_KEY_BYTES)
+        : randomBytes(CURSOR_KEY_BYTES),
+    ).toString('base64');
+
     const lambdaStats = { invocations: 0, totalMs: 0 };
     const handlers = new Map<string, Promise<Handler>>();
     const handlerOf = (logicalId: string): Promise<Handler> => {
@@ -198,6 +205,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
 }
 
 /** Settings that differ per function on AWS and mean nothing to the shared local process. */
+/** Bytes of the local cursor key (store/cursor.ts wants at least 32). */
+const CURSOR_KEY_BYTES = 32;
+
 const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
 
 /**
