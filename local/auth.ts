@@ -1,9 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { DomainError } from '../functions/core/errors.ts';
 import type { User } from '../schemas/records.ts';
+import { loadOrCreateSecretFile } from './private-data.ts';
 
 /** Token issuer and audience of local tokens; the CDK API stack's JWT authorizer uses Cognito's instead. */
 export const LOCAL_ISSUER = 'local';
@@ -84,7 +83,7 @@ export const DEMO_USERS: readonly User[] = [
 export interface LocalAuth {
   /** A signed token for a demo user; throws DomainError `unauthorized` on a wrong username or password. */
   login(username: string, password: string): Promise<{ token: string; user: User }>;
-  /** The claims of a valid local token, or null (bad signature, issuer, audience, expired). */
+  /** The claims of a valid local token, or null (bad signature, issuer, audience; no exp, iat or sub; expired). */
   verify(token: string): Promise<JWTPayload | null>;
   readonly users: readonly User[];
 }
@@ -130,6 +129,9 @@ export function createLocalAuth(secret: Uint8Array, users: readonly User[] = DEM
           algorithms: ['HS256'],
           issuer: LOCAL_ISSUER,
           audience: LOCAL_AUDIENCE,
+          // as Cognito's: a token always expires, and none lives longer than a login gives, whatever its exp says
+          requiredClaims: ['exp', 'iat', 'sub'],
+          maxTokenAge: TOKEN_LIFETIME,
         });
         return payload;
       } catch {
@@ -139,20 +141,6 @@ export function createLocalAuth(secret: Uint8Array, users: readonly User[] = DEM
   };
 }
 
-/**
- * The signing secret kept in `<dataDir>/jwt-secret` (mode 0600), created on first use, so tokens stay valid
- * across restarts of the local runtime.
- */
-export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
-  const file = join(dataDir, 'jwt-secret');
-  await mkdir(dataDir, { recursive: true });
-  try {
-    await writeFile(file, randomBytes(SECRET_BYTES), { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // EEXIST: kept from an earlier run (or written by a concurrent start); read it below.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  const secret = new Uint8Array(await readFile(file));
-  if (secret.byteLength < SECRET_BYTES) throw new Error(`${file} is shorter than ${SECRET_BYTES} bytes`);
-  return secret;
-}
+/** The signing secret kept in `<dataDir>/jwt-secret` (0600), so tokens stay valid across restarts. */
+export const loadOrCreateSecret = (dataDir: string): Promise<Uint8Array> =>
+  loadOrCreateSecretFile(dataDir, 'jwt-secret', SECRET_BYTES);

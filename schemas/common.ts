@@ -1,16 +1,35 @@
 import { z } from 'zod';
 import { residentIdProblem } from './resident-id.ts';
 
+/** The longest code, date or number a format check reads; every pattern here matches far shorter strings. */
+const MAX_FORMATTED_CHARS = 64;
+
 /**
  * A string matching `pattern`, failing with the named rule. Zod 4 keeps `params` (where API errors read the rule
- * from) only on refinements, so format checks are refinements.
+ * from) only on refinements, so format checks are refinements; the length cap says in the OpenAPI document
+ * that no field is unbounded.
  */
 export const matching = (pattern: RegExp, ruleName: string, message: string) =>
-  z.string().refine((s) => pattern.test(s), { message, params: { rule: ruleName } });
+  z
+    .string()
+    .max(MAX_FORMATTED_CHARS)
+    .refine((s) => pattern.test(s), { message, params: { rule: ruleName } });
 
-/** An array of at least `min` items, failing with the named rule. */
-export const atLeast = <T extends z.ZodType>(item: T, min: number, ruleName: string, message: string) =>
-  z.array(item).refine((a) => a.length >= min, { message, params: { rule: ruleName } });
+/**
+ * An array of `min` to `max` items, failing with the named rule below `min` (`too_big` above `max`). Every
+ * array a client sends has a `max`: zod checks the length before the items, so an oversized array costs one
+ * issue, not one per item.
+ */
+export const atLeast = <T extends z.ZodType>(
+  item: T,
+  { min, max }: { min: number; max: number },
+  ruleName: string,
+  message: string,
+) =>
+  z
+    .array(item)
+    .max(max)
+    .refine((a) => a.length >= min, { message, params: { rule: ruleName } });
 
 export const ROLES = [
   'applicant',
@@ -33,21 +52,24 @@ export const jurisdictionSchema = matching(
 );
 export const countyCodeSchema = matching(/^\d{6}$/, 'county_code', 'must be 6 digits');
 
-export const residentIdSchema = z.string().superRefine((id, ctx) => {
-  const problem = residentIdProblem(id);
-  if (problem) {
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        problem === 'check_digit'
-          ? 'GB 11643 check digit does not match'
-          : problem === 'birth_date'
-            ? 'digits 7-14 are not a valid birth date'
-            : 'must be 17 digits followed by a digit or X',
-      params: { rule: `resident_id_${problem}` },
-    });
-  }
-});
+export const residentIdSchema = z
+  .string()
+  .max(MAX_FORMATTED_CHARS)
+  .superRefine((id, ctx) => {
+    const problem = residentIdProblem(id);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          problem === 'check_digit'
+            ? 'GB 11643 check digit does not match'
+            : problem === 'birth_date'
+              ? 'digits 7-14 are not a valid birth date'
+              : 'must be 17 digits followed by a digit or X',
+        params: { rule: `resident_id_${problem}` },
+      });
+    }
+  });
 
 export const phoneSchema = matching(
   /^1\d{10}$|^0\d{2,3}-?\d{7,8}$/,

@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import { atLeast, isoDateSchema } from './common.ts';
-import { type DecisionKind, decisionKindSchema, riskTypeSchema, type Stage, stageSchema } from './domain.ts';
+import {
+  type DecisionKind,
+  decisionKindSchema,
+  RISK_TYPES,
+  riskTypeSchema,
+  type Stage,
+  stageSchema,
+} from './domain.ts';
+
+/** The most people one home visit names as verifiers (at least two are required). */
+export const MAX_VERIFIERS = 20;
 
 export const villageReviewDetailsSchema = z
   .strictObject({
     meetingDate: isoDateSchema,
     attendees: z.int().min(1).max(10_000),
-    votesFor: z.int().min(0),
-    votesAgainst: z.int().min(0),
+    votesFor: z.int().min(0).max(10_000),
+    votesAgainst: z.int().min(0).max(10_000),
   })
   .refine((d) => d.votesFor + d.votesAgainst <= d.attendees, {
     path: ['votesFor'],
@@ -19,12 +29,12 @@ export const townshipVerificationDetailsSchema = z.strictObject({
   visitDate: isoDateSchema,
   verifiers: atLeast(
     z.string().trim().min(1).max(50),
-    2,
+    { min: 2, max: MAX_VERIFIERS },
     'min_verifiers',
     'a home visit needs at least two verifiers',
   ),
   verifiedIncomePerCapita: z.number().nonnegative().max(10_000_000),
-  confirmedRiskTypes: z.array(riskTypeSchema).min(1),
+  confirmedRiskTypes: z.array(riskTypeSchema).min(1).max(RISK_TYPES.length),
   findings: z.string().trim().min(1).max(4000),
 });
 

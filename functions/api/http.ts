@@ -10,6 +10,7 @@ import type { User } from '../../schemas/records.ts';
 import { logger as sharedLogger, withLambdaContext } from '../commons/logger.ts';
 import { CSV_CONTENT_TYPE, type CsvExport, csvAttachment } from '../core/csv.ts';
 import { DomainError } from '../core/errors.ts';
+import { type CursorBinding, openCursor, sealCursor } from '../store/cursor.ts';
 import { accessLog, type ReadRecorder, storeRecorder } from './middleware/access-log.ts';
 import { httpErrors } from './middleware/http-errors.ts';
 import { identify } from './middleware/identity.ts';
@@ -98,6 +99,31 @@ function rawResponse(statusCode: number, raw: RawBody): HttpResult {
   };
 }
 
+/** The query with its `cursor` opened (store/cursor openCursor): 400 for one not sealed for this very query. */
+function withOpenCursor(query: unknown, binding: CursorBinding): unknown {
+  const cursor = (query as { cursor?: unknown } | undefined)?.cursor;
+  if (typeof cursor !== 'string') return query;
+  return { ...(query as object), cursor: openCursor(cursor, binding) };
+}
+
+/**
+ * The action's result with its next-page cursor sealed to the route, caller and query: a page's `cursor`, or a
+ * CSV export's `x-next-cursor`. Every paged route gets this from the edge, so none can forget it.
+ */
+function sealed(result: unknown, binding: CursorBinding): unknown {
+  if (result instanceof RawBody) {
+    const next = result.headers['x-next-cursor'];
+    if (!next) return result;
+    return rawBody(result.body, result.contentType, {
+      ...result.headers,
+      'x-next-cursor': sealCursor(next, binding),
+    });
+  }
+  const cursor = (result as { cursor?: unknown } | null | undefined)?.cursor;
+  if (typeof cursor !== 'string') return result;
+  return { ...(result as object), cursor: sealCursor(cursor, binding) };
+}
+
 export interface RouteGroupOptions<C extends Catalog = Catalog> {
   /** The catalogue the group serves its part of; ROUTE_CATALOG unless given. */
   catalog?: C;
@@ -154,7 +180,14 @@ export function routeGroup(
     const user = def.auth ? identify(event) : undefined;
     if (user) logger.appendKeys({ userSub: user.sub, userRole: user.role });
     const input = parseInput(event, schemas);
-    const result = await action({ ...input, user, event, context } as AnyInput);
+    const binding: CursorBinding = {
+      route: event.routeKey,
+      caller: user?.sub ?? '',
+      params: input.params,
+      query: input.query,
+    };
+    const query = withOpenCursor(input.query, binding);
+    const result = sealed(await action({ ...input, query, user, event, context } as AnyInput), binding);
     if (result instanceof RawBody) return rawResponse(def.status ?? 200, result);
     return jsonResponse(def.status ?? 200, def.status === 204 ? undefined : result);
   };

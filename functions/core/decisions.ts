@@ -1,40 +1,52 @@
 import type { z } from 'zod';
 import type { DecisionBody } from '../../schemas/decision.ts';
 import { detailsSchemaByStage, requiredTextByStage } from '../../schemas/decision.ts';
-import { type ErrorDetail, invalid } from './errors.ts';
+import { capDetails, type ErrorDetail, invalid } from './errors.ts';
 import { type HumanStage, type Route, STAGE_SPECS } from './procedure.ts';
 
 /** Decisions that conclude a stage on its merits and so need the stage's record (meeting, home visit). */
 const NEEDS_DETAILS = new Set(['approve', 'reject']);
 
-/** Converts zod issues to the contract's `details`, each naming the field path and the rule. */
+/**
+ * Converts zod issues to the contract's `details`, each naming the field path and the rule, capped like every
+ * error's details (errors.ts capDetails): a body of 10⁵ bad items costs 51 conversions, not 10⁵.
+ */
 export function issuesToDetails(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
 ): ErrorDetail[] {
-  return issues.flatMap(expandUnknownKeys).map((issue) => {
+  return capDetails(detailsOf(issues, prefix));
+}
+
+function* detailsOf(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly PropertyKey[],
+): Generator<ErrorDetail> {
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      // each unknown key is its own field, so the client sees exactly what to drop
+      for (const key of issue.keys) {
+        yield {
+          path: pathOf([...prefix, ...issue.path, key]),
+          rule: 'unknown_field',
+          message: 'not a field of this body',
+        };
+      }
+      continue;
+    }
     const params = (issue as { params?: { rule?: unknown } }).params;
-    const path = [...prefix, ...issue.path]
-      .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-      .join('');
-    return {
-      path: path || '(body)',
+    yield {
+      path: pathOf([...prefix, ...issue.path]),
       rule: typeof params?.rule === 'string' ? params.rule : issue.code,
       message: issue.message,
     };
-  });
+  }
 }
 
-/** An unknown-keys issue names each key as its own field, so the client sees exactly what to drop. */
-function expandUnknownKeys(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
-  if (issue.code !== 'unrecognized_keys') return [issue];
-  return issue.keys.map((key) => ({
-    ...issue,
-    path: [...issue.path, key],
-    message: 'not a field of this body',
-    params: { rule: 'unknown_field' },
-  }));
-}
+/** `household.members[0].idNumber`, or `(body)` for the body itself. */
+const pathOf = (path: readonly PropertyKey[]) =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') ||
+  '(body)';
 
 /**
  * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
@@ -81,7 +93,7 @@ export function validateDecision(stage: HumanStage, body: DecisionBody): unknown
     } else {
       const parsed = schema.safeParse(body.details);
       if (parsed.success) details = parsed.data;
-      else problems.push(...issuesToDetails(parsed.error.issues, ['details']));
+      else for (const d of issuesToDetails(parsed.error.issues, ['details'])) problems.push(d);
     }
   } else if (!schema && body.details !== undefined) {
     problems.push({ path: 'details', rule: 'not_allowed', message: `${stage} takes no details` });

@@ -165,20 +165,20 @@ export function isSettledMonth(month: string, nowMs: number): boolean {
   return nowMs >= startOfLocalDay(`${monthsBefore(month, -1)}-01`) + MONTH_SETTLE_MS;
 }
 
-/** Every month from `from` to `to` inclusive (YYYY-MM); empty when `to` precedes `from`. */
+/** How many months `from` to `to` inclusive span (YYYY-MM); 0 or less when `to` precedes `from`. No loop. */
+export const monthCount = (from: string, to: string): number => monthIndex(to) - monthIndex(from) + 1;
+
+const monthIndex = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return y * 12 + (m - 1);
+};
+
+/**
+ * Every month from `from` to `to` inclusive (YYYY-MM); empty when `to` precedes `from`. Callers bound the span
+ * first (monthCount), so a window ending in year 9999 costs nothing before it is refused.
+ */
 export function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split('-').map(Number) as [number, number];
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > to) return out;
-    out.push(month);
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
+  return Array.from({ length: Math.max(0, monthCount(from, to)) }, (_, i) => monthsBefore(from, -i));
 }
 
 /** Whole days (a started day counts) from the due date to `endMs`: how late a decision was or an open task is. */
@@ -188,8 +188,7 @@ export function daysOver(dueAt: string, endMs: number): number {
 
 /** The month `n` months before `month` (YYYY-MM). */
 export function monthsBefore(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) - n;
+  const index = monthIndex(month) - n;
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 

@@ -245,10 +245,13 @@ const isInstant = (v: unknown): v is string =>
   typeof v === 'string' && (isDay(v) ? isoDateSchema : isoDateTimeSchema).safeParse(v).success;
 
 /** A day (YYYY-MM-DD, China Standard Time) or an instant (ISO 8601 with offset). */
-const instantSchema = z.string().refine(isInstant, {
-  message: 'must be YYYY-MM-DD or an ISO 8601 time with offset',
-  params: { rule: 'date_or_time' },
-});
+const instantSchema = z
+  .string()
+  .max(40)
+  .refine(isInstant, {
+    message: 'must be YYYY-MM-DD or an ISO 8601 time with offset',
+    params: { rule: 'date_or_time' },
+  });
 
 /** `GET /api/audit/access-log`; `from`/`to` days are whole days, both ends included. */
 export const accessLogQuerySchema = pageQuerySchema

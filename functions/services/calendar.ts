@@ -1,14 +1,16 @@
-import type {
-  CalendarBody,
-  CalendarDay,
-  CalendarOverridesView,
-  CalendarQuery,
-  CalendarView,
+import {
+  type CalendarBody,
+  type CalendarDay,
+  type CalendarOverridesView,
+  type CalendarQuery,
+  type CalendarView,
+  MAX_COUNTY_DATES,
 } from '../../schemas/admin.ts';
 import type { User } from '../../schemas/records.ts';
 import { countyCalendar, officialCalendar, officialYear } from '../commons/holidays.ts';
 import { adminCounty, calendarCounty } from '../core/access.ts';
 import { weekdayCalendar } from '../core/calendar.ts';
+import { conflict } from '../core/errors.ts';
 import { addDays, localDate, toIso } from '../core/time.ts';
 import type { CalendarItem } from '../store/items.ts';
 import { actorOf } from './cases.ts';
@@ -107,6 +109,15 @@ export async function changeCalendar(
     for (const [date, working] of Object.entries(body.dates)) {
       if (working === null) delete dates[date];
       else dates[date] = working;
+    }
+    if (Object.keys(dates).length > MAX_COUNTY_DATES) {
+      throw conflict(`a county keeps at most ${MAX_COUNTY_DATES} dates of its own`, [
+        {
+          path: 'dates',
+          rule: 'max_county_dates',
+          message: 'drop dates (set them to null) before adding more',
+        },
+      ]);
     }
     const change = {
       county,

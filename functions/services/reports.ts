@@ -17,6 +17,7 @@ import {
   isSettledMonth,
   MILESTONE_KINDS,
   type MilestoneKind,
+  monthCount,
   monthsBefore,
   monthsBetween,
   type Stats,
@@ -221,6 +222,7 @@ function wholeCaseGroups(samples: readonly TimingSample[], by: TimingGroupBy): W
  * enrolment. A township reviewer sees only their township (core/access reportScope).
  */
 export async function stageTimings(deps: Deps, user: User, query: StageTimingsQuery): Promise<StageTimings> {
+  checkWindow(query, deps.clock.now());
   const scope = reportScope(user, query);
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
   const { county, township } = scope;
@@ -310,10 +312,32 @@ export async function stageTimingsCsv(deps: Deps, user: User, query: StageTiming
 }
 
 /** Checks a `from`/`to` month range: `to` not before `from`, at most MAX_REPORT_MONTHS months. */
+/** The earliest month a report covers: no county kept these records before it. */
+export const FIRST_REPORT_MONTH = '2000-01';
+
+/**
+ * A report's `from` and `to` lie from FIRST_REPORT_MONTH to the end of next year (China Standard Time), else a 400
+ * naming each bad field: a far-past window would store empty samples for every settled month it names.
+ */
+function checkWindow(window: { from?: string; to?: string }, nowMs: number): void {
+  const last = `${Number(localMonth(nowMs).slice(0, 4)) + 1}-12`;
+  const problems = (['from', 'to'] as const)
+    .filter((f) => {
+      const month = window[f];
+      return month !== undefined && (month < FIRST_REPORT_MONTH || month > last);
+    })
+    .map((f) => ({
+      path: `query.${f}`,
+      rule: 'month_window',
+      message: `must be ${FIRST_REPORT_MONTH} to ${last}`,
+    }));
+  if (problems.length) throw invalid('the report window is out of range', problems);
+}
+
 function checkMonthRange(q: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx) {
   if (typeof q.from !== 'string' || typeof q.to !== 'string') return;
-  const months = monthsBetween(q.from, q.to).length;
-  if (months === 0) {
+  const months = monthCount(q.from, q.to);
+  if (months <= 0) {
     ctx.addIssue({
       code: 'custom',
       path: ['to'],
@@ -439,14 +463,16 @@ export async function slaBreaches(deps: Deps, user: User, query: SlaBreachesQuer
   const scope = reportScope(user, query);
   const nowMs = deps.clock.now();
   const now = toIso(nowMs);
+  checkWindow(query, nowMs);
   const to = query.to ?? localMonth(nowMs);
   const from = query.from ?? monthsBefore(to, 11);
-  const months = monthsBetween(from, to);
-  if (months.length === 0 || months.length > MAX_REPORT_MONTHS) {
+  const count = monthCount(from, to);
+  if (count <= 0 || count > MAX_REPORT_MONTHS) {
     throw invalid('bad month range', [
       { path: 'query.from', rule: 'month_range', message: `1 to ${MAX_REPORT_MONTHS} months up to to` },
     ]);
   }
+  const months = monthsBetween(from, to);
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
   const late = stages.flatMap((stage) =>
     months.map(

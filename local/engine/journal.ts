@@ -89,7 +89,7 @@ export class Journal {
     const file: JournalFile = { version: 1, executions };
     await mkdir(dirname(this.path), { recursive: true });
     const temp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(file));
+    await writeFile(temp, JSON.stringify(file), { mode: 0o600 });
     await rename(temp, this.path);
   }
 }

@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { rawBody, routeGroup } from '../../functions/api/http.ts';
@@ -11,7 +12,13 @@ import { handler as metaHandler } from '../../functions/api/meta.ts';
 import { userFromClaims } from '../../functions/api/middleware/identity.ts';
 import { declareRoutes, ROUTES, routeList } from '../../functions/api/routes.ts';
 import { DomainError } from '../../functions/core/errors.ts';
-import { createLocalAuth, DEMO_USERS, loadOrCreateSecret } from '../../local/auth.ts';
+import {
+  createLocalAuth,
+  DEMO_USERS,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  loadOrCreateSecret,
+} from '../../local/auth.ts';
 import { lambdaInvoker, type RunningHttpServer, startHttpServer } from '../../local/http-server.ts';
 import { applicationSchema } from '../../schemas/application.ts';
 import { checkDigit } from '../../schemas/resident-id.ts';
@@ -88,7 +95,20 @@ const testHandler = routeGroup(
 
 let server: RunningHttpServer;
 let staticDir: string;
-const auth = createLocalAuth(randomBytes(32));
+const SECRET = randomBytes(32);
+const auth = createLocalAuth(SECRET);
+
+/** A local-shaped admin token signed with `secret`, with only the time claims given. */
+function signAs(secret: Uint8Array, claims: { iat?: number; exp?: number }): Promise<string> {
+  const jwt = new SignJWT({ role: 'admin', jurisdiction: '611002', name: 'x', username: 'admin' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('demo-admin')
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE);
+  if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+  if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+  return jwt.sign(secret);
+}
 
 beforeAll(async () => {
   staticDir = await mkdtemp(join(tmpdir(), 'edge-static-'));
@@ -313,6 +333,61 @@ describe('input validation', () => {
   });
 });
 
+describe('error size', () => {
+  type Details = { error: { details: { path: string; rule: string }[] } };
+  const riskTypesBody = (items: number) => {
+    const app = validApplication();
+    return JSON.stringify({ ...app, household: { ...app.household, riskTypes: Array(items).fill(1) } });
+  };
+
+  it.each([120_000, 130_000])('answers %i bad riskTypes with one small 400', async (items) => {
+    const body = riskTypesBody(items);
+    expect(body.length).toBeGreaterThan(239_000);
+
+    const res = await post('/api/echo', body, await tokenOf('applicant'));
+    const text = await res.text();
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThanOrEqual(64 * 1024);
+    expect((JSON.parse(text) as Details).error.details).toEqual([
+      expect.objectContaining({ path: 'household.riskTypes', rule: 'too_big' }),
+    ]);
+  });
+
+  it('lists at most 50 details, then one too_many_issues', async () => {
+    const app = validApplication();
+    const junk = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]));
+    const res = await post(
+      '/api/echo',
+      JSON.stringify({ ...app, household: { ...app.household, ...junk } }),
+      await tokenOf('applicant'),
+    );
+    const text = await res.text();
+    const { details } = (JSON.parse(text) as Details).error;
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThanOrEqual(64 * 1024);
+    expect(details).toHaveLength(51);
+    expect(details.slice(0, 50).every((d) => d.rule === 'unknown_field')).toBe(true);
+    expect(details[50]).toEqual(expect.objectContaining({ path: '(request)', rule: 'too_many_issues' }));
+  });
+
+  it('clips a path built from a huge key', async () => {
+    const res = await post(
+      '/api/echo',
+      JSON.stringify({ ...validApplication(), ['x'.repeat(200_000)]: 1 }),
+      await tokenOf('applicant'),
+    );
+    const text = await res.text();
+    const [detail] = (JSON.parse(text) as Details).error.details;
+
+    expect(res.status).toBe(400);
+    expect(text.length).toBeLessThan(2_000);
+    expect(detail).toEqual(expect.objectContaining({ rule: 'unknown_field' }));
+    expect(detail!.path.length).toBeLessThanOrEqual(201);
+  });
+});
+
 describe('non-JSON bodies', () => {
   it('send a RawBody as is with its content type, no-store and nosniff', async () => {
     const res = await fetch(`${server.url}/api/page`, {
@@ -457,6 +532,24 @@ describe('local auth', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('refuses a token without exp or iat, or one older than a login gives, even signed right', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (claims: { iat?: number; exp?: number }) => signAs(SECRET, claims);
+
+    expect(await auth.verify(await sign({ iat: now, exp: now + 3600 }))).toMatchObject({ sub: 'demo-admin' });
+    expect(await auth.verify(await sign({ iat: now }))).toBeNull();
+    expect(await auth.verify(await sign({ exp: now + 3600 }))).toBeNull();
+    expect(await auth.verify(await sign({ iat: now - 13 * 3600, exp: now + 3600 * 24 * 365 }))).toBeNull();
+  });
+
+  it('answers 401 over HTTP for a token without exp signed with the server secret', async () => {
+    const res = await fetch(`${server.url}/api/items/ab-cd`, {
+      headers: { authorization: `Bearer ${await signAs(SECRET, { iat: Math.floor(Date.now() / 1000) })}` },
+    });
+
+    expect(res.status).toBe(401);
   });
 
   it('refuses an unknown user like a wrong password', async () => {

@@ -354,6 +354,25 @@ describe('GET /api/reports/stage-timings', () => {
       expect.objectContaining({ path: 'query.to', rule: 'from_to' }),
     ]);
   });
+
+  it('refuses months before 2000 or after next year, naming the field, at once', async () => {
+    const window = (path: string) => [expect.objectContaining({ path, rule: 'month_window' })];
+    const started = performance.now();
+
+    const past = await timings('auditor', 'from=1999-12&to=2000-01');
+    const future = await timings('auditor', 'from=2027-12&to=2028-01');
+    const far = await timings('auditor', 'from=9998-01&to=9999-12');
+    const breaches = await users.auditor!.get('/api/reports/sla-breaches?from=0000-01');
+
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect([past.status, future.status, far.status, breaches.status]).toEqual([400, 400, 400, 400]);
+    expect(past.body.error.details).toEqual(window('query.from'));
+    expect(future.body.error.details).toEqual(window('query.to'));
+    expect(far.body.error.details).toEqual([...window('query.from'), ...window('query.to')]);
+    expect(breaches.body.error.details).toEqual(window('query.from'));
+    expect((await timings('auditor', 'from=2000-01&to=2000-12')).status).toBe(200);
+    expect((await timings('auditor', 'from=2027-01&to=2027-12')).status).toBe(200);
+  });
 });
 
 interface Breach {

@@ -10,6 +10,7 @@ import {
   isSettledMonth,
   MONTH_SETTLE_MS,
   milestonesOf,
+  monthCount,
   monthsBefore,
   monthsBetween,
   nearestRank,
@@ -103,6 +104,13 @@ describe('monthsBetween', () => {
   it('lists every month across a year end, inclusive', () => {
     expect(monthsBetween('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
     expect(monthsBetween('2026-11', '2026-10')).toEqual([]);
+    expect(monthsBetween('9999-11', '9999-12')).toEqual(['9999-11', '9999-12']);
+  });
+
+  it('counts a span without walking it', () => {
+    expect(monthCount('0000-01', '9999-12')).toBe(120_000);
+    expect(monthCount('2026-11', '2027-02')).toBe(4);
+    expect(monthCount('2026-11', '2026-10')).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -286,6 +286,37 @@ describe('startDynamoDbLocal', () => {
 
     // Assert
     expect(await eventually(() => !isRunning(javaPid), 10_000)).toBe(true);
+  });
+
+  it('refuses to start with a bare JRE instead of listening on every interface', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ddb-jre-'));
+    const realJava = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+    const jre = join(dir, 'java');
+    // a JRE: java runs, but the jdk.compiler module is not there
+    await writeFile(
+      jre,
+      `#!/bin/sh\nif [ "$1" = "-m" ]; then echo "java.lang.module.FindException: Module jdk.compiler not found" >&2; exit 1; fi\nexec ${realJava} "$@"\n`,
+      { mode: 0o755 },
+    );
+    try {
+      await expect(startDynamoDbLocal({ java: jre, launcherCache: join(dir, 'cache') })).rejects.toThrow(
+        /loopback only.*JDK/s,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps its data directory private (0700)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ddb-private-'));
+    const dataDir = join(root, 'db');
+    const ddb = await startDynamoDbLocal({ dataDir });
+    try {
+      expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    } finally {
+      await ddb.stop();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('says so when Java is missing', async () => {

@@ -2,6 +2,7 @@
  * One in-memory DynamoDB Local for the whole test run. Test files reach it through `inject('ddbEndpoint')`
  * or, like the handlers, through the standard SDK environment variables, which the forked workers inherit.
  */
+import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../local/dynamodb.ts';
 
@@ -24,6 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // handlers built in a test process seal paging cursors as the deployed ones do (store/cursor.ts)
+    CURSOR_KEY: randomBytes(32).toString('base64'),
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;

@@ -67,7 +67,7 @@ export function parseInput(event: APIGatewayProxyEventV2, schemas: InputSchemas)
     if (!schema) return value;
     const result = schema.safeParse(value);
     if (result.success) return result.data;
-    problems.push(...issuesToDetails(result.error.issues, prefix));
+    for (const detail of issuesToDetails(result.error.issues, prefix)) problems.push(detail);
     return undefined;
   };
   let body: unknown;

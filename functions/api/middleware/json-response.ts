@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ErrorBody, ErrorCode } from '../../../schemas/records.ts';
-import type { ErrorDetail } from '../../core/errors.ts';
+import { capDetails, type ErrorDetail } from '../../core/errors.ts';
 
 /** Every JSON response carries these: API data is per user and must never sit in a shared cache. */
 export const JSON_HEADERS = {
@@ -26,13 +26,13 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
     : { statusCode, headers: { ...JSON_HEADERS }, body: JSON.stringify(body) };
 }
 
-/** The contract's error body, exactly `errorSchema`. */
+/** The contract's error body, exactly `errorSchema`, its details capped (errors.ts capDetails). */
 export function errorBody(code: ErrorCode, message: string, details: readonly ErrorDetail[] = []): ErrorBody {
   return {
     error: {
       code,
       message,
-      details: details.map((d) => ({
+      details: capDetails(details).map((d) => ({
         path: d.path,
         rule: d.rule,
         ...(d.message === undefined ? {} : { message: d.message }),
