@@ -4,7 +4,7 @@ import { categorySchema, procedureSchema, RISK_TYPES, riskTypeSchema, sourceSche
 
 const nameSchema = z.string().trim().min(1).max(50);
 
-/** The relation of the member who is the head (docs/domain.md: the household as its 户口簿 lists it, head included). */
+/** The relation of the member who is the head (docs/domain.md §4: the household as its 户口簿 lists it). */
 export const SELF = 'self';
 
 export const memberSchema = z.strictObject({

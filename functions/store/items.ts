@@ -131,7 +131,8 @@ export interface ObjectionItem {
 
 /**
  * When a case reached a whole-case milestone, measured from its application (reported as an SLA, never
- * enforced). One item per kind: a case that reaches it again (an upheld objection) replaces it.
+ * enforced). One item per reaching, never changed (keys.milestone): a case that reaches it again (a county
+ * decision taken again after an upheld objection) gets a second item and counts again.
  */
 export interface MilestoneItem {
   caseId: string;
