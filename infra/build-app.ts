@@ -3,6 +3,7 @@ import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { repoPath } from './paths.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
@@ -26,6 +27,7 @@ export const STACK_IDS = {
   workflows: 'Workflows',
   api: 'Api',
   observability: 'Observability',
+  console: 'Console',
 } as const;
 export const stackName = (id: string) => `AssistanceApprovals-${id}`;
 
@@ -39,7 +41,7 @@ function cdkJsonContext(): Record<string, unknown> {
 
 /**
  * The whole app: data (table + key) → workflows (step Lambdas + state machine) → API (Cognito + HTTP API)
- * → observability (alarms), checked by cdk-nag's AwsSolutions pack at synthesis.
+ * → console (S3 + CloudFront) → observability (alarms), checked by cdk-nag's AwsSolutions pack at synthesis.
  */
 export function buildApp(opts: BuildAppOptions = {}): App {
   const app = new App({
@@ -71,6 +73,13 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     description: 'Assistance approvals: HTTP API, route handlers and Cognito users',
     table: data.table,
     identification: workflows.identification,
+  });
+  new ConsoleStack(app, STACK_IDS.console, {
+    stackName: stackName(STACK_IDS.console),
+    description: 'Assistance approvals: web console (S3 + CloudFront, the API on the same origin)',
+    api: api.api,
+    // Uploaded only by deployments: tests and the local runtime read the templates and serve web/dist themselves.
+    siteDir: opts.bundling ? repoPath('web/dist') : undefined,
   });
   const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
   new ObservabilityStack(app, STACK_IDS.observability, {

@@ -7,6 +7,7 @@ import type { CaseItem } from '../../functions/store/items.ts';
 import { DEMO_USERS } from '../../local/auth.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Role } from '../../schemas/common.ts';
+import { expectConforming } from '../support/contract.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, client, eventually, startTestRuntime } from '../support/runtime.ts';
 import {
@@ -514,7 +515,9 @@ async function send(
   });
   const text = await res.text();
   const json = res.headers.get('content-type')?.includes('json');
-  return { status: res.status, body: json && text ? JSON.parse(text) : text };
+  const answer = { status: res.status, body: json && text ? JSON.parse(text) : text };
+  expectConforming({ method, path, contentType: res.headers.get('content-type'), ...answer });
+  return answer;
 }
 
 /** The cell's request: the route's path with the fixture's ids, its query and its body. */

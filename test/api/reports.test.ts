@@ -9,6 +9,7 @@ import { sharedDeps } from '../../functions/services/deps.ts';
 import { closePublicity } from '../../functions/services/workflow.ts';
 import { indexKeys } from '../../functions/store/keys.ts';
 import type { Runtime } from '../../local/runtime.ts';
+import { expectConforming } from '../support/contract.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
 import { approval, caseOf, decide, file, openTask, rejection } from '../support/scenario.ts';
@@ -815,7 +816,11 @@ async function rawGet(who: string, path: string) {
     password: 'demo',
   });
   const res = await fetch(`${rt.url}${path}`, { headers: { authorization: `Bearer ${login.body.token}` } });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const contentType = res.headers.get('content-type');
+  const body = contentType?.includes('json') ? JSON.parse(bytes.toString('utf8')) : bytes.toString('utf8');
+  expectConforming({ method: 'GET', path, status: res.status, contentType, body });
+  return { status: res.status, headers: res.headers, bytes };
 }
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const lines = (bytes: Buffer) => bytes.subarray(3).toString('utf8').split('\r\n').slice(0, -1);

@@ -15,6 +15,7 @@ describe('synthTemplates', () => {
   it('returns every stack of the app by stack name', () => {
     expect(Object.keys(templates).sort()).toEqual([
       'AssistanceApprovals-Api',
+      'AssistanceApprovals-Console',
       'AssistanceApprovals-Data',
       'AssistanceApprovals-Observability',
       'AssistanceApprovals-Workflows',

@@ -1,12 +1,13 @@
 import { DEMO_USERS } from '../../local/auth.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { expectConforming } from './contract.ts';
 
 export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
 }
 
-/** A logged-in client of the local runtime's HTTP API, over real sockets. */
+/** A logged-in client of the local runtime's HTTP API, over real sockets; every answer is checked against the OpenAPI document. */
 export interface ApiClient {
   // biome-ignore lint/suspicious/noExplicitAny: a JSON body is read loosely unless the test names its type
   get<T = any>(path: string): Promise<ApiResponse<T>>;
@@ -36,7 +37,16 @@ export function client(baseUrl: string, token?: string): ApiClient {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    const parsed = text ? JSON.parse(text) : undefined;
+    // every response a test receives is checked against the OpenAPI document (test/support/contract.ts)
+    expectConforming({
+      method,
+      path,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      body: parsed,
+    });
+    return { status: res.status, body: parsed };
   };
   return {
     get: (p) => call('GET', p),
