@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { asHandler } from '../functions/commons/command-log.ts';
 import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
 import { inFlightResumptions } from '../functions/services/resume.ts';
 import { enterDirectory } from '../functions/services/staff.ts';
@@ -129,17 +130,20 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       if (!h) {
         const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
         if (!fn) throw new Error(`no function ${logicalId} in the template`);
-        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) => timed(m.handler));
+        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) =>
+          timed(fn.entry, m.handler),
+        );
         handlers.set(logicalId, h);
       }
       return h;
     };
     const timed =
-      (handler: Handler): Handler =>
+      (entry: string, handler: Handler): Handler =>
       async (event, context) => {
         const started = performance.now();
         try {
-          return await handler(event, context);
+          // one process hosts every function: the SDK commands this call sends are its module's
+          return await asHandler(entry, () => handler(event, context));
         } finally {
           lambdaStats.invocations++;
           lambdaStats.totalMs += performance.now() - started;

@@ -1,4 +1,12 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,7 +19,8 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
-import { ProjectFunction, type TableAccess } from '../constructs/project-function.ts';
+import { ProjectFunction, type TableAction, viaDynamoDb } from '../constructs/project-function.ts';
+import { IDENTIFICATION_STATE_MACHINE } from './workflow-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The record table. */
@@ -20,11 +29,16 @@ export interface ApiStackProps extends StackProps {
   identification: IStateMachine;
 }
 
-/** What each route group's handler touches; a new group fails to compile until it is listed here. */
+/**
+ * What each route group's handler module calls; a new group fails to compile until it is listed here, and
+ * test/infra/iam.test.ts checks every list against the SDK commands the test run saw the module send.
+ */
 interface GroupNeeds {
-  table?: TableAccess;
+  table?: readonly TableAction[];
   /** Files applications: starts the identification workflow. */
   startsIdentification?: boolean;
+  /** A withdrawal during publicity (no task token to complete) stops the case's execution. */
+  stopsIdentification?: boolean;
   /** Decisions and supplements complete the workflow's callback tasks. */
   completesTasks?: boolean;
   /** Records reads in the access log: a read-only group may put log items, and nothing else. */
@@ -32,14 +46,16 @@ interface GroupNeeds {
   /** Stores the timing samples of settled months (items under SAMPLES#, put whole, batched). */
   storesTimingSamples?: boolean;
 }
+/** Moving a case: reads, and transactions that put records, update the case and task and release guards. */
+const CASE_WRITES: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
-  cases: { table: 'RW', startsIdentification: true, completesTasks: true },
-  tasks: { table: 'RW', completesTasks: true },
+  cases: { table: CASE_WRITES, startsIdentification: true, stopsIdentification: true, completesTasks: true },
+  tasks: { table: CASE_WRITES, completesTasks: true },
   meta: {},
-  reports: { table: 'RO', writesAccessLog: true, storesTimingSamples: true },
-  audit: { table: 'RO', writesAccessLog: true },
+  reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
+  audit: { table: ['Query'], writesAccessLog: true },
   // Policy versions and calendar overrides are only ever put whole, each on a version condition.
-  admin: { table: 'RP' },
+  admin: { table: ['GetItem', 'Query', 'PutItem'] },
 };
 
 /** API Gateway HTTP API variables only; no body, headers or query strings (they may carry personal data). */
@@ -80,7 +96,7 @@ function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
     new iam.PolicyStatement({
       actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
       resources: [table.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+      conditions: { StringEquals: viaDynamoDb() },
     }),
   );
 }
@@ -184,7 +200,23 @@ export class ApiStack extends Stack {
         handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identification.stateMachineArn);
         props.identification.grantStartExecution(handler.role);
       }
-      if (needs.completesTasks) handler.allowTaskResults();
+      if (needs.stopsIdentification) {
+        const executions = this.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${IDENTIFICATION_STATE_MACHINE}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        handler.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+        );
+        Validations.of(handler.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${IDENTIFICATION_STATE_MACHINE}:*]`,
+          reason:
+            'Executions are named per case: StopExecution of any execution of the identification state machine.',
+        });
+      }
+      if (needs.completesTasks) handler.allowTaskSuccess(props.identification.stateMachineArn);
       // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
       if (needs.writesAccessLog)
         allowWritesUnder(handler, props.table, ACCESS_LOG_PREFIX, ['dynamodb:PutItem']);
