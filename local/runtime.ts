@@ -122,6 +122,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         ? await loadOrCreateSecretFile(dataDir, 'cursor-key', CURSOR_KEY_BYTES)
         : randomBytes(CURSOR_KEY_BYTES),
     ).toString('base64');
+    // Metrics are EMF lines for CloudWatch to read from a Lambda's log: nothing to print here.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
     const lambdaStats = { invocations: 0, totalMs: 0 };
     const handlers = new Map<string, Promise<Handler>>();
@@ -212,7 +214,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
 /** Bytes of the local cursor key (store/cursor.ts wants at least 32). */
 const CURSOR_KEY_BYTES = 32;
 
-const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
+const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL']);
 
 /**
  * Re-enters every case the case records say is in flight (open or returned) at its stage, under the execution

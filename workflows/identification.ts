@@ -23,6 +23,8 @@ export interface IdentificationWorkflowProps {
    * close the notice, `markError` records an unexpected failure on the case.
    */
   readonly steps: Readonly<Record<StepName, lambda.IFunction>>;
+  /** X-Ray tracing of executions (default on; off where the partition has no X-Ray). */
+  readonly tracing?: boolean;
   /** A fixed name, so step roles can be granted its ARN before it exists. */
   readonly stateMachineName?: string;
 }
@@ -267,7 +269,7 @@ export class IdentificationWorkflow extends Construct {
         're-examination (复核) of a rejection enters at its own stage',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
+      tracingEnabled: props.tracing ?? true,
       // Execution data holds personal data (names, ID numbers): log the transitions, not the payloads.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });

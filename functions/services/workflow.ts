@@ -38,7 +38,7 @@ async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
  * a lost callback, so it is the longest Step Functions allows. A short one would expire before the answer under a
  * high TIME_SCALE (or a Lambda cold start), and the workflow would go round escalate → wait again.
  */
-const ANSWERED_AT_ONCE = 365 * 86_400;
+export const ANSWERED_AT_ONCE = 365 * 86_400;
 
 const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
   taskId: t.taskId,

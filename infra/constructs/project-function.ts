@@ -5,8 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/commons/observability.ts';
 import { TABLE_SPEC } from '../../functions/store/keys.ts';
 import { REPO_ROOT, repoPath } from '../paths.ts';
+import { settingsOf } from '../settings.ts';
 
 /** CfnFunction metadata key naming the handler module; the local runtime maps functions to modules with it. */
 export const ENTRY_METADATA = 'app:entry';
@@ -94,7 +96,7 @@ export class ProjectFunction extends Construct {
       depsLockFilePath: repoPath('package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: settingsOf(this).tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       timeout: TIMEOUTS[props.kind],
       memorySize: 512,
       role: this.role,
@@ -102,7 +104,8 @@ export class ProjectFunction extends Construct {
       description: props.description,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'assistance-approvals',
-        LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -123,7 +126,9 @@ export class ProjectFunction extends Construct {
 
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is pinned on purpose: bundles target node22 and the local runtime tests run on it.',
+      reason:
+        'Node.js 22 is pinned on purpose: bundles are built for it (esbuild target node22); the tests run the ' +
+        'same handler modules on the development machines, which have Node.js 20.19+.',
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

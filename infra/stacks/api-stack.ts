@@ -9,17 +9,24 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
+import {
+  GROUP_ENTRIES,
+  ROUTES,
+  type RouteDef,
+  type RouteGroup,
+  routeKey,
+} from '../../functions/api/routes.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
+import { Identity } from '../constructs/identity.ts';
 import { ProjectFunction, type TableAction, viaDynamoDb } from '../constructs/project-function.ts';
+import type { Settings } from '../settings.ts';
 import { IDENTIFICATION_STATE_MACHINE } from './workflow-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -27,6 +34,8 @@ export interface ApiStackProps extends StackProps {
   table: ITable;
   /** Started by `POST /api/cases`. */
   identification: IStateMachine;
+  /** Identity provider (Cognito or OIDC). */
+  settings: Settings;
 }
 
 /**
@@ -73,6 +82,20 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
   }),
 );
 
+/** The whole API: 50 requests a second, bursts of 100 (API Gateway's limits apply to all callers together). */
+const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Tighter limits for the routes a single caller could use to crowd out everyone else: the public ones (no
+ * token needed) and the reports and audit scans, each of which may read a county's records. Per-IP limits are
+ * the WAF's rate rule; signing in is the identity provider's (Cognito's quotas, or the OIDC issuer's).
+ */
+export function routeThrottle(route: RouteDef): { rateLimit: number; burstLimit: number } | undefined {
+  if (!route.auth) return { rateLimit: 10, burstLimit: 20 };
+  if (route.group === 'reports' || route.group === 'audit') return { rateLimit: 5, burstLimit: 10 };
+  return undefined;
+}
+
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
@@ -108,63 +131,16 @@ function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The Cognito user pool, when identity is cognito. */
+  readonly userPool?: cognito.UserPool;
   readonly handlers: Readonly<Record<RouteGroup, ProjectFunction>>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
-    this.userPool = new cognito.UserPool(this, 'Users', {
-      // County IT creates every account; role and jurisdiction are what access control decides on.
-      selfSignUpEnabled: false,
-      signInAliases: { username: true },
-      signInCaseSensitive: false,
-      customAttributes: {
-        role: new cognito.StringAttribute({ minLen: 5, maxLen: 32, mutable: true }),
-        jurisdiction: new cognito.StringAttribute({ minLen: 6, maxLen: 12, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      // Threat protection (the former "advanced security"): adaptive authentication on risky sign-ins.
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      accountRecovery: cognito.AccountRecovery.NONE,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'Applicants are rural households, often filed for by village cadres; MFA stays optional (TOTP) and ' +
-        'Plus-tier threat protection challenges risky sign-ins.',
-    });
-    this.userPoolClient = this.userPool.addClient('Console', {
-      authFlows: { userSrp: true },
-      disableOAuth: true,
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ fullname: true })
-        .withCustomAttributes('role', 'jurisdiction'),
-      // Users must never set their own role or jurisdiction through the client.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-    });
-    const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, {
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
+    const identity = new Identity(this, 'Identity', { settings: props.settings });
+    this.userPool = identity.userPool;
+    const authorizer = identity.authorizer;
 
     this.api = new apigw.HttpApi(this, 'Http', {
       apiName: 'assistance-approvals',
@@ -183,7 +159,7 @@ export class ApiStack extends Stack {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,
       },
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: STAGE_THROTTLE,
     });
 
     const handlers = {} as Record<RouteGroup, ProjectFunction>;
@@ -245,10 +221,18 @@ export class ApiStack extends Stack {
           reason: `${route.method} ${route.path} is public by contract (health check, API description).`,
         });
       }
+      // Route settings name existing routes only: the stage waits for them.
+      if (created && routeThrottle(route)) this.stage.node.addDependency(created);
     }
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
+      ROUTES.flatMap((r) => {
+        const t = routeThrottle(r);
+        return t
+          ? [[routeKey(r), { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]]
+          : [];
+      }),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 }

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { STEP_ENTRIES, type StepName } from '../../functions/steps/entries.ts';
 import { IdentificationWorkflow } from '../../workflows/identification.ts';
 import { ProjectFunction, type TableAction } from '../constructs/project-function.ts';
+import { settingsOf } from '../settings.ts';
 
 export interface WorkflowStackProps extends StackProps {
   /** The record table; every step writes the case state and its audit record there. */
@@ -68,6 +69,7 @@ export class WorkflowStack extends Stack {
     this.identification = new IdentificationWorkflow(this, 'Identification', {
       steps: fns,
       stateMachineName: IDENTIFICATION_STATE_MACHINE,
+      tracing: settingsOf(this).tracing,
     }).stateMachine;
   }
 }

@@ -21,6 +21,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The SDK's notice about future Node versions would otherwise be printed once by every worker.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Handlers called without the local runtime print no EMF metrics either.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const commandLog = mkdtempSync(join(tmpdir(), 'sdk-commands-'));
   process.env[COMMAND_LOG_ENV] = commandLog;
   // a loaded machine can take a minute to bring the JVM up
