@@ -16,6 +16,7 @@ import { escalationTarget, taskJurisdiction } from '../functions/core/access.ts'
 import { GENESIS_HASH, seal } from '../functions/core/audit-chain.ts';
 import { deadline } from '../functions/core/calendar.ts';
 import { decisionAuditData, validateDecision } from '../functions/core/decisions.ts';
+import { dueOfEscalation, escalationAt } from '../functions/core/escalation.ts';
 import { defaultPolicy } from '../functions/core/policy.ts';
 import {
   FIRST_STAGE,
@@ -378,8 +379,9 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
   const spec = STAGE_SPECS[stage];
   const limit = c.policy.limits[spec.limit];
   const due = deadline(openedAt, limit, CALENDAR);
+  const taskId = `task_${hex(`${c.caseId}:${s.tasks.length}`)}`;
   const task: TaskItem = {
-    taskId: `task_${hex(`${c.caseId}:${s.tasks.length}`)}`,
+    taskId,
     caseId: c.caseId,
     stage,
     role: spec.role,
@@ -388,7 +390,7 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
     status: 'open',
     openedAt: toIso(openedAt),
     dueAt: toIso(due),
-    escalateAt: toIso(due),
+    escalateAt: toIso(escalationAt(taskId, due)),
     escalations: 0,
     overdue: false,
   };
@@ -415,14 +417,18 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
   const reviewer = pick(rng, reviewersOf(spec.role as HumanStageRole, task.jurisdiction));
   const events: { at: number; kind: 'claim' | 'escalate' | 'end' }[] = [{ at: endAt, kind: 'end' }];
   if (outcome !== 'withdraw' && rng() < CLAIMED) events.push({ at: queued, kind: 'claim' });
-  for (let e = due; e < endAt; e = deadline(e, limit, CALENDAR)) events.push({ at: e, kind: 'escalate' });
+  for (let d = due; escalationAt(taskId, d) < endAt; d = deadline(d, limit, CALENDAR)) {
+    events.push({ at: escalationAt(taskId, d), kind: 'escalate' });
+  }
   events.sort((a, b) => a.at - b.at);
 
   for (const { at, kind } of events) {
     if (at > now) return undefined;
     if (kind === 'claim') claimed(s, task, reviewer, at);
-    else if (kind === 'escalate') escalated(s, task, deadline(at, limit, CALENDAR), at);
-    else if (outcome === 'withdraw') return withdrawn(s, task, at);
+    else if (kind === 'escalate') {
+      const next = deadline(dueOfEscalation(taskId, at), limit, CALENDAR);
+      escalated(s, task, escalationAt(taskId, next), at);
+    } else if (outcome === 'withdraw') return withdrawn(s, task, at);
     else return decided(s, task, reviewer, decisionBody(s, stage, outcome, at), at);
   }
   return undefined;

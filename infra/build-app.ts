@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { repoPath } from './paths.ts';
+import { settingsOf } from './settings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
@@ -68,11 +69,13 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     description: 'Assistance approvals: step functions and the identification state machine',
     table: data.table,
   });
+  const settings = settingsOf(app);
   const api = new ApiStack(app, STACK_IDS.api, {
     stackName: stackName(STACK_IDS.api),
-    description: 'Assistance approvals: HTTP API, route handlers and Cognito users',
+    description: `Assistance approvals: HTTP API, route handlers and ${settings.identity === 'cognito' ? 'Cognito users' : 'the OIDC authorizer'}`,
     table: data.table,
     identification: workflows.identification,
+    settings,
   });
   new ConsoleStack(app, STACK_IDS.console, {
     stackName: stackName(STACK_IDS.console),
@@ -84,9 +87,11 @@ export function buildApp(opts: BuildAppOptions = {}): App {
   const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
   new ObservabilityStack(app, STACK_IDS.observability, {
     stackName: stackName(STACK_IDS.observability),
-    description: 'Assistance approvals: failure alarms',
+    description: 'Assistance approvals: alarms, their topic and the operations dashboard',
     functions: Object.fromEntries(fns.map(([name, pf]) => [name, pf.fn])),
     stateMachines: { Identification: workflows.identification },
+    api: api.api,
+    table: data.table,
   });
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { asHandler } from '../functions/commons/command-log.ts';
 import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
 import { inFlightResumptions } from '../functions/services/resume.ts';
 import { enterDirectory } from '../functions/services/staff.ts';
@@ -121,6 +122,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         ? await loadOrCreateSecretFile(dataDir, 'cursor-key', CURSOR_KEY_BYTES)
         : randomBytes(CURSOR_KEY_BYTES),
     ).toString('base64');
+    // Metrics are EMF lines for CloudWatch to read from a Lambda's log: nothing to print here.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
     const lambdaStats = { invocations: 0, totalMs: 0 };
     const handlers = new Map<string, Promise<Handler>>();
@@ -129,17 +132,20 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       if (!h) {
         const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
         if (!fn) throw new Error(`no function ${logicalId} in the template`);
-        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) => timed(m.handler));
+        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) =>
+          timed(fn.entry, m.handler),
+        );
         handlers.set(logicalId, h);
       }
       return h;
     };
     const timed =
-      (handler: Handler): Handler =>
+      (entry: string, handler: Handler): Handler =>
       async (event, context) => {
         const started = performance.now();
         try {
-          return await handler(event, context);
+          // one process hosts every function: the SDK commands this call sends are its module's
+          return await asHandler(entry, () => handler(event, context));
         } finally {
           lambdaStats.invocations++;
           lambdaStats.totalMs += performance.now() - started;
@@ -208,7 +214,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
 /** Bytes of the local cursor key (store/cursor.ts wants at least 32). */
 const CURSOR_KEY_BYTES = 32;
 
-const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'LOG_LEVEL']);
+const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL']);
 
 /**
  * Re-enters every case the case records say is in flight (open or returned) at its stage, under the execution

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -13,6 +13,7 @@ import {
   targetsFromSupplementWait,
 } from '../functions/core/procedure.ts';
 import type { StepName } from '../functions/steps/entries.ts';
+import { TRANSIENT_ERROR } from '../functions/steps/transient.ts';
 
 export interface IdentificationWorkflowProps {
   /**
@@ -22,6 +23,10 @@ export interface IdentificationWorkflowProps {
    * close the notice, `markError` records an unexpected failure on the case.
    */
   readonly steps: Readonly<Record<StepName, lambda.IFunction>>;
+  /** X-Ray tracing of executions (default on; off where the partition has no X-Ray). */
+  readonly tracing?: boolean;
+  /** A fixed name, so step roles can be granted its ARN before it exists. */
+  readonly stateMachineName?: string;
 }
 
 /** "village_review" → "Village review": the prefix of every state of that stage. */
@@ -42,6 +47,40 @@ const STATUTE: Partial<Record<HumanStage, string>> = {
 };
 
 const ROUTE = '$.route.target';
+
+/**
+ * Errors worth another attempt: Lambda's service errors and throttles (CDK's default retry omits
+ * TooManyRequestsException), and a step's own throttled or briefly failing AWS call, which it throws as
+ * TransientError. Steps are idempotent, so running one again is safe.
+ */
+export const LAMBDA_RETRIED_ERRORS = [
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/**
+ * Exponential backoff with full jitter, capped: 1 s, 2 s, 4 s … at most 60 s between attempts, 8 retries (up to
+ * about 4 minutes). Full jitter spreads the retries of many throttled executions instead of having them
+ * return in step.
+ */
+const BACKOFF: Omit<sfn.RetryProps, 'errors'> = {
+  interval: Duration.seconds(1),
+  backoffRate: 2,
+  maxAttempts: 8,
+  maxDelay: Duration.seconds(60),
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/** A Lambda task with this workflow's retries; each error class has its own attempt budget. */
+function invoke(scope: Construct, id: string, props: tasks.LambdaInvokeProps): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, { ...props, retryOnServiceExceptions: false });
+  task.addRetry({ ...BACKOFF, errors: [...LAMBDA_RETRIED_ERRORS] });
+  task.addRetry({ ...BACKOFF, errors: [TRANSIENT_ERROR] });
+  return task;
+}
 
 /**
  * The identification procedure (识别纳入) as a Standard state machine, built from the stage catalogue in
@@ -69,7 +108,7 @@ export class IdentificationWorkflow extends Construct {
       cause: 'The case was marked ERROR; its record holds the cause.',
     });
     // Anything unexpected marks the case ERROR (visible to admins, alarmed) instead of leaving it stuck.
-    const markError = new tasks.LambdaInvoke(this, 'Mark error', {
+    const markError = invoke(this, 'Mark error', {
       lambdaFunction: steps.markError,
       payloadResponseOnly: true,
       payload: sfn.TaskInput.fromObject({ caseId, error: sfn.JsonPath.objectAt('$.error') }),
@@ -90,7 +129,7 @@ export class IdentificationWorkflow extends Construct {
 
     /** A step whose Lambda result (not the Invoke envelope) lands at `resultPath`. */
     const step = (name: string, fn: StepName, payload: Record<string, unknown>, resultPath: string) =>
-      new tasks.LambdaInvoke(this, name, {
+      invoke(this, name, {
         lambdaFunction: steps[fn],
         payloadResponseOnly: true,
         payload: sfn.TaskInput.fromObject(payload),
@@ -106,7 +145,7 @@ export class IdentificationWorkflow extends Construct {
     const publicityClose = step('Publicity: close', 'closePublicity', { caseId }, '$.route');
 
     // ── Return (退回补充): the applicant supplements within the policy limit, or the case is withdrawn ──────
-    const awaitSupplement = new tasks.LambdaInvoke(this, 'Await supplement', {
+    const awaitSupplement = invoke(this, 'Await supplement', {
       comment:
         'The applicant supplements what the reviewer found missing (default 15 days), then the same stage reviews again.',
       lambdaFunction: steps.awaitSupplement,
@@ -126,7 +165,7 @@ export class IdentificationWorkflow extends Construct {
     const stages = {} as Record<HumanStage, { open: tasks.LambdaInvoke; decision: sfn.Choice }>;
     for (const stage of HUMAN_STAGES) {
       const label = stageLabel(stage);
-      const open = new tasks.LambdaInvoke(this, `${label}: open task`, {
+      const open = invoke(this, `${label}: open task`, {
         comment: STATUTE[stage],
         lambdaFunction: steps.openStage,
         payloadResponseOnly: true,
@@ -135,7 +174,7 @@ export class IdentificationWorkflow extends Construct {
       });
       // The decision API completes this callback with the Route the decision takes. The due date is the
       // task's timeout: past it the task is escalated (never decided automatically) and waited on again.
-      const awaitDecision = new tasks.LambdaInvoke(this, `${label}: await decision`, {
+      const awaitDecision = invoke(this, `${label}: await decision`, {
         lambdaFunction: steps.awaitDecision,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: sfn.TaskInput.fromObject({
@@ -224,12 +263,13 @@ export class IdentificationWorkflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
       comment:
         'Identification (识别纳入): village review → township verification → county approval → publicity; ' +
         're-examination (复核) of a rejection enters at its own stage',
       definitionBody: sfn.DefinitionBody.fromChainable(start),
       stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
+      tracingEnabled: props.tracing ?? true,
       // Execution data holds personal data (names, ID numbers): log the transitions, not the payloads.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });

@@ -8,6 +8,7 @@ import type {
 import type { z } from 'zod';
 import type { User } from '../../schemas/records.ts';
 import { logger as sharedLogger, withLambdaContext } from '../commons/logger.ts';
+import { routeMetrics, withObservability } from '../commons/observability.ts';
 import { CSV_CONTENT_TYPE, type CsvExport, csvAttachment } from '../core/csv.ts';
 import { DomainError } from '../core/errors.ts';
 import { type CursorBinding, openCursor, sealCursor } from '../store/cursor.ts';
@@ -193,6 +194,10 @@ export function routeGroup(
   };
 
   const recorder = options.accessLog ?? storeRecorder;
-  const handler = middy<HttpEvent, HttpResult>().use(withLambdaContext(logger)).use(httpErrors(logger));
+  const handler = middy<HttpEvent, HttpResult>()
+    .use(withLambdaContext(logger))
+    .use(withObservability())
+    .use(routeMetrics((event) => (event as HttpEvent).routeKey))
+    .use(httpErrors(logger));
   return (recorder ? handler.use(accessLog(recorder)) : handler).handler(router);
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recordCommands } from './command-log.ts';
 
 /**
  * AWS clients, built once per process and shared by every handler. Endpoints come from the SDK's standard
@@ -11,14 +12,14 @@ let ddb: DynamoDBDocumentClient | undefined;
 let sfn: SFNClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
-  ddb ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  ddb ??= DynamoDBDocumentClient.from(recordCommands(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   return ddb;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({});
+  sfn ??= recordCommands(new SFNClient({}));
   return sfn;
 }
 

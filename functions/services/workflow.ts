@@ -2,6 +2,7 @@ import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { conflict, DomainError, notFound } from '../core/errors.ts';
+import { dueOfEscalation, escalationAt } from '../core/escalation.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
   type HumanStage,
@@ -37,7 +38,7 @@ async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
  * a lost callback, so it is the longest Step Functions allows. A short one would expire before the answer under a
  * high TIME_SCALE (or a Lambda cold start), and the workflow would go round escalate → wait again.
  */
-const ANSWERED_AT_ONCE = 365 * 86_400;
+export const ANSWERED_AT_ONCE = 365 * 86_400;
 
 const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
   taskId: t.taskId,
@@ -64,8 +65,9 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
     const now = deps.clock.now();
     const due = deadline(now, c.policy.limits[spec.limit], await calendarOf(deps, countyOf(c.villageCode)));
     const at = toIso(now);
+    const taskId = deps.newId('task');
     const task: TaskItem = {
-      taskId: deps.newId('task'),
+      taskId,
       caseId,
       stage,
       role: spec.role,
@@ -74,7 +76,7 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
       status: 'open',
       openedAt: at,
       dueAt: toIso(due),
-      escalateAt: toIso(due),
+      escalateAt: toIso(escalationAt(taskId, due)),
       escalations: 0,
       overdue: false,
     };
@@ -132,10 +134,13 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
     const now = deps.clock.now();
     if (now < parseIso(task.escalateAt)) return opened(deps, task);
     const c = await liveCase(deps, task.caseId);
-    const next = deadline(
-      parseIso(task.escalateAt),
-      c.policy.limits[STAGE_SPECS[task.stage].limit],
-      await calendarOf(deps, countyOf(c.villageCode)),
+    const next = escalationAt(
+      taskId,
+      deadline(
+        dueOfEscalation(taskId, parseIso(task.escalateAt)),
+        c.policy.limits[STAGE_SPECS[task.stage].limit],
+        await calendarOf(deps, countyOf(c.villageCode)),
+      ),
     );
     const at = toIso(now);
     try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countEvent, METRIC } from '../commons/observability.ts';
 import { stepFailure } from '../core/failure.ts';
 import { markCaseError } from '../services/cases.ts';
 import { step } from './step.ts';
@@ -13,6 +14,7 @@ export const handler = step(
   z.object({ caseId: z.string(), error: errorSchema.optional() }),
   async (input, deps) => {
     await markCaseError(deps, input.caseId, stepFailure(input.error));
+    countEvent(METRIC.casesInError);
     return { caseId: input.caseId, status: 'error' as const };
   },
 );

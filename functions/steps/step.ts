@@ -2,18 +2,26 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { withLambdaContext } from '../commons/logger.ts';
+import { withObservability } from '../commons/observability.ts';
 import { type Deps, sharedDeps } from '../services/deps.ts';
+import { asStepError } from './transient.ts';
 
 /**
- * A state-machine step: Powertools logging, the input parsed with its schema (a malformed input is a bug in
+ * A state-machine step: Powertools logging, metrics and tracing, the input parsed with its schema (a malformed input is a bug in
  * the definition and fails the step, which the workflow's Catch turns into a case error), one call into the
- * services. Thrown errors keep their name, which Step Functions matches in Retry/Catch.
+ * services. Thrown errors keep their name, which Step Functions matches in Retry/Catch, except a throttled or
+ * briefly failing AWS call, renamed TransientError so the task retries it with backoff.
  */
 export function step<S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>, deps: Deps) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(withLambdaContext())
+    .use(withObservability())
     .handler(async (event) => {
       const input = schema.parse(event);
-      return run(input, sharedDeps());
+      try {
+        return await run(input, sharedDeps());
+      } catch (e) {
+        throw asStepError(e);
+      }
     });
 }

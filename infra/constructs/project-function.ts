@@ -5,8 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/commons/observability.ts';
 import { TABLE_SPEC } from '../../functions/store/keys.ts';
 import { REPO_ROOT, repoPath } from '../paths.ts';
+import { settingsOf } from '../settings.ts';
 
 /** CfnFunction metadata key naming the handler module; the local runtime maps functions to modules with it. */
 export const ENTRY_METADATA = 'app:entry';
@@ -18,34 +20,37 @@ const TIMEOUTS = { api: Duration.seconds(29), step: Duration.seconds(60) } as co
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-/** DynamoDB item actions per access level. TransactWriteItems has no IAM action of its own: each item in a
- *  transaction is authorised as its Put/Update/Delete/ConditionCheck. */
-export const TABLE_ACTIONS = {
-  RO: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
-  RW: [
-    'dynamodb:BatchGetItem',
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-  ],
-  /** read, and put whole items (versioned settings): no update, delete or condition check */
-  RP: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-} as const;
+/**
+ * The DynamoDB actions a function may be granted on the table: exactly those its handler module calls (the IAM
+ * test records every SDK command in the test run and compares). A transaction has no IAM action of its own: each
+ * item in it is authorised as its Put/Update/Delete/ConditionCheck.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchWriteItem';
+const TABLE_WRITES: ReadonlySet<TableAction> = new Set([
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+]);
 
-/** What the caller needs of the table's customer-managed key; DynamoDB makes these calls on its behalf. */
-export const KEY_ACTIONS = {
-  RO: ['kms:Decrypt', 'kms:DescribeKey'],
-  RW: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-  RP: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-} as const;
+/**
+ * What the caller needs of the table's customer-managed key for `actions`; DynamoDB makes these calls on its
+ * behalf: any access decrypts, a write also encrypts.
+ */
+export function keyActionsFor(actions: readonly TableAction[]): string[] {
+  const read = ['kms:Decrypt', 'kms:DescribeKey'];
+  return actions.some((a) => TABLE_WRITES.has(a)) ? [...read, 'kms:Encrypt', 'kms:GenerateDataKey'] : read;
+}
 
-/** Completing a callback task: the token is the only handle, so AWS offers no narrower resource than `*`. */
-export const TASK_RESULT_ACTIONS = ['states:SendTaskFailure', 'states:SendTaskSuccess'] as const;
-
-export type TableAccess = keyof typeof TABLE_ACTIONS;
+/** `kms:ViaService` for the table's key: DynamoDB in this stack's region, with the partition's domain. */
+export const viaDynamoDb = () => ({ 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` });
 
 export interface ProjectFunctionProps {
   /** Handler module relative to the repository root (exports `handler`); recorded as `app:entry`. */
@@ -91,7 +96,7 @@ export class ProjectFunction extends Construct {
       depsLockFilePath: repoPath('package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: settingsOf(this).tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       timeout: TIMEOUTS[props.kind],
       memorySize: 512,
       role: this.role,
@@ -99,7 +104,8 @@ export class ProjectFunction extends Construct {
       description: props.description,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'assistance-approvals',
-        LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -120,7 +126,9 @@ export class ProjectFunction extends Construct {
 
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is pinned on purpose: bundles target node22 and the local runtime tests run on it.',
+      reason:
+        'Node.js 22 is pinned on purpose: bundles are built for it (esbuild target node22); the tests run the ' +
+        'same handler modules on the development machines, which have Node.js 20.19+.',
     });
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -129,39 +137,38 @@ export class ProjectFunction extends Construct {
   }
 
   /**
-   * Lets the function use `table` (and its KMS key) at `access`, and tells it the table's name in TABLE_NAME.
-   * The grant names each GSI of TABLE_SPEC rather than `index/*`, so a new index is a deliberate grant.
+   * Lets the function call `actions` on `table` (and use its KMS key for them), and tells it the table's name in
+   * TABLE_NAME. The grant names each GSI of TABLE_SPEC rather than `index/*`, so a new index is a deliberate grant.
    */
-  bindTable(table: ITable, access: TableAccess): this {
+  bindTable(table: ITable, actions: readonly TableAction[]): this {
     this.fn.addEnvironment('TABLE_NAME', table.tableName);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [...TABLE_ACTIONS[access]],
+        actions: actions.map((a) => `dynamodb:${a}`),
         resources: [table.tableArn, ...TABLE_SPEC.indexes.map((i) => `${table.tableArn}/index/${i.name}`)],
       }),
     );
     if (table.encryptionKey) {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
-          actions: [...KEY_ACTIONS[access]],
+          actions: keyActionsFor(actions),
           resources: [table.encryptionKey.keyArn],
           // The key is for DynamoDB's use on our behalf, not for the function to encrypt anything itself.
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+          conditions: { StringEquals: viaDynamoDb() },
         }),
       );
     }
     return this;
   }
 
-  /** Lets the function complete callback tasks (SendTaskSuccess / SendTaskFailure) by token. */
-  allowTaskResults(): this {
+  /**
+   * Lets the function complete the callback tasks of the state machine `stateMachineArn` (SendTaskSuccess; no
+   * code sends a task failure): a token is only accepted for its own state machine.
+   */
+  allowTaskSuccess(stateMachineArn: string): this {
     this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: [...TASK_RESULT_ACTIONS], resources: ['*'] }),
+      new iam.PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] }),
     );
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'SendTaskSuccess/SendTaskFailure act on a task token; AWS offers no narrower resource than *.',
-    });
     return this;
   }
 }

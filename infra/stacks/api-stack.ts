@@ -1,30 +1,45 @@
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { GROUP_ENTRIES, ROUTES, type RouteGroup } from '../../functions/api/routes.ts';
+import {
+  GROUP_ENTRIES,
+  ROUTES,
+  type RouteDef,
+  type RouteGroup,
+  routeKey,
+} from '../../functions/api/routes.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
-import { ProjectFunction, type TableAccess } from '../constructs/project-function.ts';
+import { Identity } from '../constructs/identity.ts';
+import { ProjectFunction, type TableAction, viaDynamoDb } from '../constructs/project-function.ts';
+import type { Settings } from '../settings.ts';
+import { IDENTIFICATION_STATE_MACHINE } from './workflow-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The record table. */
   table: ITable;
   /** Started by `POST /api/cases`. */
   identification: IStateMachine;
+  /** Identity provider (Cognito or OIDC). */
+  settings: Settings;
 }
 
-/** What each route group's handler touches; a new group fails to compile until it is listed here. */
+/**
+ * What each route group's handler module calls; a new group fails to compile until it is listed here, and
+ * test/infra/iam.test.ts checks every list against the SDK commands the test run saw the module send.
+ */
 interface GroupNeeds {
-  table?: TableAccess;
+  table?: readonly TableAction[];
   /** Files applications: starts the identification workflow. */
   startsIdentification?: boolean;
+  /** A withdrawal during publicity (no task token to complete) stops the case's execution. */
+  stopsIdentification?: boolean;
   /** Decisions and supplements complete the workflow's callback tasks. */
   completesTasks?: boolean;
   /** Records reads in the access log: a read-only group may put log items, and nothing else. */
@@ -32,14 +47,16 @@ interface GroupNeeds {
   /** Stores the timing samples of settled months (items under SAMPLES#, put whole, batched). */
   storesTimingSamples?: boolean;
 }
+/** Moving a case: reads, and transactions that put records, update the case and task and release guards. */
+const CASE_WRITES: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
-  cases: { table: 'RW', startsIdentification: true, completesTasks: true },
-  tasks: { table: 'RW', completesTasks: true },
+  cases: { table: CASE_WRITES, startsIdentification: true, stopsIdentification: true, completesTasks: true },
+  tasks: { table: CASE_WRITES, completesTasks: true },
   meta: {},
-  reports: { table: 'RO', writesAccessLog: true, storesTimingSamples: true },
-  audit: { table: 'RO', writesAccessLog: true },
+  reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
+  audit: { table: ['Query'], writesAccessLog: true },
   // Policy versions and calendar overrides are only ever put whole, each on a version condition.
-  admin: { table: 'RP' },
+  admin: { table: ['GetItem', 'Query', 'PutItem'] },
 };
 
 /** API Gateway HTTP API variables only; no body, headers or query strings (they may carry personal data). */
@@ -56,6 +73,20 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     sub: '$context.authorizer.claims.sub',
   }),
 );
+
+/** The whole API: 50 requests a second, bursts of 100 (API Gateway's limits apply to all callers together). */
+const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Tighter limits for the routes a single caller could use to crowd out everyone else: the public ones (no
+ * token needed) and the reports and audit scans, each of which may read a county's records. Per-IP limits are
+ * the WAF's rate rule; signing in is the identity provider's (Cognito's quotas, or the OIDC issuer's).
+ */
+export function routeThrottle(route: RouteDef): { rateLimit: number; burstLimit: number } | undefined {
+  if (!route.auth) return { rateLimit: 10, burstLimit: 20 };
+  if (route.group === 'reports' || route.group === 'audit') return { rateLimit: 5, burstLimit: 10 };
+  return undefined;
+}
 
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
@@ -80,7 +111,7 @@ function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
     new iam.PolicyStatement({
       actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
       resources: [table.encryptionKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+      conditions: { StringEquals: viaDynamoDb() },
     }),
   );
 }
@@ -92,63 +123,16 @@ function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
 export class ApiStack extends Stack {
   readonly api: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The Cognito user pool, when identity is cognito. */
+  readonly userPool?: cognito.UserPool;
   readonly handlers: Readonly<Record<RouteGroup, ProjectFunction>>;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
 
-    this.userPool = new cognito.UserPool(this, 'Users', {
-      // County IT creates every account; role and jurisdiction are what access control decides on.
-      selfSignUpEnabled: false,
-      signInAliases: { username: true },
-      signInCaseSensitive: false,
-      customAttributes: {
-        role: new cognito.StringAttribute({ minLen: 5, maxLen: 32, mutable: true }),
-        jurisdiction: new cognito.StringAttribute({ minLen: 6, maxLen: 12, mutable: true }),
-      },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      // Threat protection (the former "advanced security"): adaptive authentication on risky sign-ins.
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      accountRecovery: cognito.AccountRecovery.NONE,
-      deletionProtection: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'Applicants are rural households, often filed for by village cadres; MFA stays optional (TOTP) and ' +
-        'Plus-tier threat protection challenges risky sign-ins.',
-    });
-    this.userPoolClient = this.userPool.addClient('Console', {
-      authFlows: { userSrp: true },
-      disableOAuth: true,
-      generateSecret: false,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.hours(12),
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ fullname: true })
-        .withCustomAttributes('role', 'jurisdiction'),
-      // Users must never set their own role or jurisdiction through the client.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
-    });
-    const authorizer = new HttpJwtAuthorizer('Cognito', this.userPool.userPoolProviderUrl, {
-      jwtAudience: [this.userPoolClient.userPoolClientId],
-    });
+    const identity = new Identity(this, 'Identity', { settings: props.settings });
+    this.userPool = identity.userPool;
+    const authorizer = identity.authorizer;
 
     this.api = new apigw.HttpApi(this, 'Http', {
       apiName: 'assistance-approvals',
@@ -167,7 +151,7 @@ export class ApiStack extends Stack {
         destination: new apigw.LogGroupLogDestination(accessLogs),
         format: ACCESS_LOG_FORMAT,
       },
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: STAGE_THROTTLE,
     });
 
     const handlers = {} as Record<RouteGroup, ProjectFunction>;
@@ -184,7 +168,23 @@ export class ApiStack extends Stack {
         handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identification.stateMachineArn);
         props.identification.grantStartExecution(handler.role);
       }
-      if (needs.completesTasks) handler.allowTaskResults();
+      if (needs.stopsIdentification) {
+        const executions = this.formatArn({
+          service: 'states',
+          resource: 'execution',
+          resourceName: `${IDENTIFICATION_STATE_MACHINE}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        handler.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+        );
+        Validations.of(handler.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${IDENTIFICATION_STATE_MACHINE}:*]`,
+          reason:
+            'Executions are named per case: StopExecution of any execution of the identification state machine.',
+        });
+      }
+      if (needs.completesTasks) handler.allowTaskSuccess(props.identification.stateMachineArn);
       // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
       if (needs.writesAccessLog)
         allowWritesUnder(handler, props.table, ACCESS_LOG_PREFIX, ['dynamodb:PutItem']);
@@ -213,10 +213,18 @@ export class ApiStack extends Stack {
           reason: `${route.method} ${route.path} is public by contract (health check, API description).`,
         });
       }
+      // Route settings name existing routes only: the stage waits for them.
+      if (created && routeThrottle(route)) this.stage.node.addDependency(created);
     }
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = Object.fromEntries(
+      ROUTES.flatMap((r) => {
+        const t = routeThrottle(r);
+        return t
+          ? [[routeKey(r), { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]]
+          : [];
+      }),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 }

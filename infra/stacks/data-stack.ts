@@ -1,5 +1,7 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { TABLE_SPEC } from '../../functions/store/keys.ts';
@@ -9,11 +11,13 @@ const attr = (name: string) => ({ name, type: dynamodb.AttributeType.STRING });
 /**
  * The record of truth: one table (keys and indexes from TABLE_SPEC) encrypted with a customer-managed key.
  * Households' ID numbers, incomes and health details live here, so the table and its key outlive any stack
- * update (RETAIN, deletion protection) and can be restored to any second of the last 35 days (PITR).
+ * update (RETAIN, deletion protection) and can be restored to any second of the last 35 days (PITR), and from a
+ * daily AWS Backup kept a year (等保 2.0 asks for backups of important data).
  */
 export class DataStack extends Stack {
   readonly table: dynamodb.Table;
   readonly key: kms.Key;
+  readonly backupPlan: backup.BackupPlan;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -43,5 +47,30 @@ export class DataStack extends Stack {
           : { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }),
       });
     }
+    this.backupPlan = this.dailyBackups();
+  }
+
+  /** A daily backup at 02:00 China Standard Time, kept 365 days, in a retained vault under the data key. */
+  private dailyBackups(): backup.BackupPlan {
+    const vault = new backup.BackupVault(this, 'Backups', {
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
+    plan.addRule(
+      new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '18', minute: '0' }),
+        deleteAfter: Duration.days(365),
+      }),
+    );
+    const selection = plan.addSelection('Records', {
+      resources: [backup.BackupResource.fromDynamoDbTable(this.table)],
+    });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: 'AWS Backup runs the backups with the service role policy AWS maintains for exactly that.',
+    });
+    return plan;
   }
 }

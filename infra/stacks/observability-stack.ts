@@ -1,13 +1,13 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { FailureAlarms, type FailureAlarmsProps } from '../constructs/failure-alarms.ts';
+import { Operations, type OperationsProps } from '../constructs/operations.ts';
 
-/** Alarms over every function and state machine of the app, in one place operators subscribe to. */
+/** Alarms over every function, state machine, the API and the table, a topic operators subscribe to, a dashboard. */
 export class ObservabilityStack extends Stack {
-  readonly alarms: FailureAlarms;
+  readonly operations: Operations;
 
-  constructor(scope: Construct, id: string, props: StackProps & FailureAlarmsProps) {
+  constructor(scope: Construct, id: string, props: StackProps & OperationsProps) {
     super(scope, id, props);
-    this.alarms = new FailureAlarms(this, 'Failures', props);
+    this.operations = new Operations(this, 'Operations', props);
   }
 }

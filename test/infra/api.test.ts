@@ -65,8 +65,8 @@ describe('identity', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Users'), 'ProviderURL'] },
-        Audience: [{ Ref: Match.stringLikeRegexp('^UsersConsole') }],
+        Issuer: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IdentityUsers'), 'ProviderURL'] },
+        Audience: [{ Ref: Match.stringLikeRegexp('^IdentityUsersConsole') }],
       },
     });
   });
@@ -88,6 +88,9 @@ describe('identity', () => {
         }),
       },
       UserPoolTier: 'PLUS',
+      // every account, staff or applicant, signs in with a TOTP second factor
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
     });
   });
 
@@ -98,8 +101,8 @@ describe('identity', () => {
     // Assert
     expect(clients).toHaveLength(1);
     const client = clients[0]!.Properties;
-    expect(client.WriteAttributes).not.toContain('custom:role');
-    expect(client.WriteAttributes).not.toContain('custom:jurisdiction');
+    // nothing, not even `name` (the actor in the audit trail): administrators set every attribute
+    expect(client.WriteAttributes).toEqual([]);
     expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:role', 'custom:jurisdiction']));
     expect(client.GenerateSecret).toBe(false);
   });

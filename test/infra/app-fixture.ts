@@ -27,10 +27,12 @@ export interface SynthesizedApp {
 }
 
 /** Builds and synthesizes the app once (call it in beforeAll), without bundling, into a temp directory. */
-export function synthApp(opts: { schemaValidation?: boolean } = {}): SynthesizedApp {
+export function synthApp(
+  opts: { schemaValidation?: boolean; context?: Record<string, unknown> } = {},
+): SynthesizedApp {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-test-'));
   try {
-    const app = buildApp({ outdir, schemaValidation: opts.schemaValidation ?? false });
+    const app = buildApp({ outdir, schemaValidation: opts.schemaValidation ?? false, context: opts.context });
     const assembly = app.synth();
     const templates = Object.fromEntries(
       assembly.stacks.map((s) => [s.stackName, s.template as CfnTemplate]),

@@ -63,7 +63,7 @@ describe('every Lambda function', () => {
       });
       expect(p.Environment.Variables, logicalId).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.any(String),
-        LOG_LEVEL: expect.any(String),
+        POWERTOOLS_LOG_LEVEL: expect.any(String),
         NODE_OPTIONS: '--enable-source-maps',
       });
     }

@@ -1,6 +1,9 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_LOG_ENV, type CommandRecord } from '../../functions/commons/command-log.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
 import type { ProjectFunction } from '../../infra/constructs/project-function.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
@@ -14,23 +17,38 @@ const LOGS_AND_TRACES = [
   'xray:PutTelemetryRecords',
   'xray:PutTraceSegments',
 ];
-const TABLE_RW = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:ConditionCheckItem',
+const DYNAMODB_WRITES = new Set([
+  'dynamodb:BatchWriteItem',
   'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
   'dynamodb:PutItem',
-  'dynamodb:Query',
   'dynamodb:UpdateItem',
-];
-const TABLE_RO = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
-const KEY_RW = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
-const TASK_RESULTS = ['states:SendTaskFailure', 'states:SendTaskSuccess'];
-const STEP = [...LOGS_AND_TRACES, ...TABLE_RW, ...KEY_RW];
-/** A read-only group that records reads: put access-log items, encrypted with the table's key. */
-const ACCESS_LOG = ['dynamodb:PutItem', ...KEY_RW];
-/** The reports group also stores settled months' timing samples, in batches (PutItem as for the log). */
-const TIMING_SAMPLES = ['dynamodb:BatchWriteItem'];
+]);
+
+/** The IAM actions each handler module was seen to call in this test run (COMMAND_LOG_ENV), by entry. */
+function recordedCalls(): Map<string, Set<string>> {
+  const dir = process.env[COMMAND_LOG_ENV];
+  const calls = new Map<string, Set<string>>();
+  if (!dir || !existsSync(dir)) return calls;
+  for (const file of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      if (!line) continue;
+      const { entry, action } = JSON.parse(line) as CommandRecord;
+      calls.set(entry, (calls.get(entry) ?? new Set()).add(action));
+    }
+  }
+  return calls;
+}
+
+/**
+ * What a function needs for the SDK calls its module made: those actions, the key's use DynamoDB makes on its
+ * behalf (decrypt for any table access, encrypt for writes), and its log stream and traces.
+ */
+function neededFor(calls: ReadonlySet<string>): string[] {
+  const needed = new Set([...calls, ...LOGS_AND_TRACES]);
+  if ([...calls].some((a) => a.startsWith('dynamodb:'))) needed.add('kms:Decrypt').add('kms:DescribeKey');
+  if ([...calls].some((a) => DYNAMODB_WRITES.has(a))) needed.add('kms:Encrypt').add('kms:GenerateDataKey');
+  return [...needed].sort();
+}
 
 let synth: SynthesizedApp;
 beforeAll(() => {
@@ -52,37 +70,29 @@ const roleIdOf = (pf: ProjectFunction) => Stack.of(pf).getLogicalId(pf.role.node
 const roleStatements = (pf: ProjectFunction) => statementsOf(Stack.of(pf), roleIdOf(pf));
 
 describe('function roles', () => {
-  const cases = (): [string, ProjectFunction, string[]][] => {
-    const { steps } = synth.stacks.workflows;
-    const { handlers } = synth.stacks.api;
-    return [
-      ['openStage', steps.openStage, STEP],
-      ['awaitDecision', steps.awaitDecision, [...STEP, ...TASK_RESULTS]],
-      ['escalate', steps.escalate, STEP],
-      ['awaitSupplement', steps.awaitSupplement, STEP],
-      ['withdrawUnsupplemented', steps.withdrawUnsupplemented, STEP],
-      ['startPublicity', steps.startPublicity, STEP],
-      ['closePublicity', steps.closePublicity, STEP],
-      ['markError', steps.markError, STEP],
-      ['cases API', handlers.cases, [...STEP, ...TASK_RESULTS, 'states:StartExecution']],
-      ['tasks API', handlers.tasks, [...STEP, ...TASK_RESULTS]],
-      ['meta API', handlers.meta, LOGS_AND_TRACES],
-      ['reports API', handlers.reports, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG, ...TIMING_SAMPLES]],
-      ['audit API', handlers.audit, [...LOGS_AND_TRACES, ...TABLE_RO, ...ACCESS_LOG]],
-      ['admin API', handlers.admin, [...LOGS_AND_TRACES, ...TABLE_RO, 'dynamodb:PutItem', ...KEY_RW]],
-    ];
-  };
+  const cases = (): [string, ProjectFunction][] => [
+    ...Object.entries(synth.stacks.workflows.steps),
+    ...Object.entries(synth.stacks.api.handlers).map(([g, pf]): [string, ProjectFunction] => [
+      `${g} API`,
+      pf,
+    ]),
+  ];
 
-  it('covers every function of the app', () => {
-    const all = [...Object.values(synth.stacks.workflows.steps), ...Object.values(synth.stacks.api.handlers)];
-    expect(cases().map(([, pf]) => pf)).toEqual(expect.arrayContaining(all));
-    expect(cases()).toHaveLength(all.length);
-  });
+  it('allows each function exactly the AWS calls its handler module made in this test run', () => {
+    // Arrange: the rest of the suite ran first (vitest group order) and recorded every SDK command
+    const calls = recordedCalls();
+    expect(
+      calls.size,
+      `no SDK commands were recorded: this test reads what the rest of the suite's handlers called, so run it ` +
+        `with them (npm test, or npx vitest run test/workflows test/api test/infra/iam.test.ts)`,
+    ).toBeGreaterThan(0);
 
-  it('allows each function exactly the actions it needs', () => {
-    for (const [name, pf, expected] of cases()) {
-      expect(actionsOf(roleStatements(pf)), name).toEqual([...expected].sort());
-    }
+    // Act
+    const granted = cases().map(([name, pf]) => [name, actionsOf(roleStatements(pf))]);
+    const needed = cases().map(([name, pf]) => [name, neededFor(calls.get(pf.entry) ?? new Set())]);
+
+    // Assert: every call granted, and no grant unused
+    expect(granted).toEqual(needed);
   });
 
   it('grants the table, its three indexes and its key, never a wildcard resource', () => {
@@ -102,9 +112,12 @@ describe('function roles', () => {
           expect(JSON.stringify(s.Resource), name).toContain('DataKey');
           expect(s.Condition.StringEquals['kms:ViaService'], name).toBeDefined();
         }
-        // Only X-Ray and task-token completion have no narrower resource.
+        // Only X-Ray has no narrower resource.
         if (s.Resource === '*')
-          expect(actions.every((a) => a.startsWith('xray:') || TASK_RESULTS.includes(a))).toBe(true);
+          expect(
+            actions.every((a) => a.startsWith('xray:')),
+            name,
+          ).toBe(true);
       }
     }
   });
@@ -145,6 +158,24 @@ describe('function roles', () => {
 
     // Assert
     expect(JSON.stringify(start?.Resource)).toContain('IdentificationStateMachine');
+  });
+
+  it('completes callback tasks and stops executions of the identification state machine only', () => {
+    for (const [name, pf] of cases()) {
+      for (const s of roleStatements(pf)) {
+        const actions = [s.Action].flat();
+        if (actions.includes('states:SendTaskSuccess')) {
+          expect(JSON.stringify(s.Resource), name).toMatch(
+            /stateMachine:AssistanceApprovals-Identification"|IdentificationStateMachine/,
+          );
+        }
+        if (actions.includes('states:StopExecution')) {
+          expect(JSON.stringify(s.Resource), name).toContain(
+            ':execution:AssistanceApprovals-Identification:*',
+          );
+        }
+      }
+    }
   });
 
   it('uses no managed policy (AWSLambdaBasicExecutionRole would allow any log group)', () => {

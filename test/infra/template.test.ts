@@ -32,7 +32,7 @@ describe('resolveTemplates on the synthesized app', () => {
     expect(app.stateMachines.length).toBeGreaterThan(0);
     for (const m of app.stateMachines) {
       expect(JSON.stringify(m.definition)).not.toMatch(INTRINSIC);
-      expect(m.arn).toBe(`arn:aws:states:${LOCAL.region}:${LOCAL.accountId}:stateMachine:${m.logicalId}`);
+      expect(m.arn).toBe(`arn:aws:states:${LOCAL.region}:${LOCAL.accountId}:stateMachine:${m.name}`);
     }
   });
 

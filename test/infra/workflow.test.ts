@@ -9,6 +9,7 @@ import {
   targetsFromSupplementWait,
 } from '../../functions/core/procedure.ts';
 import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
+import { TRANSIENT_ERROR } from '../../functions/steps/transient.ts';
 import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
 import { stageLabel } from '../../workflows/identification.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
@@ -35,6 +36,7 @@ const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
 ];
 
 let synth: SynthesizedApp;
@@ -77,6 +79,32 @@ describe('every synthesized state machine', () => {
           Next: 'Mark error',
           ResultPath: '$.error',
         });
+      }
+    }
+  });
+
+  it('retries throttles and transient step errors with exponential, capped, fully jittered backoff', () => {
+    for (const m of machines) {
+      for (const [name, s] of statesOf(m.definition).filter(([, s]) => s.Type === 'Task')) {
+        const retriers = (s.Retry ?? []) as State[];
+        for (const errors of [LAMBDA_SERVICE_ERRORS, [TRANSIENT_ERROR]]) {
+          const retrier = retriers.find((r) => errors.every((e) => r.ErrorEquals.includes(e)));
+          expect(retrier, `${name} retries ${errors}`).toMatchObject({
+            BackoffRate: 2,
+            JitterStrategy: 'FULL',
+            MaxDelaySeconds: 60,
+          });
+          expect(retrier!.MaxAttempts, name).toBeGreaterThanOrEqual(6);
+        }
+        // never a blanket retry: a timeout escalates, a domain error marks the case
+        expect(
+          retriers.flatMap((r) => r.ErrorEquals),
+          name,
+        ).not.toContain('States.ALL');
+        expect(
+          retriers.flatMap((r) => r.ErrorEquals),
+          name,
+        ).not.toContain('States.Timeout');
       }
     }
   });

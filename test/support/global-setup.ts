@@ -1,9 +1,15 @@
 /**
  * One in-memory DynamoDB Local for the whole test run. Test files reach it through `inject('ddbEndpoint')`
  * or, like the handlers, through the standard SDK environment variables, which the forked workers inherit.
+ * Every AWS SDK command a handler module sends is recorded under a fresh directory (COMMAND_LOG_ENV), which
+ * the IAM test reads after the rest of the suite.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { COMMAND_LOG_ENV } from '../../functions/commons/command-log.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../local/dynamodb.ts';
 
 declare module 'vitest' {
@@ -15,6 +21,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The SDK's notice about future Node versions would otherwise be printed once by every worker.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // Handlers called without the local runtime print no EMF metrics either.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const commandLog = mkdtempSync(join(tmpdir(), 'sdk-commands-'));
+  process.env[COMMAND_LOG_ENV] = commandLog;
   // a loaded machine can take a minute to bring the JVM up
   const ddb = await startDynamoDbLocal({ startTimeoutMs: 120_000 });
   project.provide('ddbEndpoint', ddb.endpoint);
@@ -30,5 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
-  return () => ddb.stop();
+  return async () => {
+    await ddb.stop();
+    rmSync(commandLog, { recursive: true, force: true });
+  };
 }

@@ -1,0 +1,56 @@
+import type { IConstruct } from 'constructs';
+
+/** AWS partitions this app deploys to, and what differs between them. */
+export const PARTITIONS = {
+  aws: { cognito: true, xray: true },
+  // China regions (cn-north-1, cn-northwest-1): no Cognito user pools; X-Ray is offered in both.
+  'aws-cn': { cognito: false, xray: true },
+} as const;
+export type Partition = keyof typeof PARTITIONS;
+
+/** Who signs the staff's and applicants' tokens the HTTP API trusts. */
+export type Identity = 'cognito' | 'oidc';
+
+/** The deployment's choices, from CDK context (`-c partition=aws-cn`, `-c identity=oidc` …). */
+export interface Settings {
+  partition: Partition;
+  identity: Identity;
+  /** OIDC issuer URL (a provincial identity platform, Keycloak realm); a deploy parameter when unset. */
+  oidcIssuer?: string;
+  /** OIDC audience (the console's client id at the issuer); a deploy parameter when unset. */
+  oidcAudience?: string;
+  /** X-Ray tracing of functions and state machines (where the partition has it). */
+  tracing: boolean;
+}
+
+const text = (scope: IConstruct, key: string): string | undefined => {
+  const v = scope.node.tryGetContext(key);
+  return v === undefined || v === '' ? undefined : String(v);
+};
+
+/**
+ * Reads and checks the settings (context is inherited, so any construct of the app reads the same): a choice the
+ * partition cannot honour fails the synth, naming the key.
+ */
+export function settingsOf(app: IConstruct): Settings {
+  const partition = (text(app, 'partition') ?? 'aws') as Partition;
+  if (!(partition in PARTITIONS)) {
+    throw new Error(`context partition=${partition}: expected one of ${Object.keys(PARTITIONS).join(', ')}`);
+  }
+  const features = PARTITIONS[partition];
+  const identity = (text(app, 'identity') ?? (features.cognito ? 'cognito' : 'oidc')) as Identity;
+  if (identity !== 'cognito' && identity !== 'oidc') {
+    throw new Error(`context identity=${identity}: expected cognito or oidc`);
+  }
+  if (identity === 'cognito' && !features.cognito) {
+    throw new Error(`context identity=cognito: ${partition} has no Cognito user pools; use identity=oidc`);
+  }
+  const tracing = features.xray && text(app, 'tracing') !== 'false';
+  return {
+    partition,
+    identity,
+    oidcIssuer: text(app, 'oidcIssuer'),
+    oidcAudience: text(app, 'oidcAudience'),
+    tracing,
+  };
+}
