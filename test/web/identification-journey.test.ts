@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { residentId } from '../support/fixtures.ts';
 import {
   type ConsoleHarness,
@@ -21,6 +21,9 @@ beforeAll(async () => {
   h = await startConsole({ timeScale: TIME_SCALE, name: 'identification' });
   for (const u of ['village', 'township', 'county']) tabs[u] = await h.open(u);
 }, HOOK_TIMEOUT);
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name.slice(0, 40));
+});
 afterAll(() => h?.close());
 
 describe('an identification case, from the cadre filing it to enrolment', {

@@ -13,6 +13,7 @@ const THEME = {
   token: {
     colorPrimary: '#1d4ed8',
     colorLink: '#1d4ed8',
+    colorError: '#cf1322',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',

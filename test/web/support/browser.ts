@@ -91,6 +91,8 @@ export interface ConsoleHarness {
   browser: Browser;
   url: string;
   open(username?: string): Promise<UserTab>;
+  /** screenshots of every open tab, for a failed test: `<name>-failed-<n>.png` */
+  screenshotAll(name: string): Promise<void>;
   /** closes every tab, the browser and the runtime this harness started */
   close(): Promise<void>;
 }
@@ -209,6 +211,16 @@ export async function startConsole(opts: {
     browser,
     url: runtime.url,
     open,
+    async screenshotAll(name) {
+      let n = 0;
+      for (const c of contexts) {
+        for (const p of c.pages()) {
+          await p
+            .screenshot({ path: join(SCREENSHOT_DIR, `${opts.name}-${name}-failed-${++n}.png`) })
+            .catch(() => {});
+        }
+      }
+    },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
       await browser.close().catch(() => {});

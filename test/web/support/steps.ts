@@ -22,8 +22,13 @@ export async function until(
 }
 
 /** The inbox row of a household head, once its task is open. */
-export const inboxRow = (tab: UserTab, head: string) =>
-  until(tab, '/inbox', (p) => p.getByRole('row').filter({ has: p.getByRole('link', { name: head }) }));
+export const inboxRow = (tab: UserTab, head: string, timeoutMs?: number) =>
+  until(
+    tab,
+    '/inbox',
+    (p) => p.getByRole('row').filter({ has: p.getByRole('link', { name: head, exact: true }) }),
+    timeoutMs,
+  );
 
 /** Types a date into an antd DatePicker labelled `label` and confirms it. */
 export async function pickDate(scope: Locator, label: string, date: string): Promise<void> {

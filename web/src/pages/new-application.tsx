@@ -2,7 +2,6 @@ import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   Button,
   Card,
-  Checkbox,
   Col,
   Form,
   Input,
@@ -29,6 +28,7 @@ import { api } from '../api/endpoints.ts';
 import type { CaseView, Household } from '../api/types.ts';
 import { useUser } from '../auth/session.tsx';
 import { ErrorAlert, fieldErrors, ruleMessage } from '../errors.tsx';
+import { CheckboxGroupField } from '../fields.tsx';
 import { HouseholdPanel } from './case/household.tsx';
 
 /** Live GB 11643 check of an ID number by the API's own schema, with its rule's message. */
@@ -293,7 +293,7 @@ export default function NewApplicationPage() {
             <Radio.Group options={CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
           </Form.Item>
           <Form.Item name={['household', 'riskTypes']} label={t('household.riskTypes')} required>
-            <Checkbox.Group options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))} />
+            <CheckboxGroupField options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))} />
           </Form.Item>
           <Form.Item name={['household', 'source']} label={t('household.source')} required>
             <Select

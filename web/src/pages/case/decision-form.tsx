@@ -1,16 +1,4 @@
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  DatePicker,
-  Form,
-  Input,
-  InputNumber,
-  Radio,
-  Select,
-} from 'antd';
+import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +12,7 @@ import { api } from '../../api/endpoints.ts';
 import type { DecisionKind, TaskView } from '../../api/types.ts';
 import { ErrorAlert, fieldErrors } from '../../errors.tsx';
 import { useFeedback } from '../../feedback.ts';
+import { CheckboxGroupField } from '../../fields.tsx';
 
 interface Values {
   decision?: DecisionKind;
@@ -222,7 +211,9 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
               label={t('decisionForm.confirmedRisks')}
               required
             >
-              <Checkbox.Group options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))} />
+              <CheckboxGroupField
+                options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))}
+              />
             </Form.Item>
             <Form.Item name={['details', 'findings']} label={t('decisionForm.findings')} required>
               <Input.TextArea rows={3} maxLength={4000} />
