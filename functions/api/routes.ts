@@ -7,6 +7,7 @@ import {
   countyQuerySchema,
 } from '../../schemas/admin.ts';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { isoDateTimeSchema } from '../../schemas/common.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
@@ -136,8 +137,8 @@ export const ROUTE_CATALOG = declareRoutes({
     path: '/health',
     group: 'meta',
     auth: false,
-    summary: 'Liveness',
-    response: z.object({ status: z.literal('ok') }),
+    summary: 'Liveness, and the clock the API reads (simulated on the local runtime under TIME_SCALE)',
+    response: z.object({ status: z.literal('ok'), now: isoDateTimeSchema }),
   },
   getOpenApiDocument: {
     method: 'GET',
@@ -170,7 +171,14 @@ export const ROUTE_CATALOG = declareRoutes({
     path: '/api/cases/{caseId}',
     group: 'cases',
     summary: 'A case with its timeline, oldest first',
-    response: named('CaseDetail', caseViewSchema.extend({ timeline: z.array(AuditRecord) })),
+    response: named(
+      'CaseDetail',
+      caseViewSchema.extend({
+        timeline: z.array(AuditRecord),
+        /** staff only: the case's objections */
+        objections: z.array(objectionViewSchema).optional(),
+      }),
+    ),
     errors: ['not_found'],
   },
   supplementCase: {

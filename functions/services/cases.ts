@@ -6,6 +6,7 @@ import {
   type Supplement,
   type Withdrawal,
 } from '../../schemas/application.ts';
+import type { ObjectionView } from '../../schemas/objection.ts';
 import type { Actor, AuditRecord, CaseView, ChainStatus, User } from '../../schemas/records.ts';
 import { assertCanActForApplicant, assertCanFile, assertCanSeeCase, canSeeCase } from '../core/access.ts';
 import { GENESIS_HASH, verifyChain } from '../core/audit-chain.ts';
@@ -15,7 +16,14 @@ import { CASE_ERROR_MESSAGES, CAUSE_READERS, type CaseFailure, plainCause } from
 import { countyOf } from '../core/jurisdiction.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { auditView, type CaseItem, caseView, heldGuards, idNumbersOf } from '../store/items.ts';
+import {
+  auditView,
+  type CaseItem,
+  caseView,
+  heldGuards,
+  idNumbersOf,
+  objectionView,
+} from '../store/items.ts';
 import { type GuardClaim, GuardConflict, type Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
@@ -194,11 +202,16 @@ export async function caseWithTimeline(
   deps: Deps,
   user: User,
   caseId: string,
-): Promise<CaseView & { timeline: AuditRecord[] }> {
-  const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
+): Promise<CaseView & { timeline: AuditRecord[]; objections?: ObjectionView[] }> {
+  const { case: c, trail, objections } = await deps.store.getCaseWithTrail(caseId);
   if (!c) throw notFound('case');
   assertCanSeeCase(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
-  return { ...caseView(c, readsCause(user)), timeline: trail.map(auditView) };
+  // Staff read the objections (who objected, what they said); the applicant does not learn who objected.
+  return {
+    ...caseView(c, readsCause(user)),
+    timeline: trail.map(auditView),
+    ...(user.role === 'applicant' ? {} : { objections: objections.map(objectionView) }),
+  };
 }
 
 /** The trail and whether its hash chain holds, checked against the head the case item records. */

@@ -96,6 +96,8 @@ export interface TaskItem {
   role: Role;
   jurisdiction: string;
   villageCode: string;
+  /** the household head's name when the task opened (tasks opened before it was kept have none) */
+  headName?: string;
   status: 'open' | 'claimed' | 'done';
   assignee?: string;
   assigneeName?: string;
@@ -226,6 +228,7 @@ export function caseView(c: CaseItem, withCause = false): CaseView {
     updatedAt: c.updatedAt,
     version: c.version,
     policyVersion: c.policy.version,
+    stageOrder: c.policy.order,
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
     ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
@@ -240,11 +243,14 @@ export function taskView(t: TaskItem, nowIso: string): TaskView {
     stage: t.stage,
     role: t.role,
     jurisdiction: t.jurisdiction,
+    villageCode: t.villageCode,
     status: t.status,
     openedAt: t.openedAt,
     dueAt: t.dueAt,
     overdue: t.overdue || (t.status !== 'done' && t.dueAt < nowIso),
+    ...(t.headName ? { headName: t.headName } : {}),
     ...(t.assignee ? { assignee: t.assignee } : {}),
+    ...(t.assigneeName ? { assigneeName: t.assigneeName } : {}),
     ...(t.claimedAt ? { claimedAt: t.claimedAt } : {}),
     ...(t.decidedAt ? { decidedAt: t.decidedAt } : {}),
     ...(t.decision ? { decision: t.decision } : {}),
