@@ -1,3 +1,4 @@
+import { WEB_DIST } from '../web/ensure-built.ts';
 import { DEMO_USERS } from './auth.ts';
 import { startRuntime } from './runtime.ts';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
     port,
     dataDir: process.env.DATA_DIR ?? '.data',
     timeScale: Number(process.env.TIME_SCALE ?? 1),
+    staticDir: WEB_DIST,
     log: (line) => console.log(line),
   });
   let stopping = false;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
 
   console.log(`
 Assistance approvals is running.
+  Console:       ${runtime.url}/   (sign in as one of the demo users below)
   API:           ${runtime.url}/api   (OpenAPI: ${runtime.url}/openapi.json, health: ${runtime.url}/health)
   Step Functions endpoint (local): ${runtime.sfnUrl}
   Simulated time: ${new Date(runtime.now()).toISOString()} · TIME_SCALE=${process.env.TIME_SCALE}

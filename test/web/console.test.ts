@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleHarness, fullIdNumbers, startConsole } from './support/browser.ts';
+
+let h: ConsoleHarness;
+beforeAll(async () => {
+  h = await startConsole({ timeScale: 1, name: 'console' });
+});
+afterAll(() => h?.close());
+
+describe('the console at /', () => {
+  it('is served with a SPA fallback while /api, /health and /openapi.json answer as before', async () => {
+    const index = await fetch(`${h.url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await index.text();
+    expect(html).toContain('<div id="root">');
+    // a client-side route gets index.html; a missing asset is a real 404
+    expect(await (await fetch(`${h.url}/cases/some-case`)).text()).toBe(html);
+    expect((await fetch(`${h.url}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${h.url}/health`)).status).toBe(200);
+    expect((await fetch(`${h.url}/openapi.json`)).headers.get('content-type')).toMatch(/json/);
+    const unknownApi = await fetch(`${h.url}/api/nothing-here`);
+    expect(unknownApi.status).toBe(404);
+    expect(await unknownApi.json()).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('signs a reviewer in, shows role and jurisdiction and the role menu, switches language, signs out', async () => {
+    const tab = await h.open();
+    await tab.page.goto(`${h.url}/inbox`);
+    // signed out: any page redirects to login
+    await tab.page.getByLabel('用户名').waitFor();
+    expect(new URL(tab.page.url()).pathname).toBe('/login');
+    await tab.check('login');
+
+    await tab.signIn('township');
+    expect(new URL(tab.page.url()).pathname).toBe('/inbox');
+    await expect(tab.page.getByTestId('session-role').textContent()).resolves.toBe('乡镇审核人');
+    await expect(tab.page.getByTestId('session-jurisdiction').textContent()).resolves.toContain('611002100');
+    const menu = tab.page.getByRole('navigation').getByRole('menuitem');
+    await expect(menu.allTextContents()).resolves.toEqual(['待办任务', '案件查询']);
+    const token = await tab.page.evaluate("sessionStorage.getItem('console.session')");
+    expect(token).toContain('"role":"township_reviewer"');
+    await tab.check('signed-in');
+
+    await tab.page.getByRole('button', { name: 'English' }).click();
+    await expect(menu.allTextContents()).resolves.toEqual(['Inbox', 'Cases']);
+    await tab.page.getByRole('button', { name: '中文' }).click();
+
+    await tab.page.getByRole('button', { name: /退出登录/ }).click();
+    await tab.page.getByLabel('用户名').waitFor();
+    expect(await tab.page.evaluate("sessionStorage.getItem('console.session')")).toBeNull();
+    await tab.close();
+  });
+
+  it("shows the API's message for a wrong password, and each role its own menu", async () => {
+    const tab = await h.open();
+    await tab.page.goto(`${h.url}/login`);
+    await tab.page.getByLabel('用户名').fill('county');
+    await tab.page.getByLabel('密码').fill('wrong');
+    await tab.page.getByRole('button', { name: /登\s*录/ }).click();
+    await expect(tab.page.getByRole('alert').textContent()).resolves.toContain('wrong username or password');
+    await tab.check('login-error');
+    await tab.signIn('applicant');
+    const menu = tab.page.getByRole('navigation').getByRole('menuitem');
+    await expect(menu.allTextContents()).resolves.toEqual(['案件查询', '新建申请']);
+    await tab.close();
+  });
+
+  it('finds full ID numbers but not masked ones or digits inside a hash', () => {
+    expect(fullIdNumbers('{"idNumber":"61100219800101001X"}')).toEqual([]);
+    expect(fullIdNumbers('id 611002198001010010 here')).toEqual(['611002198001010010']);
+    expect(fullIdNumbers('611002********0010')).toEqual([]);
+    expect(fullIdNumbers('ab611002198001010010cd')).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { ErrorBody } from './types.ts';
+
+/** An API error as the contract shapes it, or `network` when no answer came. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: { path: string; rule: string; message?: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface ClientConfig {
+  token: () => string | undefined;
+  /** called on a 401 from any route but login: the session is over */
+  onUnauthorized: () => void;
+}
+
+let config: ClientConfig = { token: () => undefined, onUnauthorized: () => {} };
+
+/** The session module plugs the token in; nothing else keeps it. */
+export function configureClient(next: ClientConfig): void {
+  config = next;
+}
+
+export function withQuery(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+/**
+ * One call to the API with the session's bearer token. Any non-2xx answer becomes an ApiError carrying the
+ * contract's code, message and details; nothing of the response beyond that is shown to the user.
+ */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  path: string,
+  opts: { body?: unknown; query?: Query; as?: 'json' | 'text' } = {},
+): Promise<T> {
+  const token = config.token();
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'network error');
+  }
+  if (res.ok) return (opts.as === 'text' ? await res.text() : await res.json()) as T;
+  const body = (await res.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
+  // Read by shape, not with the zod schema: the first page load stays free of zod.
+  const e = body?.error;
+  const error =
+    typeof e?.code === 'string' && typeof e.message === 'string'
+      ? new ApiError(res.status, e.code, e.message, Array.isArray(e.details) ? e.details : [])
+      : new ApiError(res.status, res.status >= 500 ? 'internal' : 'invalid_input', `HTTP ${res.status}`);
+  if (res.status === 401 && path !== '/api/auth/login') config.onUnauthorized();
+  throw error;
+}

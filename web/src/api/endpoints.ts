@@ -1,0 +1,58 @@
+import { request } from './client.ts';
+import type {
+  Application,
+  AssigneeList,
+  AuditRecord,
+  CaseDetail,
+  CaseView,
+  ChainStatus,
+  DecisionBody,
+  ObjectionBody,
+  ObjectionView,
+  Page,
+  Session,
+  Supplement,
+  TaskView,
+} from './types.ts';
+
+const enc = encodeURIComponent;
+
+/** Every route the console calls, typed by the shared schemas. */
+export const api = {
+  login: (username: string, password: string) =>
+    request<Session>('POST', '/api/auth/login', { body: { username, password } }),
+  health: () => request<{ status: string; now?: string }>('GET', '/health'),
+
+  listTasks: (query: {
+    stage?: string;
+    overdue?: 'true' | 'false';
+    mine?: 'true';
+    view?: 'escalations';
+    cursor?: string;
+    limit?: number;
+  }) => request<Page<TaskView>>('GET', '/api/tasks', { query }),
+  getTask: (taskId: string) => request<TaskView>('GET', `/api/tasks/${enc(taskId)}`),
+  claim: (taskId: string) => request<TaskView>('POST', `/api/tasks/${enc(taskId)}/claim`, { body: {} }),
+  unclaim: (taskId: string) => request<TaskView>('POST', `/api/tasks/${enc(taskId)}/unclaim`, { body: {} }),
+  assignees: (taskId: string) => request<AssigneeList>('GET', `/api/tasks/${enc(taskId)}/assignees`),
+  reassign: (taskId: string, assignee: string) =>
+    request<TaskView>('POST', `/api/tasks/${enc(taskId)}/reassign`, { body: { assignee } }),
+  decide: (taskId: string, body: Partial<DecisionBody>) =>
+    request<TaskView>('POST', `/api/tasks/${enc(taskId)}/decision`, { body }),
+
+  listCases: (query: { status?: string; stage?: string; cursor?: string; limit?: number }) =>
+    request<Page<CaseView>>('GET', '/api/cases', { query }),
+  getCase: (caseId: string) => request<CaseDetail>('GET', `/api/cases/${enc(caseId)}`),
+  fileCase: (body: Application) => request<CaseView>('POST', '/api/cases', { body }),
+  supplement: (caseId: string, body: Supplement) =>
+    request<CaseView>('POST', `/api/cases/${enc(caseId)}/supplements`, { body }),
+  withdraw: (caseId: string, reason: string) =>
+    request<CaseView>('POST', `/api/cases/${enc(caseId)}/withdraw`, { body: { reason } }),
+  reexamination: (caseId: string, reason: string) =>
+    request<CaseView>('POST', `/api/cases/${enc(caseId)}/reexamination`, { body: { reason } }),
+  audit: (caseId: string) =>
+    request<{ records: AuditRecord[]; chain: ChainStatus }>('GET', `/api/cases/${enc(caseId)}/audit`),
+  fileObjection: (caseId: string, body: ObjectionBody) =>
+    request<ObjectionView>('POST', `/api/cases/${enc(caseId)}/objections`, { body }),
+  notice: (caseId: string) => request<string>('GET', `/api/cases/${enc(caseId)}/notice`, { as: 'text' }),
+};
