@@ -22,6 +22,8 @@ export const caseViewSchema = z.object({
   openTaskId: z.string().optional(),
   publicityEndsAt: isoDateTimeSchema.optional(),
   policyVersion: z.int(),
+  /** the stage order of the policy the case started with (`standard`, `publicity_after_village`) */
+  stageOrder: z.string(),
   error: z.object({ cause: z.string(), at: isoDateTimeSchema }).optional(),
   /** set once the applicant asked for the re-examination of a rejection: a second request is refused */
   reexaminationRequestedAt: isoDateTimeSchema.optional(),
@@ -35,7 +37,11 @@ export const taskViewSchema = z.object({
   role: roleSchema,
   jurisdiction: jurisdictionSchema,
   status: taskStatusSchema,
+  /** the case's village and household head, so an inbox row names the household without reading the case */
+  villageCode: villageCodeSchema,
+  headName: z.string().optional(),
   assignee: z.string().optional(),
+  assigneeName: z.string().optional(),
   openedAt: isoDateTimeSchema,
   dueAt: isoDateTimeSchema,
   claimedAt: isoDateTimeSchema.optional(),

@@ -8,6 +8,7 @@ import {
   countyQuerySchema,
 } from '../../schemas/admin.ts';
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { isoDateTimeSchema } from '../../schemas/common.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
@@ -70,7 +71,14 @@ const page = <S extends z.ZodType>(item: S) =>
 export const caseListSchema = page(caseViewSchema);
 export const taskListSchema = page(taskViewSchema);
 
-const CaseDetail = named('CaseDetail', caseViewSchema.extend({ timeline: z.array(AuditRecord) }));
+const CaseDetail = named(
+  'CaseDetail',
+  caseViewSchema.extend({
+    timeline: z.array(AuditRecord),
+    /** staff only: the case's objections, oldest first */
+    objections: z.array(objectionViewSchema).optional(),
+  }),
+);
 const AuditTrail = named('AuditTrail', z.object({ records: z.array(AuditRecord), chain: ChainStatus }));
 const CaseList = named('CaseList', page(CaseView));
 const TaskList = named('TaskList', page(TaskView));
@@ -91,7 +99,10 @@ interface Operation {
 
 /** What each route takes and returns; a route in ROUTES that is missing here is still documented, generically. */
 const OPERATIONS: Record<string, Operation> = {
-  'GET /health': { summary: 'Liveness', response: z.object({ status: z.literal('ok') }) },
+  'GET /health': {
+    summary: 'Liveness, and the clock the API reads (simulated on the local runtime under TIME_SCALE)',
+    response: z.object({ status: z.literal('ok'), now: isoDateTimeSchema }),
+  },
   'GET /openapi.json': { summary: 'This document', response: z.record(z.string(), z.unknown()) },
   'POST /api/cases': {
     summary: 'File an identification application',

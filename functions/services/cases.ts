@@ -1,5 +1,6 @@
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Application, Household, Supplement, Withdrawal } from '../../schemas/application.ts';
+import type { ObjectionView } from '../../schemas/objection.ts';
 import type { Actor, AuditRecord, CaseView, ChainStatus, User } from '../../schemas/records.ts';
 import { assertCanActForApplicant, assertCanFile, assertCanSeeCase } from '../core/access.ts';
 import { GENESIS_HASH, verifyChain } from '../core/audit-chain.ts';
@@ -7,7 +8,7 @@ import { conflict, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { type CaseItem, caseView } from '../store/items.ts';
+import { type CaseItem, caseView, objectionView } from '../store/items.ts';
 import type { Page } from '../store/store.ts';
 import { completeCallback } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
@@ -139,11 +140,16 @@ export async function caseWithTimeline(
   deps: Deps,
   user: User,
   caseId: string,
-): Promise<CaseView & { timeline: AuditRecord[] }> {
-  const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
+): Promise<CaseView & { timeline: AuditRecord[]; objections?: ObjectionView[] }> {
+  const { case: c, trail, objections } = await deps.store.getCaseWithTrail(caseId);
   if (!c) throw notFound('case');
   assertCanSeeCase(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
-  return { ...caseView(c), timeline: trail };
+  // Staff read the objections (who objected, what they said); the applicant does not learn who objected.
+  return {
+    ...caseView(c),
+    timeline: trail,
+    ...(user.role === 'applicant' ? {} : { objections: objections.map(objectionView) }),
+  };
 }
 
 /** The trail and whether its hash chain holds, checked against the head the case item records. */

@@ -71,6 +71,7 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
       role: spec.role,
       jurisdiction: taskJurisdiction(stage, c.villageCode),
       villageCode: c.villageCode,
+      headName: c.household.head.name,
       status: 'open',
       openedAt: at,
       dueAt: toIso(due),

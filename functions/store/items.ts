@@ -69,6 +69,8 @@ export interface TaskItem {
   role: Role;
   jurisdiction: string;
   villageCode: string;
+  /** the household head's name when the task opened (tasks opened before it was kept have none) */
+  headName?: string;
   status: 'open' | 'claimed' | 'done';
   assignee?: string;
   assigneeName?: string;
@@ -168,6 +170,7 @@ export function caseView(c: CaseItem): CaseView {
     updatedAt: c.updatedAt,
     version: c.version,
     policyVersion: c.policy.version,
+    stageOrder: c.policy.order,
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
     ...(c.error ? { error: c.error } : {}),
@@ -182,11 +185,14 @@ export function taskView(t: TaskItem, nowIso: string): TaskView {
     stage: t.stage,
     role: t.role,
     jurisdiction: t.jurisdiction,
+    villageCode: t.villageCode,
     status: t.status,
     openedAt: t.openedAt,
     dueAt: t.dueAt,
     overdue: t.overdue || (t.status !== 'done' && t.dueAt < nowIso),
+    ...(t.headName ? { headName: t.headName } : {}),
     ...(t.assignee ? { assignee: t.assignee } : {}),
+    ...(t.assigneeName ? { assigneeName: t.assigneeName } : {}),
     ...(t.claimedAt ? { claimedAt: t.claimedAt } : {}),
     ...(t.decidedAt ? { decidedAt: t.decidedAt } : {}),
     ...(t.decision ? { decision: t.decision } : {}),

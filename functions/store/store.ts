@@ -442,7 +442,9 @@ export class Store {
   }
 
   /** The case and its whole trail in one Query on the case's partition, trail in sequence order. */
-  async getCaseWithTrail(caseId: string): Promise<{ case?: CaseItem; trail: AuditRecord[] }> {
+  async getCaseWithTrail(
+    caseId: string,
+  ): Promise<{ case?: CaseItem; trail: AuditRecord[]; objections: ObjectionItem[] }> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
@@ -452,7 +454,10 @@ export class Store {
     const trail = items
       .filter((i) => String(i.sk).startsWith(keys.auditPrefix))
       .map((i) => strip<AuditRecord>(i)!);
-    return { case: strip<CaseItem>(caseItem), trail };
+    const objections = items
+      .filter((i) => String(i.sk).startsWith(keys.objectionPrefix))
+      .map((i) => strip<ObjectionItem>(i)!);
+    return { case: strip<CaseItem>(caseItem), trail, objections };
   }
 
   /** (8) The case's objections still open: one Query on the case's partition, objections only. */

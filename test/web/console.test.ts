@@ -1,13 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleHarness, fullIdNumbers, startConsole } from './support/browser.ts';
+import {
+  type ConsoleHarness,
+  fullIdNumbers,
+  HOOK_TIMEOUT,
+  JOURNEY_TIMEOUT,
+  startConsole,
+} from './support/browser.ts';
 
 let h: ConsoleHarness;
 beforeAll(async () => {
   h = await startConsole({ timeScale: 1, name: 'console' });
-});
+}, HOOK_TIMEOUT);
 afterAll(() => h?.close());
 
-describe('the console at /', () => {
+describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
   it('is served with a SPA fallback while /api, /health and /openapi.json answer as before', async () => {
     const index = await fetch(`${h.url}/`);
     expect(index.status).toBe(200);
@@ -17,7 +23,11 @@ describe('the console at /', () => {
     // a client-side route gets index.html; a missing asset is a real 404
     expect(await (await fetch(`${h.url}/cases/some-case`)).text()).toBe(html);
     expect((await fetch(`${h.url}/assets/missing.js`)).status).toBe(404);
-    expect((await fetch(`${h.url}/health`)).status).toBe(200);
+    const health = await fetch(`${h.url}/health`);
+    expect(health.status).toBe(200);
+    // the API's clock, which the console counts days left from: simulated, near the runtime's start
+    const { now } = (await health.json()) as { now: string };
+    expect(Math.abs(Date.parse(now) - h.runtime.now())).toBeLessThan(60_000);
     expect((await fetch(`${h.url}/openapi.json`)).headers.get('content-type')).toMatch(/json/);
     const unknownApi = await fetch(`${h.url}/api/nothing-here`);
     expect(unknownApi.status).toBe(404);

@@ -40,3 +40,28 @@ export function ErrorAlert({ error }: { error: unknown }) {
     />
   );
 }
+
+/** A detail's path as a form field name: `household.members[1].idNumber` → ['household', 'members', 1, 'idNumber']. */
+export function fieldOf(path: string): (string | number)[] {
+  return path
+    .split(/[.[\]]/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** Field errors for antd's `form.setFields`, one per named field, messages as `ruleMessage` gives them. */
+export function fieldErrors(
+  t: TFunction,
+  details: readonly { path: string; rule: string; message?: string }[],
+) {
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+  for (const d of details) {
+    const name = fieldOf(d.path);
+    const key = name.join('.');
+    const entry = byField.get(key) ?? { name, errors: [] };
+    entry.errors.push(ruleMessage(t, d));
+    byField.set(key, entry);
+  }
+  // antd types field names by the form's values; these come from the API's paths, which mirror them
+  return [...byField.values()].map((f) => ({ name: f.name as never, errors: f.errors }));
+}

@@ -51,6 +51,11 @@ export const PAGES: readonly PageDef[] = [
     element: lazy(() => import('./pages/case-detail.tsx')),
   },
   {
+    path: '/cases/:caseId/notice',
+    roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
+    element: lazy(() => import('./pages/notice.tsx')),
+  },
+  {
     path: '/dashboard',
     menuKey: 'dashboard',
     icon: <AuditOutlined />,

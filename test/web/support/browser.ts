@@ -21,6 +21,12 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 export const VIEWPORT = { width: 1366, height: 768 };
+/**
+ * A runtime, a browser and a few sign-ins take 20 s on an idle machine and several times that on a shared,
+ * loaded one; a journey step drives a page and waits for the workflow behind it.
+ */
+export const HOOK_TIMEOUT = 300_000;
+export const JOURNEY_TIMEOUT = 180_000;
 /** Test output, git-ignored: screenshots of every journey step. */
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
 

@@ -1,8 +1,136 @@
-import { Result } from 'antd';
+import { Button, Card, Col, Descriptions, List, Row, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api } from '../api/endpoints.ts';
+import type { CaseDetail, Household, ObjectionView, TaskView } from '../api/types.ts';
+import { useUser } from '../auth/session.tsx';
+import { ErrorAlert } from '../errors.tsx';
+import { useLoad } from '../hooks.ts';
+import { formatDateTime } from '../time.ts';
+import { CaseActions } from './case/case-actions.tsx';
+import { DecisionForm } from './case/decision-form.tsx';
+import { HouseholdPanel } from './case/household.tsx';
+import { StageDiagram } from './case/stage-diagram.tsx';
+import { CaseTimeline } from './case/timeline.tsx';
 
-/** Placeholder until the page is built. */
-export default function Page() {
+const REVIEWER_ROLES = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
+
+/** Everything about one case, and for the reviewer whose task it is, the stage's decision form. */
+export default function CaseDetailPage() {
   const { t } = useTranslation();
-  return <Result status="info" title={t('common.comingSoon')} />;
+  const user = useUser();
+  const { caseId = '' } = useParams();
+  const { data, error, loading, reload } = useLoad(async () => {
+    const c: CaseDetail & { objections?: ObjectionView[] } = await api.getCase(caseId);
+    const [audit, task] = await Promise.all([
+      api.audit(caseId).catch(() => undefined),
+      c.openTaskId && REVIEWER_ROLES.includes(user.role)
+        ? api.getTask(c.openTaskId).catch(() => undefined)
+        : Promise.resolve(undefined),
+    ]);
+    return { c, chain: audit?.chain, task };
+  }, [caseId, user.role]);
+
+  if (error) return <ErrorAlert error={error} />;
+  if (!data) return <Spin description={t('common.loading')} spinning={loading} />;
+  const { c, chain, task } = data;
+  const household = c.household as Partial<Household>;
+  const myTask: TaskView | undefined =
+    task &&
+    task.role === user.role &&
+    task.status !== 'done' &&
+    (!task.assignee || task.assignee === user.sub)
+      ? task
+      : undefined;
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space align="center" wrap>
+        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
+          {household.head?.name} · {c.villageCode}
+        </Typography.Title>
+        <Tag
+          color={c.status === 'rejected' || c.status === 'error' ? 'red' : 'blue'}
+          data-testid="case-status"
+        >
+          {t(`status.${c.status}`)}
+        </Tag>
+        {chain ? (
+          <Tag color={chain.valid ? 'green' : 'red'} data-testid="chain-badge">
+            {chain.valid
+              ? t('caseDetail.chainValid', { length: chain.length })
+              : t('caseDetail.chainBroken', { at: chain.brokenAt })}
+          </Tag>
+        ) : null}
+        {c.publicityEndsAt ? (
+          <Link to={`/cases/${encodeURIComponent(c.caseId)}/notice`}>{t('caseDetail.notice')}</Link>
+        ) : null}
+        <Button onClick={() => void reload()} loading={loading}>
+          {t('common.refresh')}
+        </Button>
+      </Space>
+      <Card size="small">
+        <StageDiagram c={c} />
+      </Card>
+      <CaseActions c={c} user={user} onChanged={() => void reload()} />
+      {task && !myTask && task.status !== 'done' && REVIEWER_ROLES.includes(user.role) ? (
+        <Typography.Text type="secondary" data-testid="task-owner">
+          {task.assignee
+            ? t('caseDetail.claimedBy', { name: task.assigneeName ?? task.assignee })
+            : t('caseDetail.taskOf', { role: t(`role.${task.role}`) })}
+        </Typography.Text>
+      ) : null}
+      <Row gutter={16}>
+        <Col span={myTask ? 14 : 24}>
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Card size="small" title={t('caseDetail.case')}>
+              <Descriptions size="small" column={3}>
+                <Descriptions.Item label={t('caseDetail.caseId')}>{c.caseId}</Descriptions.Item>
+                <Descriptions.Item label={t('caseDetail.stage')}>{t(`stage.${c.stage}`)}</Descriptions.Item>
+                <Descriptions.Item label={t('caseDetail.filedAt')}>
+                  {formatDateTime(c.createdAt)}
+                </Descriptions.Item>
+                {c.publicityEndsAt ? (
+                  <Descriptions.Item label={t('caseDetail.publicityEndsAt')}>
+                    {formatDateTime(c.publicityEndsAt)}
+                  </Descriptions.Item>
+                ) : null}
+                {task ? (
+                  <Descriptions.Item label={t('caseDetail.dueAt')}>
+                    {formatDateTime(task.dueAt)}
+                  </Descriptions.Item>
+                ) : null}
+              </Descriptions>
+            </Card>
+            <Card size="small" title={t('caseDetail.household')}>
+              <HouseholdPanel household={household} />
+            </Card>
+            {c.objections?.length ? (
+              <Card size="small" title={t('caseDetail.objections')}>
+                <List
+                  dataSource={[...c.objections].sort((a, b) => a.filedAt.localeCompare(b.filedAt))}
+                  renderItem={(o) => (
+                    <List.Item>
+                      <div>
+                        <Tag>{t(`objectionStatus.${o.status}`)}</Tag>
+                        {formatDateTime(o.filedAt)} {o.objectorName}：{o.content}
+                      </div>
+                    </List.Item>
+                  )}
+                />
+              </Card>
+            ) : null}
+            <Card size="small" title={t('caseDetail.timeline')}>
+              <CaseTimeline records={c.timeline} />
+            </Card>
+          </Space>
+        </Col>
+        {myTask ? (
+          <Col span={10}>
+            <DecisionForm task={myTask} onDecided={() => void reload()} />
+          </Col>
+        ) : null}
+      </Row>
+    </Space>
+  );
 }

@@ -1,8 +1,316 @@
-import { Result } from 'antd';
+import { Button, Checkbox, Modal, Progress, Select, Space, Table, Tag, Typography } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { STAGE_SPECS } from '../../../functions/core/procedure.ts';
+import { api } from '../api/endpoints.ts';
+import type { StaffMember, TaskView } from '../api/types.ts';
+import { useUser } from '../auth/session.tsx';
+import { ErrorAlert, errorText } from '../errors.tsx';
+import { useFeedback } from '../feedback.ts';
+import { useLoad } from '../hooks.ts';
+import { daysUntil, formatDateTime } from '../time.ts';
 
-/** Placeholder until the page is built. */
-export default function Page() {
+const PAGE_SIZE = 20;
+
+interface Filters {
+  stage?: string;
+  overdue?: 'true' | 'false';
+  mine: boolean;
+  escalations: boolean;
+}
+
+/** A reviewer's open tasks, soonest due first: claim, release, hand over, bulk claim, cursor paging. */
+export default function InboxPage() {
   const { t } = useTranslation();
-  return <Result status="info" title={t('common.comingSoon')} />;
+  const user = useUser();
+  const feedback = useFeedback();
+  const [filters, setFilters] = useState<Filters>({ mine: false, escalations: false });
+  // cursors[i] opens page i; page 0 has none
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [pageIndex, setPageIndex] = useState(0);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulk, setBulk] = useState<{ done: number; total: number; failed: string[] }>();
+  const [reassigning, setReassigning] = useState<TaskView>();
+
+  const cursor = cursors[pageIndex];
+  const { data, error, loading, reload } = useLoad(async () => {
+    const [page, health] = await Promise.all([
+      api.listTasks({
+        stage: filters.stage,
+        overdue: filters.escalations ? undefined : filters.overdue,
+        mine: filters.mine ? 'true' : undefined,
+        view: filters.escalations ? 'escalations' : undefined,
+        cursor,
+        limit: PAGE_SIZE,
+      }),
+      api.health(),
+    ]);
+    return { ...page, now: health.now ? Date.parse(health.now) : Date.now() };
+  }, [filters, cursor]);
+
+  const setFilter = (next: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...next }));
+    setCursors([undefined]);
+    setPageIndex(0);
+    setSelected([]);
+  };
+
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      feedback.success(done);
+    } catch (e) {
+      feedback.error(errorText(t, e));
+    }
+    await reload();
+  };
+
+  const claimSelected = async () => {
+    const ids = [...selected];
+    const state = { done: 0, total: ids.length, failed: [] as string[] };
+    setBulk({ ...state });
+    for (const id of ids) {
+      try {
+        await api.claim(id);
+      } catch (e) {
+        state.failed.push(`${data?.items.find((x) => x.taskId === id)?.headName ?? id}：${errorText(t, e)}`);
+      }
+      state.done++;
+      setBulk({ ...state });
+    }
+    setSelected([]);
+    await reload();
+  };
+
+  const stages = Object.values(STAGE_SPECS).filter((s) => s.role === user.role);
+  const canEscalations = user.role !== 'village_reviewer';
+  const now = data?.now ?? Date.now();
+
+  const columns: ColumnsType<TaskView> = [
+    {
+      title: t('inbox.head'),
+      key: 'head',
+      render: (_, task) => (
+        <Link to={`/cases/${encodeURIComponent(task.caseId)}`}>{task.headName ?? task.caseId}</Link>
+      ),
+    },
+    { title: t('inbox.village'), dataIndex: 'villageCode' },
+    { title: t('inbox.stage'), dataIndex: 'stage', render: (s: string) => t(`stage.${s}`) },
+    { title: t('inbox.dueAt'), dataIndex: 'dueAt', render: (d: string) => formatDateTime(d) },
+    {
+      title: t('inbox.daysLeft'),
+      key: 'days',
+      render: (_, task) => {
+        const days = daysUntil(task.dueAt, now);
+        return task.overdue ? (
+          <Typography.Text type="danger" strong data-testid="overdue">
+            {t('inbox.overdueBy', { count: Math.max(0, -days) })}
+          </Typography.Text>
+        ) : (
+          t('inbox.daysLeftValue', { count: Math.max(0, days) })
+        );
+      },
+    },
+    {
+      title: t('inbox.claimedBy'),
+      key: 'assignee',
+      render: (_, task) =>
+        task.assignee ? (
+          <Tag color={task.assignee === user.sub ? 'blue' : 'default'}>
+            {task.assignee === user.sub ? t('inbox.me') : (task.assigneeName ?? task.assignee)}
+          </Tag>
+        ) : (
+          <Typography.Text type="secondary">{t('inbox.unclaimed')}</Typography.Text>
+        ),
+    },
+    {
+      title: t('inbox.actions'),
+      key: 'actions',
+      render: (_, task) => (
+        <Space size="small">
+          {task.status === 'open' ? (
+            <Button size="small" onClick={() => act(() => api.claim(task.taskId), t('inbox.claimed'))}>
+              {t('inbox.claim')}
+            </Button>
+          ) : null}
+          {task.assignee === user.sub ? (
+            <Button size="small" onClick={() => act(() => api.unclaim(task.taskId), t('inbox.released'))}>
+              {t('inbox.unclaim')}
+            </Button>
+          ) : null}
+          <Button size="small" onClick={() => setReassigning(task)}>
+            {t('inbox.reassign')}
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
+        {t('menu.inbox')}
+      </Typography.Title>
+      <Space wrap>
+        <Select
+          aria-label={t('inbox.stage')}
+          style={{ width: 180 }}
+          allowClear
+          placeholder={t('inbox.allStages')}
+          value={filters.stage}
+          onChange={(stage) => setFilter({ stage })}
+          options={stages.map((s) => ({ value: s.stage, label: t(`stage.${s.stage}`) }))}
+        />
+        <Select
+          aria-label={t('inbox.overdueFilter')}
+          style={{ width: 160 }}
+          allowClear
+          disabled={filters.escalations}
+          placeholder={t('inbox.anyDue')}
+          value={filters.overdue}
+          onChange={(overdue) => setFilter({ overdue })}
+          options={[
+            { value: 'true', label: t('inbox.onlyOverdue') },
+            { value: 'false', label: t('inbox.notOverdue') },
+          ]}
+        />
+        <Checkbox checked={filters.mine} onChange={(e) => setFilter({ mine: e.target.checked })}>
+          {t('inbox.mine')}
+        </Checkbox>
+        {canEscalations ? (
+          <Checkbox
+            checked={filters.escalations}
+            onChange={(e) => setFilter({ escalations: e.target.checked })}
+          >
+            {t('inbox.escalations')}
+          </Checkbox>
+        ) : null}
+        <Button onClick={() => void reload()}>{t('common.refresh')}</Button>
+        <Button type="primary" disabled={!selected.length || !!bulk} onClick={() => void claimSelected()}>
+          {t('inbox.claimSelected', { count: selected.length })}
+        </Button>
+      </Space>
+      {bulk ? (
+        <div role="status" aria-live="polite">
+          <Progress percent={Math.round((bulk.done / bulk.total) * 100)} size="small" />
+          <Typography.Text>{t('inbox.bulkProgress', { done: bulk.done, total: bulk.total })}</Typography.Text>
+          {bulk.done === bulk.total ? (
+            <>
+              {bulk.failed.length ? (
+                <ul>
+                  {bulk.failed.map((f) => (
+                    <li key={f}>
+                      <Typography.Text type="danger">{f}</Typography.Text>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <Button size="small" type="link" onClick={() => setBulk(undefined)}>
+                {t('common.close')}
+              </Button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
+      <ErrorAlert error={error} />
+      <Table<TaskView>
+        rowKey="taskId"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={data?.items ?? []}
+        pagination={false}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => setSelected(keys as string[]),
+          getCheckboxProps: (task) => ({
+            disabled: task.status !== 'open',
+            'aria-label': task.headName ?? task.taskId,
+          }),
+        }}
+        locale={{ emptyText: t('inbox.empty') }}
+      />
+      <Space>
+        <Button disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
+          {t('common.previous')}
+        </Button>
+        <Typography.Text>{t('common.pageN', { n: pageIndex + 1 })}</Typography.Text>
+        <Button
+          disabled={!data?.cursor}
+          onClick={() => {
+            setCursors((c) => [...c.slice(0, pageIndex + 1), data?.cursor]);
+            setPageIndex((i) => i + 1);
+          }}
+        >
+          {t('common.next')}
+        </Button>
+      </Space>
+      {reassigning ? (
+        <ReassignDialog
+          task={reassigning}
+          onClose={() => setReassigning(undefined)}
+          onDone={() => {
+            setReassigning(undefined);
+            void reload();
+          }}
+        />
+      ) : null}
+    </Space>
+  );
+}
+
+/** Hands a task to a colleague of the same role and jurisdiction. */
+function ReassignDialog({
+  task,
+  onClose,
+  onDone,
+}: {
+  task: TaskView;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const feedback = useFeedback();
+  const [to, setTo] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const assignees = useLoad(() => api.assignees(task.taskId), [task.taskId]);
+  const options = (assignees.data?.items ?? []).map((s: StaffMember) => ({ value: s.sub, label: s.name }));
+  return (
+    <Modal
+      open
+      title={t('inbox.reassignTitle', { head: task.headName ?? task.caseId })}
+      okText={t('inbox.reassign')}
+      cancelText={t('common.cancel')}
+      okButtonProps={{ disabled: !to, loading: busy }}
+      onCancel={onClose}
+      onOk={async () => {
+        if (!to) return;
+        setBusy(true);
+        try {
+          await api.reassign(task.taskId, to);
+          feedback.success(t('inbox.reassigned'));
+          onDone();
+        } catch (e) {
+          setError(e);
+          setBusy(false);
+        }
+      }}
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <ErrorAlert error={assignees.error ?? error} />
+        <Select
+          aria-label={t('inbox.reassignTo')}
+          style={{ width: '100%' }}
+          loading={assignees.loading}
+          placeholder={t('inbox.reassignTo')}
+          value={to}
+          onChange={setTo}
+          options={options}
+        />
+      </Space>
+    </Modal>
+  );
 }
