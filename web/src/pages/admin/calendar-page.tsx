@@ -28,31 +28,14 @@ import {
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CalendarDay, CalendarView } from '../../../../schemas/admin.ts';
 import { request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorAlert, errorText } from '../../errors.tsx';
 import { dayjs, formatDateTime } from '../../time.ts';
 import { useServerNow } from '../dashboard/server-now.ts';
 
-type Kind = 'holiday' | 'make_up_workday' | 'workday' | 'rest_day';
-
-interface CalendarDay {
-  date: string;
-  working: boolean;
-  kind: Kind;
-  source: 'official' | 'county';
-  name?: string;
-  officialWorking?: boolean;
-}
-
-interface CalendarView {
-  county: string;
-  year: number;
-  coverage: { official: boolean; countyEntries: number; note: string };
-  workingDays: number;
-  days: CalendarDay[];
-  lastChange?: { version: number; changedAt: string; changedBy: { name: string }; comment?: string };
-}
+type Kind = CalendarDay['kind'];
 
 /** What the admin sets a date to: a working day, a day off, or back to the official schedule. */
 type Setting = 'working' | 'off' | 'official';

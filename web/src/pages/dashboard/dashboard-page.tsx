@@ -209,7 +209,19 @@ export default function DashboardPage() {
   const total = byStage?.groups.reduce((n, g) => n + g.count, 0) ?? 0;
   const breaches = byStage?.groups.reduce((n, g) => n + g.breaches, 0) ?? 0;
   const decision = byStage?.wholeCase.countyDecision[0];
-  const townships = byTownship?.groups.map((g) => g.key) ?? [];
+  const townships = useMemo(() => byTownship?.groups.map((g) => g.key) ?? [], [byTownship]);
+  // Options built once per report, so a re-render (a tab switch, an export) never redraws a chart.
+  const options = useMemo(() => {
+    const stageName = (s: string) => t(`stage.${s}`);
+    const byKey = { ...labels, group: (k: string) => k };
+    const byStageName = { ...labels, group: stageName };
+    return {
+      stagePercentiles: byStage && percentileOption(byStage.groups, byStageName),
+      townshipPercentiles: byTownship && percentileOption(byTownship.groups, byKey),
+      queueWork: byStage && queueWorkOption(byStage.groups, byStageName),
+      heatmap: cells && breachHeatmapOption(cells, townships, HUMAN_STAGES, { ...byKey, stage: stageName }),
+    };
+  }, [byStage, byTownship, cells, townships, labels, t]);
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -287,7 +299,7 @@ export default function DashboardPage() {
                         <Chart
                           locale={locale}
                           label={t('dashboard.byStage')}
-                          option={percentileOption(byStage.groups, { ...labels, group: stageName })}
+                          option={options.stagePercentiles!}
                         />
                       ),
                     },
@@ -313,7 +325,7 @@ export default function DashboardPage() {
                         <Chart
                           locale={locale}
                           label={t('dashboard.byTownship')}
-                          option={percentileOption(byTownship.groups, { ...labels, group: (k) => k })}
+                          option={options.townshipPercentiles!}
                         />
                       ),
                     },
@@ -330,11 +342,7 @@ export default function DashboardPage() {
           <Col span={12}>
             <Card title={t('dashboard.queueWork')}>
               {byStage && (
-                <Chart
-                  locale={locale}
-                  label={t('dashboard.queueWork')}
-                  option={queueWorkOption(byStage.groups, { ...labels, group: stageName })}
-                />
+                <Chart locale={locale} label={t('dashboard.queueWork')} option={options.queueWork!} />
               )}
             </Card>
           </Col>
@@ -348,11 +356,7 @@ export default function DashboardPage() {
                   locale={locale}
                   height={Math.max(240, 64 + townships.length * 28)}
                   label={t('dashboard.heatmap')}
-                  option={breachHeatmapOption(cells, townships, HUMAN_STAGES, {
-                    ...labels,
-                    group: (k) => k,
-                    stage: stageName,
-                  })}
+                  option={options.heatmap!}
                 />
               )}
             </Card>

@@ -131,6 +131,8 @@ export function breachHeatmapOption(
     },
     yAxis: { type: 'category', data: [...townships], splitArea: { show: true } },
     visualMap: {
+      // colour by the breaches (the third value of a cell), not by its last value, the record count
+      dimension: 2,
       min: 0,
       max: most,
       calculable: true,
