@@ -1,12 +1,13 @@
 /**
  * The console part of `npm run bench` (issue 10): the built console on a local runtime, driven by Playwright in
  * Debian's Chromium with the CPU throttled 4× (a modest laptop), from a cold cache each time:
- * - navigation → an interactive inbox of 50 tasks (target ≤ 1.5 s);
+ * - navigation → an interactive inbox of 50 tasks, its first page of rows shown (target ≤ 1.5 s);
  * - navigation → a case detail with a 40-record timeline (≤ 1 s);
  * - navigation → the auditor dashboard over a year of BENCH_CONSOLE_CASES (default 10⁴) seeded cases, every
  *   chart drawn (≤ 2 s); its first visit (which stores the settled months' timing samples) reported apart;
  * - the JavaScript the first page load fetches, gzip (≤ 350 KB), and the dashboard's own chunk.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ import { VOLUME_NOW } from './volume.ts';
 /** Chromium's CPU throttling: 4× slower than this machine. */
 const CPU_THROTTLE = 4;
 const INBOX_TASKS = 50;
+/** The inbox's page: the rows an inbox of INBOX_TASKS tasks shows first. */
+const INBOX_PAGE_ROWS = 20;
 const TIMELINE_RECORDS = 40;
 /** A page not ready by then is reported as not measured, with why. */
 const READY_TIMEOUT_MS = 30_000;
@@ -38,7 +41,7 @@ export const CONSOLE_TARGETS = {
 export interface ConsoleFigures {
   cpuThrottle: number;
   seededCases: number;
-  /** navigation → the inbox's first 50 rows shown (median of `repeats`; null: never ready, see notMeasured) */
+  /** navigation → an inbox of 50 tasks, its first page shown (median of `repeats`; null: never ready, see notMeasured) */
   inboxMs: number | null;
   /** navigation → a case detail with its 40 timeline records shown */
   caseDetailMs: number | null;
@@ -116,7 +119,8 @@ async function fileCases(applicant: ApiClient): Promise<string[]> {
   for (let i = 0; i < INBOX_TASKS; i++) {
     const res = await applicant.post<{ caseId: string }>('/api/cases', {
       procedure: 'identification',
-      household: validHousehold(70_000 + i),
+      // sequence numbers 100+ (the seed uses 0–2): no person is already in a seeded open case
+      household: validHousehold(70_100 + i),
     });
     if (res.status !== 201) throw new Error(`bench console: file ${res.status} ${JSON.stringify(res.body)}`);
     ids.push(res.body.caseId);
@@ -141,7 +145,8 @@ async function growTimeline(village: ApiClient, caseId: string): Promise<void> {
 export async function consoleBench(opts: ConsoleBenchOptions): Promise<ConsoleFigures> {
   const executablePath = ensureChromium();
   await ensureWebBuilt(opts.log);
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-console-'));
+  // on tmpfs when there is one: DynamoDB Local syncs every write to disk, which a thrown-away dataset does not need
+  const dataDir = await mkdtemp(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bench-console-'));
   const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW, staticDir: WEB_DIST });
   let browser: Browser | undefined;
   try {
@@ -254,7 +259,7 @@ export function consoleLines(f: ConsoleFigures): string[] {
   const mark = (k: keyof typeof CONSOLE_TARGETS) => (f.overTarget.includes(k) ? ' OVER TARGET' : '');
   return [
     `console (Chromium, CPU throttled ${f.cpuThrottle}×, cold cache):`,
-    `  inbox of ${INBOX_TASKS} tasks interactive: ${f.inboxMs} ms (target ≤ ${CONSOLE_TARGETS.inboxMs})${mark('inboxMs')}`,
+    `  inbox of ${INBOX_TASKS} tasks, first ${INBOX_PAGE_ROWS} rows interactive: ${f.inboxMs} ms (target ≤ ${CONSOLE_TARGETS.inboxMs})${mark('inboxMs')}`,
     `  case detail, ${TIMELINE_RECORDS}-record timeline: ${f.caseDetailMs} ms (target ≤ ${CONSOLE_TARGETS.caseDetailMs})${mark('caseDetailMs')}`,
     `  auditor dashboard, a year of ${f.seededCases} cases: ${f.dashboardMs} ms (target ≤ ${CONSOLE_TARGETS.dashboardMs}; first visit, storing the samples: ${f.dashboardFirstMs} ms)${mark('dashboardMs')}`,
     `  first-load JavaScript: ${f.firstLoadJsGzipKb} KB gzip (target ≤ ${CONSOLE_TARGETS.firstLoadJsGzipKb}); the dashboard's own: ${f.dashboardJsGzipKb} KB gzip${mark('firstLoadJsGzipKb')}`,
