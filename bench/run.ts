@@ -2,7 +2,9 @@
  * `npm run bench`: N identification cases (BENCH_CASES, default 1000) driven through the full path on the local
  * runtime over real HTTP, plus the raw TransactWriteItems/s of the same DynamoDB Local, so throughput reads as a
  * share of that ceiling; then the query latencies at realistic volume (bench/volume.ts: BENCH_SEED_CASES cases,
- * default 100 000; 0 skips it). Prints figures, then one JSON line with all of them.
+ * default 100 000; 0 skips it); then the console in Chromium with its CPU throttled 4× (bench/console.ts:
+ * BENCH_CONSOLE_CASES seeded for the dashboard, default 10 000; 0 skips it). BENCH_CASES=0 skips the end-to-end
+ * part. Prints figures, then one JSON line with all of them.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/commons/clients.ts';
@@ -12,6 +14,7 @@ import { startRuntime } from '../local/runtime.ts';
 import { validHousehold } from '../test/support/fixtures.ts';
 import { type ApiClient, login } from '../test/support/runtime.ts';
 import { approval } from '../test/support/scenario.ts';
+import { consoleBench, consoleLines } from './console.ts';
 import { AWS_PRICES, costPerCase } from './prices.ts';
 import { Timings } from './stats.ts';
 import { volumeBench, volumeLines } from './volume.ts';
@@ -19,6 +22,8 @@ import { volumeBench, volumeLines } from './volume.ts';
 const N = Number(process.env.BENCH_CASES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SEED_CASES = Number(process.env.BENCH_SEED_CASES ?? 100_000);
+/** Cases seeded for the console's dashboard figure (bench/console.ts); 0 skips the console part. */
+const CONSOLE_CASES = Number(process.env.BENCH_CONSOLE_CASES ?? 10_000);
 /** 5 simulated days of publicity in ~5 real seconds; a stage's 3 working days in ≥ 3 s. */
 const TIME_SCALE = 86_400;
 const STAGES: [string, string][] = [
@@ -188,7 +193,7 @@ async function endToEnd() {
 }
 
 async function main(): Promise<void> {
-  const figures = await endToEnd();
+  const figures = N > 0 ? await endToEnd() : {};
   const volume =
     SEED_CASES > 0
       ? await volumeBench({
@@ -200,7 +205,18 @@ async function main(): Promise<void> {
         })
       : undefined;
   if (volume) for (const line of volumeLines(volume)) console.log(line);
-  console.log(JSON.stringify({ ...figures, ...(volume ? { volume } : {}) }));
+  const web =
+    CONSOLE_CASES > 0
+      ? await consoleBench({
+          cases: CONSOLE_CASES,
+          repeats: Number(process.env.BENCH_CONSOLE_REPEATS ?? 5),
+          log: (line) => console.log(line),
+        })
+      : undefined;
+  if (web) for (const line of consoleLines(web)) console.log(line);
+  console.log(
+    JSON.stringify({ ...figures, ...(volume ? { volume } : {}), ...(web ? { console: web } : {}) }),
+  );
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

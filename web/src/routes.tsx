@@ -60,14 +60,14 @@ export const PAGES: readonly PageDef[] = [
     menuKey: 'dashboard',
     icon: <AuditOutlined />,
     roles: ['auditor', 'county_reviewer', 'admin'],
-    element: lazy(() => import('./pages/dashboard.tsx')),
+    element: lazy(() => import('./pages/dashboard/dashboard-page.tsx')),
   },
   {
     path: '/admin',
     menuKey: 'admin',
     icon: <SettingOutlined />,
     roles: ['admin'],
-    element: lazy(() => import('./pages/admin.tsx')),
+    element: lazy(() => import('./pages/admin/admin-page.tsx')),
   },
 ];
 

@@ -41,7 +41,7 @@ export function withQuery(path: string, query?: Query): string {
 export async function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
-  opts: { body?: unknown; query?: Query; as?: 'json' | 'text' } = {},
+  opts: { body?: unknown; query?: Query; as?: 'json' | 'text' | 'response' } = {},
 ): Promise<T> {
   const token = config.token();
   let res: Response;
@@ -57,7 +57,11 @@ export async function request<T>(
   } catch {
     throw new ApiError(0, 'network', 'network error');
   }
-  if (res.ok) return (opts.as === 'text' ? await res.text() : await res.json()) as T;
+  if (res.ok) {
+    // `response`: the caller reads the body and headers itself (a CSV export's file name and next part)
+    if (opts.as === 'response') return res as T;
+    return (opts.as === 'text' ? await res.text() : await res.json()) as T;
+  }
   const body = (await res.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
   // Read by shape, not with the zod schema: the first page load stays free of zod.
   const e = body?.error;

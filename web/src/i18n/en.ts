@@ -1,3 +1,5 @@
+import { adminEn } from '../pages/admin/locale.ts';
+import { dashboardEn } from '../pages/dashboard/locale.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
@@ -284,5 +286,10 @@ export const en: Shape<typeof zhCN> = {
     invalid_format: 'Wrong format',
     invalid_value: 'Not an allowed value',
     required: 'Required',
+    publicity_min_days: 'Publicity lasts at least 5 days',
+    month_range: 'At most 24 months',
+    from_to: 'Must not precede the start',
   },
+  dashboard: dashboardEn,
+  admin: adminEn,
 };

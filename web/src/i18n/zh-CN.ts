@@ -6,6 +6,8 @@ import {
   STATUS_LABELS,
 } from '../../../functions/core/labels.ts';
 import { CATEGORY_LABELS, RISK_TYPE_LABELS } from '../../../functions/core/notice.ts';
+import { adminZhCN } from '../pages/admin/locale.ts';
+import { dashboardZhCN } from '../pages/dashboard/locale.ts';
 
 /** Chinese, the console's first language; the domain's names are the server's own labels. */
 export const zhCN = {
@@ -223,5 +225,10 @@ export const zhCN = {
     invalid_format: '格式不正确',
     invalid_value: '取值无效',
     required: '必填',
+    publicity_min_days: '公示期不少于 5 天（村内公示不少于5天）',
+    month_range: '统计区间最多 24 个月',
+    from_to: '结束不能早于开始',
   },
+  dashboard: dashboardZhCN,
+  admin: adminZhCN,
 };

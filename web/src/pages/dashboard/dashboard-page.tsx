@@ -1,0 +1,370 @@
+/**
+ * The auditor dashboard: over a window of months, the stage-duration percentiles per stage and per township,
+ * queue vs work time, SLA breaches township × stage, the cases that are stuck or in error, the county's chain
+ * verification, and a CSV export of each report. Loaded as its own chunk (ECharts comes with it).
+ */
+import { DownloadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Row,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { request } from '../../api/client.ts';
+import { useUser } from '../../auth/session.tsx';
+import { errorText } from '../../errors.tsx';
+import { dayjs } from '../../time.ts';
+import { Chart } from './chart.tsx';
+import { exportCsv } from './csv.ts';
+import { lastTwelveMonths, MAX_MONTHS, type MonthWindow, monthsIn } from './month-window.ts';
+import {
+  type BreachCell,
+  breachHeatmapOption,
+  type ChartLabels,
+  percentileOption,
+  queueWorkOption,
+  type TimingGroup,
+  toDays,
+} from './options.ts';
+import { useServerNow } from './server-now.ts';
+import { StuckTable } from './stuck-table.tsx';
+import { VerifyPanel } from './verify-panel.tsx';
+
+/** The stages a reviewer decides, in the order the reports list them. */
+const HUMAN_STAGES = [
+  'village_review',
+  'township_verification',
+  'county_approval',
+  'objection_review',
+  'reexamination',
+] as const;
+
+interface WholeCaseGroup {
+  key: string;
+  count: number;
+  breaches: number;
+  duration: TimingGroup['duration'];
+}
+
+interface StageTimings {
+  county: string;
+  groups: TimingGroup[];
+  wholeCase: { countyDecision: WholeCaseGroup[]; enrolled: WholeCaseGroup[] };
+}
+
+interface Reports {
+  byStage?: StageTimings;
+  byTownship?: StageTimings;
+  cells?: BreachCell[];
+}
+
+const timings = (county: string, months: MonthWindow, groupBy: string, stage?: string) =>
+  request<StageTimings>('GET', '/api/reports/stage-timings', {
+    query: { county, ...months, groupBy, stage },
+  });
+
+/**
+ * Every report of the window, each shown as it arrives: by stage first, alone, because the first report over a
+ * settled month stores that month's timing samples (every stage's, every township's); the others, by township
+ * and one by township per stage for the heatmap, then read those few stored items instead of the records.
+ */
+async function loadReports(county: string, months: MonthWindow, show: (r: Reports) => void): Promise<void> {
+  const byStage = await timings(county, months, 'stage');
+  show({ byStage });
+  const [byTownship, ...perStage] = await Promise.all([
+    timings(county, months, 'township'),
+    ...HUMAN_STAGES.map((s) => timings(county, months, 'township', s)),
+  ]);
+  const cells = perStage.flatMap((r, i) =>
+    r.groups.map((g) => ({ township: g.key, stage: HUMAN_STAGES[i]!, count: g.count, breaches: g.breaches })),
+  );
+  show({ byStage, byTownship, cells });
+}
+
+export default function DashboardPage() {
+  const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const user = useUser();
+  const county = user.jurisdiction.slice(0, 6);
+  const now = useServerNow();
+  const [chosen, setMonths] = useState<MonthWindow>();
+  const months = chosen ?? (now ? lastTwelveMonths(now) : undefined);
+  const from = months?.from;
+  const to = months?.to;
+  const [reports, setReports] = useState<Reports>({});
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<unknown>();
+  const [exporting, setExporting] = useState<string>();
+
+  useEffect(() => {
+    if (!from || !to) return;
+    let current = true;
+    setLoading(true);
+    setError(undefined);
+    setReports({});
+    loadReports(county, { from, to }, (r) => current && setReports(r))
+      .catch((e: unknown) => current && setError(e))
+      .finally(() => current && setLoading(false));
+    return () => {
+      current = false;
+    };
+  }, [county, from, to]);
+
+  const stageName = (s: string) => t(`stage.${s}`);
+  const labels = useMemo(
+    (): Omit<ChartLabels, 'group'> => ({
+      p50: 'P50',
+      p90: 'P90',
+      p95: 'P95',
+      max: t('dashboard.max'),
+      queue: t('dashboard.queue'),
+      work: t('dashboard.work'),
+      days: t('dashboard.daysUnit'),
+      breaches: t('dashboard.breaches'),
+      records: t('dashboard.records'),
+    }),
+    [t],
+  );
+  const locale = i18n.language.startsWith('zh') ? 'ZH' : 'EN';
+
+  async function download(name: string, path: string, query: Record<string, string>) {
+    setExporting(name);
+    try {
+      const { files } = await exportCsv(
+        (query) => request<Response>('GET', path, { query, as: 'response' }),
+        { county, ...query },
+        name,
+      );
+      message.success(t('dashboard.exported', { files: files.join('、') }));
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setExporting(undefined);
+    }
+  }
+  const exportButton = (name: string, path: string, query: Record<string, string>) => (
+    <Button
+      icon={<DownloadOutlined />}
+      loading={exporting === name}
+      disabled={!months}
+      onClick={() => months && download(name, path, { ...months, ...query })}
+    >
+      {t('dashboard.exportCsv')}
+    </Button>
+  );
+  const timingsExport = (groupBy: string) =>
+    exportButton(`stage-timings-${groupBy}`, '/api/reports/stage-timings', { groupBy });
+
+  const onWindow = (range: [Dayjs | null, Dayjs | null] | null) => {
+    if (range?.[0] && range[1])
+      setMonths({ from: range[0].format('YYYY-MM'), to: range[1].format('YYYY-MM') });
+  };
+
+  const statColumns = [
+    { title: 'P50', key: 'p50' },
+    { title: 'P90', key: 'p90' },
+    { title: 'P95', key: 'p95' },
+    { title: t('dashboard.max'), key: 'max' },
+  ] as const;
+  const groupTable = (groups: TimingGroup[], groupTitle: string, groupLabel: (k: string) => string) => (
+    <Table<TimingGroup>
+      size="small"
+      rowKey="key"
+      pagination={false}
+      dataSource={groups}
+      scroll={{ y: 260 }}
+      columns={[
+        { title: groupTitle, dataIndex: 'key', render: groupLabel },
+        { title: t('dashboard.records'), dataIndex: 'count', align: 'right' },
+        { title: t('dashboard.breaches'), dataIndex: 'breaches', align: 'right' },
+        ...statColumns.map((c) => ({
+          title: `${c.title}（${t('dashboard.daysUnit')}）`,
+          key: c.key,
+          align: 'right' as const,
+          render: (_: unknown, g: TimingGroup) => toDays(g.duration[c.key]),
+        })),
+        {
+          title: `${t('dashboard.queue')}/${t('dashboard.work')}（${t('dashboard.daysUnit')}）`,
+          key: 'qw',
+          align: 'right',
+          render: (_, g) => `${toDays(g.queue.mean)} / ${toDays(g.work.mean)}`,
+        },
+      ]}
+    />
+  );
+
+  const { byStage, byTownship, cells } = reports;
+  const total = byStage?.groups.reduce((n, g) => n + g.count, 0) ?? 0;
+  const breaches = byStage?.groups.reduce((n, g) => n + g.breaches, 0) ?? 0;
+  const decision = byStage?.wholeCase.countyDecision[0];
+  const townships = useMemo(() => byTownship?.groups.map((g) => g.key) ?? [], [byTownship]);
+  // Options built once per report, so a re-render (a tab switch, an export) never redraws a chart.
+  const options = useMemo(() => {
+    const stageName = (s: string) => t(`stage.${s}`);
+    const byKey = { ...labels, group: (k: string) => k };
+    const byStageName = { ...labels, group: stageName };
+    return {
+      stagePercentiles: byStage && percentileOption(byStage.groups, byStageName),
+      townshipPercentiles: byTownship && percentileOption(byTownship.groups, byKey),
+      queueWork: byStage && queueWorkOption(byStage.groups, byStageName),
+      heatmap: cells && breachHeatmapOption(cells, townships, HUMAN_STAGES, { ...byKey, stage: stageName }),
+    };
+  }, [byStage, byTownship, cells, townships, labels, t]);
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Space wrap align="center" style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('dashboard.title')}
+          <Typography.Text type="secondary" style={{ fontSize: 14, marginLeft: 12 }}>
+            {t('dashboard.county', { county })}
+          </Typography.Text>
+        </Typography.Title>
+        <Space wrap>
+          <label htmlFor="dashboard-months">{t('dashboard.window')}</label>
+          <DatePicker.RangePicker
+            id={{ start: 'dashboard-months' }}
+            picker="month"
+            allowClear={false}
+            value={months ? [dayjs(`${months.from}-01`), dayjs(`${months.to}-01`)] : undefined}
+            disabledDate={(d) => !!now && d.isAfter(now, 'month')}
+            onChange={onWindow}
+            aria-label={t('dashboard.window')}
+          />
+          {timingsExport('month')}
+        </Space>
+      </Space>
+      {months && monthsIn(months) > MAX_MONTHS && (
+        <Alert type="warning" showIcon title={t('dashboard.windowTooLong', { max: MAX_MONTHS })} />
+      )}
+      {error !== undefined && (
+        <Alert type="error" showIcon title={t('dashboard.loadFailed')} description={errorText(t, error)} />
+      )}
+      <Spin spinning={loading} description={t('dashboard.loading')}>
+        <Row gutter={[16, 16]}>
+          <Col span={6}>
+            <Card>
+              <Statistic title={t('dashboard.totalRecords')} value={total} />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic
+                title={t('dashboard.totalBreaches')}
+                value={breaches}
+                suffix={total ? `（${((breaches / total) * 100).toFixed(1)}%）` : undefined}
+                styles={breaches ? { content: { color: '#cf1322' } } : undefined}
+              />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic
+                title={t('dashboard.wholeCaseP50')}
+                value={decision ? toDays(decision.duration.p50) : '—'}
+                suffix={decision ? t('dashboard.daysUnit') : undefined}
+              />
+            </Card>
+          </Col>
+          <Col span={6}>
+            <Card>
+              <Statistic
+                title={t('dashboard.wholeCaseLate')}
+                value={decision ? decision.breaches : '—'}
+                suffix={decision ? `/ ${decision.count}` : undefined}
+              />
+            </Card>
+          </Col>
+          <Col span={12}>
+            <Card title={t('dashboard.byStage')} extra={timingsExport('stage')}>
+              {byStage && (
+                <Tabs
+                  items={[
+                    {
+                      key: 'chart',
+                      label: t('dashboard.chart'),
+                      children: (
+                        <Chart
+                          locale={locale}
+                          label={t('dashboard.byStage')}
+                          option={options.stagePercentiles!}
+                        />
+                      ),
+                    },
+                    {
+                      key: 'table',
+                      label: t('dashboard.table'),
+                      children: groupTable(byStage.groups, t('dashboard.stage'), stageName),
+                    },
+                  ]}
+                />
+              )}
+            </Card>
+          </Col>
+          <Col span={12}>
+            <Card title={t('dashboard.byTownship')} extra={timingsExport('township')}>
+              {byTownship && (
+                <Tabs
+                  items={[
+                    {
+                      key: 'chart',
+                      label: t('dashboard.chart'),
+                      children: (
+                        <Chart
+                          locale={locale}
+                          label={t('dashboard.byTownship')}
+                          option={options.townshipPercentiles!}
+                        />
+                      ),
+                    },
+                    {
+                      key: 'table',
+                      label: t('dashboard.table'),
+                      children: groupTable(byTownship.groups, t('dashboard.township'), (k) => k),
+                    },
+                  ]}
+                />
+              )}
+            </Card>
+          </Col>
+          <Col span={12}>
+            <Card title={t('dashboard.queueWork')}>
+              {byStage && (
+                <Chart locale={locale} label={t('dashboard.queueWork')} option={options.queueWork!} />
+              )}
+            </Card>
+          </Col>
+          <Col span={12}>
+            <Card
+              title={t('dashboard.heatmap')}
+              extra={exportButton('sla-breaches', '/api/reports/sla-breaches', {})}
+            >
+              {cells && (
+                <Chart
+                  locale={locale}
+                  height={Math.max(240, 64 + townships.length * 28)}
+                  label={t('dashboard.heatmap')}
+                  option={options.heatmap!}
+                />
+              )}
+            </Card>
+          </Col>
+        </Row>
+      </Spin>
+      <StuckTable county={county} />
+      <VerifyPanel county={county} />
+    </Space>
+  );
+}
