@@ -28,8 +28,6 @@ const INBOX_TASKS = 50;
 /** The inbox's page: the rows an inbox of INBOX_TASKS tasks shows first. */
 const INBOX_PAGE_ROWS = 20;
 const TIMELINE_RECORDS = 40;
-/** A page not ready by then is reported as not measured, with why. */
-const READY_TIMEOUT_MS = 30_000;
 
 export const CONSOLE_TARGETS = {
   inboxMs: 1500,
