@@ -340,6 +340,9 @@ class Resolver {
         return this.stateMachineArn(this.stateMachineName(name, res));
       case 'AWS::ApiGatewayV2::Integration':
         return name;
+      // only CURSOR_KEY's dynamic reference names a secret; the local runtime sets that key itself
+      case 'AWS::SecretsManager::Secret':
+        return name;
     }
     throw new Error(`${where}: cannot resolve intrinsic Ref ${name}${res ? ` (${res.Type})` : ''}`);
   }

@@ -6,6 +6,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import {
@@ -154,6 +155,19 @@ export class ApiStack extends Stack {
       throttle: STAGE_THROTTLE,
     });
 
+    // The key that seals paging cursors (functions/store/cursor.ts): one per deployment, the same in every API
+    // Lambda, so a cursor one instance hands out opens in another. 64 alphanumerics read as base64 are 48 bytes.
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'HMAC key sealing the API paging cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'A cursor lives for one paging session; rotating the key only makes open cursors answer 400 (clients start over), so it is rotated by redeploying, not on a schedule.',
+    });
+
     const handlers = {} as Record<RouteGroup, ProjectFunction>;
     const integrations = {} as Record<RouteGroup, HttpLambdaIntegration>;
     for (const [group, entry] of Object.entries(GROUP_ENTRIES) as [RouteGroup, string][]) {
@@ -163,6 +177,8 @@ export class ApiStack extends Stack {
         description: `HTTP API route group: ${group}`,
       });
       const needs = GROUP_NEEDS[group];
+      // resolved by CloudFormation at deploy time: the function reads no secret at run time, so no grant
+      handler.fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
       if (needs.table) handler.bindTable(props.table, needs.table);
       if (needs.startsIdentification) {
         handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identification.stateMachineArn);

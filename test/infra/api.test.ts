@@ -138,3 +138,22 @@ describe('the HTTP API', () => {
     expect(fn(GROUP_ENTRIES.tasks).environment.TABLE_NAME).toBe(table!.name);
   });
 });
+
+describe('paging cursor key', () => {
+  it('gives every route group the one generated secret as CURSOR_KEY, resolved at deploy time', () => {
+    const secrets = Object.keys(api.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    const keyed = Object.values(api.findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment?.Variables?.CURSOR_KEY,
+    );
+    expect(keyed).toHaveLength(Object.keys(GROUP_ENTRIES).length);
+    for (const f of keyed) {
+      expect(JSON.stringify(f.Properties.Environment.Variables.CURSOR_KEY)).toContain(
+        `{"Ref":"${secrets[0]}"}`,
+      );
+      expect(JSON.stringify(f.Properties.Environment.Variables.CURSOR_KEY)).toContain(
+        '{{resolve:secretsmanager:',
+      );
+    }
+  });
+});
