@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ESCALATION_SPREAD_MS } from '../../functions/core/escalation.ts';
 import { type Deps, sharedDeps } from '../../functions/services/deps.ts';
 import { decide as decideTask } from '../../functions/services/tasks.ts';
 import { escalate } from '../../functions/services/workflow.ts';
@@ -132,6 +133,9 @@ describe.concurrent(`${N} racing requests on one case`, () => {
   });
 });
 
+/** A clock past the task's escalation instant: due date plus the spread the escalation may fall anywhere in. */
+const pastEscalation = (task: { dueAt: string }) => Date.parse(task.dueAt) + ESCALATION_SPREAD_MS + 1;
+
 describe('a decision racing an escalation', () => {
   it('decided between the escalation’s reads of task and case → no escalation, no error, the case goes on', async () => {
     const { caseId, task } = await atVillageReview();
@@ -144,7 +148,7 @@ describe('a decision racing an escalation', () => {
       await openTask(a.township, caseId, 'township_verification');
       return deps.store.getCase(id);
     };
-    const racing: Deps = { ...deps, store, clock: { now: () => Date.parse(task.dueAt) + 1 } };
+    const racing: Deps = { ...deps, store, clock: { now: () => pastEscalation(task) } };
 
     const waitAgain = await escalate(racing, task.taskId);
     const next = await openTask(a.township, caseId, 'township_verification');
@@ -167,7 +171,7 @@ describe('a decision racing an escalation', () => {
     const store = Object.create(deps.store) as Deps['store'];
     store.getCase = async (id) => {
       const c = await deps.store.getCase(id);
-      await escalate({ ...deps, clock: { now: () => Date.parse(task.dueAt) + 1 } }, task.taskId);
+      await escalate({ ...deps, clock: { now: () => pastEscalation(task) } }, task.taskId);
       return c;
     };
     const reviewer = DEMO_USERS.find((u) => u.username === 'village')!;
