@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, login } from '../support/runtime.ts';
-import { type ConsoleHarness, startConsole, type UserTab } from './support/browser.ts';
+import { type ApiClient, login } from '../../support/runtime.ts';
+import { type ConsoleHarness, startConsole, type UserTab } from '../support/browser.ts';
 
 interface Policy {
   version: number;

@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { residentId } from '../support/fixtures.ts';
+import { residentId } from '../../support/fixtures.ts';
 import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
   JOURNEY_TIMEOUT,
   startConsole,
   type UserTab,
-} from './support/browser.ts';
-import { addTags, choose, decisionForm, inboxRow, pickDate, until } from './support/steps.ts';
+} from '../support/browser.ts';
+import { addTags, choose, decisionForm, inboxRow, pickDate, until } from '../support/steps.ts';
 
 /** Publicity (5 days) passes in about 15 s; a stage's 3–5 working days in 10–25 s. */
 const TIME_SCALE = 30_000;

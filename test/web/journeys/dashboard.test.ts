@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCounty } from '../../bench/seed.ts';
-import { Store } from '../../functions/store/store.ts';
-import { type ApiClient, login } from '../support/runtime.ts';
-import { type ConsoleHarness, fullIdNumbers, startConsole, type UserTab } from './support/browser.ts';
+import { seedCounty } from '../../../bench/seed.ts';
+import { Store } from '../../../functions/store/store.ts';
+import { type ApiClient, login } from '../../support/runtime.ts';
+import { type ConsoleHarness, fullIdNumbers, startConsole, type UserTab } from '../support/browser.ts';
 
 /** The simulated now: the dashboard's default window is the twelve months up to it. */
 const NOW = Date.parse('2026-11-30T10:00:00+08:00');

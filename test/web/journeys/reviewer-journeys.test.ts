@@ -1,15 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { residentId, validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, loginAll } from '../support/runtime.ts';
-import { type Actors, approveThrough, file } from '../support/scenario.ts';
+import { residentId, validHousehold } from '../../support/fixtures.ts';
+import { type ApiClient, loginAll } from '../../support/runtime.ts';
+import { type Actors, approveThrough, file } from '../../support/scenario.ts';
 import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
   JOURNEY_TIMEOUT,
   startConsole,
   type UserTab,
-} from './support/browser.ts';
-import { choose, decisionForm, inboxRow, until } from './support/steps.ts';
+} from '../support/browser.ts';
+import { choose, decisionForm, inboxRow, until } from '../support/steps.ts';
 
 /**
  * A simulated day passes in 24 s: publicity (5 days) in about two minutes — long enough to file an objection
