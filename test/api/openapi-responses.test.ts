@@ -14,6 +14,7 @@ const task = {
   stage: 'village_review',
   role: 'village_reviewer',
   jurisdiction: '611002100201',
+  villageCode: '611002100201',
   status: 'open',
   openedAt: '2026-11-02T09:00:00.000+08:00',
   dueAt: '2026-11-05T09:00:00.000+08:00',
