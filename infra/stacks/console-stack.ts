@@ -19,7 +19,7 @@ export class ConsoleStack extends Stack {
       api: props.api,
       siteDir: props.siteDir,
       // The console signs in against Cognito's endpoint (SRP) from the browser.
-      connectSources: [`https://cognito-idp.${Aws.REGION}.amazonaws.com`],
+      connectSources: [`https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`],
     });
     new CfnOutput(this, 'ConsoleUrl', { value: this.hosting.url });
   }
