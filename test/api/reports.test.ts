@@ -120,6 +120,20 @@ const filed: { caseId: string; township: string; filedMs: number; countyDecidedM
 let household = 900;
 let openOverdue: { taskId: string; caseId: string; dueMs: number };
 
+/**
+ * The task once its workflow waits on it (token bound): only then may the clock move on. A step still running
+ * when the clock jumps (a retried open-stage step on a loaded machine) would time its wait from the new instant
+ * and escalate at once.
+ */
+async function awaiting<T extends { taskId: string }>(task: T): Promise<T> {
+  await eventually(
+    async () => (await sharedDeps().store.getTask(task.taskId))?.taskToken,
+    20_000,
+    'token bound',
+  );
+  return task;
+}
+
 /** Drives one case through its scheduled steps over HTTP, recording what the report must count. */
 async function drive(town: typeof TOWN1, gapBefore: number, steps: Omit<Step, 'stage'>[]) {
   holdClockAt(now + gapBefore * H);
@@ -160,7 +174,7 @@ async function drive(town: typeof TOWN1, gapBefore: number, steps: Omit<Step, 's
     if (stage === 'county_approval') filedCase.countyDecidedMs = now;
     // the next stage's task opens at this instant: wait for it before the clock moves on
     if (!step.reject && i + 1 < steps.length)
-      await openTask(users[town.reviewers[i + 1]!]!, caseId, STAGES[i + 1]!);
+      await awaiting(await openTask(users[town.reviewers[i + 1]!]!, caseId, STAGES[i + 1]!));
   }
 }
 
@@ -229,7 +243,7 @@ beforeAll(async () => {
   // one village review left open until 50 hours past its due date
   holdClockAt(now + 3 * H);
   const { caseId } = await file(users.village2!, validHousehold(household++, TOWN2.village));
-  const task = await openTask(users.village2!, caseId, 'village_review');
+  const task = await awaiting(await openTask(users.village2!, caseId, 'village_review'));
   const due = deadline(now, POLICY.limits.village_review, CALENDAR);
   openOverdue = { taskId: task.taskId, caseId, dueMs: due };
   holdClockAt(due + 50 * H);

@@ -186,6 +186,15 @@ export async function startConsole(opts: {
       },
       async check(name) {
         await Promise.all(pending);
+        // a table or card still loading is drawn faded (antd's spin): on a slow machine axe would judge the fade
+        await page.waitForFunction(
+          "!document.querySelector('.ant-spin-spinning, .ant-skeleton-active')",
+          null,
+          {
+            timeout: 30_000,
+          },
+        );
+        await Promise.all(pending);
         const problems: string[] = [];
         if (consoleErrors.length) problems.push(`console errors: ${consoleErrors.join(' | ')}`);
         const inDom = fullIdNumbers(await page.content());
