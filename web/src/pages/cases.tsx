@@ -60,7 +60,7 @@ export default function CasesPage() {
         loading={loading}
         pagination={false}
         dataSource={data?.items ?? []}
-        locale={{ emptyText: t('cases.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('cases.empty')}</Typography.Text> }}
         columns={[
           {
             title: t('inbox.head'),

@@ -230,7 +230,7 @@ export default function InboxPage() {
             'aria-label': task.headName ?? task.taskId,
           }),
         }}
-        locale={{ emptyText: t('inbox.empty') }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t('inbox.empty')}</Typography.Text> }}
       />
       <Space>
         <Button disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
