@@ -3,6 +3,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj } from '@middy/core';
+import { logger } from './logger.ts';
+
+/** How Powertools Metrics' warning for an invocation that recorded no metric begins. */
+const NO_METRICS_WARNING = 'No application metrics to publish';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'assistance-approvals';
 
@@ -30,6 +34,16 @@ export const METRIC = {
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
   serviceName,
+  // Its warnings go to the structured log, except the one for an invocation without metrics: most step
+  // invocations record none by design, and a line for each would be all the log says.
+  logger: {
+    debug: (...a: unknown[]) => logger.debug(String(a[0])),
+    info: (...a: unknown[]) => logger.info(String(a[0])),
+    error: (...a: unknown[]) => logger.error(String(a[0])),
+    warn: (...a: unknown[]) => {
+      if (!String(a[0]).startsWith(NO_METRICS_WARNING)) logger.warn(String(a[0]));
+    },
+  },
 });
 
 /** Powertools Tracer: segments per invocation and per AWS call; a no-op outside Lambda or with tracing off. */
