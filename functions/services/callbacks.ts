@@ -18,3 +18,13 @@ export async function completeCallback(deps: Deps, token: string, route: Route):
     throw e;
   }
 }
+
+/**
+ * Sends a task's route to the token bound to the task now, re-read after the write that ended it: a retried
+ * await-decision step (or an escalation) may have bound a new token since the caller read the task, and the
+ * token read before the write would then be one no execution waits on any more.
+ */
+export async function resumeTaskWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
+  const current = await deps.store.getTask(taskId);
+  if (current?.taskToken) await completeCallback(deps, current.taskToken, route);
+}

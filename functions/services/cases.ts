@@ -25,7 +25,7 @@ import {
   objectionView,
 } from '../store/items.ts';
 import { type GuardClaim, GuardConflict, type Page } from '../store/store.ts';
-import { completeCallback } from './callbacks.ts';
+import { completeCallback, resumeTaskWorkflow } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
@@ -324,8 +324,10 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
         : undefined,
     releaseGuards: heldGuards(c),
   });
-  const token = c.status === 'returned' ? c.supplementToken : task?.taskToken;
-  if (token) await completeCallback(deps, token, route);
+  // The supplement token is on the case, whose version a rebinding moves, so the one read here is current.
+  if (c.status === 'returned') {
+    if (c.supplementToken) await completeCallback(deps, c.supplementToken, route);
+  } else if (task) await resumeTaskWorkflow(deps, task.taskId, route);
   else if (c.stage === 'publicity' && c.executionArn) {
     await deps.sfn.send(
       new StopExecutionCommand({ executionArn: c.executionArn, cause: 'withdrawn by applicant' }),

@@ -20,7 +20,7 @@ import { type Route, routeOf, statusOn } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { type CaseItem, heldGuards, type TaskItem, taskView } from '../store/items.ts';
 import type { InboxFilter, Page } from '../store/store.ts';
-import { completeCallback } from './callbacks.ts';
+import { resumeTaskWorkflow } from './callbacks.ts';
 import { actorOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
@@ -206,14 +206,8 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
     releaseGuards: ended && statusOn(route) !== 'enrolled' ? heldGuards(c) : undefined,
     milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
   });
-  await resumeWorkflow(deps, task.taskId, route);
+  await resumeTaskWorkflow(deps, task.taskId, route);
   return taskView(after!, at);
-}
-
-/** Sends the route to the token bound to the task now (re-read: an escalation may have re-bound it). */
-async function resumeWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
-  const current = await deps.store.getTask(taskId);
-  if (current?.taskToken) await completeCallback(deps, current.taskToken, route);
 }
 
 /** The colleagues a task may be reassigned to: its role and jurisdiction, other than its current assignee. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ESCALATION_SPREAD_MS } from '../../functions/core/escalation.ts';
+import { withdraw as withdrawCase } from '../../functions/services/cases.ts';
 import { type Deps, sharedDeps } from '../../functions/services/deps.ts';
 import { decide as decideTask } from '../../functions/services/tasks.ts';
 import { escalate } from '../../functions/services/workflow.ts';
@@ -9,7 +10,7 @@ import { decisionBodySchema } from '../../schemas/decision.ts';
 import type { TaskView } from '../../schemas/records.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import type { ApiResponse } from '../support/runtime.ts';
-import { loginAll, startTestRuntime } from '../support/runtime.ts';
+import { eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
   actionsOf,
@@ -186,5 +187,39 @@ describe('a decision racing an escalation', () => {
 
     expect(decided).toMatchObject({ status: 'done', decision: 'approve' });
     expect(next.stage).toBe('township_verification');
+  });
+});
+
+describe('a withdrawal racing a re-bound callback token', () => {
+  /**
+   * A retried await-decision step (its first attempt crashed after binding) binds a new token after the withdrawal
+   * read the task: the withdrawal must end the execution through the token bound when it wrote, not the one it read.
+   */
+  it('read the task before the workflow re-bound its token → the execution still ends', async () => {
+    const { caseId, task } = await atVillageReview();
+    const deps = sharedDeps();
+    const executionArn = (await deps.store.getCase(caseId))!.executionArn!;
+    expect(rt.engine.activity().waiting).toContain(executionArn);
+    const store = Object.create(deps.store) as Deps['store'];
+    let reads = 0;
+    store.getTask = async (id) => {
+      const t = await deps.store.getTask(id);
+      // the first read sees the token of the crashed attempt, which no execution waits on
+      return reads++ === 0 && t ? { ...t, taskToken: 'token-of-a-crashed-attempt' } : t;
+    };
+    const applicant = DEMO_USERS.find((u) => u.username === 'applicant')!;
+
+    const withdrawn = await withdrawCase({ ...deps, store }, applicant, caseId, {
+      reason: '家庭情况好转，申请撤回',
+    });
+
+    expect(withdrawn.status).toBe('withdrawn');
+    await eventually(
+      async () => !rt.engine.activity().running.includes(executionArn) || undefined,
+      20_000,
+      'the execution ended',
+    );
+    expect(rt.engine.activity().waiting).not.toContain(executionArn);
+    expect((await deps.store.getTask(task.taskId))?.status).toBe('done');
   });
 });
