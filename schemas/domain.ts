@@ -57,6 +57,7 @@ export type RiskType = z.infer<typeof riskTypeSchema>;
 
 export const SOURCES = ['self_declared', 'cadre_screening', 'department_alert'] as const;
 export const sourceSchema = z.enum(SOURCES);
+export type Source = z.infer<typeof sourceSchema>;
 
 export const TASK_STATUSES = ['open', 'claimed', 'done'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);

@@ -1,5 +1,6 @@
 import type { Household } from '../../schemas/application.ts';
-import type { RiskType } from '../../schemas/domain.ts';
+import type { RiskType, Source } from '../../schemas/domain.ts';
+import type { AuditRecord } from '../../schemas/records.ts';
 import { maskPersonalData } from './masking.ts';
 import { CST_OFFSET_MS, parseIso } from './time.ts';
 
@@ -21,12 +22,60 @@ export const RISK_TYPE_LABELS: Readonly<Record<RiskType, string>> = {
   other: '其他',
 };
 
+/** How the case came to be (the notice's preamble names it). */
+export const SOURCE_LABELS: Readonly<Record<Source, string>> = {
+  self_declared: '农户申请',
+  cadre_screening: '干部排查',
+  department_alert: '部门预警',
+};
+
+/** The stages a notice may say the case passed, as its preamble names them. */
+const PASSED_STAGE_LABELS = {
+  village_review: '村级民主评议',
+  township_verification: '乡镇入户核实',
+  county_approval: '县级审定',
+} as const;
+type PassedStage = keyof typeof PASSED_STAGE_LABELS;
+
+/** What the case really went through before this publicity, read from its trail. */
+export interface NoticePassage {
+  /** stages approved before the publicity began, in the order the case passed them (its county's order) */
+  stages: PassedStage[];
+  /** the risk types the township confirmed at its home visit; absent when publicity came before it */
+  confirmedRiskTypes?: RiskType[];
+}
+
+/**
+ * The passage of a case up to its latest publicity: each stage approved before the last `publicity_started`
+ * record, once, in the order first passed (a stage passed again after a send-back keeps its place), and the risk
+ * types of the township's last approval before it (an objection's re-verification confirms them anew).
+ */
+export function noticePassage(trail: readonly AuditRecord[]): NoticePassage {
+  const started = trail.findLastIndex((r) => r.action === 'publicity_started');
+  const before = started < 0 ? trail : trail.slice(0, started);
+  const approvals = before.filter(
+    (r) =>
+      r.action === 'decided' &&
+      r.decision === 'approve' &&
+      r.stage !== undefined &&
+      r.stage in PASSED_STAGE_LABELS,
+  );
+  const stages = [...new Set(approvals.map((r) => r.stage as PassedStage))];
+  const verified = approvals.findLast((r) => r.stage === 'township_verification');
+  const confirmed = (verified?.data?.details as { confirmedRiskTypes?: RiskType[] } | undefined)
+    ?.confirmedRiskTypes;
+  return { stages, ...(confirmed?.length ? { confirmedRiskTypes: confirmed } : {}) };
+}
+
 /** What a publicity notice may show. Built field by field, so nothing else of the household can slip in. */
 export interface NoticeContent {
   villageCode: string;
   headName: string;
   category: string;
-  riskTypes: string[];
+  /** the preamble's steps: how the case came, then each stage passed */
+  steps: string[];
+  /** the township's confirmed risk types, or (publicity before the home visit) those declared, named as such */
+  riskTypes: { confirmed: boolean; labels: string[] };
   startsAt: string;
   endsAt: string;
 }
@@ -39,15 +88,21 @@ export interface NoticeContent {
  */
 export function noticeContent(
   villageCode: string,
-  household: Pick<Household, 'head' | 'category' | 'riskTypes'>,
+  household: Pick<Household, 'head' | 'category' | 'riskTypes' | 'source'>,
+  passage: NoticePassage,
   period: { startsAt: string; endsAt: string },
 ): NoticeContent {
+  const confirmed = passage.confirmedRiskTypes;
   return {
     villageCode,
     // a name is free text too: whatever number was typed into it is masked like everywhere else
     headName: maskPersonalData(household.head.name),
     category: CATEGORY_LABELS[household.category],
-    riskTypes: household.riskTypes.map((r) => RISK_TYPE_LABELS[r]),
+    steps: [SOURCE_LABELS[household.source], ...passage.stages.map((s) => PASSED_STAGE_LABELS[s])],
+    riskTypes: {
+      confirmed: confirmed !== undefined,
+      labels: (confirmed ?? household.riskTypes).map((r) => RISK_TYPE_LABELS[r]),
+    },
     startsAt: period.startsAt,
     endsAt: period.endsAt,
   };
@@ -83,10 +138,10 @@ export function renderNotice(n: NoticeContent): string {
 </head>
 <body>
 <h1>防止返贫监测对象识别纳入公示</h1>
-<p>根据防止返贫动态监测和帮扶工作有关规定，经农户申请（或干部排查、部门预警）、村级民主评议、乡镇入户核实和县级审定，拟将以下农户纳入防止返贫监测对象，现予以公示。</p>
+<p>根据防止返贫动态监测和帮扶工作有关规定，经${n.steps.map(e).join('、')}，拟将以下农户纳入防止返贫监测对象，现予以公示。</p>
 <table>
-<thead><tr><th>村（区划代码）</th><th>户主姓名</th><th>监测类型</th><th>主要风险类型</th></tr></thead>
-<tbody><tr><td>${e(n.villageCode)}</td><td>${e(n.headName)}</td><td>${e(n.category)}</td><td>${n.riskTypes.map(e).join('、')}</td></tr></tbody>
+<thead><tr><th>村（区划代码）</th><th>户主姓名</th><th>监测类型</th><th>${n.riskTypes.confirmed ? '主要风险类型（乡镇核实）' : '申报风险类型'}</th></tr></thead>
+<tbody><tr><td>${e(n.villageCode)}</td><td>${e(n.headName)}</td><td>${e(n.category)}</td><td>${n.riskTypes.labels.map(e).join('、')}</td></tr></tbody>
 </table>
 <p>公示期：${e(start)} 至 ${e(end)}（北京时间）。</p>
 <p>公示期内，如对公示对象有异议，可以书面或口头方式向村民委员会或乡镇人民政府（乡村振兴工作机构）实名反映，并说明具体事实和理由。受理单位将依规核实处理，并对反映人信息予以保密。</p>

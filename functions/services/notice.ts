@@ -1,13 +1,14 @@
 import type { User } from '../../schemas/records.ts';
 import { assertCanSeeCase } from '../core/access.ts';
 import { conflict, notFound } from '../core/errors.ts';
-import { noticeContent, renderNotice } from '../core/notice.ts';
+import { noticeContent, noticePassage, renderNotice } from '../core/notice.ts';
 import type { Deps } from './deps.ts';
 
 /**
  * The publicity notice (公示) of the case's latest publicity, as HTML: readable by anyone who may see the case.
  * Its period comes from the trail's last `publicity_started` record, so a second publicity (after an upheld
- * objection) shows its own dates. 409 before any publicity started.
+ * objection) shows its own dates; its preamble names the stages the case passed (in its county's order) and its
+ * risk types are those the township confirmed. 409 before any publicity started.
  */
 export async function publicityNotice(deps: Deps, user: User, caseId: string): Promise<string> {
   const { case: c, trail } = await deps.store.getCaseWithTrail(caseId);
@@ -18,5 +19,7 @@ export async function publicityNotice(deps: Deps, user: User, caseId: string): P
   if (!started || typeof endsAt !== 'string') {
     throw conflict('the case has not been publicised yet', [{ path: 'case.stage', rule: 'publicised' }]);
   }
-  return renderNotice(noticeContent(c.villageCode, c.household, { startsAt: started.at, endsAt }));
+  return renderNotice(
+    noticeContent(c.villageCode, c.household, noticePassage(trail), { startsAt: started.at, endsAt }),
+  );
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { noticeContent, renderNotice } from '../../functions/core/notice.ts';
+import {
+  type NoticePassage,
+  noticeContent,
+  noticePassage,
+  renderNotice,
+} from '../../functions/core/notice.ts';
 import type { Household } from '../../schemas/application.ts';
+import type { AuditRecord } from '../../schemas/records.ts';
 import { residentId } from '../support/fixtures.ts';
 
 /** A household carrying every kind of data a notice must never show. */
@@ -25,22 +31,30 @@ const sensitive: Household = {
   narrative: '银行账号 6222021234567890123，户主尿毒症透析，电话 0917-3456789。',
   source: 'cadre_screening',
 };
+/** The standard order, the township confirming two of the three declared risk types. */
+const passage: NoticePassage = {
+  stages: ['village_review', 'township_verification', 'county_approval'],
+  confirmedRiskTypes: ['illness', 'accident'],
+};
 const period = { startsAt: '2026-11-10T09:00:00.000+08:00', endsAt: '2026-11-15T09:00:00.000+08:00' };
 
 describe('publicity notice', () => {
   it('shows village, head name, category, risk types in Chinese and the period in local time', () => {
-    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, period));
+    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, passage, period));
 
     expect(html).toContain('611002100201');
     expect(html).toContain('王&lt;b&gt;大&lt;/b&gt;山');
     expect(html).toContain('突发严重困难户');
-    expect(html).toContain('因病、因残、因意外事故');
+    expect(html).toContain('经干部排查、村级民主评议、乡镇入户核实、县级审定，拟将');
+    // the risk types the township confirmed, not the three declared
+    expect(html).toContain('<th>主要风险类型（乡镇核实）</th>');
+    expect(html).toContain('<td>因病、因意外事故</td>');
     expect(html).toContain('2026年11月10日 09:00 至 2026年11月15日 09:00');
     expect(html).toContain('异议');
   });
 
   it('never contains an ID number, phone, bank account, income, address or health and disability details', () => {
-    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, period));
+    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, passage, period));
 
     const forbidden = [
       sensitive.head.idNumber,
@@ -65,12 +79,87 @@ describe('publicity notice', () => {
   it('masks an ID or phone number typed into the head’s name, as every output does (core/masking)', () => {
     const head = { ...sensitive.head, name: `王大山${sensitive.head.idNumber} +86 139 1234 5678` };
 
-    const html = renderNotice(noticeContent(sensitive.villageCode, { ...sensitive, head }, period));
+    const html = renderNotice(noticeContent(sensitive.villageCode, { ...sensitive, head }, passage, period));
 
     expect(html).not.toContain(sensitive.head.idNumber);
     expect(html).toContain(
       `王大山${sensitive.head.idNumber.slice(0, 6)}********${sensitive.head.idNumber.slice(-4)}`,
     );
     expect(html.replace(/\D/g, '')).not.toContain('13912345678');
+  });
+});
+
+/** A trail record as the store returns it, only the fields the passage reads mattering. */
+const record = (seq: number, r: Partial<AuditRecord>): AuditRecord =>
+  ({
+    seq,
+    at: '2026-11-02T09:00:00.000+08:00',
+    actor: { sub: 's', name: 'n', role: 'village_reviewer' },
+    ...r,
+  }) as AuditRecord;
+const approved = (seq: number, stage: string, details?: unknown) =>
+  record(seq, {
+    action: 'decided',
+    stage,
+    decision: 'approve',
+    data: details ? { details } : {},
+  } as Partial<AuditRecord>);
+
+describe('what the notice says the case passed', () => {
+  it('names only the stages passed before publicity, in the county’s order: publicity right after the village', () => {
+    const trail = [
+      record(1, { action: 'filed' }),
+      approved(2, 'village_review'),
+      record(3, { action: 'publicity_started', data: { endsAt: period.endsAt } }),
+    ];
+
+    const p = noticePassage(trail);
+    const html = renderNotice(
+      noticeContent(sensitive.villageCode, { ...sensitive, source: 'self_declared' }, p, period),
+    );
+
+    expect(p).toEqual({ stages: ['village_review'] });
+    expect(html).toContain('经农户申请、村级民主评议，拟将');
+    expect(html).not.toContain('乡镇入户核实');
+    expect(html).not.toContain('县级审定');
+    // no home visit yet: the declared types, named as declared
+    expect(html).toContain('<th>申报风险类型</th>');
+    expect(html).toContain('<td>因病、因残、因意外事故</td>');
+  });
+
+  it('counts a stage passed again after a send-back once, and takes the confirmation of the latest visit', () => {
+    const trail = [
+      approved(1, 'village_review'),
+      approved(2, 'township_verification', { confirmedRiskTypes: ['illness'] }),
+      record(3, {
+        action: 'decided',
+        stage: 'county_approval',
+        decision: 'send_back',
+      } as Partial<AuditRecord>),
+      approved(4, 'township_verification', { confirmedRiskTypes: ['disability', 'illness'] }),
+      approved(5, 'county_approval'),
+      record(6, { action: 'publicity_started' }),
+      // after this publicity: not part of it
+      approved(7, 'township_verification', { confirmedRiskTypes: ['other'] }),
+    ];
+
+    expect(noticePassage(trail)).toEqual({
+      stages: ['village_review', 'township_verification', 'county_approval'],
+      confirmedRiskTypes: ['disability', 'illness'],
+    });
+  });
+
+  it('reads the latest publicity: an objection’s re-verification before the second one confirms anew', () => {
+    const trail = [
+      approved(1, 'village_review'),
+      approved(2, 'township_verification', { confirmedRiskTypes: ['illness'] }),
+      approved(3, 'county_approval'),
+      record(4, { action: 'publicity_started' }),
+      approved(5, 'township_verification', { confirmedRiskTypes: ['accident'] }),
+      approved(6, 'county_approval'),
+      record(7, { action: 'publicity_started' }),
+    ];
+
+    expect(noticePassage(trail).confirmedRiskTypes).toEqual(['accident']);
   });
 });

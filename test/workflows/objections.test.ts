@@ -111,6 +111,10 @@ describe('publicity objections', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html).toContain(household.head.name);
     expect(html).toContain('边缘易致贫户');
+    // the stages this case passed, in its county's order, and the risk type the township confirmed
+    expect(html).toContain('村级民主评议、乡镇入户核实、县级审定，拟将');
+    expect(html).toContain('<th>主要风险类型（乡镇核实）</th><');
+    expect(html).toContain('<td>因病</td>');
     for (const secret of [household.head.idNumber, household.head.phone, '13700001111', '慢性病']) {
       expect(html).not.toContain(secret);
     }
