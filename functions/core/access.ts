@@ -1,5 +1,5 @@
 import type { Role } from '../../schemas/common.ts';
-import type { TaskStatus } from '../../schemas/domain.ts';
+import type { Source, TaskStatus } from '../../schemas/domain.ts';
 import type { User } from '../../schemas/records.ts';
 import type { StaffMember } from '../../schemas/staff.ts';
 import { conflict, forbidden, invalid, notFound } from './errors.ts';
@@ -32,9 +32,23 @@ export function assertCanSeeCase(user: User, c: CaseScope): void {
   if (!canSeeCase(user, c)) throw notFound('case');
 }
 
-/** Filing: the right role, and the household's village inside the caller's jurisdiction. */
-export function assertCanFile(user: User, villageCode: string): void {
+/**
+ * Filing: the right role, the household's village inside the caller's jurisdiction, and a source the caller may
+ * claim: a household files for itself (`self_declared`); a cadre's screening or a department's alert is filed by
+ * the village cadre.
+ */
+export function assertCanFile(user: User, household: { villageCode: string; source: Source }): void {
+  const { villageCode } = household;
   if (!FILERS.includes(user.role)) throw forbidden(`role ${user.role} may not file applications`);
+  if (user.role === 'applicant' && household.source !== 'self_declared') {
+    throw forbidden('a household files for itself: its source is self_declared', [
+      {
+        path: 'household.source',
+        rule: 'self_declared',
+        message: 'cadre_screening and department_alert are filed by the village cadre',
+      },
+    ]);
+  }
   if (!within(user.jurisdiction, villageCode)) {
     throw forbidden('the village is outside your jurisdiction', [
       {

@@ -67,7 +67,7 @@ export async function claimingGuards<T>(deps: Deps, user: User, change: () => Pr
  */
 export async function fileApplication(deps: Deps, user: User, application: Application): Promise<CaseView> {
   const { household } = application;
-  assertCanFile(user, household.villageCode);
+  assertCanFile(user, household);
   const county = countyOf(household.villageCode);
   const policy = await policyOf(deps, county);
   const now = toIso(deps.clock.now());

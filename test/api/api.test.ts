@@ -99,6 +99,24 @@ describe('bad input gets a 4xx naming the field and the rule, and writes nothing
     ]);
   });
 
+  it('403 names household.source when a household files a cadre’s screening; the village cadre may', async () => {
+    const household = { ...validHousehold(seq++), source: 'cadre_screening' };
+    const before = (await users.applicant!.get<{ items: unknown[] }>('/api/cases?limit=100')).body.items
+      .length;
+
+    const byHousehold = await users.applicant!.post('/api/cases', { procedure: 'identification', household });
+    const byCadre = await users.village!.post('/api/cases', { procedure: 'identification', household });
+
+    expect(byHousehold.status).toBe(403);
+    expect(errorOf(byHousehold.body).details).toEqual([
+      expect.objectContaining({ path: 'household.source', rule: 'self_declared' }),
+    ]);
+    expect((await users.applicant!.get<{ items: unknown[] }>('/api/cases?limit=100')).body.items.length).toBe(
+      before,
+    );
+    expect(byCadre.status, JSON.stringify(byCadre.body)).toBe(201);
+  });
+
   it('409 names the open case of a household that applies twice', async () => {
     const h = validHousehold(seq++);
     const { caseId } = await file(users.applicant!, h);

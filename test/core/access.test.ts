@@ -19,6 +19,7 @@ import {
 import { DomainError } from '../../functions/core/errors.ts';
 import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from '../../functions/core/procedure.ts';
 import type { Role } from '../../schemas/common.ts';
+import type { Source } from '../../schemas/domain.ts';
 import type { User } from '../../schemas/records.ts';
 
 // The demo geography (docs/operations.md, demo users): county 611002, township 611002100 with village …201,
@@ -97,9 +98,29 @@ describe('canSeeCase: role × where the case is', () => {
 });
 
 describe('assertCanFile', () => {
+  const filing = (villageCode: string, source: Source = 'self_declared') => ({ villageCode, source });
+
   it.each(['applicant', 'village_reviewer'] as const)('%s files for their own village', (role) => {
-    expect(outcome(() => assertCanFile(USERS[role], OWN_VILLAGE))).toBe('ok');
+    expect(outcome(() => assertCanFile(USERS[role], filing(OWN_VILLAGE)))).toBe('ok');
   });
+
+  it.each(['cadre_screening', 'department_alert'] as const)(
+    'only the village cadre files a case found by %s: a household is refused, naming household.source',
+    (source) => {
+      let error: unknown;
+      try {
+        assertCanFile(USERS.applicant, filing(OWN_VILLAGE, source));
+      } catch (e) {
+        error = e;
+      }
+
+      expect(outcome(() => assertCanFile(USERS.village_reviewer, filing(OWN_VILLAGE, source)))).toBe('ok');
+      expect((error as DomainError).code).toBe('forbidden');
+      expect((error as DomainError).details).toEqual([
+        { path: 'household.source', rule: 'self_declared', message: expect.any(String) },
+      ]);
+    },
+  );
 
   it.each(
     (['applicant', 'village_reviewer'] as const).flatMap((role) =>
@@ -108,7 +129,7 @@ describe('assertCanFile', () => {
   )('%s may not file for a village in %s: 403 naming household.villageCode', (role, place) => {
     let error: unknown;
     try {
-      assertCanFile(USERS[role], PLACES[place]);
+      assertCanFile(USERS[role], filing(PLACES[place]));
     } catch (e) {
       error = e;
     }
@@ -126,7 +147,7 @@ describe('assertCanFile', () => {
   it.each(['township_reviewer', 'county_reviewer', 'auditor', 'admin'] as const)(
     '%s may not file at all, even inside their jurisdiction',
     (role) => {
-      expect(outcome(() => assertCanFile(USERS[role], OWN_VILLAGE))).toBe('forbidden');
+      expect(outcome(() => assertCanFile(USERS[role], filing(OWN_VILLAGE)))).toBe('forbidden');
     },
   );
 });

@@ -296,9 +296,14 @@ export default function NewApplicationPage() {
             <CheckboxGroupField options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))} />
           </Form.Item>
           <Form.Item name={['household', 'source']} label={t('household.source')} required>
+            {/* a household files for itself; a screening or an alert is the village cadre's (core/access.ts) */}
             <Select
               style={{ width: 200 }}
-              options={SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))}
+              disabled={user.role === 'applicant'}
+              options={SOURCES.filter((s) => user.role !== 'applicant' || s === 'self_declared').map((s) => ({
+                value: s,
+                label: t(`source.${s}`),
+              }))}
             />
           </Form.Item>
           <Form.Item name={['household', 'narrative']} label={t('household.narrative')} required>
