@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DecisionBody } from '../../schemas/decision.ts';
 import { detailsSchemaByStage, requiredTextByStage } from '../../schemas/decision.ts';
 import { capDetails, type ErrorDetail, invalid } from './errors.ts';
+import { DEFAULT_VILLAGE_VOTE, type VillageVoteRule, votesCarry } from './policy.ts';
 import { type HumanStage, type Route, STAGE_SPECS } from './procedure.ts';
 
 /** Decisions that conclude a stage on its merits and so need the stage's record (meeting, home visit). */
@@ -51,9 +52,14 @@ const pathOf = (path: readonly PropertyKey[]) =>
 /**
  * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
  * targets an allowed earlier stage, the texts the stage requires are there, and the stage's `details` are
- * present and valid where required. Returns the parsed details.
+ * present and valid where required; a village approval's votes carry it under the county's rule (`majority`).
+ * Returns the parsed details.
  */
-export function validateDecision(stage: HumanStage, body: DecisionBody): unknown {
+export function validateDecision(
+  stage: HumanStage,
+  body: DecisionBody,
+  villageVote: VillageVoteRule = DEFAULT_VILLAGE_VOTE,
+): unknown {
   const spec = STAGE_SPECS[stage];
   const problems: ErrorDetail[] = [];
   if (!spec.decisions.includes(body.decision)) {
@@ -94,6 +100,16 @@ export function validateDecision(stage: HumanStage, body: DecisionBody): unknown
       const parsed = schema.safeParse(body.details);
       if (parsed.success) details = parsed.data;
       else for (const d of issuesToDetails(parsed.error.issues, ['details'])) problems.push(d);
+      if (parsed.success && stage === 'village_review' && body.decision === 'approve') {
+        const votes = parsed.data as { attendees: number; votesFor: number; votesAgainst: number };
+        if (!votesCarry(villageVote, votes)) {
+          problems.push({
+            path: 'details.votesFor',
+            rule: 'majority',
+            message: `the meeting's votes do not carry an approval (county rule ${villageVote})`,
+          });
+        }
+      }
     }
   } else if (!schema && body.details !== undefined) {
     problems.push({ path: 'details', rule: 'not_allowed', message: `${stage} takes no details` });

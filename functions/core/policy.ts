@@ -3,11 +3,36 @@ import type { Limit } from './calendar.ts';
 /** Where publicity sits: after county approval (default) or right after village review (many counties). */
 export type StageOrder = 'standard' | 'publicity_after_village';
 
+/**
+ * What a village meeting's approval needs (民主评议): more votes for than against (`majority_of_cast`, the
+ * default), more than half of those present (`majority_of_attendees`), or two thirds of the votes cast.
+ */
+export const VILLAGE_VOTE_RULES = [
+  'majority_of_cast',
+  'majority_of_attendees',
+  'two_thirds_of_cast',
+] as const;
+export type VillageVoteRule = (typeof VILLAGE_VOTE_RULES)[number];
+export const DEFAULT_VILLAGE_VOTE: VillageVoteRule = 'majority_of_cast';
+
+/** Whether a meeting's votes carry an approval under the rule. */
+export function votesCarry(
+  rule: VillageVoteRule,
+  v: { attendees: number; votesFor: number; votesAgainst: number },
+): boolean {
+  const cast = v.votesFor + v.votesAgainst;
+  if (rule === 'majority_of_attendees') return v.votesFor * 2 > v.attendees;
+  if (rule === 'two_thirds_of_cast') return v.votesFor * 3 >= cast * 2 && v.votesFor > 0;
+  return v.votesFor > v.votesAgainst;
+}
+
 /** Per-county limits and options (docs/domain.md §7). A case keeps the policy it started with. */
 export interface Policy {
   county: string;
   version: number;
   order: StageOrder;
+  /** absent on policies stored before the rule existed: the default applies */
+  villageVote?: VillageVoteRule;
   limits: {
     village_review: Limit;
     township_verification: Limit;
@@ -26,6 +51,7 @@ export function defaultPolicy(county: string): Policy {
     county,
     version: 0,
     order: 'standard',
+    villageVote: DEFAULT_VILLAGE_VOTE,
     limits: {
       village_review: { days: 3, unit: 'working' },
       township_verification: { days: 5, unit: 'working' },

@@ -12,7 +12,14 @@ import type { User } from '../../schemas/records.ts';
 import { adminCounty } from '../core/access.ts';
 import type { Limit } from '../core/calendar.ts';
 import { conflict, DomainError } from '../core/errors.ts';
-import { defaultPolicy, type Policy, type StageOrder, withDefaultLimits } from '../core/policy.ts';
+import {
+  DEFAULT_VILLAGE_VOTE,
+  defaultPolicy,
+  type Policy,
+  type StageOrder,
+  VILLAGE_VOTE_RULES,
+  withDefaultLimits,
+} from '../core/policy.ts';
 import { STAGE_ORDERS } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import type { PolicyRecord } from '../store/items.ts';
@@ -33,11 +40,15 @@ const LIMIT_SCHEMAS = {
 } satisfies Record<keyof Policy['limits'], z.ZodType<Limit>>;
 
 const stageOrderSchema = z.enum(Object.keys(STAGE_ORDERS) as [StageOrder, ...StageOrder[]]);
+/** What a village meeting's approval needs (core/policy.ts `votesCarry`). */
+const villageVoteSchema = z.enum(VILLAGE_VOTE_RULES);
 
 /** `PUT /api/admin/policy`: the whole policy, every limit; it becomes the next version. */
 export const policyBodySchema = z.strictObject({
   county: countyCodeSchema.optional(),
   order: stageOrderSchema,
+  /** omitted: the default rule, as every field of the whole policy this PUT replaces */
+  villageVote: villageVoteSchema.default(DEFAULT_VILLAGE_VOTE),
   limits: z.strictObject(LIMIT_SCHEMAS),
   comment: commentSchema.optional(),
   /** the version the edit started from (GET's `version`): a policy changed meanwhile is a 409, not overwritten */
@@ -50,6 +61,7 @@ export const policyViewSchema = settingChangeSchema.partial().extend({
   county: z.string(),
   version: z.int(),
   order: stageOrderSchema,
+  villageVote: villageVoteSchema,
   limits: z.object(LIMIT_SCHEMAS),
 });
 export type PolicyView = z.infer<typeof policyViewSchema>;
@@ -61,8 +73,12 @@ export const policyHistorySchema = z.object({
   cursor: z.string().optional(),
 });
 
-/** A stored policy with every limit the code knows (older versions lack limits added since). */
-const policyView = (p: Policy | PolicyRecord): PolicyView => ({ ...p, limits: withDefaultLimits(p).limits });
+/** A stored policy with every limit and rule the code knows (older versions lack those added since). */
+const policyView = (p: Policy | PolicyRecord): PolicyView => ({
+  ...p,
+  villageVote: p.villageVote ?? DEFAULT_VILLAGE_VOTE,
+  limits: withDefaultLimits(p).limits,
+});
 
 /** The county's current policy: the newest version, or the defaults (version 0) if none was stored. */
 export async function currentPolicy(deps: Deps, user: User, query: { county?: string }): Promise<PolicyView> {
@@ -86,6 +102,7 @@ export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Pr
     county,
     version: version + 1,
     order: body.order,
+    villageVote: body.villageVote,
     limits: body.limits,
     changedBy: actorOf(user),
     changedAt: toIso(deps.clock.now()),

@@ -143,8 +143,8 @@ export function decide(deps: Deps, user: User, taskId: string, body: DecisionBod
 async function decideOnce(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
   const task = await findTask(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
-  const details = validateDecision(task.stage, body);
   const c = await caseOf(deps, task);
+  const details = validateDecision(task.stage, body, c.policy.villageVote);
   if (c.openTaskId !== task.taskId)
     throw conflict('the task is not the case’s open task', [{ path: 'task', rule: 'current' }]);
   const now = deps.clock.now();

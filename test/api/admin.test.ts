@@ -57,10 +57,14 @@ async function currentPolicy() {
 }
 
 /** Stores the current policy with `change` applied, from the version just read; returns the stored version. */
-async function changePolicy(change: { order?: string; limits?: Record<string, Limit> }, comment?: string) {
+async function changePolicy(
+  change: { order?: string; villageVote?: string; limits?: Record<string, Limit> },
+  comment?: string,
+) {
   const current = await currentPolicy();
   const res = await users.admin!.put('/api/admin/policy', {
     order: change.order ?? current.order,
+    villageVote: change.villageVote ?? current.villageVote,
     limits: { ...current.limits, ...change.limits },
     expectedVersion: current.version,
     ...(comment ? { comment } : {}),
@@ -97,7 +101,13 @@ describe('the county policy', () => {
   it('answers the defaults as version 0 before any change', async () => {
     const policy = await currentPolicy();
 
-    expect(policy).toEqual({ county: COUNTY, version: 0, order: 'standard', limits: DEFAULTS.limits });
+    expect(policy).toEqual({
+      county: COUNTY,
+      version: 0,
+      order: 'standard',
+      villageVote: 'majority_of_cast',
+      limits: DEFAULTS.limits,
+    });
   });
 
   it('stores each change as the next version with who changed it, and lists the versions newest first', async () => {
@@ -229,6 +239,31 @@ describe('the county policy', () => {
     expect((await caseOf(users.village!, newCase)).policyVersion).toBe(after.version);
     expect(oldTask.dueAt).toBe(dueFrom(oldTask.openedAt, { days: 3, unit: 'working' }));
     expect(parseIso(newTask.dueAt) - parseIso(newTask.openedAt)).toBe(10 * DAY_MS);
+  });
+
+  it('a county requiring two thirds of the votes refuses a village approval short of them: 400 naming votesFor', async () => {
+    const { caseId: before } = await file(users.applicant!, validHousehold(seq++));
+    await changePolicy({ villageVote: 'two_thirds_of_cast' }, '评议须三分之二赞成');
+    const { caseId: after } = await file(users.applicant!, validHousehold(seq++));
+    const meeting = (votesFor: number) => ({
+      ...approval('village_review'),
+      details: { meetingDate: '2026-11-03', attendees: 30, votesFor, votesAgainst: 10 },
+    });
+    const afterTask = await openTask(users.village!, after, 'village_review');
+    const beforeTask = await openTask(users.village!, before, 'village_review');
+
+    const short = await users.village!.post(`/api/tasks/${afterTask.taskId}/decision`, meeting(19));
+    const carried = await users.village!.post(`/api/tasks/${afterTask.taskId}/decision`, meeting(20));
+    // a case keeps the policy it was filed under: a simple majority still carries it
+    const older = await users.village!.post(`/api/tasks/${beforeTask.taskId}/decision`, meeting(19));
+
+    expect(short.status).toBe(400);
+    expect(errorOf(short.body).details).toEqual([
+      expect.objectContaining({ path: 'details.votesFor', rule: 'majority' }),
+    ]);
+    expect(carried.status, JSON.stringify(carried.body)).toBe(200);
+    expect(older.status, JSON.stringify(older.body)).toBe(200);
+    await changePolicy({ villageVote: 'majority_of_cast' });
   });
 
   it('runs a case in the publicity_after_village order: village → publicity → township → county → enrolled', async () => {

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { issuesToDetails, validateDecision } from '../../functions/core/decisions.ts';
 import { DomainError } from '../../functions/core/errors.ts';
+import type { VillageVoteRule } from '../../functions/core/policy.ts';
 import { HUMAN_STAGES, type HumanStage, STAGE_SPECS } from '../../functions/core/procedure.ts';
 import { applicationSchema } from '../../schemas/application.ts';
-import { decisionBodySchema } from '../../schemas/decision.ts';
+import { type DecisionBody, decisionBodySchema } from '../../schemas/decision.ts';
 import { DECISIONS, type DecisionKind } from '../../schemas/domain.ts';
 
 const meeting = { meetingDate: '2026-11-20', attendees: 23, votesFor: 20, votesAgainst: 2 };
@@ -295,5 +296,44 @@ describe('issuesToDetails', () => {
     expect(issuesToDetails([issue(['x'], { params: { rule: 'my_rule' } })])[0]!.rule).toBe('my_rule');
     expect(issuesToDetails([issue(['x'], { params: { rule: 42 } })])[0]!.rule).toBe('custom');
     expect(issuesToDetails([issue(['x'])])[0]).toEqual({ path: 'x', rule: 'custom', message: 'm' });
+  });
+});
+
+describe('a village approval needs its meeting’s votes to carry it (county rule)', () => {
+  const meeting = (attendees: number, votesFor: number, votesAgainst: number) =>
+    body({ decision: 'approve', details: { meetingDate: '2026-11-03', attendees, votesFor, votesAgainst } });
+  const outcomeOf = (rule: VillageVoteRule | undefined, b: DecisionBody) => {
+    try {
+      validateDecision('village_review', b, rule);
+      return 'carried';
+    } catch (e) {
+      return (e as DomainError).details.map((d) => `${d.path}:${d.rule}`).join(',');
+    }
+  };
+
+  it.each([
+    // attendees, for, against, majority_of_cast (default), majority_of_attendees, two_thirds_of_cast
+    [30, 16, 14, 'carried', 'carried', 'details.votesFor:majority'],
+    [30, 14, 14, 'details.votesFor:majority', 'details.votesFor:majority', 'details.votesFor:majority'],
+    [30, 12, 3, 'carried', 'details.votesFor:majority', 'carried'],
+    [30, 10, 5, 'carried', 'details.votesFor:majority', 'carried'],
+    [30, 9, 5, 'carried', 'details.votesFor:majority', 'details.votesFor:majority'],
+    [30, 0, 0, 'details.votesFor:majority', 'details.votesFor:majority', 'details.votesFor:majority'],
+  ] as const)(
+    '%i present, %i for, %i against → %s · %s · %s',
+    (attendees, votesFor, against, cast, present, twoThirds) => {
+      const b = meeting(attendees, votesFor, against);
+
+      expect(outcomeOf(undefined, b)).toBe(cast);
+      expect(outcomeOf('majority_of_cast', b)).toBe(cast);
+      expect(outcomeOf('majority_of_attendees', b)).toBe(present);
+      expect(outcomeOf('two_thirds_of_cast', b)).toBe(twoThirds);
+    },
+  );
+
+  it('judges only approvals: a rejection may carry any votes', () => {
+    const b = { ...meeting(30, 3, 20), decision: 'reject' as const, reason: '收入高于监测标准' };
+
+    expect(() => validateDecision('village_review', b, 'majority_of_cast')).not.toThrow();
   });
 });

@@ -17,6 +17,12 @@ export const adminZhCN = {
       publicity_after_village: '村评议后即公示：村评议 → 公示 → 乡镇核实 → 县审定',
     },
     flow: '办理流程',
+    villageVote: '村级评议通过规则',
+    villageVotes: {
+      majority_of_cast: '赞成票多于反对票（默认）',
+      majority_of_attendees: '赞成票过参会人数半数',
+      two_thirds_of_cast: '赞成票达投票数三分之二',
+    },
     limits: {
       village_review: '村级民主评议时限',
       township_verification: '乡镇入户核实时限',
@@ -107,6 +113,12 @@ export const adminEn: typeof adminZhCN = {
       publicity_after_village: 'Publicity after village review: village → publicity → township → county',
     },
     flow: 'Flow',
+    villageVote: 'Village approval needs',
+    villageVotes: {
+      majority_of_cast: 'more votes for than against (default)',
+      majority_of_attendees: 'votes for from over half of those present',
+      two_thirds_of_cast: 'two thirds of the votes cast',
+    },
     limits: {
       village_review: 'Village review',
       township_verification: 'Township verification',

@@ -22,6 +22,7 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { VILLAGE_VOTE_RULES, type VillageVoteRule } from '../../../../functions/core/policy.ts';
 import { ApiError, request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorAlert, errorText, ruleMessage } from '../../errors.tsx';
@@ -38,6 +39,7 @@ interface Policy {
   county: string;
   version: number;
   order: Order;
+  villageVote: VillageVoteRule;
   limits: Record<string, Limit>;
   changedBy?: { name: string; username?: string; role: string };
   changedAt?: string;
@@ -69,6 +71,7 @@ const limitKeys = (limits: Record<string, Limit>) => [
 
 interface FormValues {
   order: Order;
+  villageVote: VillageVoteRule;
   limits: Record<string, Limit>;
   comment?: string;
 }
@@ -112,7 +115,12 @@ export default function PolicyPage() {
       const current = await request<Policy>('GET', '/api/admin/policy', { query: { county } });
       setPolicy(current);
       form.resetFields();
-      form.setFieldsValue({ order: current.order, limits: current.limits, comment: undefined });
+      form.setFieldsValue({
+        order: current.order,
+        villageVote: current.villageVote,
+        limits: current.limits,
+        comment: undefined,
+      });
     } catch (e) {
       setLoadError(e);
     }
@@ -132,6 +140,7 @@ export default function PolicyPage() {
         body: {
           county,
           order: values.order,
+          villageVote: values.villageVote,
           limits: values.limits,
           expectedVersion: policy.version,
           ...(values.comment?.trim() ? { comment: values.comment.trim() } : {}),
@@ -202,6 +211,15 @@ export default function PolicyPage() {
                 {(Object.keys(ORDERS) as Order[]).map((o) => (
                   <Radio key={o} value={o}>
                     {t(`admin.policy.orders.${o}`)}
+                  </Radio>
+                ))}
+              </Radio.Group>
+            </Form.Item>
+            <Form.Item name="villageVote" label={t('admin.policy.villageVote')} rules={[{ required: true }]}>
+              <Radio.Group>
+                {VILLAGE_VOTE_RULES.map((r) => (
+                  <Radio key={r} value={r}>
+                    {t(`admin.policy.villageVotes.${r}`)}
                   </Radio>
                 ))}
               </Radio.Group>
