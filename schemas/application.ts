@@ -34,6 +34,8 @@ export const householdSchema = z
     ),
     narrative: z.string().trim().min(1).max(4000),
     source: sourceSchema,
+    /** why a household whose income lies above the year's monitoring line is still at risk (heavy rigid spending) */
+    justification: z.string().trim().min(1).max(2000).optional(),
   })
   // Runs even when other fields failed (`when`), so one response names every bad field; hence the guards.
   .check(
@@ -102,6 +104,7 @@ export const supplementSchema = z.strictObject({
       annualNetIncomePerCapita: z.number().nonnegative().max(10_000_000),
       riskTypes: z.array(riskTypeSchema).min(1).max(RISK_TYPES.length),
       narrative: z.string().trim().min(1).max(4000),
+      justification: z.string().trim().min(1).max(2000),
       members: z.array(memberSchema).max(30),
     })
     .partial()

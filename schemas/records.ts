@@ -39,6 +39,8 @@ export const caseViewSchema = z.object({
   error: caseErrorViewSchema.optional(),
   /** set once the applicant asked for the re-examination of a rejection: a second request is refused */
   reexaminationRequestedAt: isoDateTimeSchema.optional(),
+  /** the household's income lies above its filing year's monitoring line (it carries a justification) */
+  aboveMonitoringLine: z.object({ year: z.int(), line: z.number() }).optional(),
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 

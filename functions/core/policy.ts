@@ -1,4 +1,5 @@
 import type { Limit } from './calendar.ts';
+import { invalid } from './errors.ts';
 
 /** Where publicity sits: after county approval (default) or right after village review (many counties). */
 export type StageOrder = 'standard' | 'publicity_after_village';
@@ -33,6 +34,11 @@ export interface Policy {
   order: StageOrder;
   /** absent on policies stored before the rule existed: the default applies */
   villageVote?: VillageVoteRule;
+  /**
+   * The province's monitoring income line (防止返贫监测范围) per year, yuan per person: `{"2026": 7800}`. No
+   * built-in default, since provinces set it; a year without one is not checked.
+   */
+  monitoringLine?: Record<string, number>;
   limits: {
     village_review: Limit;
     township_verification: Limit;
@@ -71,4 +77,35 @@ export function defaultPolicy(county: string): Policy {
  */
 export function withDefaultLimits(policy: Policy): Policy {
   return { ...policy, limits: { ...defaultPolicy(policy.county).limits, ...policy.limits } };
+}
+
+/** The line a household's income is held to in the year it filed, when its income lies above it. */
+export function aboveMonitoringLine(
+  policy: Pick<Policy, 'monitoringLine'>,
+  income: number,
+  year: string,
+): { year: number; line: number } | undefined {
+  const line = policy.monitoringLine?.[year];
+  return line !== undefined && income > line ? { year: Number(year), line } : undefined;
+}
+
+/**
+ * A filing above the year's monitoring line is never silently refused: it needs a `justification` (heavy rigid
+ * spending, a sudden loss), then goes on flagged for the reviewers (the case view's `aboveMonitoringLine`).
+ */
+export function assertJustifiedAboveLine(
+  policy: Pick<Policy, 'monitoringLine'>,
+  household: { annualNetIncomePerCapita: number; justification?: string },
+  year: string,
+): void {
+  const above = aboveMonitoringLine(policy, household.annualNetIncomePerCapita, year);
+  if (above && !household.justification) {
+    throw invalid('the income lies above the monitoring line: say why the household is still at risk', [
+      {
+        path: 'household.justification',
+        rule: 'required_above_line',
+        message: `income ${household.annualNetIncomePerCapita} is above the ${above.year} monitoring line of ${above.line} yuan per person`,
+      },
+    ]);
+  }
 }

@@ -18,6 +18,9 @@ export function localDate(ms: number): string {
   return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The China Standard Time year of an ISO instant: `"2026"`. */
+export const localYear = (iso: string): string => localDate(parseIso(iso)).slice(0, 4);
+
 /** The local (CST) month of an instant, YYYY-MM. */
 export const localMonth = (ms: number): string => localDate(ms).slice(0, 7);
 

@@ -14,8 +14,9 @@ import { issuesToDetails } from '../core/decisions.ts';
 import { conflict, invalid, notFound } from '../core/errors.ts';
 import { CASE_ERROR_MESSAGES, CAUSE_READERS, type CaseFailure, plainCause } from '../core/failure.ts';
 import { countyOf } from '../core/jurisdiction.ts';
+import { assertJustifiedAboveLine } from '../core/policy.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
-import { toIso } from '../core/time.ts';
+import { localYear, toIso } from '../core/time.ts';
 import {
   auditView,
   type CaseItem,
@@ -71,6 +72,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
   const county = countyOf(household.villageCode);
   const policy = await policyOf(deps, county);
   const now = toIso(deps.clock.now());
+  assertJustifiedAboveLine(policy, household, localYear(now));
   const caseId = deps.newId('case');
   const draft: CaseItem = {
     caseId,
@@ -248,6 +250,7 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
     ]);
   }
   const household = supplementedHousehold(c.household, body);
+  assertJustifiedAboveLine(c.policy, household, localYear(c.createdAt));
   const held = heldGuards(c);
   const people = idNumbersOf(household);
   const claim = people.filter((id) => !held.includes(id));

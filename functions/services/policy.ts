@@ -42,6 +42,13 @@ const LIMIT_SCHEMAS = {
 const stageOrderSchema = z.enum(Object.keys(STAGE_ORDERS) as [StageOrder, ...StageOrder[]]);
 /** What a village meeting's approval needs (core/policy.ts `votesCarry`). */
 const villageVoteSchema = z.enum(VILLAGE_VOTE_RULES);
+/** The monitoring income line per year, yuan per person (core/policy.ts `aboveMonitoringLine`). */
+const monitoringLineSchema = z
+  .record(z.string().regex(/^(19|20)\d{2}$/, 'a year such as 2026'), z.number().positive().max(1_000_000))
+  .refine((lines) => Object.keys(lines).length <= 100, {
+    message: 'at most 100 years',
+    params: { rule: 'max_items' },
+  });
 
 /** `PUT /api/admin/policy`: the whole policy, every limit; it becomes the next version. */
 export const policyBodySchema = z.strictObject({
@@ -49,6 +56,8 @@ export const policyBodySchema = z.strictObject({
   order: stageOrderSchema,
   /** omitted: the default rule, as every field of the whole policy this PUT replaces */
   villageVote: villageVoteSchema.default(DEFAULT_VILLAGE_VOTE),
+  /** omitted: no line set, so no filing is checked against one */
+  monitoringLine: monitoringLineSchema.default({}),
   limits: z.strictObject(LIMIT_SCHEMAS),
   comment: commentSchema.optional(),
   /** the version the edit started from (GET's `version`): a policy changed meanwhile is a 409, not overwritten */
@@ -62,6 +71,7 @@ export const policyViewSchema = settingChangeSchema.partial().extend({
   version: z.int(),
   order: stageOrderSchema,
   villageVote: villageVoteSchema,
+  monitoringLine: z.record(z.string(), z.number()),
   limits: z.object(LIMIT_SCHEMAS),
 });
 export type PolicyView = z.infer<typeof policyViewSchema>;
@@ -77,6 +87,7 @@ export const policyHistorySchema = z.object({
 const policyView = (p: Policy | PolicyRecord): PolicyView => ({
   ...p,
   villageVote: p.villageVote ?? DEFAULT_VILLAGE_VOTE,
+  monitoringLine: p.monitoringLine ?? {},
   limits: withDefaultLimits(p).limits,
 });
 
@@ -103,6 +114,7 @@ export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Pr
     version: version + 1,
     order: body.order,
     villageVote: body.villageVote,
+    monitoringLine: body.monitoringLine,
     limits: body.limits,
     changedBy: actorOf(user),
     changedAt: toIso(deps.clock.now()),

@@ -6,8 +6,9 @@ import type { Actor, AuditRecord, CaseErrorView, CaseView, TaskView, User } from
 import { maskId } from '../../schemas/resident-id.ts';
 import { type CaseErrorCode, messageOf, plainCause } from '../core/failure.ts';
 import { maskDeep, maskPersonalData } from '../core/masking.ts';
-import type { Policy } from '../core/policy.ts';
+import { aboveMonitoringLine, type Policy } from '../core/policy.ts';
 import type { HumanStage, Route } from '../core/procedure.ts';
+import { localYear } from '../core/time.ts';
 import type { MilestoneKind } from '../core/timings.ts';
 
 /** The case as stored: full household (ID numbers kept for matching), policy snapshot, chain head. */
@@ -217,6 +218,7 @@ export function auditView(r: AuditRecord): AuditRecord {
  * `withCause` (core/failure CAUSE_READERS).
  */
 export function caseView(c: CaseItem, withCause = false): CaseView {
+  const above = aboveLineOf(c);
   return {
     caseId: c.caseId,
     procedure: c.procedure,
@@ -233,8 +235,13 @@ export function caseView(c: CaseItem, withCause = false): CaseView {
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
     ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
     ...(c.reexaminationRequestedAt ? { reexaminationRequestedAt: c.reexaminationRequestedAt } : {}),
+    ...(above ? { aboveMonitoringLine: above } : {}),
   };
 }
+
+/** The monitoring line the case's income lies above, in the year it was filed (core/policy.ts). */
+export const aboveLineOf = (c: Pick<CaseItem, 'policy' | 'household' | 'createdAt'>) =>
+  aboveMonitoringLine(c.policy, c.household.annualNetIncomePerCapita, localYear(c.createdAt));
 
 export function taskView(t: TaskItem, nowIso: string): TaskView {
   return {

@@ -58,13 +58,19 @@ async function currentPolicy() {
 
 /** Stores the current policy with `change` applied, from the version just read; returns the stored version. */
 async function changePolicy(
-  change: { order?: string; villageVote?: string; limits?: Record<string, Limit> },
+  change: {
+    order?: string;
+    villageVote?: string;
+    monitoringLine?: Record<string, number>;
+    limits?: Record<string, Limit>;
+  },
   comment?: string,
 ) {
   const current = await currentPolicy();
   const res = await users.admin!.put('/api/admin/policy', {
     order: change.order ?? current.order,
     villageVote: change.villageVote ?? current.villageVote,
+    monitoringLine: change.monitoringLine ?? current.monitoringLine,
     limits: { ...current.limits, ...change.limits },
     expectedVersion: current.version,
     ...(comment ? { comment } : {}),
@@ -106,6 +112,7 @@ describe('the county policy', () => {
       version: 0,
       order: 'standard',
       villageVote: 'majority_of_cast',
+      monitoringLine: {},
       limits: DEFAULTS.limits,
     });
   });
@@ -264,6 +271,55 @@ describe('the county policy', () => {
     expect(carried.status, JSON.stringify(carried.body)).toBe(200);
     expect(older.status, JSON.stringify(older.body)).toBe(200);
     await changePolicy({ villageVote: 'majority_of_cast' });
+  });
+
+  it('a filing above the year’s monitoring line needs a justification, then goes on flagged for the reviewers', async () => {
+    const year = localDate(rt.now()).slice(0, 4);
+    await changePolicy({ monitoringLine: { [year]: 5000 } }, '省定监测范围');
+    const above = validHousehold(seq++); // 5,200 yuan per person
+    const below = { ...validHousehold(seq++), annualNetIncomePerCapita: 4800 };
+
+    const unjustified = await users.applicant!.post('/api/cases', {
+      procedure: 'identification',
+      household: above,
+    });
+    const justified = await users.applicant!.post('/api/cases', {
+      procedure: 'identification',
+      household: { ...above, justification: '户主尿毒症透析，年医疗自付 3 万余元' },
+    });
+    const under = await users.applicant!.post('/api/cases', {
+      procedure: 'identification',
+      household: below,
+    });
+    const policy = await currentPolicy();
+    await changePolicy({ monitoringLine: {} });
+
+    expect(policy.monitoringLine).toEqual({ [year]: 5000 });
+    expect(unjustified.status).toBe(400);
+    expect(errorOf(unjustified.body).details).toEqual([
+      expect.objectContaining({ path: 'household.justification', rule: 'required_above_line' }),
+    ]);
+    expect(justified.status, JSON.stringify(justified.body)).toBe(201);
+    expect(justified.body.aboveMonitoringLine).toEqual({ year: Number(year), line: 5000 });
+    expect(justified.body.household.justification).toBe('户主尿毒症透析，年医疗自付 3 万余元');
+    // the reviewer reading the case sees the flag
+    const asReviewer = await users.village!.get(`/api/cases/${justified.body.caseId}`);
+    expect(asReviewer.body.aboveMonitoringLine).toEqual({ year: Number(year), line: 5000 });
+    expect(under.status).toBe(201);
+    expect(under.body.aboveMonitoringLine).toBeUndefined();
+  });
+
+  it('refuses a monitoring line keyed by something other than a year, naming the field', async () => {
+    const current = await currentPolicy();
+    const res = await users.admin!.put('/api/admin/policy', {
+      order: current.order,
+      limits: current.limits,
+      monitoringLine: { later: 5000 },
+      expectedVersion: current.version,
+    });
+
+    expect(res.status).toBe(400);
+    expect(problems(res.body)[0]).toMatch(/^monitoringLine/);
   });
 
   it('runs a case in the publicity_after_village order: village → publicity → township → county → enrolled', async () => {

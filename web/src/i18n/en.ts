@@ -153,6 +153,10 @@ export const en: Shape<typeof zhCN> = {
     source: 'Source',
     address: 'Address',
     narrative: 'Narrative',
+    justification: 'Why above the monitoring line',
+    justificationHint:
+      'Required when the income lies above the year’s monitoring line: heavy rigid spending, for instance',
+    aboveLine: 'above the {{year}} monitoring line ({{line}} yuan per person)',
   },
   decisionForm: {
     title: '{{stage}}: decision',

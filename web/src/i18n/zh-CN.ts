@@ -94,6 +94,9 @@ export const zhCN = {
     source: '识别来源',
     address: '住址',
     narrative: '情况说明',
+    justification: '超监测标准说明',
+    justificationHint: '家庭年人均纯收入高于当年监测范围时必填：如刚性支出较大等原因',
+    aboveLine: '高于{{year}}年监测范围（{{line}}元/人）',
   },
   decisionForm: {
     title: '{{stage}}：作出决定',

@@ -103,7 +103,7 @@ export default function CaseDetailPage() {
               </Descriptions>
             </Card>
             <Card size="small" title={t('caseDetail.household')}>
-              <HouseholdPanel household={household} />
+              <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} />
             </Card>
             {c.objections?.length ? (
               <Card size="small" title={t('caseDetail.objections')}>

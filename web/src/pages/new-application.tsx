@@ -64,6 +64,7 @@ interface Values {
     category?: string;
     riskTypes?: string[];
     narrative?: string;
+    justification?: string;
     source?: string;
   };
 }
@@ -100,6 +101,7 @@ function applicationOf(v: Values) {
       category: h.category,
       riskTypes: h.riskTypes ?? [],
       narrative: h.narrative ?? '',
+      ...(h.justification?.trim() ? { justification: h.justification } : {}),
       source: h.source,
     },
   };
@@ -150,7 +152,10 @@ export default function NewApplicationPage() {
           ]}
         />
         <Card size="small" title={t('newCase.whatWasSent')}>
-          <HouseholdPanel household={filed.household as Partial<Household>} />
+          <HouseholdPanel
+            household={filed.household as Partial<Household>}
+            aboveLine={filed.aboveMonitoringLine}
+          />
         </Card>
       </Space>
     );
@@ -308,6 +313,13 @@ export default function NewApplicationPage() {
           </Form.Item>
           <Form.Item name={['household', 'narrative']} label={t('household.narrative')} required>
             <Input.TextArea rows={4} maxLength={4000} />
+          </Form.Item>
+          <Form.Item
+            name={['household', 'justification']}
+            label={t('household.justification')}
+            extra={t('household.justificationHint')}
+          >
+            <Input.TextArea rows={2} maxLength={2000} />
           </Form.Item>
         </Card>
         {error ? (

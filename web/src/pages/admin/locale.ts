@@ -18,6 +18,13 @@ export const adminZhCN = {
     },
     flow: '办理流程',
     villageVote: '村级评议通过规则',
+    monitoringLine: '监测范围（年人均纯收入）',
+    monitoringLineHint: '由省级确定；申请收入高于当年标准的须填写说明，并提示审核人员。',
+    lineYear: '年份',
+    lineAmount: '标准（元/人）',
+    yuanPerPerson: '元/人',
+    addLine: '添加年份',
+    removeLine: '删除',
     villageVotes: {
       majority_of_cast: '赞成票多于反对票（默认）',
       majority_of_attendees: '赞成票过参会人数半数',
@@ -114,6 +121,14 @@ export const adminEn: typeof adminZhCN = {
     },
     flow: 'Flow',
     villageVote: 'Village approval needs',
+    monitoringLine: 'Monitoring line (income per person per year)',
+    monitoringLineHint:
+      'Set by the province; a filing above the year’s line needs a justification and is flagged to reviewers.',
+    lineYear: 'Year',
+    lineAmount: 'Line (yuan per person)',
+    yuanPerPerson: 'yuan/person',
+    addLine: 'Add a year',
+    removeLine: 'Remove',
     villageVotes: {
       majority_of_cast: 'more votes for than against (default)',
       majority_of_attendees: 'votes for from over half of those present',

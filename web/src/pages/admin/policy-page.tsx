@@ -40,6 +40,7 @@ interface Policy {
   version: number;
   order: Order;
   villageVote: VillageVoteRule;
+  monitoringLine: Record<string, number>;
   limits: Record<string, Limit>;
   changedBy?: { name: string; username?: string; role: string };
   changedAt?: string;
@@ -69,9 +70,24 @@ const limitKeys = (limits: Record<string, Limit>) => [
   ...Object.keys(limits).filter((k) => !LIMIT_ORDER.includes(k)),
 ];
 
+/** The monitoring line per year as the form edits it: one row per year. */
+interface LineRow {
+  year?: number;
+  line?: number;
+}
+const linesToRows = (lines: Record<string, number>): LineRow[] =>
+  Object.entries(lines)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([year, line]) => ({ year: Number(year), line }));
+const rowsToLines = (rows: LineRow[] = []): Record<string, number> =>
+  Object.fromEntries(
+    rows.filter((r) => r.year !== undefined && r.line !== undefined).map((r) => [String(r.year), r.line!]),
+  );
+
 interface FormValues {
   order: Order;
   villageVote: VillageVoteRule;
+  monitoringLine: LineRow[];
   limits: Record<string, Limit>;
   comment?: string;
 }
@@ -118,6 +134,7 @@ export default function PolicyPage() {
       form.setFieldsValue({
         order: current.order,
         villageVote: current.villageVote,
+        monitoringLine: linesToRows(current.monitoringLine ?? {}),
         limits: current.limits,
         comment: undefined,
       });
@@ -141,6 +158,7 @@ export default function PolicyPage() {
           county,
           order: values.order,
           villageVote: values.villageVote,
+          monitoringLine: rowsToLines(values.monitoringLine),
           limits: values.limits,
           expectedVersion: policy.version,
           ...(values.comment?.trim() ? { comment: values.comment.trim() } : {}),
@@ -259,6 +277,41 @@ export default function PolicyPage() {
                 </Space.Compact>
               </Form.Item>
             ))}
+            <Form.Item label={t('admin.policy.monitoringLine')} extra={t('admin.policy.monitoringLineHint')}>
+              <Form.List name="monitoringLine">
+                {(rows, { add, remove }) => (
+                  <Space orientation="vertical">
+                    {rows.map((row) => (
+                      <Space.Compact key={row.key}>
+                        <Form.Item name={[row.name, 'year']} noStyle rules={[{ required: true }]}>
+                          <InputNumber
+                            min={2000}
+                            max={2099}
+                            precision={0}
+                            aria-label={t('admin.policy.lineYear')}
+                            placeholder={t('admin.policy.lineYear')}
+                          />
+                        </Form.Item>
+                        <Form.Item name={[row.name, 'line']} noStyle rules={[{ required: true }]}>
+                          <InputNumber
+                            min={1}
+                            max={1_000_000}
+                            style={{ width: 180 }}
+                            aria-label={t('admin.policy.lineAmount')}
+                            placeholder={t('admin.policy.lineAmount')}
+                            suffix={t('admin.policy.yuanPerPerson')}
+                          />
+                        </Form.Item>
+                        <Button onClick={() => remove(row.name)}>{t('admin.policy.removeLine')}</Button>
+                      </Space.Compact>
+                    ))}
+                    <Button onClick={() => add({ year: new Date().getFullYear() })}>
+                      {t('admin.policy.addLine')}
+                    </Button>
+                  </Space>
+                )}
+              </Form.List>
+            </Form.Item>
             <Form.Item name="comment" label={t('admin.comment')}>
               <Input.TextArea rows={2} maxLength={2000} placeholder={t('admin.policy.commentHint')} />
             </Form.Item>

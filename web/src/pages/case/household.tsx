@@ -2,8 +2,17 @@ import { Descriptions, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Household, Member } from '../../api/types.ts';
 
-/** The household as the API returns it: ID numbers already masked, no phone. */
-export function HouseholdPanel({ household }: { household: Partial<Household> }) {
+/**
+ * The household as the API returns it: ID numbers already masked, no phone. `aboveLine`: the case's income lies
+ * above its filing year's monitoring line, flagged for the reviewers with the household's justification.
+ */
+export function HouseholdPanel({
+  household,
+  aboveLine,
+}: {
+  household: Partial<Household>;
+  aboveLine?: { year: number; line: number };
+}) {
   const { t } = useTranslation();
   const head = household.head;
   return (
@@ -21,6 +30,11 @@ export function HouseholdPanel({ household }: { household: Partial<Household> })
         </Descriptions.Item>
         <Descriptions.Item label={t('household.income')}>
           {household.annualNetIncomePerCapita} {t('household.yuan')}
+          {aboveLine ? (
+            <Tag color="error" style={{ marginLeft: 8 }}>
+              {t('household.aboveLine', aboveLine)}
+            </Tag>
+          ) : null}
         </Descriptions.Item>
         <Descriptions.Item label={t('household.source')}>
           {household.source ? t(`source.${household.source}`) : ''}
@@ -31,6 +45,11 @@ export function HouseholdPanel({ household }: { household: Partial<Household> })
         <Descriptions.Item label={t('household.narrative')} span={2}>
           {household.narrative}
         </Descriptions.Item>
+        {household.justification ? (
+          <Descriptions.Item label={t('household.justification')} span={2}>
+            {household.justification}
+          </Descriptions.Item>
+        ) : null}
       </Descriptions>
       <Table<Member>
         style={{ marginTop: 12 }}
