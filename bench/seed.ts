@@ -12,8 +12,9 @@
  */
 import { createHash } from 'node:crypto';
 import { officialCalendar } from '../functions/commons/holidays.ts';
+import { executionArnOf } from '../functions/commons/step-functions.ts';
 import { escalationTarget, taskJurisdiction } from '../functions/core/access.ts';
-import { GENESIS_HASH, seal } from '../functions/core/audit-chain.ts';
+import { GENESIS_HASH } from '../functions/core/audit-chain.ts';
 import { deadline } from '../functions/core/calendar.ts';
 import { decisionAuditData, validateDecision } from '../functions/core/decisions.ts';
 import { dueOfEscalation, escalationAt } from '../functions/core/escalation.ts';
@@ -29,22 +30,15 @@ import {
 } from '../functions/core/procedure.ts';
 import { addDays, DAY_MS, localDate, startOfLocalDay, toIso } from '../functions/core/time.ts';
 import { milestonesOf } from '../functions/core/timings.ts';
-import { actorOf, executionArnOf, SYSTEM } from '../functions/services/cases.ts';
-import {
-  type CaseItem,
-  idNumbersOf,
-  type MilestoneItem,
-  type ObjectionItem,
-  type TaskItem,
-} from '../functions/store/items.ts';
-import { indexKeys, keys } from '../functions/store/keys.ts';
-import {
-  type AuditEntry,
-  caseActivityKeys,
-  milestoneItem,
-  type Store,
-  taskIndexKeys,
-} from '../functions/store/store.ts';
+import { actorOf, SYSTEM } from '../functions/services/cases.ts';
+import { type AuditEntry, auditItem } from '../functions/store/audit.ts';
+import { type CaseItem, caseItem, idNumbersOf } from '../functions/store/case.ts';
+import { caseAfter } from '../functions/store/case-transaction.ts';
+import { guardItem } from '../functions/store/guard.ts';
+import { type MilestoneItem, milestoneItem } from '../functions/store/milestone.ts';
+import { type ObjectionItem, objectionItem } from '../functions/store/objection.ts';
+import type { Store } from '../functions/store/store.ts';
+import { type TaskItem, taskItem } from '../functions/store/task.ts';
 import { DEMO_USERS } from '../local/auth.ts';
 import type { Household } from '../schemas/application.ts';
 import type { DecisionBody } from '../schemas/decision.ts';
@@ -253,7 +247,7 @@ function filingTime(rng: Rng, now: number): number {
   }
 }
 
-/** Applies steps to a case as Store.apply would: numbered, sealed onto the chain, version and head moved. */
+/** Applies steps to a case as the case transaction does (caseAfter): sealed onto the chain, version and head moved. */
 class SeededCase {
   readonly audits: AuditRecord[] = [];
   readonly tasks: TaskItem[] = [];
@@ -262,7 +256,7 @@ class SeededCase {
   readonly milestones = new Map<string, MilestoneItem>();
 
   constructor(
-    readonly c: CaseItem,
+    public c: CaseItem,
     readonly rng: Rng,
     readonly filer: Actor,
     readonly now: number,
@@ -274,16 +268,9 @@ class SeededCase {
     set: Partial<CaseItem> = {},
     remove: (keyof CaseItem)[] = [],
   ) {
-    const seq = this.c.auditLength + 1;
-    const record = seal(this.c.auditHead, { ...audit, at: toIso(at), caseId: this.c.caseId, seq });
-    Object.assign(this.c, set, {
-      version: this.c.version + 1,
-      updatedAt: record.at,
-      auditLength: seq,
-      auditHead: record.hash,
-    });
-    for (const k of remove) delete this.c[k];
-    this.audits.push(record);
+    const next = caseAfter({ before: this.c, set, remove, audit: { ...audit, at: toIso(at) } });
+    this.c = next.after;
+    this.audits.push(next.audit);
   }
 
   /** The milestones a step reaches, as services/milestones.ts milestonesReached records them. */
@@ -309,28 +296,17 @@ class SeededCase {
     return (TOWNSHIP_PACE[township] ?? 1) * MONTH_PACE[Number(localDate(openedAt).slice(5, 7)) - 1]!;
   }
 
-  /** The items Store.apply would have left in the table for this case. */
+  /** The items the case transactions would have left in the table for this case, built by the same builders. */
   *items(): Generator<Item> {
     const c = this.c;
     // a rejected or withdrawn case released its guards; an open or enrolled one holds them
     const guards = c.status !== 'rejected' && c.status !== 'withdrawn' ? idNumbersOf(c.household) : [];
-    yield {
-      ...keys.case(c.caseId),
-      ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
-      ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
-      ...caseActivityKeys(c),
-      ...c,
-      guards,
-    };
-    for (const r of this.audits) yield { ...keys.audit(c.caseId, r.seq), entity: 'audit', ...r };
-    for (const t of this.tasks) {
-      yield { ...keys.task(t.taskId), ...taskIndexKeys(t, t.status === 'done' ? 'done' : 'open'), ...t };
-    }
-    for (const o of this.objections) {
-      yield { ...keys.objection(c.caseId, o.objectionId), entity: 'objection', ...o };
-    }
+    yield caseItem({ ...c, guards });
+    for (const r of this.audits) yield auditItem(r);
+    for (const t of this.tasks) yield taskItem(t);
+    for (const o of this.objections) yield objectionItem(o);
     for (const m of this.milestones.values()) yield milestoneItem(m);
-    for (const id of guards) yield { ...keys.householdGuard(id), entity: 'guard', caseId: c.caseId };
+    for (const id of guards) yield guardItem(id, c.caseId);
   }
 }
 

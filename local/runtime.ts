@@ -3,10 +3,11 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { asHandler } from '../functions/commons/command-log.ts';
+import { countyOf } from '../functions/core/jurisdiction.ts';
 import { resetSharedDeps, sharedDeps } from '../functions/services/deps.ts';
 import { inFlightResumptions } from '../functions/services/resume.ts';
 import { enterDirectory } from '../functions/services/staff.ts';
-import { createLocalAuth, type LocalAuth, loadOrCreateSecret } from './auth.ts';
+import { createLocalAuth, DEMO_USERS, type LocalAuth, loadOrCreateSecret } from './auth.ts';
 import { type ObservedWrite, startDynamoDbProxy } from './ddb-proxy.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDbClient, startDynamoDbLocal } from './dynamodb.ts';
 import { createEngine, type Engine } from './engine/engine.ts';
@@ -223,7 +224,9 @@ const PER_FUNCTION_ENV = new Set(['POWERTOOLS_SERVICE_NAME', 'NODE_OPTIONS', 'PO
  */
 async function resumeInFlight(engine: Engine, log: (line: string) => void): Promise<void> {
   const interrupted = new Set(engine.interrupted().map((e) => e.executionArn));
-  const resumptions = await inFlightResumptions(sharedDeps());
+  // the counties this runtime serves: its users' (a Query of each county's active cases, never a Scan)
+  const counties = DEMO_USERS.map((u) => countyOf(u.jurisdiction));
+  const resumptions = await inFlightResumptions(sharedDeps(), counties);
   for (const { executionArn, input } of resumptions) {
     await engine.resume(executionArn, input);
     interrupted.delete(executionArn);

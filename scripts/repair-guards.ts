@@ -19,11 +19,13 @@ import {
 import { LOCAL_ACCOUNT } from '../local/lambda-context.ts';
 import { ensureTables, tableInputsFromTemplate } from '../local/tables.ts';
 import { resolveTemplates, synthTemplates } from '../local/template.ts';
+import { scanGuards } from './guard-scan.ts';
 
 async function main(): Promise<void> {
   const dryRun = process.argv.includes('--dry-run');
   if (process.env.TABLE_NAME) {
-    console.log(JSON.stringify(await repairGuards(Store.fromEnv(), { dryRun }), null, 2));
+    const store = Store.fromEnv();
+    console.log(JSON.stringify(await repairGuards(store, scanGuards(store.table), { dryRun }), null, 2));
     return;
   }
   const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
@@ -45,9 +47,8 @@ async function main(): Promise<void> {
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
     });
-    console.log(
-      JSON.stringify(await repairGuards(new Store(documentClient(), tableName), { dryRun }), null, 2),
-    );
+    const store = new Store(documentClient(), tableName);
+    console.log(JSON.stringify(await repairGuards(store, scanGuards(store.table), { dryRun }), null, 2));
   } finally {
     await ddb.stop();
   }

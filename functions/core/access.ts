@@ -223,7 +223,7 @@ export interface ReportScope {
  * township outside the caller's jurisdiction is 404, as for cases: nothing says whether it exists.
  */
 export function reportScope(user: User, requested: { county?: string; township?: string }): ReportScope {
-  const county = requested.county ?? user.jurisdiction.slice(0, 6);
+  const county = requested.county ?? countyOf(user.jurisdiction);
   if (requested.township && !within(county, requested.township)) throw notFound('township');
   if (COUNTY_REPORT_READERS.includes(user.role)) {
     if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');

@@ -6,6 +6,7 @@
  * it is exact (no interpolation) and an auditor can point at the stage record it came from.
  */
 import type { DecisionKind, Stage } from '../../schemas/domain.ts';
+import { townshipOf } from './jurisdiction.ts';
 import type { Route } from './procedure.ts';
 import { DAY_MS, localMonth, parseIso, startOfLocalDay } from './time.ts';
 
@@ -93,7 +94,7 @@ export interface TimingSample {
 export function samplesOf(rows: readonly TimingRow[]): TimingSample[] {
   const samples = new Map<string, TimingSample>();
   for (const row of rows) {
-    const township = row.villageCode.slice(0, 9);
+    const township = townshipOf(row.villageCode);
     const month = localMonth(parseIso(row.decidedAt));
     const id = `${row.stage}|${township}|${month}`;
     let sample = samples.get(id);

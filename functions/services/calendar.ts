@@ -12,7 +12,7 @@ import { adminCounty, calendarCounty } from '../core/access.ts';
 import { weekdayCalendar } from '../core/calendar.ts';
 import { conflict } from '../core/errors.ts';
 import { addDays, localDate, toIso } from '../core/time.ts';
-import type { CalendarItem } from '../store/items.ts';
+import type { CalendarItem } from '../store/calendar.ts';
 import { actorOf } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';

@@ -1,23 +1,5 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import type { Route } from '../core/procedure.ts';
 import type { Deps } from './deps.ts';
-
-/** Errors that mean the token is no longer waited on: the workflow will replay the stored route itself. */
-const STALE_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
-
-/**
- * Completes a waiting callback task with the route the case takes. A stale token is not an error: the
- * decision is already stored, and the step that binds the next token replays it.
- */
-export async function completeCallback(deps: Deps, token: string, route: Route): Promise<boolean> {
-  try {
-    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(route) }));
-    return true;
-  } catch (e) {
-    if (STALE_TOKEN.has((e as Error).name)) return false;
-    throw e;
-  }
-}
 
 /**
  * Sends a task's route to the token bound to the task now, re-read after the write that ended it: a retried
@@ -26,5 +8,5 @@ export async function completeCallback(deps: Deps, token: string, route: Route):
  */
 export async function resumeTaskWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
   const current = await deps.store.getTask(taskId);
-  if (current?.taskToken) await completeCallback(deps, current.taskToken, route);
+  if (current?.taskToken) await deps.workflow.complete(current.taskToken, route);
 }

@@ -1,4 +1,3 @@
-import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   type Application,
   type Household,
@@ -17,18 +16,13 @@ import { countyOf } from '../core/jurisdiction.ts';
 import { assertJustifiedAboveLine } from '../core/policy.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
 import { localYear, toIso } from '../core/time.ts';
-import {
-  auditView,
-  type CaseItem,
-  caseView,
-  heldGuards,
-  idNumbersOf,
-  objectionView,
-} from '../store/items.ts';
-import { type GuardClaim, GuardConflict, type Page } from '../store/store.ts';
-import { completeCallback, resumeTaskWorkflow } from './callbacks.ts';
+import { type CaseItem, heldGuards, idNumbersOf } from '../store/case.ts';
+import { type GuardClaim, GuardConflict } from '../store/guard.ts';
+import type { Page } from '../store/table.ts';
+import { resumeTaskWorkflow } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { auditView, caseView, objectionView } from './views.ts';
 
 export const actorOf = (user: User): Actor => ({ sub: user.sub, name: user.name, role: user.role });
 
@@ -88,7 +82,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     policy,
     auditLength: 0,
     auditHead: GENESIS_HASH,
-    executionArn: executionArnOf(deps.identificationStateMachineArn(), caseId),
+    executionArn: deps.workflow.executionArn(caseId),
     route: { target: FIRST_STAGE },
   };
   const { case: filed } = await claimingGuards(deps, user, () =>
@@ -119,13 +113,7 @@ export async function startIdentification(
   route: Route,
 ): Promise<void> {
   try {
-    await deps.sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: deps.identificationStateMachineArn(),
-        name,
-        input: JSON.stringify({ caseId, route }),
-      }),
-    );
+    await deps.workflow.start(name, { caseId, route });
   } catch (e) {
     await markCaseError(deps, caseId, {
       code: 'workflow_not_started',
@@ -134,10 +122,6 @@ export async function startIdentification(
     throw e;
   }
 }
-
-/** Step Functions names an execution's ARN after its state machine's; a case's first execution is named by its id. */
-export const executionArnOf = (stateMachineArn: string, name: string) =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 export const SYSTEM: Actor = { sub: 'system', name: '系统', role: 'system' };
 
@@ -273,7 +257,7 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
       ...(release.length ? { releaseGuards: release } : {}),
     }),
   );
-  if (c.supplementToken) await completeCallback(deps, c.supplementToken, { target: c.stage });
+  if (c.supplementToken) await deps.workflow.complete(c.supplementToken, { target: c.stage });
   return caseView(after);
 }
 
@@ -329,12 +313,10 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
   });
   // The supplement token is on the case, whose version a rebinding moves, so the one read here is current.
   if (c.status === 'returned') {
-    if (c.supplementToken) await completeCallback(deps, c.supplementToken, route);
+    if (c.supplementToken) await deps.workflow.complete(c.supplementToken, route);
   } else if (task) await resumeTaskWorkflow(deps, task.taskId, route);
   else if (c.stage === 'publicity' && c.executionArn) {
-    await deps.sfn.send(
-      new StopExecutionCommand({ executionArn: c.executionArn, cause: 'withdrawn by applicant' }),
-    );
+    await deps.workflow.stop(c.executionArn, 'withdrawn by applicant');
   }
   return caseView(after);
 }

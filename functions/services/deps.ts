@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { SFNClient } from '@aws-sdk/client-sfn';
-import { resetClients, sfnClient } from '../commons/clients.ts';
+import { env, resetClients, sfnClient } from '../commons/clients.ts';
 import { type Clock, systemClock } from '../commons/clock.ts';
 import { countyCalendar } from '../commons/holidays.ts';
+import { stepFunctionsWorkflow } from '../commons/step-functions.ts';
 import type { WorkCalendar } from '../core/calendar.ts';
 import { defaultPolicy, type Policy, withDefaultLimits } from '../core/policy.ts';
 import { Store } from '../store/store.ts';
+import type { WorkflowPort } from './workflow-port.ts';
 
 /** What the use cases need from the outside world; handlers pass the defaults, tests may pass their own. */
 export interface Deps {
   store: Store;
-  sfn: SFNClient;
+  /** the procedures' state machines: the only way a use case reaches the workflow engine */
+  workflow: WorkflowPort;
   clock: Clock;
   newId: (prefix: string) => string;
-  identificationStateMachineArn: () => string;
 }
 
 let shared: Deps | undefined;
@@ -33,14 +34,9 @@ export function resetSharedDeps(): void {
 export function defaultDeps(): Deps {
   return {
     store: Store.fromEnv(),
-    sfn: sfnClient(),
+    workflow: stepFunctionsWorkflow(sfnClient(), () => env('IDENTIFICATION_STATE_MACHINE_ARN')),
     clock: systemClock,
     newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
-    identificationStateMachineArn: () => {
-      const arn = process.env.IDENTIFICATION_STATE_MACHINE_ARN;
-      if (!arn) throw new Error('missing environment variable IDENTIFICATION_STATE_MACHINE_ARN');
-      return arn;
-    },
   };
 }
 

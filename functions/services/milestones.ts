@@ -4,7 +4,8 @@ import { countyOf } from '../core/jurisdiction.ts';
 import type { Route } from '../core/procedure.ts';
 import { parseIso, toIso } from '../core/time.ts';
 import { milestonesOf } from '../core/timings.ts';
-import type { CaseItem, MilestoneItem } from '../store/items.ts';
+import type { CaseItem } from '../store/case.ts';
+import type { MilestoneItem } from '../store/milestone.ts';
 import { calendarOf, type Deps } from './deps.ts';
 
 /**

@@ -3,10 +3,12 @@ import type { ObjectionBody, ObjectionView } from '../../schemas/objection.ts';
 import type { User } from '../../schemas/records.ts';
 import { conflict, forbidden } from '../core/errors.ts';
 import { parseIso, toIso } from '../core/time.ts';
-import { type CaseItem, type ObjectionItem, objectionView } from '../store/items.ts';
+import type { CaseItem } from '../store/case.ts';
+import type { ObjectionItem } from '../store/objection.ts';
 import { actorOf, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { objectionView } from './views.ts';
 
 /** Who records an objection brought to them (docs/domain.md §8): the village and township reviewers. */
 const RECORDERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];

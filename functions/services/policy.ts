@@ -22,8 +22,8 @@ import {
 } from '../core/policy.ts';
 import { STAGE_ORDERS } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import type { PolicyRecord } from '../store/items.ts';
-import type { Page } from '../store/store.ts';
+import type { PolicyRecord } from '../store/policy.ts';
+import type { Page } from '../store/table.ts';
 import { actorOf } from './cases.ts';
 import type { Deps } from './deps.ts';
 

@@ -4,17 +4,10 @@ import { assertCanActForApplicant } from '../core/access.ts';
 import { withDefaultLimits } from '../core/policy.ts';
 import { type Route, reexaminationOf } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { caseView } from '../store/items.ts';
-import {
-  actorOf,
-  claimingGuards,
-  executionArnOf,
-  guardClaims,
-  startIdentification,
-  visibleCase,
-} from './cases.ts';
+import { actorOf, claimingGuards, guardClaims, startIdentification, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { caseView } from './views.ts';
 
 /** The re-examination's execution: the case's first one took the case id, and there is at most one more. */
 export const reexaminationExecutionName = (caseId: string) => `${caseId}-reexamination`;
@@ -55,7 +48,7 @@ async function requestOnce(
         route,
         rejectingStage,
         reexaminationRequestedAt: at,
-        executionArn: executionArnOf(deps.identificationStateMachineArn(), name),
+        executionArn: deps.workflow.executionArn(name),
         // a case filed before re-examination existed has no limit for it in its policy snapshot
         policy: withDefaultLimits(c.policy),
       },

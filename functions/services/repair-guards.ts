@@ -1,7 +1,8 @@
 import type { CaseStatus } from '../../schemas/domain.ts';
-import { type CaseItem, heldGuards } from '../store/items.ts';
+import { type CaseItem, heldGuards } from '../store/case.ts';
+import type { StoredGuard } from '../store/guard.ts';
 import { keys } from '../store/keys.ts';
-import type { Store, StoredGuard } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 
 /**
  * Statuses whose case holds its people's guards: in flight, in error (not ended: an administrator repairs it),
@@ -42,17 +43,18 @@ function staleness(c: CaseItem | undefined, pk: string): StaleReason | undefined
  * recorded on the case could leave wrong. A guard whose case is gone or ended, or whose case no longer lists the
  * person (dropped by a supplement), is removed; a person a live case lists whom nobody holds (added by a
  * supplement) is claimed for it; a live case without a record of its guards records the ones it holds. People
- * two open cases list are reported, not guessed at. Reads every guard with a Scan (this is no request path),
- * then repairs case by case, each in one transaction conditioned on the case's version: a case that moves
+ * two open cases list are reported, not guessed at. Reads every guard from `guards` (the script's Scan,
+ * scripts/guard-scan.ts: this is no request path), then repairs case by case, each in one transaction conditioned on the case's version: a case that moves
  * meanwhile is skipped, never half-done. Safe to run again: a second run finds nothing to do.
  */
 export async function repairGuards(
   store: Store,
+  guards: AsyncIterable<StoredGuard>,
   opts: { dryRun?: boolean } = {},
 ): Promise<GuardRepairReport> {
   const byCase = new Map<string, StoredGuard[]>();
   const owner = new Map<string, string>();
-  for await (const g of store.allGuards()) {
+  for await (const g of guards) {
     byCase.set(g.caseId, [...(byCase.get(g.caseId) ?? []), g]);
     owner.set(g.pk, g.caseId);
   }

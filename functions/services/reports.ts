@@ -8,7 +8,7 @@ import { reportScope } from '../core/access.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
 import { invalid, notFound } from '../core/errors.ts';
 import { CAUSE_READERS } from '../core/failure.ts';
-import { within } from '../core/jurisdiction.ts';
+import { countyOf, townshipOf, within } from '../core/jurisdiction.ts';
 import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
@@ -27,12 +27,15 @@ import {
   type TimingRow,
   type TimingSample,
 } from '../core/timings.ts';
+import type { ActivityRecord } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
-import { caseErrorView, type MilestoneItem, type TaskItem, taskView } from '../store/items.ts';
 import { indexKeys } from '../store/keys.ts';
-import type { ActivityRecord, Page, TimingRecord } from '../store/store.ts';
+import type { MilestoneItem } from '../store/milestone.ts';
+import type { Page } from '../store/table.ts';
+import type { TaskItem, TimingRecord } from '../store/task.ts';
 import type { Deps } from './deps.ts';
 import { pooled } from './pool.ts';
+import { caseErrorView, taskView } from './views.ts';
 
 /** The longest period one timing report covers: every (stage, month) is one Query, so the range is bounded. */
 export const MAX_REPORT_MONTHS = 24;
@@ -505,7 +508,7 @@ function breachRow(
     taskId: t.taskId,
     caseId: t.caseId,
     stage: t.stage,
-    township: t.villageCode.slice(0, 9),
+    township: townshipOf(t.villageCode),
     villageCode: t.villageCode,
     dueAt: t.dueAt,
     state: decidedAt ? 'decided' : 'open',
@@ -597,7 +600,7 @@ function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCa
   return {
     caseId: c.caseId,
     villageCode: c.villageCode,
-    township: c.villageCode.slice(0, 9),
+    township: townshipOf(c.villageCode),
     stage: c.stage,
     status: c.status,
     reason: c.status === 'error' ? 'error' : 'no_progress',
@@ -637,7 +640,7 @@ function overdueScope(user: User, query: OverdueQuery): { county: string; within
     const scope = reportScope(user, query);
     return { county: scope.county, ...(scope.township ? { within: scope.township } : {}) };
   }
-  const county = user.jurisdiction.slice(0, 6);
+  const county = countyOf(user.jurisdiction);
   if (query.county && query.county !== county) throw notFound('county');
   if (query.township && !within(query.township, user.jurisdiction)) throw notFound('township');
   return { county, within: user.jurisdiction };

@@ -18,13 +18,15 @@ import { conflict, forbidden, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { type Route, routeOf, statusOn } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { type CaseItem, heldGuards, type TaskItem, taskView } from '../store/items.ts';
-import type { InboxFilter, Page } from '../store/store.ts';
+import { type CaseItem, heldGuards } from '../store/case.ts';
+import type { Page } from '../store/table.ts';
+import type { InboxFilter, TaskItem } from '../store/task.ts';
 import { resumeTaskWorkflow } from './callbacks.ts';
 import { actorOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { taskView } from './views.ts';
 
 /*
  * Claim, unclaim, decide and reassign each retry on a stale case version: a colleague's claim, an escalation or a

@@ -1,4 +1,3 @@
-import { SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { conflict, DomainError, notFound } from '../core/errors.ts';
@@ -13,8 +12,8 @@ import {
   statusOn,
 } from '../core/procedure.ts';
 import { parseIso, toIso } from '../core/time.ts';
-import { type CaseItem, heldGuards, type TaskItem } from '../store/items.ts';
-import { completeCallback } from './callbacks.ts';
+import { type CaseItem, heldGuards } from '../store/case.ts';
+import type { TaskItem } from '../store/task.ts';
 import { SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
@@ -110,7 +109,7 @@ export async function awaitDecision(
 ): Promise<void> {
   const c = await liveCase(deps, caseId);
   if (isTerminal(c.status)) {
-    await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(c.route) }));
+    await deps.workflow.send(token, c.route);
     return;
   }
   if (await deps.store.bindTaskToken(taskId, token)) {
@@ -120,7 +119,7 @@ export async function awaitDecision(
   }
   const task = await deps.store.getTask(taskId);
   if (!task?.route) throw conflict(`task ${taskId} is done without a route`);
-  await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(task.route) }));
+  await deps.workflow.send(token, task.route);
 }
 
 /**
@@ -182,7 +181,7 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
 export async function awaitSupplement(deps: Deps, caseId: string, token: string): Promise<void> {
   if (await deps.store.bindSupplementToken(caseId, token)) return;
   const c = await liveCase(deps, caseId);
-  await completeCallback(deps, token, c.route);
+  await deps.workflow.complete(token, c.route);
 }
 
 /** No supplement within the policy limit: the case is withdrawn, and the trail says why. */

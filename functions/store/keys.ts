@@ -4,6 +4,7 @@
  * (docs/data-model.md, "Access patterns"): the numbers refer to that list.
  */
 import { createHash } from 'node:crypto';
+import { countyOf } from '../core/jurisdiction.ts';
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -140,7 +141,7 @@ export const indexKeys = {
   }),
   applicantPartition: (applicantSub: string) => `APPLICANT#${applicantSub}`,
   caseInCounty: (villageCode: string, createdAt: string, caseId: string) => ({
-    gsi2pk: `CASES#${villageCode.slice(0, 6)}`,
+    gsi2pk: `CASES#${countyOf(villageCode)}`,
     gsi2sk: `${villageCode}#${createdAt}#${caseId}`,
   }),
   countyCasesPartition: (county: string) => `CASES#${county}`,
@@ -148,7 +149,7 @@ export const indexKeys = {
   openTask: (role: string, jurisdiction: string, dueAt: string, taskId: string) => ({
     gsi1pk: `INBOX#${role}#${jurisdiction}`,
     gsi1sk: `${dueAt}#${taskId}`,
-    gsi2pk: `OPENTASKS#${jurisdiction.slice(0, 6)}`,
+    gsi2pk: `OPENTASKS#${countyOf(jurisdiction)}`,
     gsi2sk: `${dueAt}#${taskId}`,
   }),
   inboxPartition: (role: string, jurisdiction: string) => `INBOX#${role}#${jurisdiction}`,
@@ -182,7 +183,7 @@ export const indexKeys = {
   wholeCasePartition: (county: string, kind: string, month: string) => `WHOLE#${county}#${kind}#${month}`,
   /** (10) on the case item while it is open or returned: the county's cases by last progress */
   activeCase: (villageCode: string, updatedAt: string, caseId: string) => ({
-    gsi3pk: `ACTIVE#${villageCode.slice(0, 6)}`,
+    gsi3pk: `ACTIVE#${countyOf(villageCode)}`,
     gsi3sk: `${updatedAt}#${caseId}`,
   }),
   activeCasesPartition: (county: string) => `ACTIVE#${county}`,
@@ -190,7 +191,7 @@ export const indexKeys = {
   idleSince: (iso: string) => iso,
   /** (10) on the case item while it is in error, instead of the active entry */
   errorCase: (villageCode: string, updatedAt: string, caseId: string) => ({
-    gsi3pk: `ERRORS#${villageCode.slice(0, 6)}`,
+    gsi3pk: `ERRORS#${countyOf(villageCode)}`,
     gsi3sk: `${updatedAt}#${caseId}`,
   }),
   errorCasesPartition: (county: string) => `ERRORS#${county}`,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../functions/api/routes.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
-import type { CaseItem } from '../../functions/store/items.ts';
+import type { CaseItem } from '../../functions/store/case.ts';
 import { DEMO_USERS } from '../../local/auth.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Role } from '../../schemas/common.ts';

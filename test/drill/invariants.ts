@@ -4,9 +4,10 @@
  */
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { verifyChain } from '../../functions/core/audit-chain.ts';
-import type { CaseItem, TaskItem } from '../../functions/store/items.ts';
+import { type CaseItem, caseActivityKeys } from '../../functions/store/case.ts';
 import { keys } from '../../functions/store/keys.ts';
-import { caseActivityKeys, Store } from '../../functions/store/store.ts';
+import { Store } from '../../functions/store/store.ts';
+import type { TaskItem } from '../../functions/store/task.ts';
 import { localDynamoDbClient } from '../../local/dynamodb.ts';
 import type { Engine } from '../../local/engine/engine.ts';
 import { CASE_STATUSES } from '../../schemas/domain.ts';

@@ -3,11 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { GENESIS_HASH } from '../../functions/core/audit-chain.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { repairGuards } from '../../functions/services/repair-guards.ts';
-import { type CaseItem, heldGuards, idNumbersOf } from '../../functions/store/items.ts';
+import { type CaseItem, heldGuards, idNumbersOf } from '../../functions/store/case.ts';
 import { keys } from '../../functions/store/keys.ts';
 import { Store } from '../../functions/store/store.ts';
 import type { Household } from '../../schemas/application.ts';
 import type { CaseStatus } from '../../schemas/domain.ts';
+import { scanGuards } from '../../scripts/guard-scan.ts';
 import { freshTable } from '../support/ddb.ts';
 import { validHousehold } from '../support/fixtures.ts';
 
@@ -78,7 +79,7 @@ describe('repairGuards (npm run repair:guards)', () => {
     ]);
 
     // Act
-    const report = await repairGuards(store);
+    const report = await repairGuards(store, scanGuards(store.table));
 
     // Assert
     expect(report).toMatchObject({
@@ -110,7 +111,7 @@ describe('repairGuards (npm run repair:guards)', () => {
     ]);
 
     // Act
-    const report = await repairGuards(store);
+    const report = await repairGuards(store, scanGuards(store.table));
     const repaired = (await store.getCase(a.caseId))!;
     const withdrawn = await store.apply({
       before: repaired,
@@ -131,10 +132,10 @@ describe('repairGuards (npm run repair:guards)', () => {
     const h = validHousehold(n++);
     await legacyCase(h, 'rejected', [h.head.idNumber]);
 
-    const dry = await repairGuards(store, { dryRun: true });
+    const dry = await repairGuards(store, scanGuards(store.table), { dryRun: true });
     const guardAfterDryRun = await holderOf(h.head.idNumber);
-    const first = await repairGuards(store);
-    const second = await repairGuards(store);
+    const first = await repairGuards(store, scanGuards(store.table));
+    const second = await repairGuards(store, scanGuards(store.table));
 
     expect(dry).toMatchObject({ dryRun: true, released: { case_ended: 1 } });
     expect(guardAfterDryRun).toBeDefined();

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { executionArnOf } from '../../functions/services/cases.ts';
+import { executionArnOf } from '../../functions/commons/step-functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Household } from '../../schemas/application.ts';
 import type { AuditRecord, ChainStatus, TaskView } from '../../schemas/records.ts';

@@ -1,0 +1,46 @@
+import {
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { Route } from '../core/procedure.ts';
+import type { WorkflowInput, WorkflowPort } from '../services/workflow-port.ts';
+
+/** Step Functions names an execution's ARN after its state machine's; a case's first execution is named by its id. */
+export const executionArnOf = (stateMachineArn: string, name: string) =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** Errors that mean the token is no longer waited on: the workflow will replay the stored route itself. */
+const STALE_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+/**
+ * The workflow port on Step Functions (or the local runtime's endpoint for it, AWS_ENDPOINT_URL_SFN).
+ * `stateMachineArn` is read when first needed, so a handler that never starts an execution needs none.
+ */
+export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: () => string): WorkflowPort {
+  const send = async (token: string, route: Route) => {
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(route) }));
+  };
+  return {
+    executionArn: (name) => executionArnOf(stateMachineArn(), name),
+    async start(name: string, input: WorkflowInput) {
+      await sfn.send(
+        new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name, input: JSON.stringify(input) }),
+      );
+    },
+    send,
+    async complete(token, route) {
+      try {
+        await send(token, route);
+        return true;
+      } catch (e) {
+        if (STALE_TOKEN.has((e as Error).name)) return false;
+        throw e;
+      }
+    },
+    async stop(executionArn, cause) {
+      await sfn.send(new StopExecutionCommand({ executionArn, cause }));
+    },
+  };
+}

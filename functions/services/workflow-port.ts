@@ -1,0 +1,28 @@
+import type { Route } from '../core/procedure.ts';
+
+/** What an execution of a procedure's state machine starts with: the case and where it enters. */
+export interface WorkflowInput {
+  caseId: string;
+  route: Route;
+}
+
+/**
+ * The workflow engine as the use cases see it (Step Functions on AWS, the local runtime's engine behind the same
+ * API): start an execution, complete a waiting callback task, stop an execution. The services hold no SDK
+ * client; `Deps.workflow` is this port, and tests pass a fake that records what was asked.
+ */
+export interface WorkflowPort {
+  /** The id (ARN) of the identification state machine's execution named `name`. */
+  executionArn(name: string): string;
+  /** Starts an execution of the identification state machine named `name` (unique per state machine). */
+  start(name: string, input: WorkflowInput): Promise<void>;
+  /** Sends `route` to the callback task waiting on `token`; any failure, a stale token too, is thrown. */
+  send(token: string, route: Route): Promise<void>;
+  /**
+   * Like `send`, but a token nothing waits on any more is not an error (false): the decision is already stored,
+   * and the step that binds the next token replays it.
+   */
+  complete(token: string, route: Route): Promise<boolean>;
+  /** Stops an execution (a case withdrawn while no callback task waits, e.g. in its publicity Wait). */
+  stop(executionArn: string, cause: string): Promise<void>;
+}

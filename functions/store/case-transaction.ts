@@ -1,0 +1,207 @@
+/**
+ * The case transaction: one step that moves a case writes the case's new state, its audit record and whatever
+ * the step opens, changes or settles (task, objections, guards, milestones) in ONE TransactWriteItems that holds
+ * only if the case still has the version it was read at. Each entity module contributes its own item; this
+ * module composes them and turns a cancellation into the 409 that names what was in the way.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { AuditRecord } from '../../schemas/records.ts';
+import { seal } from '../core/audit-chain.ts';
+import { conflict } from '../core/errors.ts';
+import { type AuditEntry, putAuditItem } from './audit.ts';
+import { type CaseItem, heldGuards, putCaseItem, updateCaseItem } from './case.ts';
+import { claimGuardItem, type GuardClaim, GuardConflict, guardHolder, releaseGuardItem } from './guard.ts';
+import { type MilestoneItem, putMilestoneItem } from './milestone.ts';
+import {
+  type ObjectionItem,
+  type ObjectionResolution,
+  putObjectionItem,
+  resolveObjectionItem,
+} from './objection.ts';
+import type { Table, TransactItem } from './table.ts';
+import { putTaskItem, type TaskItem, type TaskUpdate, taskAfter, updateTaskItem } from './task.ts';
+
+/**
+ * One step that moves a case, as the services compose it: the case's new fields, its audit record, and the
+ * task, objections, guards and milestones the step touches.
+ */
+export interface CaseChange {
+  before: CaseItem;
+  set?: Partial<CaseItem>;
+  remove?: (keyof CaseItem)[];
+  audit: AuditEntry;
+  putTask?: TaskItem;
+  updateTask?: TaskUpdate;
+  /** an objection raised during publicity, stored in the case's partition */
+  putObjection?: ObjectionItem;
+  /** open objections a decision settles: each must still be open, and becomes `status` */
+  resolveObjections?: { items: ObjectionItem[]; set: ObjectionResolution };
+  /**
+   * People the case takes on (filing, a supplement adding members, a re-examination): each ID number's guard must
+   * be free, or the whole change is a 409 naming `path`, the field that lists the person.
+   */
+  claimGuards?: GuardClaim[];
+  /** ID numbers whose guard the case gives up (it ended, or a supplement dropped them): each must be its own */
+  releaseGuards?: string[];
+  /** whole-case milestones the step reaches (county decision, enrolment), each a new item */
+  milestones?: MilestoneItem[];
+}
+
+/** What a committed change wrote: the case as it now stands, its sealed record, and the task it touched. */
+export interface AppliedChange {
+  case: CaseItem;
+  audit: AuditRecord;
+  task?: TaskItem;
+}
+
+/** The case's guards after a change: what it held, less what it releases, plus what it claims. */
+export function guardsAfter(change: Pick<CaseChange, 'before' | 'claimGuards' | 'releaseGuards'>): string[] {
+  const released = new Set(change.releaseGuards ?? []);
+  const held = change.before.version === 0 ? [] : heldGuards(change.before);
+  return [
+    ...new Set([
+      ...held.filter((id) => !released.has(id)),
+      ...(change.claimGuards ?? []).map((g) => g.idNumber),
+    ]),
+  ];
+}
+
+/** Which part of the change an item is, so a cancellation reason can be named. */
+type Part = 'case' | 'audit' | 'task' | 'objection' | { guard: GuardClaim } | 'release' | 'milestone';
+
+/** A case transaction being built: items in order, each with the part of the change it is. */
+export class CaseTransaction {
+  private readonly items: TransactItem[] = [];
+  private readonly parts: Part[] = [];
+
+  constructor(readonly caseId: string) {}
+
+  add(part: Part, item: TransactItem): this {
+    this.items.push(item);
+    this.parts.push(part);
+    return this;
+  }
+
+  /** The TransactItems as they will be sent. */
+  params(): TransactItem[] {
+    return [...this.items];
+  }
+
+  /** Sends the transaction: all or nothing, a cancellation turned into the 409 that names what was in the way. */
+  async commit(table: Table): Promise<void> {
+    try {
+      await table.transact(this.items);
+    } catch (e) {
+      throw await this.explain(table, e);
+    }
+  }
+
+  private async explain(table: Table, e: unknown): Promise<unknown> {
+    if (!(e instanceof TransactionCanceledException)) {
+      if ((e as Error).name === 'TransactionConflictException') {
+        return conflict('the case is being changed by another request; reload and try again');
+      }
+      return e;
+    }
+    const reasons = e.CancellationReasons ?? [];
+    const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    const part = failed >= 0 ? this.parts[failed] : undefined;
+    if (typeof part === 'object') {
+      return new GuardConflict(part.guard.path, await guardHolder(table, part.guard.idNumber));
+    }
+    // Only a guard another case holds fails a release: the guards are out of step, which no retry mends.
+    if (part === 'release') {
+      return conflict('a person of this case is held by another open case; the guards need repair', [
+        { path: 'case.guards', rule: 'guard_owner' },
+      ]);
+    }
+    if (part === 'task')
+      return conflict('the task is no longer open for this action', [{ path: 'task', rule: 'task_state' }]);
+    if (part === 'objection')
+      return conflict('an objection changed meanwhile; reload and try again', [
+        { path: 'objection', rule: 'objection_state' },
+      ]);
+    if (part === 'case') {
+      return conflict('the case changed since it was read; reload and try again', [
+        { path: 'case', rule: 'version' },
+      ]);
+    }
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+      return conflict('the case is being changed by another request; reload and try again');
+    }
+    return new Error(
+      `transaction on case ${this.caseId} cancelled: ${reasons.map((r) => r.Code).join(',')}`,
+      { cause: e },
+    );
+  }
+}
+
+/** The case after `change` with its sealed audit record: the next version, progress time and chain head. */
+export function caseAfter(change: CaseChange): { after: CaseItem; audit: AuditRecord } {
+  const { before } = change;
+  const seq = before.auditLength + 1;
+  const audit = seal(before.auditHead, { ...change.audit, caseId: before.caseId, seq });
+  const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
+  const after: CaseItem = {
+    ...before,
+    ...change.set,
+    ...(movesGuards ? { guards: guardsAfter(change) } : {}),
+    version: before.version + 1,
+    updatedAt: audit.at,
+    auditLength: seq,
+    auditHead: audit.hash,
+  };
+  for (const k of change.remove ?? []) delete after[k];
+  return { after, audit };
+}
+
+/** The transaction of `change`, built from each entity's own item, and what it will have written. */
+export function caseTransaction(
+  tableName: string,
+  change: CaseChange,
+): { tx: CaseTransaction; applied: AppliedChange } {
+  const { before } = change;
+  const { after, audit } = caseAfter(change);
+  const tx = new CaseTransaction(before.caseId);
+  const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
+  tx.add(
+    'case',
+    before.version === 0
+      ? putCaseItem(tableName, after)
+      : updateCaseItem(tableName, before, after, {
+          set: [...Object.keys(change.set ?? {}), ...(movesGuards ? ['guards'] : [])],
+          remove: (change.remove as string[] | undefined) ?? [],
+        }),
+  );
+  tx.add('audit', putAuditItem(tableName, audit));
+  let task: TaskItem | undefined;
+  if (change.putTask) {
+    task = change.putTask;
+    tx.add('task', putTaskItem(tableName, task));
+  }
+  if (change.updateTask) {
+    task = taskAfter(change.updateTask);
+    tx.add('task', updateTaskItem(tableName, change.updateTask));
+  }
+  if (change.putObjection) tx.add('objection', putObjectionItem(tableName, change.putObjection));
+  for (const o of change.resolveObjections?.items ?? []) {
+    tx.add('objection', resolveObjectionItem(tableName, o, change.resolveObjections!.set));
+  }
+  for (const claim of change.claimGuards ?? []) {
+    tx.add({ guard: claim }, claimGuardItem(tableName, claim.idNumber, before.caseId));
+  }
+  for (const id of change.releaseGuards ?? [])
+    tx.add('release', releaseGuardItem(tableName, id, before.caseId));
+  for (const m of change.milestones ?? []) tx.add('milestone', putMilestoneItem(tableName, m));
+  return { tx, applied: { case: after, audit, task } };
+}
+
+/**
+ * Applies a CaseChange atomically. A stale case version, a task no longer in an expected status, or an ID
+ * number that already holds an open case fails the whole transaction with a 409 and writes nothing.
+ */
+export async function applyCaseChange(table: Table, change: CaseChange): Promise<AppliedChange> {
+  const { tx, applied } = caseTransaction(table.name, change);
+  await tx.commit(table);
+  return applied;
+}

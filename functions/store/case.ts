@@ -1,0 +1,309 @@
+/**
+ * The case entity (access patterns 1, 2, 10 of docs/data-model.md): its item, where it stands in the indexes,
+ * its reads, and its part in a case transaction (case-transaction.ts).
+ */
+import { z } from 'zod';
+import type { Household } from '../../schemas/application.ts';
+import { caseStatusSchema, procedureSchema, stageSchema } from '../../schemas/domain.ts';
+import { type AuditRecord, actorSchema } from '../../schemas/records.ts';
+import { CASE_ERROR_CODES } from '../core/failure.ts';
+import { countyOf } from '../core/jurisdiction.ts';
+import type { Policy } from '../core/policy.ts';
+import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
+import { AUDIT } from './audit.ts';
+import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
+import { OBJECTION, type ObjectionItem } from './objection.ts';
+import {
+  type EntitySchema,
+  equalityFilter,
+  filterParts,
+  type Item,
+  type Page,
+  type PageRequest,
+  parseItem,
+  placeFilter,
+  projection,
+  storedObject,
+  type Table,
+  type TransactItem,
+  updateExpression,
+} from './table.ts';
+
+export const CASE_ENTITY = 'case';
+
+/**
+ * Why a case is in `error`, as stored. `cause` is plain (core/failure `plainCause`) and read only by admins and
+ * auditors. A case marked before codes existed has only `cause` (raw) and `at`.
+ */
+export const caseErrorItemSchema = z.object({
+  code: z.enum(CASE_ERROR_CODES).optional(),
+  message: z.string().optional(),
+  cause: z.string().optional(),
+  at: z.string(),
+});
+export type CaseErrorItem = z.infer<typeof caseErrorItemSchema>;
+
+/** The case as stored: full household (ID numbers kept for matching), policy snapshot, chain head. */
+export const caseItemSchema = z.object({
+  caseId: z.string(),
+  procedure: procedureSchema,
+  status: caseStatusSchema,
+  stage: stageSchema,
+  villageCode: z.string(),
+  household: storedObject<Household>(),
+  applicant: actorSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+  policy: storedObject<Policy>(),
+  /** number of audit records and the hash of the last one: the chain's head */
+  auditLength: z.number(),
+  auditHead: z.string(),
+  openTaskId: z.string().optional(),
+  publicityEndsAt: z.string().optional(),
+  supplementDueAt: z.string().optional(),
+  /** callback token of the supplement wait; never returned by the API */
+  supplementToken: z.string().optional(),
+  executionArn: z.string().optional(),
+  /** where the workflow stands or is headed: a restart or a new state machine version resumes from it */
+  route: storedObject<Route>(),
+  enrolledAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  /** when the applicant asked for the one re-examination (复核) of a rejection */
+  reexaminationRequestedAt: z.string().optional(),
+  /** the stage whose rejection the re-examination reviews; an overturn sends the case back there */
+  rejectingStage: z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]).optional(),
+  error: caseErrorItemSchema.optional(),
+  /**
+   * The resident ID numbers whose one-open-case guard this case holds: exactly what it claimed and has not
+   * released. Absent on a case stored before it was recorded (its household's numbers then, see `heldGuards`).
+   */
+  guards: z.array(z.string()).optional(),
+});
+export type CaseItem = z.infer<typeof caseItemSchema>;
+export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: caseItemSchema };
+
+/** A case needing attention as the stuck-case report reads it from the activity index. */
+const ACTIVITY_FIELDS = TIMING_INDEX_READS.activity;
+const activityRecordSchema = caseItemSchema.pick(
+  Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, true])) as {
+    [K in (typeof ACTIVITY_FIELDS)[number]]: true;
+  },
+);
+export type ActivityRecord = z.infer<typeof activityRecordSchema>;
+const ACTIVITY: EntitySchema<ActivityRecord> = { name: 'case activity', schema: activityRecordSchema };
+
+const inFlightSchema = caseItemSchema.pick({ caseId: true });
+const IN_FLIGHT: EntitySchema<z.infer<typeof inFlightSchema>> = {
+  name: 'case activity',
+  schema: inFlightSchema,
+};
+
+/** Every distinct resident ID number of a household, head first: one person, one guard. */
+export const idNumbersOf = (h: Pick<Household, 'head' | 'members'>): string[] => [
+  ...new Set([h.head.idNumber, ...h.members.map((m) => m.idNumber)]),
+];
+
+/** The ID numbers whose guard the case holds: as recorded, or for a case stored before that, its household's. */
+export const heldGuards = (c: Pick<CaseItem, 'guards' | 'household'>): string[] =>
+  c.guards ?? idNumbersOf(c.household);
+
+/** The case item's attributes that hold its activity entry (the stuck-case report's index). */
+const ACTIVITY_ATTRIBUTES = [INDEXES.byTiming.partitionKey, INDEXES.byTiming.sortKey];
+
+/**
+ * Where a case stands in the activity index: open or returned cases by their last progress, cases in error by
+ * when they failed; none once it ended.
+ */
+export function caseActivityKeys(c: CaseItem): Item | undefined {
+  if (c.status === 'open' || c.status === 'returned') {
+    return indexKeys.activeCase(c.villageCode, c.updatedAt, c.caseId);
+  }
+  if (c.status === 'error') return indexKeys.errorCase(c.villageCode, c.updatedAt, c.caseId);
+  return undefined;
+}
+
+/** The case's whole item as first written: keys, its applicant's and county's index entries, its activity. */
+export function caseItem(c: CaseItem): Item {
+  return {
+    ...keys.case(c.caseId),
+    ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
+    ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
+    ...caseActivityKeys(c),
+    entity: CASE_ENTITY,
+    ...c,
+  };
+}
+
+/** Fields every case change moves: its version, progress time and chain head. */
+const CHAIN_FIELDS = new Set(['version', 'updatedAt', 'auditLength', 'auditHead']);
+
+/** The transaction item that files a new case: it must not exist yet. */
+export const putCaseItem = (tableName: string, after: CaseItem): TransactItem => ({
+  Put: { TableName: tableName, Item: caseItem(after), ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+/**
+ * The transaction item that moves a case from `before.version` to `after`: the fields the change set, the chain
+ * fields, the activity entry (its sort key is updatedAt; it leaves with the open states) and what it removes.
+ */
+export function updateCaseItem(
+  tableName: string,
+  before: Pick<CaseItem, 'caseId' | 'version'>,
+  after: CaseItem,
+  changed: { set: readonly string[]; remove: readonly string[] },
+): TransactItem {
+  const { caseId: _id, ...fields } = after;
+  const activity = caseActivityKeys(after);
+  const setNames = new Set(changed.set);
+  const u = updateExpression(
+    {
+      ...Object.fromEntries(Object.entries(fields).filter(([k]) => setNames.has(k) || CHAIN_FIELDS.has(k))),
+      ...activity,
+    },
+    [...changed.remove, ...(activity ? [] : ACTIVITY_ATTRIBUTES)],
+  );
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.case(before.caseId),
+      UpdateExpression: u.expression,
+      ConditionExpression: '#ver = :expected',
+      ExpressionAttributeNames: { ...u.names, '#ver': 'version' },
+      ExpressionAttributeValues: { ...u.values, ':expected': before.version },
+    },
+  };
+}
+
+export const getCase = (table: Table, caseId: string) => table.get(CASE, keys.case(caseId));
+
+/** (2) An applicant's own cases, oldest first. */
+export const casesOfApplicant = (table: Table, sub: string, page: PageRequest): Promise<Page<CaseItem>> =>
+  table.page(
+    CASE,
+    {
+      IndexName: INDEXES.byOwner.name,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.applicantPartition(sub) },
+    },
+    page,
+  );
+
+/**
+ * Cases inside a jurisdiction (county, township or village code), ordered by village then filing time.
+ * `status`/`stage` filter inside the Query page.
+ */
+export function casesInJurisdiction(
+  table: Table,
+  jurisdiction: string,
+  filter: { status?: string; stage?: string },
+  page: PageRequest,
+): Promise<Page<CaseItem>> {
+  const values: Item = { ':pk': indexKeys.countyCasesPartition(countyOf(jurisdiction)) };
+  let condition = 'gsi2pk = :pk';
+  if (jurisdiction.length > 6) {
+    condition += ' AND begins_with(gsi2sk, :scope)';
+    values[':scope'] = jurisdiction;
+  }
+  const filters = filterParts(equalityFilter({ status: filter.status, stage: filter.stage }, values));
+  return table.page(
+    CASE,
+    {
+      IndexName: INDEXES.byCounty.name,
+      KeyConditionExpression: condition,
+      ...filters,
+      ExpressionAttributeValues: values,
+    },
+    page,
+  );
+}
+
+/**
+ * (10) One page of a county's cases needing attention, oldest first: open or returned cases whose last
+ * progress is before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
+ * of the case items; stage and jurisdiction filter inside the page, so a page may come back short.
+ */
+export function casesNeedingAttention(
+  table: Table,
+  county: string,
+  kind: 'idle' | 'error',
+  filter: { idleBefore?: string; stage?: string; within?: string },
+  page: PageRequest,
+): Promise<Page<ActivityRecord>> {
+  const idle = kind === 'idle';
+  const values: Item = {
+    ':pk': idle ? indexKeys.activeCasesPartition(county) : indexKeys.errorCasesPartition(county),
+  };
+  let condition = 'gsi3pk = :pk';
+  if (filter.idleBefore !== undefined) {
+    condition += ' AND gsi3sk < :before';
+    values[':before'] = indexKeys.idleSince(filter.idleBefore);
+  }
+  const { names, parts } = placeFilter({ stage: filter.stage }, filter.within, values);
+  const read = projection(ACTIVITY_FIELDS);
+  return table.page(
+    ACTIVITY,
+    {
+      IndexName: INDEXES.byTiming.name,
+      KeyConditionExpression: condition,
+      FilterExpression: parts.length ? parts.join(' AND ') : undefined,
+      ProjectionExpression: read.ProjectionExpression,
+      ExpressionAttributeNames: { ...names, ...read.ExpressionAttributeNames },
+      ExpressionAttributeValues: values,
+    },
+    page,
+  );
+}
+
+/**
+ * The ids of every case in flight (open or returned) in the given counties: one Query per county on the sparse
+ * activity entries (ACTIVE#), which only open and returned cases carry. What a restart re-enters; the index is
+ * eventually consistent on AWS, so the caller reads each case before acting on it.
+ */
+export async function inFlightCases(table: Table, counties: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    [...new Set(counties)].map((county) =>
+      table.all(IN_FLIGHT, {
+        IndexName: INDEXES.byTiming.name,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': indexKeys.activeCasesPartition(county) },
+        ...projection(['caseId']),
+      }),
+    ),
+  );
+  return found.flat().map((c) => c.caseId);
+}
+
+/**
+ * Binds the supplement wait's token while the case is still returned; false when it was supplemented. The
+ * case version moves too, so a supplement or withdrawal that read the case before the token was bound loses
+ * its version race and re-reads the case, token included: the wait can never miss its callback.
+ */
+export const bindSupplementToken = (table: Table, caseId: string, token: string): Promise<boolean> =>
+  table.updateIf(
+    keys.case(caseId),
+    { supplementToken: token },
+    '#status = :returned',
+    { '#status': 'status', ':returned': 'returned' },
+    true,
+  );
+
+/** (1) The case and its whole trail in one Query on the case's partition, trail in sequence order. */
+export async function getCaseWithTrail(
+  table: Table,
+  caseId: string,
+): Promise<{ case?: CaseItem; trail: AuditRecord[]; objections: ObjectionItem[] }> {
+  const items = await table.queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
+    ConsistentRead: true,
+  });
+  const caseItem = items.find((i) => i.sk === keys.case(caseId).sk);
+  const trail = items
+    .filter((i) => String(i.sk).startsWith(keys.auditPrefix))
+    .map((i) => parseItem(AUDIT, i));
+  const objections = items
+    .filter((i) => String(i.sk).startsWith(keys.objectionPrefix))
+    .map((i) => parseItem(OBJECTION, i));
+  return { case: caseItem ? parseItem(CASE, caseItem) : undefined, trail, objections };
+}

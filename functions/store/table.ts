@@ -1,0 +1,297 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { conflict } from '../core/errors.ts';
+import { countCapacity } from './capacity.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+
+/** A DynamoDB item or expression-value map as the document client takes it. */
+export type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** A Query's input without what the table fills in (its name) or the paging helpers set (start key). */
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+/** What a paged read takes from its caller: the store's cursor from the previous page and the page size. */
+export interface PageRequest {
+  cursor?: string;
+  limit: number;
+}
+
+/** Thrown when a stored item does not match its entity's schema: a corrupt or foreign item is a 500, never cast. */
+export class StoredItemError extends Error {
+  constructor(what: string, key: Item, error: z.ZodError) {
+    const issues = error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
+    super(`stored ${what} ${String(key.pk)}/${String(key.sk)} fails its schema: ${issues}`);
+    this.name = 'StoredItemError';
+  }
+}
+
+/**
+ * An entity's stored shape: its schema (key attributes and the entity tag are not part of it, so parsing drops
+ * them) and the name errors use.
+ */
+export interface EntitySchema<T> {
+  name: string;
+  schema: z.ZodType<T>;
+}
+
+/** A stored item read back through its entity's schema. */
+export function parseItem<T>(entity: EntitySchema<T>, item: Item): T {
+  const parsed = entity.schema.safeParse(item);
+  if (!parsed.success) throw new StoredItemError(entity.name, item, parsed.error);
+  return parsed.data;
+}
+
+/** SET/REMOVE expression over plain attribute names, with placeholders so reserved words are safe. */
+export function updateExpression(set: Item, remove: readonly string[] = []) {
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  const sets: string[] = [];
+  let i = 0;
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined) continue;
+    names[`#a${i}`] = k;
+    values[`:a${i}`] = v;
+    sets.push(`#a${i} = :a${i}`);
+    i++;
+  }
+  const removes = remove.map((k) => {
+    names[`#a${i}`] = k;
+    return `#a${i++}`;
+  });
+  const expression = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return { expression, names, values };
+}
+
+/** `#field = :field` for each field given a value: FilterExpression parts, their names, values added to `values`. */
+export function equalityFilter(fields: Record<string, string | undefined>, values: Item) {
+  const names: Record<string, string> = {};
+  const parts: string[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+    parts.push(`#${field} = :${field}`);
+  }
+  return { names, parts };
+}
+
+/** `equalityFilter` and, when `within` is given, the village code inside that jurisdiction prefix. */
+export function placeFilter(
+  fields: Record<string, string | undefined>,
+  within: string | undefined,
+  values: Item,
+) {
+  const filter = equalityFilter(fields, values);
+  if (within) {
+    filter.names['#village'] = 'villageCode';
+    values[':within'] = within;
+    filter.parts.push('begins_with(#village, :within)');
+  }
+  return filter;
+}
+
+/** The Query parts of a filter built by equalityFilter/placeFilter: absent when it filters nothing. */
+export const filterParts = (filter: { names: Record<string, string>; parts: string[] }) =>
+  filter.parts.length
+    ? { FilterExpression: filter.parts.join(' AND '), ExpressionAttributeNames: filter.names }
+    : {};
+
+/** A ProjectionExpression reading back only `fields`, with its placeholders. */
+export function projection(fields: readonly string[], tag = 'p') {
+  return {
+    ProjectionExpression: fields.map((_, i) => `#${tag}${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(fields.map((f, i) => [`#${tag}${i}`, f])),
+  };
+}
+
+/** A lost optimistic race in a transaction: a condition failed, or another transaction held an item. */
+export function lostRace(e: unknown): boolean {
+  if ((e as Error).name === 'TransactionConflictException') return true;
+  const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+}
+
+/**
+ * The single table on one document client: the only place requests are sent. Its client counts the capacity
+ * every request consumes (capacity.ts), so no request states ReturnConsumedCapacity itself.
+ */
+export class Table {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {
+    countCapacity(doc);
+  }
+
+  /** One item by key, strongly consistent, parsed by its entity's schema. */
+  async get<T>(entity: EntitySchema<T>, key: Item): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
+    return out.Item ? parseItem(entity, out.Item) : undefined;
+  }
+
+  /** One page of a Query from the caller's cursor: the items parsed, and the cursor to the next page. */
+  async page<T>(entity: EntitySchema<T>, input: QueryInput, page: PageRequest): Promise<Page<T>> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.name,
+        ...input,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => parseItem(entity, i)),
+      cursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  }
+
+  /** Every item a Query matches, following its pages to the end, unparsed (an item collection of entities). */
+  async queryAll(input: QueryInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({ TableName: this.name, ...input, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Every item a Query on one entity matches, parsed. */
+  async all<T>(entity: EntitySchema<T>, input: QueryInput): Promise<T[]> {
+    return (await this.queryAll(input)).map((i) => parseItem(entity, i));
+  }
+
+  /** A PutItem; with a condition, false when the condition failed (nothing written). */
+  async put(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.name, ...input }));
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Sets `set` on an existing item while `condition` holds (placeholders `#name`/`:value` in `placeholders`),
+   * optionally moving its version on; false when the item is gone or the condition failed.
+   */
+  async updateIf(
+    key: Item,
+    set: Item,
+    condition: string,
+    placeholders: Item,
+    bumpVersion = false,
+  ): Promise<boolean> {
+    const u = updateExpression(set);
+    const names = { ...u.names };
+    const values = { ...u.values };
+    if (bumpVersion) {
+      u.expression += ', #ver = #ver + :one';
+      names['#ver'] = 'version';
+      values[':one'] = 1;
+    }
+    for (const [k, v] of Object.entries(placeholders)) {
+      if (k.startsWith('#')) names[k] = String(v);
+      else values[k] = v;
+    }
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.name,
+          Key: key,
+          UpdateExpression: u.expression,
+          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if ((e as Error).name === 'ConditionalCheckFailedException') return false;
+      throw e;
+    }
+  }
+
+  /** One TransactWriteItems of `items`, all or nothing. */
+  async transact(items: TransactItem[]): Promise<void> {
+    await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+
+  /**
+   * Up to 25 prepared items in one BatchWriteItem, unconditional and unaudited, retrying with backoff whatever
+   * DynamoDB leaves unprocessed: bench seeding (bench/seed.ts) and stored timing samples, never a case's state.
+   */
+  async putItems(items: Item[]): Promise<void> {
+    let pending = items.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending } }));
+      pending = (out.UnprocessedItems?.[this.name] ?? []) as typeof pending;
+    }
+  }
+
+  /**
+   * Puts a setting's current item on condition that it is at `previous` (absent when 0) together with its
+   * version item (never overwritten). A lost race is a 409 naming `version`, like a stale case.
+   */
+  async putVersioned(current: Item, version: Item, previous: number, what: string): Promise<void> {
+    try {
+      await this.transact([
+        {
+          Put: {
+            TableName: this.name,
+            Item: current,
+            ...(previous === 0
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: '#ver = :previous',
+                  ExpressionAttributeNames: { '#ver': 'version' },
+                  ExpressionAttributeValues: { ':previous': previous },
+                }),
+          },
+        },
+        { Put: { TableName: this.name, Item: version, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ]);
+    } catch (e) {
+      if (lostRace(e)) {
+        throw conflict(`the ${what} changed since it was read; reload and try again`, [
+          { path: 'version', rule: 'version' },
+        ]);
+      }
+      throw e;
+    }
+  }
+}
+
+/**
+ * A nested value of a stored item that was validated in full when it was written (the API's own schema) and
+ * whose older stored forms the readers complete (a policy without a later limit): read back as an object.
+ */
+export const storedObject = <T>() =>
+  z.custom<T>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object');

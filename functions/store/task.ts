@@ -1,0 +1,282 @@
+/**
+ * The task entity (access patterns 3, 4, 6, 7): a human stage's task, in the inbox while open, in the timing
+ * index once decided. Its token is stored, never returned.
+ */
+import { z } from 'zod';
+import { roleSchema } from '../../schemas/common.ts';
+import { decisionKindSchema, taskStatusSchema } from '../../schemas/domain.ts';
+import { countyOf, townshipOf } from '../core/jurisdiction.ts';
+import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
+import { localMonth, parseIso } from '../core/time.ts';
+import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
+import {
+  type EntitySchema,
+  equalityFilter,
+  filterParts,
+  type Item,
+  type Page,
+  type PageRequest,
+  placeFilter,
+  storedObject,
+  type Table,
+  type TransactItem,
+  updateExpression,
+} from './table.ts';
+import { timingIndexPartition } from './timing-index.ts';
+
+export const TASK_ENTITY = 'task';
+
+export const humanStageSchema = z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]);
+
+/** A human stage's task as stored. */
+export const taskItemSchema = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  stage: humanStageSchema,
+  role: roleSchema,
+  jurisdiction: z.string(),
+  villageCode: z.string(),
+  /** the household head's name when the task opened (tasks opened before it was kept have none) */
+  headName: z.string().optional(),
+  status: taskStatusSchema,
+  assignee: z.string().optional(),
+  assigneeName: z.string().optional(),
+  openedAt: z.string(),
+  dueAt: z.string(),
+  /** when the workflow next escalates (the due date, then one more stage limit each time) */
+  escalateAt: z.string(),
+  escalations: z.number(),
+  overdue: z.boolean(),
+  claimedAt: z.string().optional(),
+  decidedAt: z.string().optional(),
+  decision: decisionKindSchema.optional(),
+  decidedBy: z.string().optional(),
+  /** the route the decision sends the workflow on, kept so a lost callback can be replayed */
+  route: storedObject<Route>().optional(),
+  taskToken: z.string().optional(),
+});
+export type TaskItem = z.infer<typeof taskItemSchema>;
+export const TASK: EntitySchema<TaskItem> = { name: TASK_ENTITY, schema: taskItemSchema };
+
+/** A completed stage task as the timing reports read it from the timing index. */
+const TIMING_FIELDS = TIMING_INDEX_READS.stageRecord;
+const timingRecordSchema = taskItemSchema.pick(
+  Object.fromEntries(TIMING_FIELDS.map((f) => [f, true])) as { [K in (typeof TIMING_FIELDS)[number]]: true },
+);
+export type TimingRecord = z.infer<typeof timingRecordSchema>;
+const TIMING_RECORD: EntitySchema<TimingRecord> = { name: 'stage record', schema: timingRecordSchema };
+
+/** What a task change does to its index entries: stays in the inbox, leaves it for the timing index, or neither. */
+export type TaskIndexing = 'open' | 'done';
+
+/** The index entries that move between the inbox and the timing index. */
+const INDEX_ATTRIBUTES = {
+  open: ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'],
+  done: ['gsi3pk', 'gsi3sk'],
+} as const;
+
+/** The task's index entries: the inbox and county open-task entries while open, its stage record once done. */
+export function taskIndexKeys(t: TaskItem, indexing: TaskIndexing): Item {
+  if (indexing === 'open') return indexKeys.openTask(t.role, t.jurisdiction, t.dueAt, t.taskId);
+  const decidedAt = t.decidedAt!;
+  return indexKeys.doneTask(
+    countyOf(t.jurisdiction),
+    t.stage,
+    localMonth(parseIso(decidedAt)),
+    townshipOf(t.villageCode),
+    decidedAt,
+    t.taskId,
+  );
+}
+
+/** The task's whole item, with the index entries of its status. */
+export const taskItem = (t: TaskItem): Item => ({
+  ...keys.task(t.taskId),
+  ...taskIndexKeys(t, t.status === 'done' ? 'done' : 'open'),
+  entity: TASK_ENTITY,
+  ...t,
+});
+
+/** The transaction item opening a task: a new item in the inbox. */
+export const putTaskItem = (tableName: string, t: TaskItem): TransactItem => ({
+  Put: { TableName: tableName, Item: taskItem(t), ConditionExpression: 'attribute_not_exists(pk)' },
+});
+
+/** A change of a task inside a case transaction: what it sets and removes, in which statuses it may be. */
+export interface TaskUpdate {
+  before: TaskItem;
+  expect: TaskItem['status'][];
+  set?: Partial<TaskItem>;
+  remove?: (keyof TaskItem)[];
+  indexing?: TaskIndexing;
+}
+
+/** The task after `u`. */
+export function taskAfter(u: TaskUpdate): TaskItem {
+  const task = { ...u.before, ...u.set };
+  for (const k of u.remove ?? []) delete task[k];
+  return task;
+}
+
+/** The transaction item of a task change: it holds only while the task is in one of the expected statuses. */
+export function updateTaskItem(tableName: string, u: TaskUpdate): TransactItem {
+  const set: Item = { ...u.set };
+  const remove: string[] = [...(u.remove ?? [])];
+  if (u.indexing === 'done') {
+    Object.assign(set, taskIndexKeys(taskAfter(u), 'done'));
+    remove.push(...INDEX_ATTRIBUTES.open);
+  } else if (u.indexing === 'open') {
+    Object.assign(set, taskIndexKeys(taskAfter(u), 'open'));
+  }
+  const x = updateExpression(set, remove);
+  const expect = Object.fromEntries(u.expect.map((s, i) => [`:expect${i}`, s]));
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.task(u.before.taskId),
+      UpdateExpression: x.expression,
+      ConditionExpression: `attribute_exists(pk) AND #st IN (${Object.keys(expect).join(', ')})`,
+      ExpressionAttributeNames: { ...x.names, '#st': 'status' },
+      ExpressionAttributeValues: { ...x.values, ...expect },
+    },
+  };
+}
+
+/** (4) A task by id. */
+export const getTask = (table: Table, taskId: string) => table.get(TASK, keys.task(taskId));
+
+/**
+ * Binds a callback token to a task that is still undecided. Returns false when the task was decided
+ * meanwhile (the caller then replays the stored route).
+ */
+export const bindTaskToken = (table: Table, taskId: string, token: string): Promise<boolean> =>
+  table.updateIf(keys.task(taskId), { taskToken: token }, '#status <> :done', {
+    '#status': 'status',
+    ':done': 'done',
+  });
+
+/** What narrows an inbox Query: a due bound on the sort key (at most one), stage and assignee inside the page. */
+export interface InboxFilter {
+  dueBefore?: string;
+  dueFrom?: string;
+  stage?: string;
+  assignee?: string;
+}
+
+/**
+ * (3) Open tasks of (role, jurisdiction), soonest due first: one Query on the sparse inbox index. A due bound
+ * narrows the sort-key range (`dueBefore`: the overdue ones, `dueFrom`: the others); stage and assignee filter
+ * inside the page, so a page may come back short with a cursor.
+ */
+export function inbox(
+  table: Table,
+  role: string,
+  jurisdiction: string,
+  page: PageRequest,
+  filter: InboxFilter = {},
+): Promise<Page<TaskItem>> {
+  const values: Item = { ':pk': indexKeys.inboxPartition(role, jurisdiction) };
+  let condition = 'gsi1pk = :pk';
+  if (filter.dueBefore !== undefined) {
+    condition += ' AND gsi1sk < :due';
+    values[':due'] = indexKeys.openTasksDueBefore(filter.dueBefore);
+  } else if (filter.dueFrom !== undefined) {
+    condition += ' AND gsi1sk >= :due';
+    values[':due'] = indexKeys.openTasksDueBefore(filter.dueFrom);
+  }
+  const filters = filterParts(equalityFilter({ stage: filter.stage, assignee: filter.assignee }, values));
+  return table.page(
+    TASK,
+    {
+      IndexName: INDEXES.byOwner.name,
+      KeyConditionExpression: condition,
+      ...filters,
+      ExpressionAttributeValues: values,
+    },
+    page,
+  );
+}
+
+/**
+ * (7) One page of a county's open tasks due before `beforeIso`, soonest due first: a Query on the county's
+ * open-task index, bounded by the sort key; stage, role, assignee and township filter inside the page.
+ */
+export function overdueOpenTasks(
+  table: Table,
+  county: string,
+  beforeIso: string,
+  filter: { stage?: string; township?: string; role?: string; assignee?: string },
+  page: PageRequest,
+): Promise<Page<TaskItem>> {
+  const values: Item = {
+    ':pk': indexKeys.countyOpenTasksPartition(county),
+    ':before': indexKeys.openTasksDueBefore(beforeIso),
+  };
+  const filters = filterParts(
+    placeFilter(
+      { stage: filter.stage, role: filter.role, assignee: filter.assignee },
+      filter.township,
+      values,
+    ),
+  );
+  return table.page(
+    TASK,
+    {
+      IndexName: INDEXES.byCounty.name,
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+      ...filters,
+      ExpressionAttributeValues: values,
+    },
+    page,
+  );
+}
+
+/**
+ * (6) Every completed-stage record of (county, stage, month), optionally of one township: one Query on the
+ * timing index, followed page by page. Only the fields the timing maths needs are read back.
+ */
+export const stageRecords = (
+  table: Table,
+  county: string,
+  stage: string,
+  month: string,
+  township?: string,
+): Promise<TimingRecord[]> =>
+  timingIndexPartition(
+    table,
+    TIMING_RECORD,
+    indexKeys.timingPartition(county, stage, month),
+    township,
+    TIMING_FIELDS,
+  );
+
+/**
+ * One page of the stage records of (county, stage, month) decided after their due date: a Query on the timing
+ * index (optionally one township) filtered on decidedAt > dueAt.
+ */
+export function lateStageRecords(
+  table: Table,
+  county: string,
+  stage: string,
+  month: string,
+  township: string | undefined,
+  page: PageRequest,
+): Promise<Page<TimingRecord>> {
+  const values: Item = { ':pk': indexKeys.timingPartition(county, stage, month) };
+  let condition = 'gsi3pk = :pk';
+  if (township) {
+    condition += ' AND begins_with(gsi3sk, :township)';
+    values[':township'] = indexKeys.timingTownshipPrefix(township);
+  }
+  return table.page(
+    TIMING_RECORD,
+    {
+      IndexName: INDEXES.byTiming.name,
+      KeyConditionExpression: condition,
+      FilterExpression: '#decidedAt > #dueAt',
+      ExpressionAttributeNames: { '#decidedAt': 'decidedAt', '#dueAt': 'dueAt' },
+      ExpressionAttributeValues: values,
+    },
+    page,
+  );
+}
