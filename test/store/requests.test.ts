@@ -1,0 +1,537 @@
+/**
+ * The exact DynamoDB requests each store module sends, offline: a document client whose middleware records the
+ * command and answers it (AWS is the one thing mocked). What the requests do against a real table is
+ * test/store/store.test.ts's.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { GENESIS_HASH } from '../../functions/core/audit-chain.ts';
+import { defaultPolicy } from '../../functions/core/policy.ts';
+import { accessLog } from '../../functions/store/access-log.ts';
+import { putCalendar } from '../../functions/store/calendar.ts';
+import { consumed } from '../../functions/store/capacity.ts';
+import {
+  type CaseItem,
+  casesInJurisdiction,
+  casesNeedingAttention,
+  getCase,
+  inFlightCases,
+} from '../../functions/store/case.ts';
+import { caseTransaction } from '../../functions/store/case-transaction.ts';
+import { idNumberDigest, keys } from '../../functions/store/keys.ts';
+import { milestoneRecords } from '../../functions/store/milestone.ts';
+import { openObjections } from '../../functions/store/objection.ts';
+import { policyHistory, putPolicy } from '../../functions/store/policy.ts';
+import { storedSamples } from '../../functions/store/samples.ts';
+import { putStaff } from '../../functions/store/staff.ts';
+import { StoredItemError, Table } from '../../functions/store/table.ts';
+import { bindTaskToken, inbox, overdueOpenTasks, type TaskItem } from '../../functions/store/task.ts';
+import { validHousehold } from '../support/fixtures.ts';
+
+type Answer = (command: string, input: Record<string, unknown>) => Record<string, unknown>;
+
+/** A Table named T whose every request is recorded and answered by `answer` (empty by default). */
+function offline(answer: Answer = () => ({})) {
+  const client = new DynamoDBClient({
+    region: 'cn-north-1',
+    credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
+  });
+  const sent: { command: string; input: Record<string, unknown> }[] = [];
+  client.middlewareStack.add(
+    (_next, context) => async (args) => {
+      const input = structuredClone(args.input) as Record<string, unknown>;
+      sent.push({ command: context.commandName ?? '', input });
+      return { output: { $metadata: {}, ...answer(context.commandName ?? '', input) }, response: {} };
+    },
+    // innermost of the initialize step: it sees the input as the capacity middleware leaves it
+    { step: 'initialize', priority: 'low', name: 'offline' },
+  );
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { table: new Table(doc, 'T'), sent };
+}
+
+const AT = '2026-11-02T09:00:00.000+08:00';
+const household = validHousehold(42);
+const filed: CaseItem = {
+  caseId: 'case_1',
+  procedure: 'identification',
+  status: 'open',
+  stage: 'village_review',
+  villageCode: '611002100201',
+  household,
+  applicant: { sub: 'u-village', name: '村干部', role: 'village_reviewer' },
+  createdAt: AT,
+  updatedAt: AT,
+  version: 1,
+  policy: defaultPolicy('611002'),
+  auditLength: 1,
+  auditHead: 'a'.repeat(64),
+  openTaskId: 'task_1',
+  route: { target: 'village_review' },
+  guards: [household.head.idNumber],
+};
+const task: TaskItem = {
+  taskId: 'task_1',
+  caseId: 'case_1',
+  stage: 'village_review',
+  role: 'village_reviewer',
+  jurisdiction: '611002100201',
+  villageCode: '611002100201',
+  status: 'claimed',
+  assignee: 'u-village',
+  openedAt: AT,
+  dueAt: '2026-11-05T24:00:00.000+08:00',
+  escalateAt: '2026-11-05T24:00:00.000+08:00',
+  escalations: 0,
+  overdue: false,
+  claimedAt: AT,
+  taskToken: 'tok',
+};
+
+describe('capacity middleware', () => {
+  it('asks every request for its consumed capacity and adds it up', async () => {
+    const { table, sent } = offline((command) => ({
+      ConsumedCapacity: { TableName: 'T', CapacityUnits: command === 'GetItemCommand' ? 0.5 : 2 },
+    }));
+    const before = { ...consumed };
+
+    await getCase(table, 'case_1');
+    await bindTaskToken(table, 'task_1', 'tok');
+
+    expect(sent.map((s) => s.input.ReturnConsumedCapacity)).toEqual(['TOTAL', 'TOTAL']);
+    expect(consumed.reads - before.reads).toBe(1);
+    expect(consumed.readUnits - before.readUnits).toBe(0.5);
+    expect(consumed.writes - before.writes).toBe(1);
+    expect(consumed.writeUnits - before.writeUnits).toBe(2);
+  });
+});
+
+describe('case.ts', () => {
+  it('reads a case by key, consistently, and parses it (keys and tag dropped)', async () => {
+    const { table, sent } = offline(() => ({
+      Item: { ...keys.case('case_1'), entity: 'case', gsi3pk: 'x', ...filed },
+    }));
+
+    const c = await getCase(table, 'case_1');
+
+    expect(sent[0]).toEqual({
+      command: 'GetItemCommand',
+      input: {
+        TableName: 'T',
+        Key: { pk: 'CASE#case_1', sk: '#CASE' },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      },
+    });
+    expect(c).toEqual(filed);
+  });
+
+  it('refuses a stored item that does not match the schema: a 500 naming its key, never a cast', async () => {
+    const { table } = offline(() => ({ Item: { ...keys.case('case_1'), ...filed, status: 'lost' } }));
+
+    const e = await getCase(table, 'case_1').catch((err: unknown) => err);
+
+    expect(e).toBeInstanceOf(StoredItemError);
+    expect((e as Error).message).toContain('CASE#case_1/#CASE');
+    expect((e as Error).message).toContain('status');
+  });
+
+  it('queries the county index for a township, filters in the page, and pages by cursor', async () => {
+    const { table, sent } = offline(() => ({
+      Items: [],
+      LastEvaluatedKey: { pk: 'a', sk: 'b', gsi2pk: 'c', gsi2sk: 'd' },
+    }));
+
+    const page = await casesInJurisdiction(table, '611002100', { status: 'open' }, { limit: 20 });
+
+    expect(sent[0]!.input).toEqual({
+      TableName: 'T',
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :scope)',
+      FilterExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':pk': 'CASES#611002', ':scope': '611002100', ':status': 'open' },
+      Limit: 20,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+    await casesInJurisdiction(table, '611002', {}, { limit: 5, cursor: page.cursor });
+    expect(sent[1]!.input.ExclusiveStartKey).toEqual({ pk: 'a', sk: 'b', gsi2pk: 'c', gsi2sk: 'd' });
+    expect(sent[1]!.input.FilterExpression).toBeUndefined();
+  });
+
+  it('finds in-flight cases with one Query per county on the active entries, never a Scan', async () => {
+    const { table, sent } = offline((_c, input) => ({
+      Items: [{ caseId: `in-${(input.ExpressionAttributeValues as Record<string, string>)[':pk']}` }],
+    }));
+
+    const ids = await inFlightCases(table, ['611002', '611003', '611002']);
+
+    expect(sent.map((s) => s.command)).toEqual(['QueryCommand', 'QueryCommand']);
+    expect(sent[0]!.input).toMatchObject({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'ACTIVE#611002' },
+      ProjectionExpression: '#p0',
+      ExpressionAttributeNames: { '#p0': 'caseId' },
+    });
+    expect(ids).toEqual(['in-ACTIVE#611002', 'in-ACTIVE#611003']);
+  });
+
+  it('reads stuck cases from the activity entries, projected, idle bound on the sort key', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+
+    await casesNeedingAttention(
+      table,
+      '611002',
+      'idle',
+      { idleBefore: AT, within: '611002100' },
+      { limit: 50 },
+    );
+
+    expect(sent[0]!.input).toMatchObject({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+      FilterExpression: 'begins_with(#village, :within)',
+      ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':before': AT, ':within': '611002100' },
+      ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5, #p6',
+      Limit: 50,
+    });
+  });
+});
+
+describe('case-transaction.ts', () => {
+  it('files a case: the case, its first record and one guard per person, each put only if absent', () => {
+    const draft: CaseItem = {
+      ...filed,
+      version: 0,
+      auditLength: 0,
+      auditHead: GENESIS_HASH,
+      guards: undefined,
+    };
+    delete draft.openTaskId;
+    const claims = [household.head.idNumber, household.members[0]!.idNumber].map((idNumber, i) => ({
+      idNumber,
+      path: i === 0 ? 'household.head.idNumber' : 'household.members[0].idNumber',
+    }));
+
+    const { tx, applied } = caseTransaction('T', {
+      before: draft,
+      audit: { at: AT, actor: filed.applicant, action: 'filed', stage: 'village_review' },
+      claimGuards: claims,
+    });
+    const items = tx.params();
+
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Put', 'Put', 'Put', 'Put']);
+    expect(items[0]!.Put).toMatchObject({
+      TableName: 'T',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: 'CASE#case_1',
+        sk: '#CASE',
+        entity: 'case',
+        gsi1pk: 'APPLICANT#u-village',
+        gsi1sk: `${AT}#case_1`,
+        gsi2pk: 'CASES#611002',
+        gsi2sk: `611002100201#${AT}#case_1`,
+        gsi3pk: 'ACTIVE#611002',
+        gsi3sk: `${AT}#case_1`,
+        version: 1,
+        auditLength: 1,
+        guards: claims.map((c) => c.idNumber),
+      },
+    });
+    expect(items[1]!.Put).toEqual({
+      TableName: 'T',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'CASE#case_1', sk: 'AUDIT#000001', entity: 'audit', ...applied.audit },
+    });
+    expect(items[2]!.Put).toEqual({
+      TableName: 'T',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: `HOUSEHOLD#${idNumberDigest(household.head.idNumber)}`,
+        sk: '#OPEN',
+        entity: 'guard',
+        caseId: 'case_1',
+      },
+    });
+  });
+
+  it('decides a task: the case on its version, the record, the task leaving the inbox for the timing index, guards released, a milestone', () => {
+    const decidedAt = '2026-11-03T10:00:00.000+08:00';
+    const route = { target: 'end', status: 'rejected' } as const;
+    const { tx, applied } = caseTransaction('T', {
+      before: filed,
+      set: { status: 'rejected', route, closedAt: decidedAt },
+      remove: ['openTaskId'],
+      audit: {
+        at: decidedAt,
+        actor: filed.applicant,
+        action: 'decided',
+        stage: 'village_review',
+        decision: 'reject',
+      },
+      updateTask: {
+        before: task,
+        expect: ['open', 'claimed'],
+        set: { status: 'done', decision: 'reject', decidedAt, route },
+        indexing: 'done',
+      },
+      releaseGuards: [household.head.idNumber],
+      milestones: [
+        {
+          caseId: 'case_1',
+          kind: 'county_decision',
+          villageCode: '611002100201',
+          startedAt: AT,
+          at: decidedAt,
+          dueAt: AT,
+          decision: 'reject',
+        },
+      ],
+    });
+    const [caseUpdate, , taskUpdate, release, milestone] = tx.params();
+
+    expect(caseUpdate!.Update).toEqual({
+      TableName: 'T',
+      Key: { pk: 'CASE#case_1', sk: '#CASE' },
+      UpdateExpression:
+        'SET #a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3, #a4 = :a4, #a5 = :a5, #a6 = :a6, #a7 = :a7 REMOVE #a8, #a9, #a10',
+      ConditionExpression: '#ver = :expected',
+      ExpressionAttributeNames: {
+        '#a0': 'status',
+        '#a1': 'updatedAt',
+        '#a2': 'version',
+        '#a3': 'auditLength',
+        '#a4': 'auditHead',
+        '#a5': 'route',
+        '#a6': 'guards',
+        '#a7': 'closedAt',
+        '#a8': 'openTaskId',
+        '#a9': 'gsi3pk',
+        '#a10': 'gsi3sk',
+        '#ver': 'version',
+      },
+      ExpressionAttributeValues: {
+        ':a0': 'rejected',
+        ':a1': decidedAt,
+        ':a2': 2,
+        ':a3': 2,
+        ':a4': applied.audit.hash,
+        ':a5': route,
+        ':a6': [],
+        ':a7': decidedAt,
+        ':expected': 1,
+      },
+    });
+    expect(taskUpdate!.Update).toMatchObject({
+      Key: { pk: 'TASK#task_1', sk: '#TASK' },
+      ConditionExpression: 'attribute_exists(pk) AND #st IN (:expect0, :expect1)',
+      ExpressionAttributeValues: {
+        ':expect0': 'open',
+        ':expect1': 'claimed',
+        ':a4': 'TIMING#611002#village_review#2026-11',
+        ':a5': `611002100#${decidedAt}#task_1`,
+      },
+    });
+    expect(String(taskUpdate!.Update!.UpdateExpression)).toMatch(/REMOVE #a6, #a7, #a8, #a9$/);
+    expect(release!.Delete).toEqual({
+      TableName: 'T',
+      Key: { pk: `HOUSEHOLD#${idNumberDigest(household.head.idNumber)}`, sk: '#OPEN' },
+      ConditionExpression: 'attribute_not_exists(pk) OR caseId = :case',
+      ExpressionAttributeValues: { ':case': 'case_1' },
+    });
+    expect(milestone!.Put).toMatchObject({
+      Item: {
+        pk: 'CASE#case_1',
+        sk: `MILESTONE#county_decision#${decidedAt}`,
+        gsi3pk: 'WHOLE#611002#county_decision#2026-11',
+        gsi3sk: `611002100#${decidedAt}#case_1`,
+        entity: 'milestone',
+      },
+    });
+    expect(milestone!.Put!.ConditionExpression).toBeUndefined();
+    expect(applied.case.guards).toEqual([]);
+    expect(applied.task?.status).toBe('done');
+  });
+});
+
+describe('task.ts', () => {
+  it('reads an inbox by due date with stage and assignee filtered in the page', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+
+    await inbox(
+      table,
+      'village_reviewer',
+      '611002100201',
+      { limit: 10 },
+      { dueBefore: AT, stage: 'village_review' },
+    );
+
+    expect(sent[0]!.input).toEqual({
+      TableName: 'T',
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :due',
+      FilterExpression: '#stage = :stage',
+      ExpressionAttributeNames: { '#stage': 'stage' },
+      ExpressionAttributeValues: {
+        ':pk': 'INBOX#village_reviewer#611002100201',
+        ':due': AT,
+        ':stage': 'village_review',
+      },
+      Limit: 10,
+      ReturnConsumedCapacity: 'TOTAL',
+    });
+  });
+
+  it('reads a county’s overdue open tasks, a township filtered on the village code', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+
+    await overdueOpenTasks(
+      table,
+      '611002',
+      AT,
+      { township: '611002100', role: 'township_reviewer' },
+      { limit: 25 },
+    );
+
+    expect(sent[0]!.input).toMatchObject({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+      FilterExpression: '#role = :role AND begins_with(#village, :within)',
+      ExpressionAttributeNames: { '#role': 'role', '#village': 'villageCode' },
+      ExpressionAttributeValues: {
+        ':pk': 'OPENTASKS#611002',
+        ':before': AT,
+        ':role': 'township_reviewer',
+        ':within': '611002100',
+      },
+    });
+  });
+
+  it('binds a token only while the task is undecided', async () => {
+    const { table, sent } = offline();
+
+    expect(await bindTaskToken(table, 'task_1', 'tok')).toBe(true);
+
+    expect(sent[0]!.input).toMatchObject({
+      Key: { pk: 'TASK#task_1', sk: '#TASK' },
+      UpdateExpression: 'SET #a0 = :a0',
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :done',
+      ExpressionAttributeNames: { '#a0': 'taskToken', '#status': 'status' },
+      ExpressionAttributeValues: { ':a0': 'tok', ':done': 'done' },
+    });
+  });
+});
+
+describe('the other entities', () => {
+  it('objection.ts: the open objections of a case, consistently', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+    await openObjections(table, 'case_1');
+    expect(sent[0]!.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#status = :open',
+      ExpressionAttributeValues: { ':pk': 'CASE#case_1', ':prefix': 'OBJECTION#', ':open': 'open' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('milestone.ts: one township of a whole-case partition, only the fields the report reads', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+    await milestoneRecords(table, '611002', 'enrolled', '2026-11', '611002100');
+    expect(sent[0]!.input).toMatchObject({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :township)',
+      ExpressionAttributeValues: { ':pk': 'WHOLE#611002#enrolled#2026-11', ':township': '611002100#' },
+      ProjectionExpression: '#t0, #t1, #t2, #t3, #t4, #t5, #t6',
+    });
+  });
+
+  it('policy.ts: a new version and the current copy in one transaction on the previous version', async () => {
+    const { table, sent } = offline();
+    const record = { ...defaultPolicy('611002'), version: 3, changedBy: filed.applicant, changedAt: AT };
+
+    await putPolicy(table, record);
+    await policyHistory(table, '611002', { limit: 5 });
+
+    const [current, version] = sent[0]!.input.TransactItems as { Put: Record<string, unknown> }[];
+    expect(current!.Put).toEqual({
+      TableName: 'T',
+      Item: { pk: 'POLICY#611002', sk: '#CURRENT', entity: 'policy', ...record },
+      ConditionExpression: '#ver = :previous',
+      ExpressionAttributeNames: { '#ver': 'version' },
+      ExpressionAttributeValues: { ':previous': 2 },
+    });
+    expect(version!.Put).toMatchObject({
+      Item: { pk: 'POLICY#611002', sk: 'V#000003', entity: 'policyVersion' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(sent[1]!.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': 'POLICY#611002', ':prefix': 'V#' },
+      ScanIndexForward: false,
+      Limit: 5,
+    });
+  });
+
+  it('calendar.ts: the first overrides are put only if none exist', async () => {
+    const { table, sent } = offline();
+    const item = {
+      county: '611002',
+      version: 1,
+      dates: { '2026-12-31': false },
+      changedBy: filed.applicant,
+      changedAt: AT,
+    };
+
+    await putCalendar(table, item, item);
+
+    const [current] = sent[0]!.input.TransactItems as { Put: Record<string, unknown> }[];
+    expect(current!.Put).toMatchObject({
+      Item: { pk: 'CALENDAR#611002', sk: '#OVERRIDES', entity: 'calendar' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('staff.ts: an entry is put only when new or changed', async () => {
+    const { table, sent } = offline();
+    await putStaff(table, { sub: 's1', name: '王', role: 'township_reviewer', jurisdiction: '611002100' });
+    expect(sent[0]!.input).toMatchObject({
+      Item: {
+        pk: 'STAFF#s1',
+        sk: '#STAFF',
+        gsi1pk: 'STAFF#township_reviewer#611002100',
+        gsi1sk: 's1',
+        entity: 'staff',
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR #name <> :name OR #role <> :role OR #j <> :j',
+    });
+  });
+
+  it('access-log.ts: a county’s window newest first, an actor by sub or username', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+    await accessLog(table, '611002', { from: 'a', to: 'b' }, 'auditor', { limit: 100 });
+    expect(sent[0]!.input).toMatchObject({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: '#actor.#sub = :actor OR #actor.#username = :actor',
+      ExpressionAttributeValues: { ':pk': 'ACCESS#611002', ':from': 'a', ':to': 'b', ':actor': 'auditor' },
+      ScanIndexForward: false,
+    });
+  });
+
+  it('samples.ts: one township reads the marker, then its own item; none without a marker', async () => {
+    const { table, sent } = offline((_c, input) =>
+      (input.Key as { sk: string }).sk === '#STORED'
+        ? { Item: { townships: ['611002100'], storedAt: AT } }
+        : {},
+    );
+
+    expect(await storedSamples(table, 'TIMING#611002#village_review#2026-10', '611002100')).toBeUndefined();
+
+    expect(sent.map((s) => s.input.Key)).toEqual([
+      { pk: 'SAMPLES#TIMING#611002#village_review#2026-10', sk: '#STORED' },
+      { pk: 'SAMPLES#TIMING#611002#village_review#2026-10', sk: 'T#611002100' },
+    ]);
+  });
+});
