@@ -80,6 +80,23 @@ export interface TaskScope {
 /** The roles with a task inbox: whoever reviews some stage. */
 export const REVIEWER_ROLES: readonly Role[] = [...new Set(HUMAN_STAGES.map((s) => STAGE_SPECS[s].role))];
 
+/** Whether the user takes tasks (a reviewer role): has an inbox, and a place in the staff directory. */
+export const takesTasks = (user: User): boolean => REVIEWER_ROLES.includes(user.role);
+
+/** A task inbox is for reviewers only (403 otherwise). */
+export function assertHasInbox(user: User): void {
+  if (!takesTasks(user)) throw forbidden(`role ${user.role} has no task inbox`);
+}
+
+/** Roles that record an objection raised in the village during publicity (docs/domain.md §8). */
+const OBJECTION_RECORDERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];
+
+/** Only village and township reviewers record objections (403 otherwise). */
+export function assertCanRecordObjection(user: User): void {
+  if (!OBJECTION_RECORDERS.includes(user.role))
+    throw forbidden(`role ${user.role} may not record objections`);
+}
+
 /** One level up of each reviewer role below the county: told of its overdue tasks, and may step in on them. */
 const NEXT_LEVEL_UP: Partial<Record<Role, { role: Role; level: Level }>> = {
   village_reviewer: { role: 'township_reviewer', level: 'township' },
@@ -263,4 +280,39 @@ export function calendarCounty(user: User, requested?: string): string {
   const county = requested ?? countyOf(user.jurisdiction);
   if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
   return county;
+}
+
+/**
+ * The county (and, for a caller below county level, the jurisdiction prefix) a caller of `role` reads in the
+ * county-wide audit routes: their own county unless they name one their jurisdiction covers or lies in. Other
+ * roles 403; other counties 404.
+ */
+export function countyScope(
+  user: User,
+  role: Role,
+  requested: string | undefined,
+): { county: string; scope: string } {
+  if (user.role !== role) throw forbidden(`only the ${role} role may do this`);
+  const county = requested ?? countyOf(user.jurisdiction);
+  if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
+  return { county, scope: user.jurisdiction.length > county.length ? user.jurisdiction : county };
+}
+
+/**
+ * What the overdue list covers: a village reviewer their village (the one role below the report readers that
+ * contract v1 lets read it); everyone else as the other reports (reportScope). The result is the county and,
+ * when narrower, the jurisdiction prefix of the tasks' village codes.
+ */
+export function overdueScope(
+  user: User,
+  requested: { county?: string; township?: string },
+): { county: string; within?: string } {
+  if (user.role !== 'village_reviewer') {
+    const scope = reportScope(user, requested);
+    return { county: scope.county, ...(scope.township ? { within: scope.township } : {}) };
+  }
+  const county = countyOf(user.jurisdiction);
+  if (requested.county && requested.county !== county) throw notFound('county');
+  if (requested.township && !within(requested.township, user.jurisdiction)) throw notFound('township');
+  return { county, within: user.jurisdiction };
 }

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { countyCodeSchema, isoDateSchema, isoDateTimeSchema, type Role } from '../../schemas/common.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import type { AuditRecord, ChainStatus, User } from '../../schemas/records.ts';
+import { countyScope } from '../core/access.ts';
 import { verifyChain } from '../core/audit-chain.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
-import { forbidden, notFound } from '../core/errors.ts';
-import { countyOf, within } from '../core/jurisdiction.ts';
+import { countyOf } from '../core/jurisdiction.ts';
 import { ACTION_LABELS, DECISION_LABELS, labelOf, ROLE_LABELS, STAGE_LABELS } from '../core/labels.ts';
 import { addDays, parseIso, startOfLocalDay, toIso } from '../core/time.ts';
 import type { AccessLogItem } from '../store/access-log.ts';
@@ -28,17 +28,6 @@ const VERIFY_CONCURRENCY = 8;
 const WALK_BUDGET_MS = 20_000;
 /** Queries one access-log page may take when an actor filter leaves pages sparse. */
 const MAX_LOG_QUERIES = 10;
-
-/**
- * The county (and, for an auditor below county level, the jurisdiction prefix) a caller of `role` reads: their
- * own county unless they name one their jurisdiction covers or lies in. Other roles 403; other counties 404.
- */
-function countyScope(user: User, role: Role, requested: string | undefined) {
-  if (user.role !== role) throw forbidden(`only the ${role} role may do this`);
-  const county = requested ?? countyOf(user.jurisdiction);
-  if (!within(user.jurisdiction, county) && !within(county, user.jurisdiction)) throw notFound('county');
-  return { county, scope: user.jurisdiction.length > county.length ? user.jurisdiction : county };
-}
 
 /** `POST /api/audit/verify`: `limit` caps the cases this call checks; `cursor` continues a walk. */
 export const verifyQuerySchema = z.strictObject({

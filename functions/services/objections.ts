@@ -1,7 +1,7 @@
-import type { Role } from '../../schemas/common.ts';
 import type { ObjectionBody, ObjectionView } from '../../schemas/objection.ts';
 import type { User } from '../../schemas/records.ts';
-import { conflict, forbidden } from '../core/errors.ts';
+import { assertCanRecordObjection } from '../core/access.ts';
+import { conflict } from '../core/errors.ts';
 import { parseIso, toIso } from '../core/time.ts';
 import type { CaseItem } from '../store/case.ts';
 import type { ObjectionItem } from '../store/objection.ts';
@@ -9,9 +9,6 @@ import { actorOf, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 import { objectionView } from './views.ts';
-
-/** Who records an objection brought to them (docs/domain.md §8): the village and township reviewers. */
-const RECORDERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];
 
 /** Is the case's publicity period running now (started, not yet ended or closed)? */
 export function inPublicity(c: CaseItem, now: number): boolean {
@@ -37,7 +34,7 @@ export function fileObjection(
 ): Promise<ObjectionView> {
   return retryOnStaleVersion(async () => {
     const c = await visibleCase(deps, user, caseId);
-    if (!RECORDERS.includes(user.role)) throw forbidden(`role ${user.role} may not record objections`);
+    assertCanRecordObjection(user);
     const now = deps.clock.now();
     if (!inPublicity(c, now)) {
       throw conflict('objections are accepted only while the case is in publicity', [

@@ -4,11 +4,11 @@ import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { caseErrorViewSchema, taskViewSchema, type User } from '../../schemas/records.ts';
 import { logger } from '../commons/logger.ts';
-import { reportScope } from '../core/access.ts';
+import { overdueScope, reportScope } from '../core/access.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
-import { invalid, notFound } from '../core/errors.ts';
+import { invalid } from '../core/errors.ts';
 import { CAUSE_READERS } from '../core/failure.ts';
-import { countyOf, townshipOf, within } from '../core/jurisdiction.ts';
+import { townshipOf } from '../core/jurisdiction.ts';
 import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
@@ -629,22 +629,6 @@ export const overduePageSchema = z.object({
   items: z.array(overdueTaskSchema),
   cursor: z.string().optional(),
 });
-
-/**
- * What the overdue list covers: a village reviewer their village (the one role below the report readers that
- * contract v1 lets read it); everyone else as the other reports (core/access reportScope). The result is the
- * county and, when narrower, the jurisdiction prefix of the tasks' village codes.
- */
-function overdueScope(user: User, query: OverdueQuery): { county: string; within?: string } {
-  if (user.role !== 'village_reviewer') {
-    const scope = reportScope(user, query);
-    return { county: scope.county, ...(scope.township ? { within: scope.township } : {}) };
-  }
-  const county = countyOf(user.jurisdiction);
-  if (query.county && query.county !== county) throw notFound('county');
-  if (query.township && !within(query.township, user.jurisdiction)) throw notFound('township');
-  return { county, within: user.jurisdiction };
-}
 
 /**
  * Open tasks past their due date in the caller's jurisdiction, most overdue first: one Query per page on the

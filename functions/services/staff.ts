@@ -1,6 +1,6 @@
 import type { User } from '../../schemas/records.ts';
 import type { StaffMember } from '../../schemas/staff.ts';
-import { REVIEWER_ROLES } from '../core/access.ts';
+import { takesTasks } from '../core/access.ts';
 import type { Store } from '../store/store.ts';
 import type { Deps } from './deps.ts';
 
@@ -15,7 +15,7 @@ const entered = new WeakMap<Store, Map<string, string>>();
  * only when their name, role or jurisdiction changed). Other roles take no tasks and are not entered.
  */
 export async function enterDirectory(deps: Deps, user: User): Promise<void> {
-  if (!REVIEWER_ROLES.includes(user.role)) return;
+  if (!takesTasks(user)) return;
   const member: StaffMember = {
     sub: user.sub,
     name: user.name,

@@ -8,9 +8,9 @@ import {
   assertCanDecideOrReassign,
   assertCanReadTask,
   assertEligibleAssignee,
+  assertHasInbox,
   assertUndecided,
   escalationScope,
-  REVIEWER_ROLES,
 } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { decisionAuditData, validateDecision } from '../core/decisions.ts';
@@ -39,7 +39,7 @@ import { taskView } from './views.ts';
  * below inside the caller's jurisdiction, from the county's open-task index. Either way one Query per page.
  */
 export async function inbox(deps: Deps, user: User, query: TaskListQuery): Promise<Page<TaskView>> {
-  if (!REVIEWER_ROLES.includes(user.role)) throw forbidden(`role ${user.role} has no task inbox`);
+  assertHasInbox(user);
   const now = toIso(deps.clock.now());
   const page = { cursor: query.cursor, limit: query.limit };
   const filter: InboxFilter = { stage: query.stage, assignee: query.mine ? user.sub : undefined };
