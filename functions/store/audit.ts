@@ -2,8 +2,7 @@
  * The audit record entity (access pattern 1): one sealed record per step, in the case's partition, append-only.
  */
 import { z } from 'zod';
-import { decisionKindSchema, stageSchema } from '../../schemas/domain.ts';
-import { type AuditRecord, actorSchema } from '../../schemas/records.ts';
+import { type AuditRecord, auditRecordSchema } from '../../schemas/records.ts';
 import type { UnsealedRecord } from '../core/audit-chain.ts';
 import { keys } from './keys.ts';
 import type { EntitySchema, Item, TransactItem } from './table.ts';
@@ -14,16 +13,9 @@ export const AUDIT_ENTITY = 'audit';
  * A stored audit record. Hashes and times are read as plain strings: a tampered record must come back as data
  * the chain check can flag (core/audit-chain), never as an unreadable item.
  */
-export const auditItemSchema = z.object({
-  caseId: z.string(),
+export const auditItemSchema = auditRecordSchema.extend({
   seq: z.number(),
   at: z.string(),
-  actor: actorSchema,
-  action: z.string(),
-  stage: stageSchema.optional(),
-  decision: decisionKindSchema.optional(),
-  comment: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
   prevHash: z.string(),
   hash: z.string(),
 }) satisfies z.ZodType<AuditRecord>;
