@@ -12,6 +12,8 @@ export type { CfnTemplate } from './tables.ts';
 
 /** CfnFunction metadata naming the handler module (set by infra/constructs/project-function.ts). */
 const ENTRY_METADATA = 'app:entry';
+/** Logical ids CDK gives the Lambda handlers of its CustomResourceProvider singletons. */
+const CDK_PROVIDER = /CustomResourceProviderHandler[0-9A-F]{8}$/;
 
 export interface SynthOptions {
   /** Extra CDK context. */
@@ -122,6 +124,8 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
         break;
       case 'AWS::Lambda::Function': {
         const entry = res.Metadata?.[ENTRY_METADATA];
+        // CDK's own custom-resource handlers (cross-region references) run on AWS only
+        if (entry === undefined && CDK_PROVIDER.test(logicalId)) break;
         if (typeof entry !== 'string')
           throw new Error(`${where}: no '${ENTRY_METADATA}' metadata, cannot run it`);
         const variables = (res.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;

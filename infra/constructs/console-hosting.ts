@@ -47,8 +47,10 @@ export interface ConsoleHostingProps {
   siteDir?: string;
   /** Origins the console calls besides its own (e.g. the identity provider's endpoint), for `connect-src`. */
   connectSources?: readonly string[];
-  /** A WAF web ACL (CLOUDFRONT scope) to attach to the distribution. */
-  webAclId?: string;
+  /** A WAF web ACL (CLOUDFRONT scope, its ARN) in front of the distribution, `/api/*` included. */
+  webAclArn?: string;
+  /** Why there is no web ACL, when there is none (recorded as the cdk-nag CFR2 acknowledgement). */
+  noWebAclReason?: string;
 }
 
 /**
@@ -132,7 +134,7 @@ export class ConsoleHosting extends Construct {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
-      webAclId: props.webAclId,
+      webAclId: props.webAclArn,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -155,9 +157,9 @@ export class ConsoleHosting extends Construct {
           'The default CloudFront certificate negotiates TLS 1.2+ with viewers; a county domain and its ACM ' +
           'certificate are set at deployment.',
       },
-      ...(props.webAclId
+      ...(props.webAclArn
         ? []
-        : [{ id: 'AwsSolutions-CFR2', reason: 'The web ACL is attached where one is given (webAclId).' }]),
+        : [{ id: 'AwsSolutions-CFR2', reason: props.noWebAclReason ?? 'No web ACL was given.' }]),
     );
 
     const index = props.siteDir && join(props.siteDir, 'index.html');
