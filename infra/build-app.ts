@@ -83,6 +83,7 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     description: `Assistance approvals: HTTP API, route handlers and ${settings.identity === 'cognito' ? 'Cognito users' : 'the OIDC authorizer'}`,
     table: data.table,
     identification: workflows.identification,
+    identificationAliasArn: workflows.identificationAliasArn,
     settings,
   });
   const edge = edgeStack(app, settings);

@@ -17,7 +17,7 @@ import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
-import { type ResolvedApp, resolveTemplates, synthTemplates } from './template.ts';
+import { type ResolvedApp, resolveTemplates, synthTemplates, unqualified } from './template.ts';
 
 export interface RuntimeOptions {
   /** HTTP API and console port; 0 picks a free one */
@@ -151,12 +151,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
           lambdaStats.totalMs += performance.now() - started;
         }
       };
+    // a version's or alias's ARN runs the function's module: locally each function has the one version on disk
     const functionIdOf = (arnOrName: string) =>
-      app.functions.find((f) => f.arn === arnOrName || f.logicalId === arnOrName)?.logicalId ?? arnOrName;
+      app.functions.find((f) => f.arn === unqualified(arnOrName) || f.logicalId === arnOrName)?.logicalId ??
+      arnOrName;
 
     log('starting the workflow engine…');
     const engine = await createEngine({
-      stateMachines: app.stateMachines.map((m) => ({ arn: m.arn, name: m.name, definition: m.definition })),
+      stateMachines: app.stateMachines.map(({ arn, name, definition, aliases }) => ({
+        arn,
+        name,
+        definition,
+        aliases,
+      })),
       invoke: async (functionArn, payload) => {
         const id = functionIdOf(functionArn);
         const result = await (await handlerOf(id))(payload, lambdaContext(id, 60_000));

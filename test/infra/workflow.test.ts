@@ -197,8 +197,13 @@ describe('the identification workflow', () => {
       const wait = state(`${label}: await decision`);
       const escalate = state(`${label}: escalate`);
 
-      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again
-      expect(open.Parameters).toEqual({ 'caseId.$': '$.caseId', stage });
+      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again,
+      // or, once the execution is old enough, renew it
+      expect(open.Parameters).toEqual({
+        'caseId.$': '$.caseId',
+        stage,
+        'executionStartedAt.$': '$$.Execution.StartTime',
+      });
       expect(open.ResultPath).toBe('$.task');
       expect(open.Next).toBe(`${label}: await decision`);
       expect(isCallback(wait)).toBe(true);
@@ -216,7 +221,10 @@ describe('the identification workflow', () => {
         Next: `${label}: escalate`,
       });
       expect(escalate.ResultPath).toBe('$.task');
-      expect(escalate.Next).toBe(`${label}: await decision`);
+      expect(escalate.Parameters['executionStartedAt.$']).toBe('$$.Execution.StartTime');
+      const renew = state(escalate.Next);
+      expect(renew.Choices).toEqual([{ Variable: '$.task.renew', IsPresent: true, Next: 'Renew execution' }]);
+      expect(renew.Default).toBe(`${label}: await decision`);
     },
   );
 
@@ -243,9 +251,12 @@ describe('the identification workflow', () => {
   it('invokes each step Lambda by its own function', () => {
     // Arrange: function ARN → handler module
     const entryByArn = new Map(synth.resolved.functions.map((f) => [f.arn, f.entry]));
+    // each through the version published with this definition (locally: version 1)
     const entryOfState = (name: string) => {
       const s = state(name);
-      return entryByArn.get(isCallback(s) ? s.Parameters.FunctionName : s.Resource);
+      const arn: string = isCallback(s) ? s.Parameters.FunctionName : s.Resource;
+      expect(arn, name).toMatch(/:function:[^:]+:1$/);
+      return entryByArn.get(arn.slice(0, arn.lastIndexOf(':')));
     };
 
     // Assert
@@ -257,6 +268,12 @@ describe('the identification workflow', () => {
     expect(entryOfState('Publicity: start')).toBe(STEP_ENTRIES.startPublicity);
     expect(entryOfState('Publicity: close')).toBe(STEP_ENTRIES.closePublicity);
     expect(entryOfState('Mark error')).toBe(STEP_ENTRIES.markError);
+    expect(entryOfState('Renew execution')).toBe(STEP_ENTRIES.renewExecution);
+    expect(state('Renew execution').Parameters).toEqual({
+      'caseId.$': '$.caseId',
+      'executionName.$': '$$.Execution.Name',
+    });
+    expect(state(state('Renew execution').Next).Type).toBe('Succeed');
     expect(state('Mark error').Parameters).toEqual({ 'caseId.$': '$.caseId', 'error.$': '$.error' });
   });
 
