@@ -74,8 +74,10 @@ export function openStage(
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
     // Withdrawn while the workflow was on its way here (no task nor token to close yet): opening a task would
-    // bring the case back to life. Open none; awaitDecision then ends the workflow with the case's route.
-    if (isTerminal(c.status)) {
+    // bring the case back to life. Or decided after this execution was started at the stage (a resumed, renewed
+    // or migrated case whose first step ran late): the case has moved on. Open none; awaitDecision then continues
+    // the workflow on the case's route.
+    if (isTerminal(c.status) || c.route.target !== stage) {
       return {
         taskId: '',
         dueAt: c.updatedAt,
@@ -126,8 +128,8 @@ export function openStage(
 
 /**
  * Binds the workflow's callback token to the task. When the task was decided before the token could be bound
- * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when the
- * case has ended (withdrawn before the task opened), its own route is, so the workflow ends with it.
+ * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when no
+ * task was opened (the case ended, or moved on before a late first step), its own route is.
  */
 export async function awaitDecision(
   deps: Deps,
@@ -136,7 +138,8 @@ export async function awaitDecision(
   token: string,
 ): Promise<void> {
   const c = await liveCase(deps, caseId);
-  if (isTerminal(c.status)) {
+  // no task was opened (openStage found the case ended or moved on): the case's own route continues it
+  if (isTerminal(c.status) || !taskId) {
     await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(c.route) }));
     return;
   }

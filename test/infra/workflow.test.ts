@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,7 @@ import {
 import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import { TRANSIENT_ERROR } from '../../functions/steps/transient.ts';
 import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
-import { stageLabel } from '../../workflows/identification.ts';
+import { LIVE_ALIAS, stageLabel } from '../../workflows/identification.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 type AslValidator = (
@@ -283,5 +284,77 @@ describe('the identification workflow', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
+  });
+});
+
+describe('deploys and in-flight cases', () => {
+  const workflows = () => Template.fromStack(synth.stacks.workflows);
+  const resourceOf = (t: Template, type: string) => {
+    const found = Object.entries(t.findResources(type));
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('retains the state machine, so no stack update or deletion can take running executions with it', () => {
+    const [, machine] = resourceOf(workflows(), 'AWS::StepFunctions::StateMachine');
+    expect(machine.DeletionPolicy).toBe('Retain');
+    expect(machine.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('publishes each revision as a kept version, and points the live alias wholly at it', () => {
+    const t = workflows();
+    const [machineId] = resourceOf(t, 'AWS::StepFunctions::StateMachine');
+    const [versionId, version] = resourceOf(t, 'AWS::StepFunctions::StateMachineVersion');
+    expect(version.Properties).toMatchObject({
+      StateMachineArn: { Ref: machineId },
+      // a new revision replaces the version resource: CloudFormation publishes a new version
+      StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+    });
+    // the old version stays for the executions still running on it, until migrate moves them
+    expect(version.DeletionPolicy).toBe('Retain');
+    expect(version.UpdateReplacePolicy).toBe('Retain');
+    const [, alias] = resourceOf(t, 'AWS::StepFunctions::StateMachineAlias');
+    expect(alias.Properties).toMatchObject({
+      Name: LIVE_ALIAS,
+      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
+    });
+  });
+
+  it('starts every execution through the alias, and lets nothing start one on the bare state machine', () => {
+    const aliasArn = synth.stacks.workflows.identificationAliasArn;
+    const starters = [
+      synth.stacks.api.handlers.cases,
+      synth.stacks.workflows.steps.renewExecution,
+      synth.stacks.workflows.migrate,
+    ];
+    for (const pf of starters) {
+      const stack = Stack.of(pf);
+      const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p) =>
+          p.Properties.Roles.some(
+            (r: { Ref?: string }) => r.Ref === stack.getLogicalId(pf.role.node.defaultChild as CfnElement),
+          ),
+        )
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const starts = statements.filter((s: { Action: string | string[] }) =>
+        [s.Action].flat().includes('states:StartExecution'),
+      );
+      expect(starts, pf.entry).toHaveLength(1);
+      expect(stack.resolve(starts[0].Resource)).toEqual(stack.resolve(aliasArn));
+    }
+  });
+
+  it('invokes every step through a retained version, and every API route through its live alias', () => {
+    const lambdaVersions = Object.values(workflows().findResources('AWS::Lambda::Version'));
+    expect(lambdaVersions).toHaveLength(Object.keys(STEP_ENTRIES).length);
+    for (const v of lambdaVersions) expect(v.DeletionPolicy).toBe('Retain');
+    const api = Template.fromStack(synth.stacks.api);
+    const aliases = api.findResources('AWS::Lambda::Alias');
+    expect(Object.values(aliases).map((a) => a.Properties.Name)).toEqual(
+      Object.keys(synth.stacks.api.handlers).map(() => LIVE_ALIAS),
+    );
+    for (const integration of Object.values(api.findResources('AWS::ApiGatewayV2::Integration'))) {
+      expect(Object.keys(aliases)).toContain(integration.Properties.IntegrationUri.Ref);
+    }
   });
 });

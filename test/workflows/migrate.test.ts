@@ -11,10 +11,12 @@ import { validHousehold } from '../support/fixtures.ts';
 import { loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
+  approval,
   approveThrough,
   caseOf,
   decide,
   file,
+  inboxOf,
   openTask,
   REVIEW_STAGES,
   rejection,
@@ -121,5 +123,27 @@ describe('a deploy that publishes a new workflow version, then migrate', () => {
       const audit = await a.county.get(`/api/cases/${caseId}/audit`);
       expect(audit.body.chain.valid, caseId).toBe(true);
     }
+  });
+
+  it('a moved execution whose first step runs only after the decision opens no second task: it carries the decision on', async () => {
+    // Arrange: the case's execution is stopped (as migrate does) and the task decided before a new one runs
+    const { caseId } = await file(a.applicant, validHousehold(7300));
+    const task = await openTask(a.village, caseId, 'village_review');
+    const old = await executionOf(caseId);
+    await rt.engine.stopExecution(old.executionArn, 'Migrated', 'test');
+    await decide(a.village, task.taskId, approval('village_review'));
+
+    // Act: the new execution enters at the stage the case stood at when it was started
+    await rt.engine.startExecution({
+      stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
+      name: `${caseId}.2`,
+      input: { caseId, route: { target: 'village_review' } },
+    });
+
+    // Assert: it goes on to township verification; the village has no second task for the case
+    await openTask(a.township, caseId, 'township_verification');
+    const view = await caseOf(a.village, caseId);
+    expect(view.timeline.filter((r: { action: string }) => r.action === 'task_opened')).toHaveLength(2);
+    expect((await inboxOf(a.village)).filter((t) => t.caseId === caseId)).toEqual([]);
   });
 });
