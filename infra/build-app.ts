@@ -60,7 +60,8 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     // After the CLI's context, so even `cdk synth` honours bundling: false.
     postCliContext: opts.bundling ? undefined : { 'aws:cdk:bundling-stacks': [] },
   });
-  Tags.of(app).add('app', 'assistance-approvals');
+  // CloudFormation takes no tags on a dashboard (cfn-lint E3002), whatever CDK's schema says
+  Tags.of(app).add('app', 'assistance-approvals', { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
   const settings = settingsOf(app);
   // A deployment's stacks name their environment (cross-region references need it); a synth without a region
   // (tests, the local runtime) keeps them environment-agnostic.
@@ -97,6 +98,7 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     siteDir: opts.bundling ? repoPath('web/dist') : undefined,
     webAclArn: edge?.firewall.webAclArn,
     noWebAclReason: edge ? undefined : noWebAclReason(settings),
+    chinaCloudFront: PARTITIONS[settings.partition].chinaCloudFront,
   });
   const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
   new ObservabilityStack(app, STACK_IDS.observability, {

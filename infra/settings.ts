@@ -2,10 +2,11 @@ import type { IConstruct } from 'constructs';
 
 /** AWS partitions this app deploys to, and what differs between them. */
 export const PARTITIONS = {
-  aws: { cognito: true, xray: true, cloudFrontWaf: true },
+  aws: { cognito: true, xray: true, cloudFrontWaf: true, chinaCloudFront: false },
   // China regions (cn-north-1, cn-northwest-1): no Cognito user pools; X-Ray is offered in both; AWS WAF is
   // regional only there (no CLOUDFRONT-scoped web ACL for CloudFront in China).
-  'aws-cn': { cognito: false, xray: true, cloudFrontWaf: false },
+  // CloudFront there has no origin access control and no CloudFront Functions.
+  'aws-cn': { cognito: false, xray: true, cloudFrontWaf: false, chinaCloudFront: true },
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 

@@ -35,6 +35,11 @@ export interface RuntimeOptions {
   faults?: Faults | null;
   /** told of every DynamoDB write a handler made (drills and the HTTP fuzz) */
   onWrite?: (write: ObservedWrite) => void;
+  /**
+   * The module a function runs, by logical id: the deploy rehearsal gives each function the bundle `cdk synth`
+   * built for it. Default: the function's handler module (`app:entry`) from the repository.
+   */
+  moduleOf?: (logicalId: string, entry: string) => string;
 }
 
 export interface Runtime {
@@ -51,6 +56,8 @@ export interface Runtime {
   dynamoDbEndpoint: string;
   /** the JVM running DynamoDB Local */
   dynamoDbPid: number;
+  /** invokes a function of the app by logical id, as Lambda would (operations, the deploy rehearsal) */
+  invoke(logicalId: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -132,7 +139,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       if (!h) {
         const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
         if (!fn) throw new Error(`no function ${logicalId} in the template`);
-        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) =>
+        const module = opts.moduleOf?.(fn.logicalId, fn.entry) ?? resolve(fn.entry);
+        h = import(pathToFileURL(module).href).then((m: { handler: Handler }) =>
           timed(fn.entry, m.handler),
         );
         handlers.set(logicalId, h);
@@ -209,6 +217,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       lambdaStats,
       dynamoDbEndpoint: ddb.endpoint,
       dynamoDbPid: ddb.pid,
+      invoke: async (logicalId, event) => (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000)),
       stop,
     };
   } catch (e) {

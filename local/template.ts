@@ -12,8 +12,8 @@ export type { CfnTemplate } from './tables.ts';
 
 /** CfnFunction metadata naming the handler module (set by infra/constructs/project-function.ts). */
 const ENTRY_METADATA = 'app:entry';
-/** Logical ids CDK gives the Lambda handlers of its CustomResourceProvider singletons. */
-const CDK_PROVIDER = /CustomResourceProviderHandler[0-9A-F]{8}$/;
+/** Logical ids CDK gives the Lambda handlers of its own providers (cross-region references, the console upload). */
+const CDK_PROVIDER = /(CustomResourceProviderHandler[0-9A-F]{8}|CustomCDKBucketDeployment[0-9A-F]{32})$/;
 
 export interface SynthOptions {
   /** Extra CDK context. */

@@ -51,6 +51,12 @@ export interface ConsoleHostingProps {
   webAclArn?: string;
   /** Why there is no web ACL, when there is none (recorded as the cdk-nag CFR2 acknowledgement). */
   noWebAclReason?: string;
+  /**
+   * CloudFront as the China regions offer it: no origin access control and no CloudFront Functions (cfn-lint E3006
+   * in cn-northwest-1). The bucket is then read through an origin access identity, and client-side routes are not
+   * rewritten to index.html (the console opens at `/`; a reload on a deep link answers 403).
+   */
+  chinaCloudFront?: boolean;
 }
 
 /**
@@ -105,11 +111,13 @@ export class ConsoleHosting extends Construct {
       },
     });
 
-    const spaFallback = new cloudfront.Function(this, 'SpaFallback', {
-      comment: 'Client-side routes of the console get index.html',
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_CODE),
-    });
+    const spaFallback = props.chinaCloudFront
+      ? undefined
+      : new cloudfront.Function(this, 'SpaFallback', {
+          comment: 'Client-side routes of the console get index.html',
+          runtime: cloudfront.FunctionRuntime.JS_2_0,
+          code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_CODE),
+        });
 
     // https://{apiId}.execute-api.{region}.amazonaws.com → its host name
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
@@ -136,13 +144,15 @@ export class ConsoleHosting extends Construct {
       logFilePrefix: 'cloudfront/',
       webAclId: props.webAclArn,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: props.chinaCloudFront
+          ? origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+          : origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
-        functionAssociations: [
-          { function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-        ],
+        functionAssociations: spaFallback
+          ? [{ function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
+          : undefined,
       },
       additionalBehaviors: Object.fromEntries(API_PATHS.map((path) => [path, apiBehavior])),
     });
@@ -157,6 +167,15 @@ export class ConsoleHosting extends Construct {
           'The default CloudFront certificate negotiates TLS 1.2+ with viewers; a county domain and its ACM ' +
           'certificate are set at deployment.',
       },
+      ...(props.chinaCloudFront
+        ? [
+            {
+              id: 'AwsSolutions-CFR7',
+              reason:
+                'CloudFront in the China regions has no origin access control: an origin access identity reads the bucket.',
+            },
+          ]
+        : []),
       ...(props.webAclArn
         ? []
         : [{ id: 'AwsSolutions-CFR2', reason: props.noWebAclReason ?? 'No web ACL was given.' }]),

@@ -11,6 +11,8 @@ export interface ConsoleStackProps extends StackProps {
   webAclArn?: string;
   /** Why there is no web ACL, when there is none. */
   noWebAclReason?: string;
+  /** CloudFront as the China regions offer it (see ConsoleHosting). */
+  chinaCloudFront?: boolean;
 }
 
 /** The web console: S3 + CloudFront, the API on the same origin. */
@@ -24,6 +26,7 @@ export class ConsoleStack extends Stack {
       siteDir: props.siteDir,
       webAclArn: props.webAclArn,
       noWebAclReason: props.noWebAclReason,
+      chinaCloudFront: props.chinaCloudFront,
       // The console signs in against Cognito's endpoint (SRP) from the browser.
       connectSources: [`https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`],
     });
