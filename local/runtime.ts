@@ -140,9 +140,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
         const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
         if (!fn) throw new Error(`no function ${logicalId} in the template`);
         const module = opts.moduleOf?.(fn.logicalId, fn.entry) ?? resolve(fn.entry);
-        h = import(pathToFileURL(module).href).then((m: { handler: Handler }) =>
-          timed(fn.entry, m.handler),
-        );
+        h = import(pathToFileURL(module).href).then((m: { handler: Handler }) => timed(fn.entry, m.handler));
         handlers.set(logicalId, h);
       }
       return h;
@@ -217,7 +215,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       lambdaStats,
       dynamoDbEndpoint: ddb.endpoint,
       dynamoDbPid: ddb.pid,
-      invoke: async (logicalId, event) => (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000)),
+      invoke: async (logicalId, event) =>
+        (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000)),
       stop,
     };
   } catch (e) {
