@@ -100,7 +100,11 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     noWebAclReason: edge ? undefined : noWebAclReason(settings),
     chinaCloudFront: PARTITIONS[settings.partition].chinaCloudFront,
   });
-  const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
+  const fns = [
+    ...Object.entries(workflows.steps),
+    ['migrate', workflows.migrate] as const,
+    ...Object.entries(api.handlers),
+  ];
   new ObservabilityStack(app, STACK_IDS.observability, {
     env,
     stackName: stackName(STACK_IDS.observability),
