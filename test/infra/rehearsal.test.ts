@@ -97,6 +97,7 @@ describe('every bundle serves real requests against DynamoDB Local', () => {
     await statusReached(a.applicant, caseId, 'enrolled');
     expect((await fetch(`${rt.url}/health`)).status).toBe(200);
     expect((await a.auditor.get(`/api/cases/${caseId}/audit`)).body.chain.valid).toBe(true);
+    expect((await a.auditor.post('/api/audit/verify?county=611002')).status).toBe(200);
     expect((await a.county.get('/api/reports/overdue')).status).toBe(200);
     expect((await a.admin.get('/api/admin/policy')).status).toBe(200);
     // a whole case through sixteen cold bundles: minutes on a loaded machine
