@@ -135,9 +135,12 @@ export async function startIdentification(
   }
 }
 
-/** Step Functions names an execution's ARN after its state machine's; a case's first execution is named by its id. */
+/**
+ * Step Functions names an execution's ARN after its state machine's, without the version or alias it was started
+ * through; a case's first execution is named by its id.
+ */
 export const executionArnOf = (stateMachineArn: string, name: string) =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  `${stateMachineArn.split(':').slice(0, 7).join(':').replace(':stateMachine:', ':execution:')}:${name}`;
 
 export const SYSTEM: Actor = { sub: 'system', name: '系统', role: 'system' };
 
