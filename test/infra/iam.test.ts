@@ -158,7 +158,9 @@ describe('function roles', () => {
 
     // Assert
     // through the live alias, so a deploy's new version takes every new case (issue 13: versions and aliases)
-    expect(JSON.stringify(start?.Resource)).toContain(':stateMachine:AssistanceApprovals-Identification:live"');
+    expect(JSON.stringify(start?.Resource)).toContain(
+      ':stateMachine:AssistanceApprovals-Identification:live"',
+    );
   });
 
   it('completes callback tasks and stops executions of the identification state machine only', () => {
@@ -201,8 +203,8 @@ describe('the state machine role', () => {
     const invoked = new Set(invoke.flatMap((s) => JSON.stringify(s.Resource).match(/"Ref":"\w+"/g)));
 
     // Assert
-    const stepFns = Object.values(workflows.steps).map(
-      (pf) => JSON.stringify(workflows.resolve(pf.fn.currentVersion.functionArn)).slice(1, -1),
+    const stepFns = Object.values(workflows.steps).map((pf) =>
+      JSON.stringify(workflows.resolve(pf.fn.currentVersion.functionArn)).slice(1, -1),
     );
     expect([...invoked].sort()).toEqual(stepFns.sort());
   });
