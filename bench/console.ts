@@ -203,7 +203,7 @@ export async function consoleBench(opts: ConsoleBenchOptions): Promise<ConsoleFi
     const inbox = await measure('inboxMs', 'village', '/inbox', (page) =>
       page
         .locator('tbody tr[data-row-key]')
-        .nth(INBOX_TASKS - 1)
+        .nth(INBOX_PAGE_ROWS - 1)
         .waitFor(),
     );
     const detail = await measure('caseDetailMs', 'village', `/cases/${ids[0]}`, (page) =>

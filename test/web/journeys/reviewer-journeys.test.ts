@@ -100,16 +100,24 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await page.getByRole('checkbox', { name: '我认领的' }).check();
     await page.getByText('户主03').waitFor();
     await expect(body.count()).resolves.toBe(3);
-    await page.getByRole('row').filter({ hasText: '户主03' }).getByRole('button', { name: '放回' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: '户主03' })
+      .getByRole('button', { name: /^放\s*回$/ })
+      .click();
     await page.getByText('已放回待办').waitFor();
     await page.getByText('户主03').waitFor({ state: 'detached' });
     await expect(body.count()).resolves.toBe(2);
 
-    await page.getByRole('row').filter({ hasText: '户主02' }).getByRole('button', { name: '改派' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: '户主02' })
+      .getByRole('button', { name: /^改\s*派$/ })
+      .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('改派给').click();
-    await page.getByRole('option', { name: '吴芳（村两委）' }).click();
-    await dialog.getByRole('button', { name: '改派' }).click();
+    await page.locator('.ant-select-dropdown').getByTitle('吴芳（村两委）', { exact: true }).click();
+    await dialog.getByRole('button', { name: /^改\s*派$/ }).click();
     await page.getByText('已改派').waitFor();
     await page.getByRole('checkbox', { name: '我认领的' }).uncheck();
     await page
@@ -125,7 +133,7 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     const tab = tabs.village!;
     const row = await inboxRow(tab, '户主01');
     await row.getByRole('link', { name: '户主01' }).click();
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await choose(form, '退回补充材料');
     await form.getByLabel('需补充的材料').fill('医疗费用票据');
     await form.getByLabel('需补充的材料').press('Enter');
@@ -156,7 +164,7 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     const tab = tabs.village!;
     const row = await inboxRow(tab, '户主04');
     await row.getByRole('link', { name: '户主04' }).click();
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await choose(form, '不同意');
     await form.getByLabel('理由').fill('经评议，家庭收入高于监测标准。');
     await form.getByLabel('会议日期').fill('2026-11-03');
@@ -208,7 +216,7 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await expect(row.textContent()).resolves.toContain('异议复核');
     await row.getByRole('link', { name: '公示户' }).click();
     await tab.page.getByText('该户家中有经营性货车，收入不实。').waitFor();
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await expect(form.locator('label.ant-radio-button-wrapper').allTextContents()).resolves.toEqual([
       '异议成立',
       '异议不成立',
