@@ -138,14 +138,14 @@ describe('an identification case, from the cadre filing it to enrolment', {
     await inboxRow(tab, HEAD);
     // from the top of the inbox: Tab through the menu and the filters to the household, Enter opens the case
     await page.locator('body').focus();
-    await tabTo(page, HEAD);
+    await tabTo(page, 'link', HEAD);
     await page.keyboard.press('Enter');
     await decisionForm(page);
     expect(new URL(page.url()).pathname).toMatch(/^\/cases\//);
     // Tab to the first decision, Space picks it, Tab on to the button, Enter submits
-    await tabTo(page, '同意');
+    await tabTo(page, 'radio', '同意');
     await page.keyboard.press('Space');
-    await tabTo(page, '提交决定');
+    await tabTo(page, 'button', '提交决定');
     await page.keyboard.press('Enter');
     await page.getByText('已提交：同意').waitFor();
     await tab.check('county-decided');

@@ -6,6 +6,7 @@ import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
   JOURNEY_TIMEOUT,
+  settled,
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
@@ -30,6 +31,8 @@ const household = (n: number, name: string) => {
 };
 
 let objected: string;
+/** The households the later steps act on, chosen by the inbox step from what its first page shows. */
+const heads = { returned: '', rejected: '', withdrawn: '' };
 beforeAll(async () => {
   h = await startConsole({ timeScale: TIME_SCALE, name: 'reviewer' });
   api = (await loginAll(h.url, ['applicant', 'village', 'township', 'county'])) as typeof api;
@@ -86,32 +89,45 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await page.getByRole('button', { name: '下一页' }).click();
     await page.getByText('第 2 页').waitFor();
     await expect(body.count()).resolves.toBeGreaterThanOrEqual(INBOX_CASES - 20);
+    const firstPage = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/tasks');
     await page.getByRole('button', { name: '上一页' }).click();
     await page.getByText('第 1 页').waitFor();
+    await firstPage;
+    await settled(page);
 
-    for (const name of ['户主01', '户主02', '户主03']) await page.getByRole('checkbox', { name }).check();
+    // the first three rows (tasks due the same day come in no particular order)
+    const firstThree = await Promise.all(
+      [0, 1, 2].map(async (i) => (await body.nth(i).getByRole('link').textContent()) ?? ''),
+    );
+    const [kept, handedOver, released] = firstThree as [string, string, string];
+    const others = Array.from(
+      { length: INBOX_CASES },
+      (_, i) => `户主${String(i + 1).padStart(2, '0')}`,
+    ).filter((n) => !firstThree.includes(n));
+    Object.assign(heads, { returned: kept, rejected: others[0]!, withdrawn: others[1]! });
+    for (const name of firstThree) await page.getByRole('checkbox', { name }).check();
     await page.getByRole('button', { name: '批量认领（3）' }).click();
     await page.getByText('已处理 3 / 3').waitFor();
     await tab.check('inbox-bulk-claimed');
-    for (const name of ['户主01', '户主02', '户主03']) {
+    for (const name of firstThree) {
       await page.getByRole('row').filter({ hasText: name }).filter({ hasText: '我' }).first().waitFor();
     }
 
     await page.getByRole('checkbox', { name: '我认领的' }).check();
-    await page.getByText('户主03').waitFor();
+    await page.getByText(released).waitFor();
     await expect(body.count()).resolves.toBe(3);
     await page
       .getByRole('row')
-      .filter({ hasText: '户主03' })
+      .filter({ hasText: released })
       .getByRole('button', { name: /^放\s*回$/ })
       .click();
     await page.getByText('已放回待办').waitFor();
-    await page.getByText('户主03').waitFor({ state: 'detached' });
+    await page.getByText(released).waitFor({ state: 'detached' });
     await expect(body.count()).resolves.toBe(2);
 
     await page
       .getByRole('row')
-      .filter({ hasText: '户主02' })
+      .filter({ hasText: handedOver })
       .getByRole('button', { name: /^改\s*派$/ })
       .click();
     const dialog = page.getByRole('dialog');
@@ -122,7 +138,7 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await page.getByRole('checkbox', { name: '我认领的' }).uncheck();
     await page
       .getByRole('row')
-      .filter({ hasText: '户主02' })
+      .filter({ hasText: handedOver })
       .filter({ hasText: '吴芳（村两委）' })
       .first()
       .waitFor();
@@ -131,8 +147,8 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
 
   it('a return, the applicant supplements, and the case is back in the village inbox', async () => {
     const tab = tabs.village!;
-    const row = await inboxRow(tab, '户主01');
-    await row.getByRole('link', { name: '户主01' }).click();
+    const row = await inboxRow(tab, heads.returned);
+    await row.getByRole('link', { name: heads.returned }).click();
     const form = await decisionForm(tab.page);
     await choose(form, '退回补充材料');
     await form.getByLabel('需补充的材料').fill('医疗费用票据');
@@ -143,10 +159,10 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
 
     const applicant = tabs.applicant!;
     const returned = await until(applicant, '/cases', (p) =>
-      p.getByRole('row').filter({ hasText: '户主01' }).filter({ hasText: '待补充材料' }),
+      p.getByRole('row').filter({ hasText: heads.returned }).filter({ hasText: '待补充材料' }),
     );
     await applicant.check('applicant-cases-returned');
-    await returned.getByRole('link', { name: '户主01' }).click();
+    await returned.getByRole('link', { name: heads.returned }).click();
     await applicant.page.getByRole('button', { name: '补充材料' }).click();
     const dialog = applicant.page.getByRole('dialog');
     await dialog.getByLabel('补充说明').fill('已补交医院出具的费用票据。');
@@ -157,13 +173,13 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     );
     await applicant.page.getByText('意见：已补交医院出具的费用票据。').waitFor();
     await applicant.check('applicant-supplemented');
-    await inboxRow(tab, '户主01');
+    await inboxRow(tab, heads.returned);
   });
 
   it('a rejection asks for confirmation; the applicant then asks for re-examination, and withdraws another', async () => {
     const tab = tabs.village!;
-    const row = await inboxRow(tab, '户主04');
-    await row.getByRole('link', { name: '户主04' }).click();
+    const row = await inboxRow(tab, heads.rejected);
+    await row.getByRole('link', { name: heads.rejected }).click();
     const form = await decisionForm(tab.page);
     await choose(form, '不同意');
     await form.getByLabel('理由').fill('经评议，家庭收入高于监测标准。');
@@ -173,23 +189,21 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await form.getByLabel('赞成票').fill('3');
     await form.getByLabel('反对票').fill('15');
     await form.getByRole('button', { name: '提交决定' }).click();
-    const confirm = tab.page.getByRole('dialog');
-    await confirm.getByText('确定「不同意」？').waitFor();
+    const confirm = tab.page.getByRole('dialog', { name: '确定「不同意」？' });
+    await confirm.waitFor();
     await tab.check('reject-confirm');
     await confirm.getByRole('button', { name: /取\s*消/ }).click();
+    await confirm.waitFor({ state: 'hidden' });
     await expect(form.getByRole('button', { name: '提交决定' }).isVisible()).resolves.toBe(true);
     await form.getByRole('button', { name: '提交决定' }).click();
-    await tab.page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    await confirm.getByRole('button', { name: /确\s*定/ }).click();
     await tab.page.getByText('已提交：不同意').waitFor();
 
     const applicant = tabs.applicant!;
     const rejected = await until(applicant, '/cases', (p) =>
-      p.getByRole('row').filter({ hasText: '户主04' }).filter({ hasText: '未通过' }),
+      p.getByRole('row').filter({ hasText: heads.rejected }).filter({ hasText: '未通过' }),
     );
-    await rejected.getByRole('link', { name: '户主04' }).click();
+    await rejected.getByRole('link', { name: heads.rejected }).click();
     await applicant.page.getByRole('button', { name: '申请复核' }).click();
     const dialog = applicant.page.getByRole('dialog');
     await dialog.getByLabel('理由').fill('家庭收入计算有误，请求复核。');
@@ -197,8 +211,10 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await applicant.page.getByText('已申请复核').first().waitFor();
     await applicant.check('applicant-reexamination');
 
-    await applicant.page.goto(`${h.url}/cases`);
-    await applicant.page.getByRole('link', { name: '户主05' }).click();
+    const other = await until(applicant, '/cases', (p) =>
+      p.getByRole('link', { name: heads.withdrawn, exact: true }),
+    );
+    await other.click();
     await applicant.page.getByRole('button', { name: '撤回申请' }).click();
     await applicant.page.getByRole('dialog').getByLabel('理由').fill('家庭情况好转。');
     await applicant.page

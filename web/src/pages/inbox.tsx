@@ -186,7 +186,11 @@ export default function InboxPage() {
       </Space>
       {bulk ? (
         <div role="status" aria-live="polite">
-          <Progress percent={Math.round((bulk.done / bulk.total) * 100)} size="small" />
+          <Progress
+            percent={Math.round((bulk.done / bulk.total) * 100)}
+            size="small"
+            aria-label={t('inbox.bulkProgressLabel')}
+          />
           <Typography.Text>{t('inbox.bulkProgress', { done: bulk.done, total: bulk.total })}</Typography.Text>
           {bulk.done === bulk.total ? (
             <>
