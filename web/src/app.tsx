@@ -29,6 +29,8 @@ const THEME = {
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+    // a user who asks the system for reduced motion gets no transitions (toasts, dialogs, tabs appear at once)
+    motion: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
   },
 };
 

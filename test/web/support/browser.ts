@@ -142,6 +142,8 @@ export async function startConsole(opts: {
       viewport: VIEWPORT,
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
+      // no fading toast or dialog for axe to judge half-drawn (the console honours reduced motion)
+      reducedMotion: 'reduce',
     });
     contexts.add(context);
     const page = await context.newPage();
