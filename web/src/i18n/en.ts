@@ -110,6 +110,7 @@ export const en: Shape<typeof zhCN> = {
     escalations: 'Escalations from below',
     claimSelected: 'Claim selected ({{count}})',
     bulkProgress: '{{done}} of {{total}} done',
+    bulkProgressLabel: 'Bulk claim progress',
     empty: 'No open tasks',
   },
   cases: {
