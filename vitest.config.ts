@@ -2,8 +2,6 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Reads what every other test file's handlers called, so it runs after all of them (a later group). */
 const AFTER_THE_SUITE = ['test/infra/iam.test.ts'];
-/** Browser journeys not yet green on a clean run: `npm run test:journeys` (vitest.journeys.config.ts) runs them. */
-export const PENDING_JOURNEYS = ['test/web/journeys/**'];
 
 export default defineConfig({
   test: {
@@ -19,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...AFTER_THE_SUITE, ...PENDING_JOURNEYS],
+          exclude: [...configDefaults.exclude, ...AFTER_THE_SUITE],
           globalSetup: ['test/support/global-setup.ts'],
           sequence: { groupOrder: 0 },
         },

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { repoPath } from './paths.ts';
-import { settingsOf } from './settings.ts';
+import { PARTITIONS, type Settings, settingsOf } from './settings.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { ConsoleStack } from './stacks/console-stack.ts';
 import { DataStack } from './stacks/data-stack.ts';
+import { CLOUDFRONT_WAF_REGION, EdgeStack } from './stacks/edge-stack.ts';
 import { ObservabilityStack } from './stacks/observability-stack.ts';
 import { WorkflowStack } from './stacks/workflow-stack.ts';
 
@@ -29,6 +30,7 @@ export const STACK_IDS = {
   api: 'Api',
   observability: 'Observability',
   console: 'Console',
+  edge: 'Edge',
 } as const;
 export const stackName = (id: string) => `AssistanceApprovals-${id}`;
 
@@ -58,34 +60,53 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     // After the CLI's context, so even `cdk synth` honours bundling: false.
     postCliContext: opts.bundling ? undefined : { 'aws:cdk:bundling-stacks': [] },
   });
-  Tags.of(app).add('app', 'assistance-approvals');
+  // CloudFormation takes no tags on a dashboard (cfn-lint E3002), whatever CDK's schema says
+  Tags.of(app).add('app', 'assistance-approvals', { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
+  const settings = settingsOf(app);
+  // A deployment's stacks name their environment (cross-region references need it); a synth without a region
+  // (tests, the local runtime) keeps them environment-agnostic.
+  const env = settings.region ? { region: settings.region, account: settings.account } : undefined;
 
   const data = new DataStack(app, STACK_IDS.data, {
+    env,
     stackName: stackName(STACK_IDS.data),
     description: 'Assistance approvals: records table and its KMS key',
   });
   const workflows = new WorkflowStack(app, STACK_IDS.workflows, {
+    env,
     stackName: stackName(STACK_IDS.workflows),
     description: 'Assistance approvals: step functions and the identification state machine',
     table: data.table,
   });
-  const settings = settingsOf(app);
   const api = new ApiStack(app, STACK_IDS.api, {
+    env,
     stackName: stackName(STACK_IDS.api),
     description: `Assistance approvals: HTTP API, route handlers and ${settings.identity === 'cognito' ? 'Cognito users' : 'the OIDC authorizer'}`,
     table: data.table,
     identification: workflows.identification,
+    identificationAliasArn: workflows.identificationAliasArn,
     settings,
   });
+  const edge = edgeStack(app, settings);
   new ConsoleStack(app, STACK_IDS.console, {
+    env,
+    crossRegionReferences: edge !== undefined,
     stackName: stackName(STACK_IDS.console),
     description: 'Assistance approvals: web console (S3 + CloudFront, the API on the same origin)',
     api: api.api,
     // Uploaded only by deployments: tests and the local runtime read the templates and serve web/dist themselves.
     siteDir: opts.bundling ? repoPath('web/dist') : undefined,
+    webAclArn: edge?.firewall.webAclArn,
+    noWebAclReason: edge ? undefined : noWebAclReason(settings),
+    chinaCloudFront: PARTITIONS[settings.partition].chinaCloudFront,
   });
-  const fns = [...Object.entries(workflows.steps), ...Object.entries(api.handlers)];
+  const fns = [
+    ...Object.entries(workflows.steps),
+    ['migrate', workflows.migrate] as const,
+    ...Object.entries(api.handlers),
+  ];
   new ObservabilityStack(app, STACK_IDS.observability, {
+    env,
     stackName: stackName(STACK_IDS.observability),
     description: 'Assistance approvals: alarms, their topic and the operations dashboard',
     functions: Object.fromEntries(fns.map(([name, pf]) => [name, pf.fn])),
@@ -96,4 +117,32 @@ export function buildApp(opts: BuildAppOptions = {}): App {
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
+}
+
+/**
+ * The console's web ACL stack, in us-east-1 (CloudFront takes CLOUDFRONT-scoped web ACLs from there only); none
+ * in a partition whose CloudFront takes no web ACL, nor when the synth has no region to reference across.
+ */
+function edgeStack(app: App, settings: Settings): EdgeStack | undefined {
+  if (!PARTITIONS[settings.partition].cloudFrontWaf || !settings.region) return undefined;
+  return new EdgeStack(app, STACK_IDS.edge, {
+    env: { region: CLOUDFRONT_WAF_REGION, account: settings.account },
+    crossRegionReferences: true,
+    stackName: stackName(STACK_IDS.edge),
+    description: 'Assistance approvals: the console and API web ACL (WAF, CloudFront scope, us-east-1)',
+  });
+}
+
+/** Why a synth has no web ACL in front of the console (cdk-nag CFR2). */
+function noWebAclReason(settings: Settings): string {
+  if (!PARTITIONS[settings.partition].cloudFrontWaf) {
+    return (
+      `AWS WAF is regional only in ${settings.partition}: CloudFront there takes no web ACL. The API's stage and ` +
+      'route throttles still apply; per-IP limits need the county network edge (docs/operations.md).'
+    );
+  }
+  return (
+    'Synthesized without a region (tests, the local runtime): the us-east-1 web ACL stack is added when the app ' +
+    'is synthesized for a deployment, which knows its region.'
+  );
 }

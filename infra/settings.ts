@@ -2,9 +2,11 @@ import type { IConstruct } from 'constructs';
 
 /** AWS partitions this app deploys to, and what differs between them. */
 export const PARTITIONS = {
-  aws: { cognito: true, xray: true },
-  // China regions (cn-north-1, cn-northwest-1): no Cognito user pools; X-Ray is offered in both.
-  'aws-cn': { cognito: false, xray: true },
+  aws: { cognito: true, xray: true, cloudFrontWaf: true, chinaCloudFront: false },
+  // China regions (cn-north-1, cn-northwest-1): no Cognito user pools; X-Ray is offered in both; AWS WAF is
+  // regional only there (no CLOUDFRONT-scoped web ACL for CloudFront in China).
+  // CloudFront there has no origin access control and no CloudFront Functions.
+  'aws-cn': { cognito: false, xray: true, cloudFrontWaf: false, chinaCloudFront: true },
 } as const;
 export type Partition = keyof typeof PARTITIONS;
 
@@ -21,6 +23,14 @@ export interface Settings {
   oidcAudience?: string;
   /** X-Ray tracing of functions and state machines (where the partition has it). */
   tracing: boolean;
+  /**
+   * The region and account deployed to (`-c region=… -c account=…`, else the CLI's CDK_DEFAULT_REGION /
+   * CDK_DEFAULT_ACCOUNT). Unknown in the tests' and the local runtime's synth, whose stacks stay
+   * environment-agnostic; a deployment knows its region, which cross-region references (the console's web ACL)
+   * need.
+   */
+  region?: string;
+  account?: string;
 }
 
 const text = (scope: IConstruct, key: string): string | undefined => {
@@ -52,5 +62,7 @@ export function settingsOf(app: IConstruct): Settings {
     oidcIssuer: text(app, 'oidcIssuer'),
     oidcAudience: text(app, 'oidcAudience'),
     tracing,
+    region: text(app, 'region') ?? process.env.CDK_DEFAULT_REGION,
+    account: text(app, 'account') ?? process.env.CDK_DEFAULT_ACCOUNT,
   };
 }

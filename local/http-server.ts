@@ -328,6 +328,28 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       else res.destroy();
     });
   });
+  // A request Node refuses before any handler (a request line or headers over its limit, broken HTTP) would get
+  // an empty-bodied 431/400: answer it as every other bad input, a 400 in the contract's shape, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify(
+      errorBody(
+        'invalid_input',
+        tooLarge ? 'the request line or headers are too large' : 'not a valid HTTP request',
+        [
+          {
+            path: '(request)',
+            rule: tooLarge ? 'max_header_size' : 'http_syntax',
+            message: tooLarge ? 'at most 16 KB of request line and headers' : 'malformed request',
+          },
+        ],
+      ),
+    );
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => {

@@ -18,7 +18,7 @@ import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
 import { ensureTables, tableInputsFromTemplate } from './tables.ts';
-import { type ResolvedApp, resolveTemplates, synthTemplates } from './template.ts';
+import { type ResolvedApp, resolveTemplates, synthTemplates, unqualified } from './template.ts';
 
 export interface RuntimeOptions {
   /** HTTP API and console port; 0 picks a free one */
@@ -36,6 +36,11 @@ export interface RuntimeOptions {
   faults?: Faults | null;
   /** told of every DynamoDB write a handler made (drills and the HTTP fuzz) */
   onWrite?: (write: ObservedWrite) => void;
+  /**
+   * The module a function runs, by logical id: the deploy rehearsal gives each function the bundle `cdk synth`
+   * built for it. Default: the function's handler module (`app:entry`) from the repository.
+   */
+  moduleOf?: (logicalId: string, entry: string) => string;
 }
 
 export interface Runtime {
@@ -52,6 +57,8 @@ export interface Runtime {
   dynamoDbEndpoint: string;
   /** the JVM running DynamoDB Local */
   dynamoDbPid: number;
+  /** invokes a function of the app by logical id, as Lambda would (operations, the deploy rehearsal) */
+  invoke(logicalId: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -133,9 +140,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       if (!h) {
         const fn = app.functions.find((f) => f.logicalId === logicalId || f.arn === logicalId);
         if (!fn) throw new Error(`no function ${logicalId} in the template`);
-        h = import(pathToFileURL(resolve(fn.entry)).href).then((m: { handler: Handler }) =>
-          timed(fn.entry, m.handler),
-        );
+        const module = opts.moduleOf?.(fn.logicalId, fn.entry) ?? resolve(fn.entry);
+        h = import(pathToFileURL(module).href).then((m: { handler: Handler }) => timed(fn.entry, m.handler));
         handlers.set(logicalId, h);
       }
       return h;
@@ -152,12 +158,19 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
           lambdaStats.totalMs += performance.now() - started;
         }
       };
+    // a version's or alias's ARN runs the function's module: locally each function has the one version on disk
     const functionIdOf = (arnOrName: string) =>
-      app.functions.find((f) => f.arn === arnOrName || f.logicalId === arnOrName)?.logicalId ?? arnOrName;
+      app.functions.find((f) => f.arn === unqualified(arnOrName) || f.logicalId === arnOrName)?.logicalId ??
+      arnOrName;
 
     log('starting the workflow engine…');
     const engine = await createEngine({
-      stateMachines: app.stateMachines.map((m) => ({ arn: m.arn, name: m.name, definition: m.definition })),
+      stateMachines: app.stateMachines.map(({ arn, name, definition, aliases }) => ({
+        arn,
+        name,
+        definition,
+        aliases,
+      })),
       invoke: async (functionArn, payload) => {
         const id = functionIdOf(functionArn);
         const result = await (await handlerOf(id))(payload, lambdaContext(id, 60_000));
@@ -203,6 +216,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       lambdaStats,
       dynamoDbEndpoint: ddb.endpoint,
       dynamoDbPid: ddb.pid,
+      invoke: async (logicalId, event) =>
+        (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000)),
       stop,
     };
   } catch (e) {

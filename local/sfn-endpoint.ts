@@ -75,6 +75,8 @@ const actions: Record<string, Action> = {
     return {
       executionArn: e.executionArn,
       stateMachineArn: e.stateMachineArn,
+      stateMachineVersionArn: e.stateMachineVersionArn,
+      stateMachineAliasArn: e.stateMachineAliasArn,
       name: e.name,
       status: e.status,
       startDate: seconds(e.startDate),
@@ -85,6 +87,9 @@ const actions: Record<string, Action> = {
       error: e.error,
       cause: e.cause,
     };
+  },
+  async DescribeStateMachineAlias(engine, body) {
+    return engine.describeStateMachineAlias(field(body, 'stateMachineAliasArn', true));
   },
   async StopExecution(engine, body) {
     const { stopDate } = await engine.stopExecution(

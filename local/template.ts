@@ -12,6 +12,8 @@ export type { CfnTemplate } from './tables.ts';
 
 /** CfnFunction metadata naming the handler module (set by infra/constructs/project-function.ts). */
 const ENTRY_METADATA = 'app:entry';
+/** Logical ids CDK gives the Lambda handlers of its own providers (cross-region references, the console upload). */
+const CDK_PROVIDER = /(CustomResourceProviderHandler[0-9A-F]{8}|CustomCDKBucketDeployment[0-9A-F]{32})$/;
 
 export interface SynthOptions {
   /** Extra CDK context. */
@@ -77,6 +79,8 @@ export interface ResolvedStateMachine {
   arn: string;
   name: string;
   definition: AslDefinition;
+  /** names of its aliases (`live`) */
+  aliases: string[];
 }
 
 export interface ResolvedRoute {
@@ -122,6 +126,8 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
         break;
       case 'AWS::Lambda::Function': {
         const entry = res.Metadata?.[ENTRY_METADATA];
+        // CDK's own custom-resource handlers (cross-region references) run on AWS only
+        if (entry === undefined && CDK_PROVIDER.test(logicalId)) break;
         if (typeof entry !== 'string')
           throw new Error(`${where}: no '${ENTRY_METADATA}' metadata, cannot run it`);
         const variables = (res.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -140,6 +146,7 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
           name,
           arn: r.stateMachineArn(name),
           definition: r.definition(stackName, logicalId, res),
+          aliases: [],
         });
         break;
       }
@@ -147,6 +154,12 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
   }
   for (const [stackName, logicalId, res] of r.resources()) {
     if (res.Type === 'AWS::ApiGatewayV2::Route') routes.push(r.route(stackName, logicalId, res, functions));
+    if (res.Type === 'AWS::StepFunctions::StateMachineAlias') {
+      const arn = r.qualifiedArn(res, stackName, `${stackName}/${logicalId}`);
+      stateMachines
+        .find((m) => m.arn === unqualified(arn))
+        ?.aliases.push(arn.slice(arn.lastIndexOf(':') + 1));
+    }
   }
   return { templates, tables, functions, stateMachines, routes };
 }
@@ -244,7 +257,7 @@ class Resolver {
     const uri = this.string(integration.Properties?.IntegrationUri, stackName, `${where} IntegrationUri`);
     // Lambda proxy integrations name the function either by ARN or by the apigateway invocation path.
     const fnArn = /:lambda:path\/[^/]+\/functions\/(.+)\/invocations$/.exec(uri)?.[1] ?? uri;
-    const fn = functions.find((f) => f.arn === fnArn);
+    const fn = functions.find((f) => f.arn === unqualified(fnArn));
     if (!fn) throw new Error(`${where}: integration ${uri} is not a function of the app`);
     const authorization = res.Properties?.AuthorizationType;
     return {
@@ -343,6 +356,11 @@ class Resolver {
       // only CURSOR_KEY's dynamic reference names a secret; the local runtime sets that key itself
       case 'AWS::SecretsManager::Secret':
         return name;
+      case 'AWS::Lambda::Version':
+      case 'AWS::Lambda::Alias':
+      case 'AWS::StepFunctions::StateMachineVersion':
+      case 'AWS::StepFunctions::StateMachineAlias':
+        return this.qualifiedArn(res, stackName, where);
     }
     throw new Error(`${where}: cannot resolve intrinsic Ref ${name}${res ? ` (${res.Type})` : ''}`);
   }
@@ -355,11 +373,39 @@ class Resolver {
       return this.stateMachineArn(this.stateMachineName(id, res));
     }
     if (res && key === 'AWS::StepFunctions::StateMachine.Name') return this.stateMachineName(id, res);
+    if (
+      res &&
+      (key === 'AWS::StepFunctions::StateMachineVersion.Arn' ||
+        key === 'AWS::StepFunctions::StateMachineAlias.Arn')
+    ) {
+      return this.qualifiedArn(res, stackName, where);
+    }
     if (res && key === 'AWS::DynamoDB::Table.Arn')
       return this.arn('dynamodb', `table/${this.tableName(id, res)}`);
     throw new Error(
       `${where}: cannot resolve intrinsic Fn::GetAtt ${id}.${attr}${res ? ` (${res.Type})` : ''}`,
     );
+  }
+
+  /**
+   * A version's or alias's ARN: its function's or state machine's, qualified. Locally every function and state
+   * machine starts with one version, `1` (the engine numbers the ones a test publishes after it).
+   */
+  qualifiedArn(res: CfnResource, stackName: string, where: string): string {
+    const p = res.Properties ?? {};
+    switch (res.Type) {
+      case 'AWS::Lambda::Version':
+        return `${this.functionArn(this.string(p.FunctionName, stackName, where))}:${LOCAL_VERSION}`;
+      case 'AWS::Lambda::Alias':
+        return `${this.functionArn(this.string(p.FunctionName, stackName, where))}:${this.string(p.Name, stackName, where)}`;
+      case 'AWS::StepFunctions::StateMachineVersion':
+        return `${this.string(p.StateMachineArn, stackName, where)}:${LOCAL_VERSION}`;
+      default: {
+        const [routing] = (p.RoutingConfiguration ?? []) as { StateMachineVersionArn: unknown }[];
+        const version = this.string(routing?.StateMachineVersionArn, stackName, `${where} routing`);
+        return `${unqualified(version)}:${this.string(p.Name, stackName, where)}`;
+      }
+    }
   }
 
   private importValue(exportName: string, where: string): unknown {
@@ -373,6 +419,12 @@ class Resolver {
     throw new Error(`${where}: cannot resolve intrinsic Fn::ImportValue ${exportName}: no stack exports it`);
   }
 }
+
+/** The version every function and state machine has locally. */
+const LOCAL_VERSION = '1';
+
+/** `arn:…:function:<name>` / `arn:…:stateMachine:<name>` of a version's or alias's ARN. */
+export const unqualified = (arn: string): string => arn.split(':').slice(0, 7).join(':');
 
 /** A property's value when it is a plain string (not an intrinsic). */
 const literal = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

@@ -96,6 +96,22 @@ export const chainStatusSchema = z.object({
 });
 export type ChainStatus = z.infer<typeof chainStatusSchema>;
 
+/** `POST /api/audit/verify`: one call of a county's chain verification. */
+export const countyVerificationSchema = z.object({
+  county: z.string(),
+  /** cases whose chain this call verified */
+  checked: z.number().int(),
+  /** how many of them hold */
+  valid: z.number().int(),
+  /** the others: the first record that fails, and why (content, link, sequence, inserted, truncated) */
+  broken: z.array(z.object({ caseId: z.string(), brokenAt: z.number().int(), reason: z.string() })),
+  /** whether the walk reached the county's last case */
+  complete: z.boolean(),
+  /** present when cases remain: pass it back to continue right after the last case checked */
+  cursor: z.string().optional(),
+});
+export type CountyVerification = z.infer<typeof countyVerificationSchema>;
+
 export const ERROR_CODES = [
   'invalid_input',
   'unauthorized',

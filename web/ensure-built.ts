@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -7,6 +8,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WEB_DIST = join(ROOT, 'web', 'dist');
 const STAMP = join(WEB_DIST, '.source-hash');
 const LOCK = join(ROOT, 'web', '.build-lock');
+const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
 /** What the bundle is made of: the console, the schemas and pure rules it imports, the locked dependencies. */
 const INPUTS = [
   'web/src',
@@ -38,6 +40,24 @@ export async function sourceHash(): Promise<string> {
 }
 
 /**
+ * `vite build` in a process of its own with NODE_ENV=production: vite and the React plugin read NODE_ENV before
+ * their mode, and vitest sets it to `test`, which would build React's and antd's development bundles.
+ */
+function viteBuild(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [VITE, 'build', '--config', join(ROOT, 'web', 'vite.config.ts'), '--logLevel', 'warn'],
+    { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' },
+  );
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`vite build failed (${signal ?? `exit ${code}`})`)),
+    );
+  });
+}
+
+/**
  * Builds the console into web/dist unless the build there was made from the same sources. Concurrent callers
  * (two test files) wait on a lock directory instead of building twice into the same folder.
  */
@@ -55,8 +75,7 @@ export async function ensureWebBuilt(log: (line: string) => void = () => {}): Pr
   try {
     if ((await readFile(STAMP, 'utf8').catch(() => '')) === want) return;
     log('building the web console (web/dist)…');
-    const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+    await viteBuild();
     await writeFile(STAMP, want);
   } finally {
     await rm(LOCK, { recursive: true, force: true });

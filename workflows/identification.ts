@@ -29,6 +29,13 @@ export interface IdentificationWorkflowProps {
   readonly stateMachineName?: string;
 }
 
+/**
+ * The alias every execution is started through. A deploy that changes the definition publishes a new version and
+ * points this alias at it; executions already running stay on the version they started on (until `migrate`
+ * moves them), so no deploy terminates a case.
+ */
+export const LIVE_ALIAS = 'live';
+
 /** "village_review" → "Village review": the prefix of every state of that stage. */
 export const stageLabel = (stage: string) =>
   stage.charAt(0).toUpperCase() + stage.slice(1).replaceAll('_', ' ');
@@ -93,6 +100,10 @@ function invoke(scope: Construct, id: string, props: tasks.LambdaInvokeProps): t
  */
 export class IdentificationWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** The version this synth's definition is published as (a new one whenever the definition changes). */
+  readonly version: sfn.CfnStateMachineVersion;
+  /** `live`: what executions are started through. */
+  readonly alias: sfn.CfnStateMachineAlias;
 
   constructor(scope: Construct, id: string, props: IdentificationWorkflowProps) {
     super(scope, id);
@@ -161,6 +172,20 @@ export class IdentificationWorkflow extends Construct {
       '$.route',
     );
 
+    // ── Renewal: an execution that has carried a case for EXECUTION_HORIZON_MS (a task sitting for months) hands
+    // it to a fresh execution at the same stage and ends, long before Step Functions' one-year limit ──────────
+    const startedAt = sfn.JsonPath.stringAt('$$.Execution.StartTime');
+    const renew = step(
+      'Renew execution',
+      'renewExecution',
+      { caseId, executionName: sfn.JsonPath.stringAt('$$.Execution.Name') },
+      sfn.JsonPath.DISCARD,
+    );
+    guard(renew);
+    renew.next(
+      new sfn.Succeed(this, 'Renewed', { comment: 'A fresh execution carries the case on at its stage.' }),
+    );
+
     // ── Human stages: open a task → wait for the reviewer's decision (escalating when overdue) → route ─────
     const stages = {} as Record<HumanStage, { open: tasks.LambdaInvoke; decision: sfn.Choice }>;
     for (const stage of HUMAN_STAGES) {
@@ -169,7 +194,7 @@ export class IdentificationWorkflow extends Construct {
         comment: STATUTE[stage],
         lambdaFunction: steps.openStage,
         payloadResponseOnly: true,
-        payload: sfn.TaskInput.fromObject({ caseId, stage }),
+        payload: sfn.TaskInput.fromObject({ caseId, stage, executionStartedAt: startedAt }),
         resultPath: '$.task',
       });
       // The decision API completes this callback with the Route the decision takes. The due date is the
@@ -188,10 +213,14 @@ export class IdentificationWorkflow extends Construct {
       const escalate = step(
         `${label}: escalate`,
         'escalate',
-        { caseId, taskId: sfn.JsonPath.stringAt('$.task.taskId') },
+        { caseId, taskId: sfn.JsonPath.stringAt('$.task.taskId'), executionStartedAt: startedAt },
         '$.task',
       );
       const decision = new sfn.Choice(this, `${label}: decision`);
+      // The wait ended at the execution's renewal rather than (only) at the due date.
+      const renewal = new sfn.Choice(this, `${label}: renew?`)
+        .when(sfn.Condition.isPresent('$.task.renew'), renew)
+        .otherwise(awaitDecision);
 
       open.next(awaitDecision);
       guard(open);
@@ -199,7 +228,7 @@ export class IdentificationWorkflow extends Construct {
       guard(awaitDecision);
       awaitDecision.next(decision);
       guard(escalate);
-      escalate.next(awaitDecision);
+      escalate.next(renewal);
       stages[stage] = { open, decision };
     }
 
@@ -272,6 +301,21 @@ export class IdentificationWorkflow extends Construct {
       tracingEnabled: props.tracing ?? true,
       // Execution data holds personal data (names, ID numbers): log the transitions, not the payloads.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      // A replaced or deleted state machine would take its running executions, in-flight cases, with it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A new revision replaces this resource, i.e. publishes a new version; the old one is kept for the
+    // executions still running on it (DeletionPolicy and UpdateReplacePolicy Retain).
+    this.version = new sfn.CfnStateMachineVersion(this, 'Version', {
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      stateMachineRevisionId: this.stateMachine.stateMachineRevisionId,
+      description: 'Published by the deploy that brought this definition',
+    });
+    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.alias = new sfn.CfnStateMachineAlias(this, 'Live', {
+      name: LIVE_ALIAS,
+      description: 'Executions start here: the newest version',
+      routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
     });
     this.acknowledgeRoleFindings(steps);
   }

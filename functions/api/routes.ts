@@ -15,6 +15,7 @@ import {
   auditRecordSchema,
   caseViewSchema,
   chainStatusSchema,
+  countyVerificationSchema,
   taskViewSchema,
 } from '../../schemas/records.ts';
 import { reexaminationRequestSchema } from '../../schemas/reexamination.ts';
@@ -23,7 +24,6 @@ import {
   accessLogPageSchema,
   accessLogQuerySchema,
   auditQuerySchema,
-  countyVerificationSchema,
   verifyQuerySchema,
 } from '../services/audit.ts';
 import {

@@ -1,22 +1,28 @@
 import {
+  DescribeExecutionCommand,
+  DescribeStateMachineAliasCommand,
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { Route } from '../core/procedure.ts';
-import type { WorkflowInput, WorkflowPort } from '../services/workflow-port.ts';
+import type { ExecutionState, WorkflowInput, WorkflowPort } from '../services/workflow-port.ts';
 
-/** Step Functions names an execution's ARN after its state machine's; a case's first execution is named by its id. */
+/**
+ * Step Functions names an execution's ARN after its state machine's, without the version or alias it was started
+ * through; a case's first execution is named by its id.
+ */
 export const executionArnOf = (stateMachineArn: string, name: string) =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  `${stateMachineArn.split(':').slice(0, 7).join(':').replace(':stateMachine:', ':execution:')}:${name}`;
 
 /** Errors that mean the token is no longer waited on: the workflow will replay the stored route itself. */
 const STALE_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
  * The workflow port on Step Functions (or the local runtime's endpoint for it, AWS_ENDPOINT_URL_SFN).
- * `stateMachineArn` is read when first needed, so a handler that never starts an execution needs none.
+ * `stateMachineArn` (the live alias's ARN) is read when first needed, so a handler that never starts an
+ * execution needs none.
  */
 export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: () => string): WorkflowPort {
   const send = async (token: string, route: Route) => {
@@ -39,8 +45,28 @@ export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: () => str
         throw e;
       }
     },
-    async stop(executionArn, cause) {
-      await sfn.send(new StopExecutionCommand({ executionArn, cause }));
+    async stop(executionArn, cause, error) {
+      await sfn.send(new StopExecutionCommand({ executionArn, cause, error }));
+    },
+    async liveVersion() {
+      const alias = await sfn.send(
+        new DescribeStateMachineAliasCommand({ stateMachineAliasArn: stateMachineArn() }),
+      );
+      const heaviest = [...(alias.routingConfiguration ?? [])].sort(
+        (a, b) => (b.weight ?? 0) - (a.weight ?? 0),
+      )[0];
+      if (!heaviest?.stateMachineVersionArn)
+        throw new Error(`alias ${alias.stateMachineAliasArn} routes to no version`);
+      return heaviest.stateMachineVersionArn;
+    },
+    async describe(executionArn): Promise<ExecutionState | undefined> {
+      try {
+        const e = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return { status: e.status as ExecutionState['status'], versionArn: e.stateMachineVersionArn };
+      } catch (e) {
+        if ((e as Error).name === 'ExecutionDoesNotExist') return undefined;
+        throw e;
+      }
     },
   };
 }

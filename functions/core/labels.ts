@@ -57,6 +57,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   enrolled: '纳入监测',
   objection_filed: '受理异议',
   reexamination_requested: '申请复核',
+  execution_renewed: '流程续接',
   error: '流程异常',
 };
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { countyCodeSchema, isoDateSchema, isoDateTimeSchema, type Role } from '../../schemas/common.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
-import type { AuditRecord, ChainStatus, User } from '../../schemas/records.ts';
+import type { AuditRecord, ChainStatus, CountyVerification, User } from '../../schemas/records.ts';
 import { countyScope } from '../core/access.ts';
 import { verifyChain } from '../core/audit-chain.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
@@ -36,21 +36,6 @@ export const verifyQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).optional(),
 });
 export type VerifyQuery = z.output<typeof verifyQuerySchema>;
-
-export const countyVerificationSchema = z.object({
-  county: z.string(),
-  /** cases whose chain this call verified */
-  checked: z.number().int(),
-  /** how many of them hold */
-  valid: z.number().int(),
-  /** the others: the first record that fails, and why (content, link, sequence, inserted, truncated) */
-  broken: z.array(z.object({ caseId: z.string(), brokenAt: z.number().int(), reason: z.string() })),
-  /** whether the walk reached the county's last case */
-  complete: z.boolean(),
-  /** present when cases remain: pass it back to continue right after the last case checked */
-  cursor: z.string().optional(),
-});
-export type CountyVerification = z.infer<typeof countyVerificationSchema>;
 
 /**
  * Verifies the audit chain of the cases of a county against the head each case item records (an auditor's

@@ -1,5 +1,8 @@
-import { parseIso } from '../core/time.ts';
+import { executionNameOf, nextExecutionName } from '../core/execution.ts';
+import { parseIso, toIso } from '../core/time.ts';
+import { SYSTEM, startIdentification } from './cases.ts';
 import { type Deps, secondsUntil } from './deps.ts';
+import { retryOnStaleVersion } from './retry.ts';
 import type { WorkflowInput } from './workflow-port.ts';
 
 /** The input that enters a case's state machine at the case's current stage. */
@@ -51,4 +54,78 @@ export async function inFlightResumptions(deps: Deps, counties: readonly string[
     for (const r of batch) if (r) found.push(r);
   }
   return found;
+}
+
+/** Why a case's execution hands over to a fresh one. */
+export type RenewalReason = 'horizon' | 'migration';
+
+/**
+ * Hands a case from execution `fromName` to a fresh one at the stage its record says it is in, by the resume path
+ * a local restart takes (resumeInput): the case item names the new execution (with an audit record, on the case's
+ * version), then it starts through the state machine's alias, i.e. on the newest version. Idempotent: a retried
+ * hand-over finds the case already naming that execution and starts it again, which Step Functions answers as
+ * already running. Null when the case has nothing to resume (it ended meanwhile).
+ */
+export async function renewExecution(
+  deps: Deps,
+  caseId: string,
+  fromName: string,
+  reason: RenewalReason,
+): Promise<{ executionArn: string } | null> {
+  const executionArn = deps.workflow.executionArn(nextExecutionName(fromName));
+  const input = await retryOnStaleVersion(async () => {
+    const c = await deps.store.getCase(caseId);
+    const resume = await resumeInput(deps, caseId);
+    if (!c || !resume) return null;
+    if (c.executionArn !== executionArn) {
+      await deps.store.apply({
+        before: c,
+        set: { executionArn },
+        audit: {
+          at: toIso(deps.clock.now()),
+          actor: SYSTEM,
+          action: 'execution_renewed',
+          stage: c.stage,
+          data: { reason, from: fromName, to: executionNameOf(executionArn) },
+        },
+      });
+    }
+    return resume;
+  });
+  if (!input) return null;
+  await startIdentification(deps, caseId, executionNameOf(executionArn), input.route);
+  return { executionArn };
+}
+
+/** What a migration did: cases moved to the newest version, already on it, or ended while it ran. */
+export interface MigrationReport {
+  targetVersionArn: string;
+  moved: string[];
+  current: number;
+  ended: number;
+}
+
+/**
+ * After a deploy published a new state-machine version: every in-flight case of `counties` whose execution is not
+ * on the version the alias points at is moved there. Its execution is stopped first (so no decision can reach two
+ * executions), then renewed at the case's stage; a decision that lands in between is stored on the task and the
+ * new execution's first step replays it. Cases already on the newest version are left alone, so it can run again.
+ */
+export async function migrateInFlight(deps: Deps, counties: readonly string[]): Promise<MigrationReport> {
+  const target = await deps.workflow.liveVersion();
+  const report: MigrationReport = { targetVersionArn: target, moved: [], current: 0, ended: 0 };
+  for (const { executionArn, input } of await inFlightResumptions(deps, counties)) {
+    const running = await deps.workflow.describe(executionArn);
+    if (running?.status === 'RUNNING') {
+      if (running.versionArn === target) {
+        report.current++;
+        continue;
+      }
+      await deps.workflow.stop(executionArn, `moved to ${target}`, 'Migrated');
+    }
+    const renewed = await renewExecution(deps, input.caseId, executionNameOf(executionArn), 'migration');
+    if (renewed) report.moved.push(input.caseId);
+    else report.ended++;
+  }
+  return report;
 }

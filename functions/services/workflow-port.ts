@@ -6,15 +6,25 @@ export interface WorkflowInput {
   route: Route;
 }
 
+/** An execution as the engine reports it: its status and the state-machine version it runs. */
+export interface ExecutionState {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+  versionArn?: string;
+}
+
 /**
  * The workflow engine as the use cases see it (Step Functions on AWS, the local runtime's engine behind the same
- * API): start an execution, complete a waiting callback task, stop an execution. The services hold no SDK
- * client; `Deps.workflow` is this port, and tests pass a fake that records what was asked.
+ * API): start an execution, complete a waiting callback task, stop an execution, and what a migration needs to
+ * know (the live version, an execution's). The services hold no SDK client; `Deps.workflow` is this port, and
+ * tests pass a fake that records what was asked.
  */
 export interface WorkflowPort {
   /** The id (ARN) of the identification state machine's execution named `name`. */
   executionArn(name: string): string;
-  /** Starts an execution of the identification state machine named `name` (unique per state machine). */
+  /**
+   * Starts an execution of the identification state machine named `name` (unique per state machine), through its
+   * live alias: on the newest published version.
+   */
   start(name: string, input: WorkflowInput): Promise<void>;
   /** Sends `route` to the callback task waiting on `token`; any failure, a stale token too, is thrown. */
   send(token: string, route: Route): Promise<void>;
@@ -23,6 +33,13 @@ export interface WorkflowPort {
    * and the step that binds the next token replays it.
    */
   complete(token: string, route: Route): Promise<boolean>;
-  /** Stops an execution (a case withdrawn while no callback task waits, e.g. in its publicity Wait). */
-  stop(executionArn: string, cause: string): Promise<void>;
+  /**
+   * Stops an execution (a case withdrawn while no callback task waits, e.g. in its publicity Wait; a migration
+   * moving a case to the newest version), failing it with `error`.
+   */
+  stop(executionArn: string, cause: string, error?: string): Promise<void>;
+  /** The state-machine version the live alias routes new executions to. */
+  liveVersion(): Promise<string>;
+  /** The execution's state; undefined when the engine has no such execution. */
+  describe(executionArn: string): Promise<ExecutionState | undefined>;
 }

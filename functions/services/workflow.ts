@@ -2,6 +2,7 @@ import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { conflict, DomainError, notFound } from '../core/errors.ts';
 import { dueOfEscalation, escalationAt } from '../core/escalation.ts';
+import { renewalDueAt } from '../core/execution.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
   type HumanStage,
@@ -19,12 +20,25 @@ import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
 
-/** What a stage's wait needs: the task, when it is due, and how long to wait before escalating. */
+/**
+ * What a stage's wait needs: the task, when it is due, and how long to wait before escalating (never past the
+ * execution's renewal); `renew` when the execution is old enough to hand the case over to a fresh one.
+ */
 export interface OpenedTask {
   taskId: string;
   dueAt: string;
   timeoutSeconds: number;
+  renew?: true;
+  /** this step flagged the task overdue (an early or answered wake-up escalates nothing) */
+  escalated?: true;
 }
+
+/** The execution carrying the step: when it started (`$$.Execution.StartTime`), epoch ms. */
+export type ExecutionStart = number | undefined;
+
+/** A wait of `seconds` that ends by the execution's renewal at the latest. */
+const boundedWait = (deps: Deps, seconds: number, startedAt: ExecutionStart) =>
+  startedAt === undefined ? seconds : Math.min(seconds, secondsUntil(deps, renewalDueAt(startedAt)));
 
 async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
   const c = await deps.store.getCase(caseId);
@@ -39,10 +53,10 @@ async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
  */
 export const ANSWERED_AT_ONCE = 365 * 86_400;
 
-const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
+const opened = (deps: Deps, t: TaskItem, startedAt: ExecutionStart): OpenedTask => ({
   taskId: t.taskId,
   dueAt: t.dueAt,
-  timeoutSeconds: secondsUntil(deps, parseIso(t.escalateAt)),
+  timeoutSeconds: boundedWait(deps, secondsUntil(deps, parseIso(t.escalateAt)), startedAt),
 });
 
 /**
@@ -50,15 +64,30 @@ const opened = (deps: Deps, t: TaskItem): OpenedTask => ({
  * jurisdiction with its due date, audited, in one transaction. Idempotent: when the case already has an open
  * task for this stage (a retried step, or a workflow resumed after a restart) that task is returned.
  */
-export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promise<OpenedTask> {
+export function openStage(
+  deps: Deps,
+  caseId: string,
+  stage: HumanStage,
+  startedAt?: ExecutionStart,
+): Promise<OpenedTask> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
     // Withdrawn while the workflow was on its way here (no task nor token to close yet): opening a task would
-    // bring the case back to life. Open none; awaitDecision then ends the workflow with the case's route.
-    if (isTerminal(c.status)) return { taskId: '', dueAt: c.updatedAt, timeoutSeconds: ANSWERED_AT_ONCE };
+    // bring the case back to life. Or decided after this execution was started at the stage (a resumed, renewed
+    // or migrated case whose first step ran late): the case has moved on. Open none; awaitDecision then continues
+    // the workflow on the case's route.
+    if (isTerminal(c.status) || c.route.target !== stage) {
+      return {
+        taskId: '',
+        dueAt: c.updatedAt,
+        timeoutSeconds: boundedWait(deps, ANSWERED_AT_ONCE, startedAt),
+      };
+    }
     if (c.openTaskId) {
       const existing = await deps.store.getTask(c.openTaskId);
-      if (existing && existing.stage === stage && existing.status !== 'done') return opened(deps, existing);
+      if (existing && existing.stage === stage && existing.status !== 'done') {
+        return opened(deps, existing, startedAt);
+      }
     }
     const spec = STAGE_SPECS[stage];
     const now = deps.clock.now();
@@ -92,14 +121,14 @@ export function openStage(deps: Deps, caseId: string, stage: HumanStage): Promis
       },
       putTask: task,
     });
-    return opened(deps, task);
+    return opened(deps, task, startedAt);
   });
 }
 
 /**
  * Binds the workflow's callback token to the task. When the task was decided before the token could be bound
- * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when the
- * case has ended (withdrawn before the task opened), its own route is, so the workflow ends with it.
+ * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when no
+ * task was opened (the case ended, or moved on before a late first step), its own route is.
  */
 export async function awaitDecision(
   deps: Deps,
@@ -108,7 +137,8 @@ export async function awaitDecision(
   token: string,
 ): Promise<void> {
   const c = await liveCase(deps, caseId);
-  if (isTerminal(c.status)) {
+  // no task was opened (openStage found the case ended or moved on): the case's own route continues it
+  if (isTerminal(c.status) || !taskId) {
     await deps.workflow.send(token, c.route);
     return;
   }
@@ -123,16 +153,28 @@ export async function awaitDecision(
 }
 
 /**
- * The task's timeout fired: flag it overdue and tell the next level up, once per due date, then wait again
- * until the next escalation (one more stage limit). Never decides anything.
+ * The task's wait ended: when past its due date, flag it overdue and tell the next level up, once per due date,
+ * then wait again until the next escalation (one more stage limit). Never decides anything. An execution old
+ * enough to renew (its wait ended at the renewal) answers `renew`: the workflow hands the case to a fresh one.
  */
-export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
+export async function escalate(deps: Deps, taskId: string, startedAt?: ExecutionStart): Promise<OpenedTask> {
+  const result = await escalateTask(deps, taskId, startedAt);
+  const renew = startedAt !== undefined && deps.clock.now() >= renewalDueAt(startedAt);
+  return renew ? { ...result, renew: true } : result;
+}
+
+function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Promise<OpenedTask> {
   return retryOnStaleVersion(async () => {
     const task = await deps.store.getTask(taskId);
     if (!task) throw notFound(`task ${taskId}`);
-    if (task.status === 'done') return { ...opened(deps, task), timeoutSeconds: ANSWERED_AT_ONCE };
+    if (task.status === 'done') {
+      return {
+        ...opened(deps, task, startedAt),
+        timeoutSeconds: boundedWait(deps, ANSWERED_AT_ONCE, startedAt),
+      };
+    }
     const now = deps.clock.now();
-    if (now < parseIso(task.escalateAt)) return opened(deps, task);
+    if (now < parseIso(task.escalateAt)) return opened(deps, task, startedAt);
     const c = await liveCase(deps, task.caseId);
     const next = escalationAt(
       taskId,
@@ -164,11 +206,11 @@ export function escalate(deps: Deps, taskId: string): Promise<OpenedTask> {
           set: { overdue: true, escalations: task.escalations + 1, escalateAt: toIso(next) },
         },
       });
-      return opened(deps, after!);
+      return { ...opened(deps, after!, startedAt), escalated: true };
     } catch (e) {
       // Decided after the task was read but before the case was: not a failure, the run again finds it done.
       if (e instanceof DomainError && e.details.some((d) => d.rule === 'task_state'))
-        return escalate(deps, taskId);
+        return escalateTask(deps, taskId, startedAt);
       throw e;
     }
   });

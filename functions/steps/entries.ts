@@ -11,5 +11,9 @@ export const STEP_ENTRIES = {
   startPublicity: 'functions/steps/start-publicity.ts',
   closePublicity: 'functions/steps/close-publicity.ts',
   markError: 'functions/steps/mark-error.ts',
+  renewExecution: 'functions/steps/renew-execution.ts',
 } as const;
 export type StepName = keyof typeof STEP_ENTRIES;
+
+/** Moves in-flight cases to the newest state-machine version; invoked by the operator after a deploy. */
+export const MIGRATE_ENTRY = 'functions/steps/migrate.ts';

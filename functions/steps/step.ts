@@ -1,10 +1,19 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { withLambdaContext } from '../commons/logger.ts';
 import { withObservability } from '../commons/observability.ts';
 import { type Deps, sharedDeps } from '../services/deps.ts';
 import { asStepError } from './transient.ts';
+
+/**
+ * `$$.Execution.StartTime` in a step's input, as epoch ms: waits end by the execution's renewal
+ * (core/execution.ts). Optional, so a step still runs for an execution of a version that did not pass it.
+ */
+export const executionStart = z.iso
+  .datetime({ offset: true })
+  .transform((s) => Date.parse(s))
+  .optional();
 
 /**
  * A state-machine step: Powertools logging, metrics and tracing, the input parsed with its schema (a malformed input is a bug in

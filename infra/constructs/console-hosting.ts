@@ -47,8 +47,16 @@ export interface ConsoleHostingProps {
   siteDir?: string;
   /** Origins the console calls besides its own (e.g. the identity provider's endpoint), for `connect-src`. */
   connectSources?: readonly string[];
-  /** A WAF web ACL (CLOUDFRONT scope) to attach to the distribution. */
-  webAclId?: string;
+  /** A WAF web ACL (CLOUDFRONT scope, its ARN) in front of the distribution, `/api/*` included. */
+  webAclArn?: string;
+  /** Why there is no web ACL, when there is none (recorded as the cdk-nag CFR2 acknowledgement). */
+  noWebAclReason?: string;
+  /**
+   * CloudFront as the China regions offer it: no origin access control and no CloudFront Functions (cfn-lint E3006
+   * in cn-northwest-1). The bucket is then read through an origin access identity, and client-side routes are not
+   * rewritten to index.html (the console opens at `/`; a reload on a deep link answers 403).
+   */
+  chinaCloudFront?: boolean;
 }
 
 /**
@@ -103,11 +111,13 @@ export class ConsoleHosting extends Construct {
       },
     });
 
-    const spaFallback = new cloudfront.Function(this, 'SpaFallback', {
-      comment: 'Client-side routes of the console get index.html',
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_CODE),
-    });
+    const spaFallback = props.chinaCloudFront
+      ? undefined
+      : new cloudfront.Function(this, 'SpaFallback', {
+          comment: 'Client-side routes of the console get index.html',
+          runtime: cloudfront.FunctionRuntime.JS_2_0,
+          code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_CODE),
+        });
 
     // https://{apiId}.execute-api.{region}.amazonaws.com → its host name
     const apiDomain = Fn.select(2, Fn.split('/', props.api.apiEndpoint));
@@ -132,15 +142,17 @@ export class ConsoleHosting extends Construct {
       enableLogging: true,
       logBucket: logs,
       logFilePrefix: 'cloudfront/',
-      webAclId: props.webAclId,
+      webAclId: props.webAclArn,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
+        origin: props.chinaCloudFront
+          ? origins.S3BucketOrigin.withOriginAccessIdentity(this.bucket)
+          : origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: headers,
-        functionAssociations: [
-          { function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-        ],
+        functionAssociations: spaFallback
+          ? [{ function: spaFallback, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }]
+          : undefined,
       },
       additionalBehaviors: Object.fromEntries(API_PATHS.map((path) => [path, apiBehavior])),
     });
@@ -155,9 +167,18 @@ export class ConsoleHosting extends Construct {
           'The default CloudFront certificate negotiates TLS 1.2+ with viewers; a county domain and its ACM ' +
           'certificate are set at deployment.',
       },
-      ...(props.webAclId
+      ...(props.chinaCloudFront
+        ? [
+            {
+              id: 'AwsSolutions-CFR7',
+              reason:
+                'CloudFront in the China regions has no origin access control: an origin access identity reads the bucket.',
+            },
+          ]
+        : []),
+      ...(props.webAclArn
         ? []
-        : [{ id: 'AwsSolutions-CFR2', reason: 'The web ACL is attached where one is given (webAclId).' }]),
+        : [{ id: 'AwsSolutions-CFR2', reason: props.noWebAclReason ?? 'No web ACL was given.' }]),
     );
 
     const index = props.siteDir && join(props.siteDir, 'index.html');

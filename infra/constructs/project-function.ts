@@ -14,7 +14,12 @@ import { settingsOf } from '../settings.ts';
 export const ENTRY_METADATA = 'app:entry';
 
 /** API handlers answer inside API Gateway's 30 s integration limit; steps may do a little more work. */
-const TIMEOUTS = { api: Duration.seconds(29), step: Duration.seconds(60) } as const;
+const TIMEOUTS = {
+  api: Duration.seconds(29),
+  step: Duration.seconds(60),
+  // an operator's job over every in-flight case (it can be run again where it stopped)
+  operation: Duration.minutes(15),
+} as const;
 
 /** ESM bundles still meet CommonJS dependencies that call `require`: give them one. */
 const ESM_REQUIRE_BANNER =
@@ -32,7 +37,9 @@ export type TableAction =
   | 'UpdateItem'
   | 'DeleteItem'
   | 'ConditionCheckItem'
-  | 'BatchWriteItem';
+  | 'BatchWriteItem'
+  /** the migration only (every in-flight case, every county): never a request path */
+  | 'Scan';
 const TABLE_WRITES: ReadonlySet<TableAction> = new Set([
   'PutItem',
   'UpdateItem',
@@ -55,8 +62,8 @@ export const viaDynamoDb = () => ({ 'kms:ViaService': `dynamodb.${Aws.REGION}.${
 export interface ProjectFunctionProps {
   /** Handler module relative to the repository root (exports `handler`); recorded as `app:entry`. */
   entry: string;
-  /** `api` for HTTP route groups (29 s), `step` for state-machine tasks (60 s). */
-  kind: 'api' | 'step';
+  /** `api` for HTTP route groups (29 s), `step` for state-machine tasks (60 s), `operation` for jobs (15 min). */
+  kind: keyof typeof TIMEOUTS;
   /** Shown in the console next to the function name. */
   description?: string;
   /** Extra environment variables, on top of the ones every function gets. */
@@ -98,6 +105,8 @@ export class ProjectFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       tracing: settingsOf(this).tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       timeout: TIMEOUTS[props.kind],
+      // Executions of an older state-machine version keep invoking the step versions they were published with.
+      currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
       memorySize: 512,
       role: this.role,
       logGroup: this.logGroup,

@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -17,16 +17,19 @@ import {
   routeKey,
 } from '../../functions/api/routes.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
+import { LIVE_ALIAS } from '../../workflows/identification.ts';
 import { Identity } from '../constructs/identity.ts';
 import { ProjectFunction, type TableAction, viaDynamoDb } from '../constructs/project-function.ts';
 import type { Settings } from '../settings.ts';
-import { IDENTIFICATION_STATE_MACHINE } from './workflow-stack.ts';
+import { allowOnExecutions } from './workflow-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The record table. */
   table: ITable;
-  /** Started by `POST /api/cases`. */
+  /** Completed by decisions and supplements (their task tokens). */
   identification: IStateMachine;
+  /** The `live` alias of the identification state machine: `POST /api/cases` starts executions through it. */
+  identificationAliasArn: string;
   /** Identity provider (Cognito or OIDC). */
   settings: Settings;
 }
@@ -181,25 +184,16 @@ export class ApiStack extends Stack {
       handler.fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
       if (needs.table) handler.bindTable(props.table, needs.table);
       if (needs.startsIdentification) {
-        handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identification.stateMachineArn);
-        props.identification.grantStartExecution(handler.role);
-      }
-      if (needs.stopsIdentification) {
-        const executions = this.formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${IDENTIFICATION_STATE_MACHINE}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
+        // through the alias: every new case runs the newest published version
+        handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identificationAliasArn);
         handler.role.addToPrincipalPolicy(
-          new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+          new iam.PolicyStatement({
+            actions: ['states:StartExecution'],
+            resources: [props.identificationAliasArn],
+          }),
         );
-        Validations.of(handler.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${IDENTIFICATION_STATE_MACHINE}:*]`,
-          reason:
-            'Executions are named per case: StopExecution of any execution of the identification state machine.',
-        });
       }
+      if (needs.stopsIdentification) allowOnExecutions(handler.role, ['states:StopExecution']);
       if (needs.completesTasks) handler.allowTaskSuccess(props.identification.stateMachineArn);
       // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
       if (needs.writesAccessLog)
@@ -212,7 +206,9 @@ export class ApiStack extends Stack {
       }
       if (needs.writesAccessLog || needs.storesTimingSamples) allowEncryptedWrites(handler, props.table);
       handlers[group] = handler;
-      integrations[group] = new HttpLambdaIntegration(`${pascal(group)}Integration`, handler.fn);
+      // Through the `live` alias of the version this deploy published.
+      const live = handler.fn.addAlias(LIVE_ALIAS);
+      integrations[group] = new HttpLambdaIntegration(`${pascal(group)}Integration`, live);
     }
     this.handlers = handlers;
 

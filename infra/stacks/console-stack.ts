@@ -7,6 +7,12 @@ export interface ConsoleStackProps extends StackProps {
   api: apigw.IHttpApi;
   /** The built console to upload (`web/dist`); unset when the app is synthesized for tests or the local runtime. */
   siteDir?: string;
+  /** The edge web ACL's ARN (from the us-east-1 edge stack); unset where none can be attached. */
+  webAclArn?: string;
+  /** Why there is no web ACL, when there is none. */
+  noWebAclReason?: string;
+  /** CloudFront as the China regions offer it (see ConsoleHosting). */
+  chinaCloudFront?: boolean;
 }
 
 /** The web console: S3 + CloudFront, the API on the same origin. */
@@ -18,6 +24,9 @@ export class ConsoleStack extends Stack {
     this.hosting = new ConsoleHosting(this, 'Console', {
       api: props.api,
       siteDir: props.siteDir,
+      webAclArn: props.webAclArn,
+      noWebAclReason: props.noWebAclReason,
+      chinaCloudFront: props.chinaCloudFront,
       // The console signs in against Cognito's endpoint (SRP) from the browser.
       connectSources: [`https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}`],
     });

@@ -30,7 +30,22 @@ const NAME_CHARS = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
 const isControl = (c: string) =>
   c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f);
 const validName = (name: string) => NAME_CHARS.test(name) && ![...name].some(isControl);
-const STATE_MACHINE_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+$/;
+const STATE_MACHINE_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:stateMachine:[^:]+(:[^:]+)?$/;
+
+/** A state machine with its published versions (version n is `versions[n - 1]`) and where its aliases point. */
+interface Machine {
+  spec: StateMachineSpec;
+  definitions: object[];
+  /** alias name → version number */
+  aliases: Map<string, number>;
+}
+
+/** `arn:…:stateMachine:<name>` of a version's or alias's ARN, and its qualifier. */
+function qualified(arn: string): { base: string; qualifier?: string } {
+  const parts = arn.split(':');
+  return { base: parts.slice(0, 7).join(':'), qualifier: parts[7] };
+}
+const versionArnOf = (base: string, version: number) => `${base}:${version}`;
 
 /** arn:…:execution:<sm>:<name> → the state machine's ARN and the execution's name */
 export function executionParts(executionArn: string): { stateMachineArn: string; name: string } {
@@ -58,7 +73,7 @@ class LocalEngine implements Engine {
   private readonly live = new Set<string>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly tokens = new TokenRegistry();
-  private readonly machines: Map<string, StateMachineSpec>;
+  private readonly machines: Map<string, Machine>;
   private readonly journal: Journal;
   private interruptedArns: Set<string>;
   private counters = { transitions: 0, invocations: 0, executions: 0 };
@@ -73,7 +88,12 @@ class LocalEngine implements Engine {
     private readonly now: () => number,
     previous: ExecutionRecord[],
   ) {
-    this.machines = new Map(opts.stateMachines.map((m) => [m.arn, m]));
+    this.machines = new Map(
+      opts.stateMachines.map((spec) => [
+        spec.arn,
+        { spec, definitions: [spec.definition], aliases: new Map((spec.aliases ?? []).map((a) => [a, 1])) },
+      ]),
+    );
     for (const record of previous) this.records.set(record.executionArn, record);
     this.interruptedArns = new Set(previous.filter((r) => r.status === 'RUNNING').map((r) => r.executionArn));
     this.finishedCount = previous.length - this.interruptedArns.size;
@@ -85,18 +105,10 @@ class LocalEngine implements Engine {
 
   async startExecution(p: { stateMachineArn: string; name?: string; input: unknown }) {
     this.assertRunning();
-    const machine = this.machines.get(p.stateMachineArn);
-    if (!machine) {
-      if (!STATE_MACHINE_ARN.test(p.stateMachineArn))
-        throw new EngineError('InvalidArn', `Invalid Arn: '${p.stateMachineArn}'`);
-      throw new EngineError(
-        'StateMachineDoesNotExist',
-        `State Machine Does Not Exist: '${p.stateMachineArn}'`,
-      );
-    }
+    const { machine, version, aliasArn } = this.target(p.stateMachineArn);
     const name = p.name ?? randomUUID();
     if (!validName(name)) throw new EngineError('InvalidName', `Invalid Name: '${name}'`);
-    const executionArn = executionArnOf(machine.arn, name);
+    const executionArn = executionArnOf(machine.spec.arn, name);
     const input = p.input ?? {};
     const existing = this.records.get(executionArn);
     if (existing && !this.interruptedArns.has(executionArn)) {
@@ -109,9 +121,13 @@ class LocalEngine implements Engine {
     // An interrupted execution's name is free again: resuming it is starting it anew.
     this.interruptedArns.delete(executionArn);
     this.records.delete(executionArn);
+    const versionArn = versionArnOf(machine.spec.arn, version);
     const record: ExecutionRecord = {
       executionArn,
-      stateMachineArn: machine.arn,
+      stateMachineArn: machine.spec.arn,
+      // AWS associates an execution with a version only when started through one (or an alias of one)
+      ...(p.stateMachineArn === machine.spec.arn ? {} : { stateMachineVersionArn: versionArn }),
+      ...(aliasArn ? { stateMachineAliasArn: aliasArn } : {}),
       name,
       input,
       status: 'RUNNING',
@@ -122,10 +138,15 @@ class LocalEngine implements Engine {
     this.counters.executions++;
     this.journal.touch();
     const context = {
-      Execution: { Id: executionArn, Name: name, RoleArn: 'arn:aws:iam::000000000000:role/local' },
-      StateMachine: { Id: machine.arn, Name: machine.name },
+      Execution: {
+        Id: executionArn,
+        Name: name,
+        RoleArn: 'arn:aws:iam::000000000000:role/local',
+        StartTime: new Date(record.startDate).toISOString(),
+      },
+      StateMachine: { Id: machine.spec.arn, Name: machine.spec.name },
     };
-    this.post({ type: 'start', executionArn, stateMachineArn: machine.arn, input, context });
+    this.post({ type: 'start', executionArn, stateMachineArn: versionArn, input, context });
     return { executionArn, startDate: record.startDate };
   }
 
@@ -137,7 +158,56 @@ class LocalEngine implements Engine {
     // case's last write was lost) is replaced by the re-entered execution.
     this.interruptedArns.delete(executionArn);
     this.records.delete(executionArn);
-    return this.startExecution({ ...executionParts(executionArn), input });
+    // through the machine's alias, as the app starts its executions: the newest version
+    const { stateMachineArn, name } = executionParts(executionArn);
+    const [alias] = this.machines.get(stateMachineArn)?.aliases.keys() ?? [];
+    return this.startExecution({
+      stateMachineArn: alias ? `${stateMachineArn}:${alias}` : stateMachineArn,
+      name,
+      input,
+    });
+  }
+
+  async publishVersion(stateMachineArn: string, definition: object) {
+    this.assertRunning();
+    const { machine } = this.target(stateMachineArn);
+    machine.definitions.push(definition);
+    const version = machine.definitions.length;
+    const arn = versionArnOf(machine.spec.arn, version);
+    this.post({ type: 'define', arn, definition });
+    for (const alias of machine.aliases.keys()) machine.aliases.set(alias, version);
+    return arn;
+  }
+
+  async describeStateMachineAlias(aliasArn: string) {
+    const { machine, version, aliasArn: arn } = this.target(aliasArn);
+    if (!arn) throw new EngineError('ResourceNotFound', `Alias Does Not Exist: '${aliasArn}'`);
+    return {
+      stateMachineAliasArn: arn,
+      name: qualified(arn).qualifier!,
+      routingConfiguration: [
+        { stateMachineVersionArn: versionArnOf(machine.spec.arn, version), weight: 100 },
+      ],
+    };
+  }
+
+  /** The machine an ARN names and the version it runs: unqualified → the newest, `:n` → n, `:alias` → its target. */
+  private target(arn: string): { machine: Machine; version: number; aliasArn?: string } {
+    if (!STATE_MACHINE_ARN.test(arn)) throw new EngineError('InvalidArn', `Invalid Arn: '${arn}'`);
+    const { base, qualifier } = qualified(arn);
+    const machine = this.machines.get(base);
+    if (!machine) throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    if (qualifier === undefined) return { machine, version: machine.definitions.length };
+    if (/^\d+$/.test(qualifier)) {
+      const version = Number(qualifier);
+      if (version < 1 || version > machine.definitions.length) {
+        throw new EngineError('StateMachineDoesNotExist', `State Machine Version Does Not Exist: '${arn}'`);
+      }
+      return { machine, version };
+    }
+    const version = machine.aliases.get(qualifier);
+    if (version === undefined) throw new EngineError('ResourceNotFound', `Alias Does Not Exist: '${arn}'`);
+    return { machine, version, aliasArn: arn };
   }
 
   async sendTaskSuccess(token: string, output: unknown) {
@@ -192,7 +262,7 @@ class LocalEngine implements Engine {
     status?: ExecutionStatus,
     page: { maxResults?: number; nextToken?: string } = {},
   ) {
-    if (!this.machines.has(stateMachineArn)) {
+    if (!this.machines.has(qualified(stateMachineArn).base)) {
       throw new EngineError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
     }
     const all = [...this.records.values()]
@@ -372,7 +442,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const previous = await Journal.load(opts.journalPath);
   const worker = spawnInterpreter({
     sim,
-    stateMachines: opts.stateMachines.map(({ arn, definition }) => ({ arn, definition })),
+    stateMachines: opts.stateMachines.map(({ arn, definition }) => ({
+      arn: versionArnOf(arn, 1),
+      definition,
+    })),
   });
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);

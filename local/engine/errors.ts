@@ -3,6 +3,7 @@ export type EngineErrorName =
   | 'ExecutionAlreadyExists'
   | 'ExecutionDoesNotExist'
   | 'StateMachineDoesNotExist'
+  | 'ResourceNotFound'
   | 'InvalidArn'
   | 'InvalidName'
   | 'InvalidToken'

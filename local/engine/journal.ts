@@ -6,6 +6,9 @@ import type { ExecutionStatus } from './protocol.ts';
 export interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
+  /** the version it runs, when started through a version or an alias (AWS leaves both out otherwise) */
+  stateMachineVersionArn?: string;
+  stateMachineAliasArn?: string;
   name: string;
   input: unknown;
   status: ExecutionStatus;

@@ -10,7 +10,9 @@ export interface WorkerData {
 }
 
 export type ToWorker =
+  /** `stateMachineArn` names a version: the worker interprets what `define` gave it under that ARN */
   | { type: 'start'; executionArn: string; stateMachineArn: string; input: unknown; context: object }
+  | { type: 'define'; arn: string; definition: object }
   | { type: 'abort'; executionArn: string }
   | { type: 'settle'; callId: number; ok: true; value: unknown }
   | { type: 'settle'; callId: number; ok: false; error: { name: string; message: string } };

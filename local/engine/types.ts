@@ -4,8 +4,17 @@ import type { ExecutionStatus } from './protocol.ts';
 export interface StateMachineSpec {
   arn: string;
   name: string;
-  /** the ASL definition as CDK synthesized it, already resolved */
+  /** the ASL definition as CDK synthesized it, already resolved: version 1 */
   definition: object;
+  /** aliases (names), each pointing at the newest version, as this app's deploys move them */
+  aliases?: string[];
+}
+
+/** An alias as DescribeStateMachineAlias answers it. */
+export interface AliasDescription {
+  stateMachineAliasArn: string;
+  name: string;
+  routingConfiguration: { stateMachineVersionArn: string; weight: number }[];
 }
 
 export interface EngineOptions {
@@ -39,6 +48,12 @@ export interface Engine {
    * an earlier run of that name left in the journal; an execution already running here is left alone.
    */
   resume(executionArn: string, input: unknown): Promise<{ executionArn: string; startDate: number }>;
+  /**
+   * Publishes `definition` as the state machine's next version and moves its aliases to it, as a deploy does;
+   * executions already running stay on their version. Resolves with the new version's ARN.
+   */
+  publishVersion(stateMachineArn: string, definition: object): Promise<string>;
+  describeStateMachineAlias(aliasArn: string): Promise<AliasDescription>;
   sendTaskSuccess(token: string, output: unknown): Promise<void>;
   /** Fails the token's task with States.Timeout, as its timeout firing first would (the callback-late fault). */
   timeOutTask(token: string): Promise<void>;

@@ -42,17 +42,12 @@ const { StateMachine, ExecutionAbortedError, ExecutionTimeoutError, ExecutionErr
   'aws-local-stepfunctions'
 );
 
-const machines = new Map(
-  data.stateMachines.map(({ arn, definition }) => [
-    arn,
-    {
-      machine: new StateMachine(adaptDefinition(definition) as never, {
-        validationOptions: { checkArn: false },
-      }),
-      tasks: taskStates(definition),
-    },
-  ]),
-);
+const interpreted = (definition: object) => ({
+  machine: new StateMachine(adaptDefinition(definition) as never, { validationOptions: { checkArn: false } }),
+  tasks: taskStates(definition),
+});
+/** by version ARN */
+const machines = new Map(data.stateMachines.map(({ arn, definition }) => [arn, interpreted(definition)]));
 const runs = new Map<string, Run>();
 const calls = new Map<number, Call>();
 let nextCallId = 1;
@@ -193,6 +188,7 @@ function start(message: Extract<ToWorker, { type: 'start' }>) {
 
 port.on('message', (message: ToWorker) => {
   if (message.type === 'start') start(message);
+  else if (message.type === 'define') machines.set(message.arn, interpreted(message.definition));
   else if (message.type === 'abort') runs.get(message.executionArn)?.abort();
   else {
     const pending = calls.get(message.callId);

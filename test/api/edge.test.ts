@@ -163,6 +163,23 @@ function rawGet(path: string): Promise<{ status: number; body: string }> {
   });
 }
 
+describe('requests Node refuses before any handler', () => {
+  it('a request line over the header limit → a small 400 in the contract’s shape, naming the rule', async () => {
+    const res = await fetch(`${server.url}/api/cases/${'x'.repeat(20_000)}`);
+    const body = await res.json();
+
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(body).toEqual({
+      error: {
+        code: 'invalid_input',
+        message: expect.any(String),
+        details: [{ path: '(request)', rule: 'max_header_size', message: expect.any(String) }],
+      },
+    });
+  });
+});
+
 describe('meta routes', () => {
   it('GET /health answers 200 ok with JSON no-store headers', async () => {
     const res = await fetch(`${server.url}/health`);

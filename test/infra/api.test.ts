@@ -133,7 +133,8 @@ describe('the HTTP API', () => {
     // Assert
     expect(fn(GROUP_ENTRIES.cases).environment).toMatchObject({
       TABLE_NAME: table!.name,
-      IDENTIFICATION_STATE_MACHINE_ARN: machine!.arn,
+      // the live alias: every start runs the version it points at
+      IDENTIFICATION_STATE_MACHINE_ARN: `${machine!.arn}:live`,
     });
     expect(fn(GROUP_ENTRIES.tasks).environment.TABLE_NAME).toBe(table!.name);
   });

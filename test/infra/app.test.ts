@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_ENTRIES } from '../../functions/api/routes.ts';
-import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
+import { MIGRATE_ENTRY, STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { resolveValue } from '../../local/template.ts';
 import { LOCAL, type SynthesizedApp, synthApp } from './app-fixture.ts';
@@ -39,7 +39,9 @@ describe('cdk-nag AwsSolutions', () => {
 describe('every Lambda function', () => {
   it('is one of the handler modules, and each handler module has its function', () => {
     const entries = functions.map((f) => f.resource.Metadata?.['app:entry']);
-    expect(entries.sort()).toEqual([...Object.values(STEP_ENTRIES), ...Object.values(GROUP_ENTRIES)].sort());
+    expect(entries.sort()).toEqual(
+      [...Object.values(STEP_ENTRIES), MIGRATE_ENTRY, ...Object.values(GROUP_ENTRIES)].sort(),
+    );
   });
 
   it("names an existing .ts module in its 'app:entry' metadata", () => {
@@ -50,16 +52,17 @@ describe('every Lambda function', () => {
     }
   });
 
-  it('runs Node.js 22 on ARM64 with X-Ray, 512 MB, the API or step timeout and source-mapped traces', () => {
+  it('runs Node.js 22 on ARM64 with X-Ray, 512 MB, the API, step or operation timeout and source-mapped traces', () => {
     for (const { logicalId, resource } of functions) {
       const p = resource.Properties;
-      const isApi = Object.values(GROUP_ENTRIES).includes(resource.Metadata['app:entry']);
+      const entry = resource.Metadata['app:entry'];
+      const isApi = Object.values(GROUP_ENTRIES).includes(entry);
       expect(p, logicalId).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        Timeout: isApi ? 29 : 60,
+        Timeout: isApi ? 29 : entry === MIGRATE_ENTRY ? 900 : 60,
       });
       expect(p.Environment.Variables, logicalId).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.any(String),

@@ -1,7 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STACK_IDS, stackName } from '../../infra/build-app.ts';
 import { EdgeFirewall } from '../../infra/constructs/edge-firewall.ts';
+import type { ConsoleStack } from '../../infra/stacks/console-stack.ts';
+import { CLOUDFRONT_WAF_REGION } from '../../infra/stacks/edge-stack.ts';
+import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 describe('the edge firewall', () => {
   const stack = new Stack(new App(), 'Edge', { env: { region: 'us-east-1' } });
@@ -53,5 +57,62 @@ describe('the edge firewall', () => {
     ]);
     expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);
     expect(rules.every((r) => r.VisibilityConfig.CloudWatchMetricsEnabled)).toBe(true);
+  });
+});
+
+describe('the web ACL in front of a deployment', () => {
+  const deployment = { region: 'eu-west-1', account: '123456789012' };
+  let apps: { aws: SynthesizedApp; china: SynthesizedApp };
+  beforeAll(() => {
+    apps = {
+      aws: synthApp({ context: deployment }),
+      china: synthApp({ context: { ...deployment, region: 'cn-northwest-1', partition: 'aws-cn' } }),
+    };
+  });
+  afterAll(() => {
+    apps?.aws.dispose();
+    apps?.china.dispose();
+  });
+  const distributionOf = (app: SynthesizedApp) => {
+    const console = app.templates[stackName(STACK_IDS.console)]!;
+    const [d] = Object.values(console.Resources).filter((r) => r.Type === 'AWS::CloudFront::Distribution');
+    return d!.Properties!.DistributionConfig;
+  };
+
+  it('lives in its own us-east-1 stack (CloudFront takes web ACLs from there only), deployed with the rest', () => {
+    const assembly = apps.aws.app.synth();
+    const edge = assembly.getStackByName(stackName(STACK_IDS.edge));
+    expect(edge.environment.region).toBe(CLOUDFRONT_WAF_REGION);
+    expect(assembly.getStackByName(stackName(STACK_IDS.console)).environment.region).toBe('eu-west-1');
+    // `cdk deploy --all` deploys the edge stack first: the console stack depends on it
+    expect(assembly.getStackByName(stackName(STACK_IDS.console)).dependencies.map((d) => d.id)).toContain(
+      edge.id,
+    );
+    const acls = Object.values(edge.template.Resources).filter(
+      (r) => (r as { Type: string }).Type === 'AWS::WAFv2::WebACL',
+    );
+    expect(acls).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Scope: 'CLOUDFRONT' }) }),
+    ]);
+  });
+
+  it("is attached to the console's distribution, which also carries /api/*, by its ARN read across regions", () => {
+    const config = distributionOf(apps.aws);
+    // the cross-region reader resolves the edge stack's export of the web ACL's ARN
+    expect(config.WebACLId).toEqual({
+      'Fn::GetAtt': [expect.any(String), expect.stringMatching(/^\/cdk\/exports\/.*WebAcl.*Arn/)],
+    });
+    const console = Template.fromJSON(apps.aws.templates[stackName(STACK_IDS.console)]!);
+    console.resourceCountIs('Custom::CrossRegionExportReader', 1);
+    expect(config.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toContain('/api/*');
+  });
+
+  it('is left out in aws-cn, where AWS WAF is regional only, and the reason is recorded', () => {
+    expect(Object.keys(apps.china.templates)).not.toContain(stackName(STACK_IDS.edge));
+    expect(distributionOf(apps.china).WebACLId).toBeUndefined();
+    const console = apps.china.app.node.findChild(STACK_IDS.console) as ConsoleStack;
+    const acknowledged = JSON.stringify(console.hosting.distribution.node.metadata);
+    expect(acknowledged).toContain('AwsSolutions-CFR2');
+    expect(acknowledged).toContain('regional only in aws-cn');
   });
 });

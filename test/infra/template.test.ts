@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../functions/api/routes.ts';
-import { type CfnTemplate, resolveTemplates, synthTemplates } from '../../local/template.ts';
+import { type CfnTemplate, resolveTemplates, synthTemplates, unqualified } from '../../local/template.ts';
 import { LOCAL } from './app-fixture.ts';
 
 const INTRINSIC = /"(Ref|Fn::[A-Za-z]+)"\s*:/;
@@ -49,7 +49,8 @@ describe('resolveTemplates on the synthesized app', () => {
         const fn = resource.startsWith('arn:aws:lambda:')
           ? resource
           : String((s.Parameters as { FunctionName?: string }).FunctionName);
-        expect(arns.has(fn), `${name} → ${fn}`).toBe(true);
+        // a version of it: each state-machine version invokes the step code published with it
+        expect(arns.has(unqualified(fn)) && fn !== unqualified(fn), `${name} → ${fn}`).toBe(true);
       }
     }
   });
@@ -66,8 +67,15 @@ describe('resolveTemplates on the synthesized app', () => {
       expect(f.arn).toBe(`arn:aws:lambda:${LOCAL.region}:${LOCAL.accountId}:function:${f.logicalId}`);
       if (f.environment.TABLE_NAME) expect(f.environment.TABLE_NAME).toBe(table!.name);
     }
+    // every function that starts executions starts them through the alias (filing, renewal, migration)
     const starters = app.functions.filter((f) => f.environment.IDENTIFICATION_STATE_MACHINE_ARN);
-    expect(starters.map((f) => f.environment.IDENTIFICATION_STATE_MACHINE_ARN)).toEqual([machine!.arn]);
+    expect(starters.map((f) => f.entry).sort()).toEqual(
+      ['functions/api/cases.ts', 'functions/steps/migrate.ts', 'functions/steps/renew-execution.ts'].sort(),
+    );
+    expect(new Set(starters.map((f) => f.environment.IDENTIFICATION_STATE_MACHINE_ARN))).toEqual(
+      new Set([`${machine!.arn}:live`]),
+    );
+    expect(machine!.aliases).toEqual(['live']);
   });
 
   it('reads back one route per contract route, with its authorization', () => {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +12,7 @@ import {
 import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import { TRANSIENT_ERROR } from '../../functions/steps/transient.ts';
 import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
-import { stageLabel } from '../../workflows/identification.ts';
+import { LIVE_ALIAS, stageLabel } from '../../workflows/identification.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 type AslValidator = (
@@ -197,8 +198,13 @@ describe('the identification workflow', () => {
       const wait = state(`${label}: await decision`);
       const escalate = state(`${label}: escalate`);
 
-      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again
-      expect(open.Parameters).toEqual({ 'caseId.$': '$.caseId', stage });
+      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again,
+      // or, once the execution is old enough, renew it
+      expect(open.Parameters).toEqual({
+        'caseId.$': '$.caseId',
+        stage,
+        'executionStartedAt.$': '$$.Execution.StartTime',
+      });
       expect(open.ResultPath).toBe('$.task');
       expect(open.Next).toBe(`${label}: await decision`);
       expect(isCallback(wait)).toBe(true);
@@ -216,7 +222,10 @@ describe('the identification workflow', () => {
         Next: `${label}: escalate`,
       });
       expect(escalate.ResultPath).toBe('$.task');
-      expect(escalate.Next).toBe(`${label}: await decision`);
+      expect(escalate.Parameters['executionStartedAt.$']).toBe('$$.Execution.StartTime');
+      const renew = state(escalate.Next);
+      expect(renew.Choices).toEqual([{ Variable: '$.task.renew', IsPresent: true, Next: 'Renew execution' }]);
+      expect(renew.Default).toBe(`${label}: await decision`);
     },
   );
 
@@ -243,9 +252,12 @@ describe('the identification workflow', () => {
   it('invokes each step Lambda by its own function', () => {
     // Arrange: function ARN → handler module
     const entryByArn = new Map(synth.resolved.functions.map((f) => [f.arn, f.entry]));
+    // each through the version published with this definition (locally: version 1)
     const entryOfState = (name: string) => {
       const s = state(name);
-      return entryByArn.get(isCallback(s) ? s.Parameters.FunctionName : s.Resource);
+      const arn: string = isCallback(s) ? s.Parameters.FunctionName : s.Resource;
+      expect(arn, name).toMatch(/:function:[^:]+:1$/);
+      return entryByArn.get(arn.slice(0, arn.lastIndexOf(':')));
     };
 
     // Assert
@@ -257,6 +269,12 @@ describe('the identification workflow', () => {
     expect(entryOfState('Publicity: start')).toBe(STEP_ENTRIES.startPublicity);
     expect(entryOfState('Publicity: close')).toBe(STEP_ENTRIES.closePublicity);
     expect(entryOfState('Mark error')).toBe(STEP_ENTRIES.markError);
+    expect(entryOfState('Renew execution')).toBe(STEP_ENTRIES.renewExecution);
+    expect(state('Renew execution').Parameters).toEqual({
+      'caseId.$': '$.caseId',
+      'executionName.$': '$$.Execution.Name',
+    });
+    expect(state(state('Renew execution').Next).Type).toBe('Succeed');
     expect(state('Mark error').Parameters).toEqual({ 'caseId.$': '$.caseId', 'error.$': '$.error' });
   });
 
@@ -266,5 +284,77 @@ describe('the identification workflow', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
     });
+  });
+});
+
+describe('deploys and in-flight cases', () => {
+  const workflows = () => Template.fromStack(synth.stacks.workflows);
+  const resourceOf = (t: Template, type: string) => {
+    const found = Object.entries(t.findResources(type));
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('retains the state machine, so no stack update or deletion can take running executions with it', () => {
+    const [, machine] = resourceOf(workflows(), 'AWS::StepFunctions::StateMachine');
+    expect(machine.DeletionPolicy).toBe('Retain');
+    expect(machine.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('publishes each revision as a kept version, and points the live alias wholly at it', () => {
+    const t = workflows();
+    const [machineId] = resourceOf(t, 'AWS::StepFunctions::StateMachine');
+    const [versionId, version] = resourceOf(t, 'AWS::StepFunctions::StateMachineVersion');
+    expect(version.Properties).toMatchObject({
+      StateMachineArn: { Ref: machineId },
+      // a new revision replaces the version resource: CloudFormation publishes a new version
+      StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+    });
+    // the old version stays for the executions still running on it, until migrate moves them
+    expect(version.DeletionPolicy).toBe('Retain');
+    expect(version.UpdateReplacePolicy).toBe('Retain');
+    const [, alias] = resourceOf(t, 'AWS::StepFunctions::StateMachineAlias');
+    expect(alias.Properties).toMatchObject({
+      Name: LIVE_ALIAS,
+      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
+    });
+  });
+
+  it('starts every execution through the alias, and lets nothing start one on the bare state machine', () => {
+    const aliasArn = synth.stacks.workflows.identificationAliasArn;
+    const starters = [
+      synth.stacks.api.handlers.cases,
+      synth.stacks.workflows.steps.renewExecution,
+      synth.stacks.workflows.migrate,
+    ];
+    for (const pf of starters) {
+      const stack = Stack.of(pf);
+      const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+        .filter((p) =>
+          p.Properties.Roles.some(
+            (r: { Ref?: string }) => r.Ref === stack.getLogicalId(pf.role.node.defaultChild as CfnElement),
+          ),
+        )
+        .flatMap((p) => p.Properties.PolicyDocument.Statement);
+      const starts = statements.filter((s: { Action: string | string[] }) =>
+        [s.Action].flat().includes('states:StartExecution'),
+      );
+      expect(starts, pf.entry).toHaveLength(1);
+      expect(stack.resolve(starts[0].Resource)).toEqual(stack.resolve(aliasArn));
+    }
+  });
+
+  it('invokes every step through a retained version, and every API route through its live alias', () => {
+    const lambdaVersions = Object.values(workflows().findResources('AWS::Lambda::Version'));
+    expect(lambdaVersions).toHaveLength(Object.keys(STEP_ENTRIES).length);
+    for (const v of lambdaVersions) expect(v.DeletionPolicy).toBe('Retain');
+    const api = Template.fromStack(synth.stacks.api);
+    const aliases = api.findResources('AWS::Lambda::Alias');
+    expect(Object.values(aliases).map((a) => a.Properties.Name)).toEqual(
+      Object.keys(synth.stacks.api.handlers).map(() => LIVE_ALIAS),
+    );
+    for (const integration of Object.values(api.findResources('AWS::ApiGatewayV2::Integration'))) {
+      expect(Object.keys(aliases)).toContain(integration.Properties.IntegrationUri.Ref);
+    }
   });
 });

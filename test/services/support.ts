@@ -2,7 +2,7 @@
 
 import type { Route } from '../../functions/core/procedure.ts';
 import type { Deps } from '../../functions/services/deps.ts';
-import type { WorkflowInput, WorkflowPort } from '../../functions/services/workflow-port.ts';
+import type { ExecutionState, WorkflowInput, WorkflowPort } from '../../functions/services/workflow-port.ts';
 import { Store } from '../../functions/store/store.ts';
 import { DEMO_USERS } from '../../local/auth.ts';
 import type { User } from '../../schemas/records.ts';
@@ -18,8 +18,11 @@ const staleTokenError = () => Object.assign(new Error('task timed out'), { name:
 export class FakeWorkflow implements WorkflowPort {
   readonly started: { name: string; input: WorkflowInput }[] = [];
   readonly sent: { token: string; route: Route }[] = [];
-  readonly stopped: { executionArn: string; cause: string }[] = [];
+  readonly stopped: { executionArn: string; cause: string; error?: string }[] = [];
   readonly stale = new Set<string>();
+  /** what `describe` answers, by execution ARN (none: no such execution) */
+  readonly executions = new Map<string, ExecutionState>();
+  liveVersionArn = 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:identification:1';
   failStart: Error | undefined;
 
   executionArn(name: string): string {
@@ -42,8 +45,16 @@ export class FakeWorkflow implements WorkflowPort {
     return true;
   }
 
-  async stop(executionArn: string, cause: string): Promise<void> {
-    this.stopped.push({ executionArn, cause });
+  async stop(executionArn: string, cause: string, error?: string): Promise<void> {
+    this.stopped.push({ executionArn, cause, error });
+  }
+
+  async liveVersion(): Promise<string> {
+    return this.liveVersionArn;
+  }
+
+  async describe(executionArn: string): Promise<ExecutionState | undefined> {
+    return this.executions.get(executionArn);
   }
 }
 

@@ -20,6 +20,17 @@ describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
     expect(index.headers.get('content-type')).toMatch(/text\/html/);
     const html = await index.text();
     expect(html).toContain('<div id="root">');
+    // the production bundle, whoever built it (vitest sets NODE_ENV=test, which vite would build from)
+    const entry = html.match(/<script type="module" crossorigin src="([^"]+)"/)?.[1];
+    expect(entry).toBeDefined();
+    const preloads = Array.from(
+      html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)"/g),
+      (m) => m[1]!,
+    );
+    const assets = await Promise.all(
+      [entry!, ...preloads].map(async (src) => (await fetch(`${h.url}${src}`)).text()),
+    );
+    expect(assets.join('\n')).not.toContain('Download the React DevTools');
     // a client-side route gets index.html; a missing asset is a real 404
     expect(await (await fetch(`${h.url}/cases/some-case`)).text()).toBe(html);
     expect((await fetch(`${h.url}/assets/missing.js`)).status).toBe(404);

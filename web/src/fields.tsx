@@ -1,4 +1,4 @@
-import { Checkbox } from 'antd';
+import { Checkbox, DatePicker, type DatePickerProps } from 'antd';
 import type { CheckboxGroupProps } from 'antd/es/checkbox';
 
 /**
@@ -11,4 +11,20 @@ export function CheckboxGroupField(
 ) {
   const { 'aria-required': _required, 'aria-invalid': _invalid, ...rest } = props;
   return <Checkbox.Group role="group" {...rest} />;
+}
+
+/**
+ * A DatePicker for a Form.Item: Enter confirms the date typed (the picker takes it first) without also
+ * submitting the form, which a keyboard user typing a date never means; the form's button submits.
+ */
+export function DateField(props: DatePickerProps) {
+  return (
+    <DatePicker
+      {...props}
+      onKeyDown={(e, preventDefault) => {
+        if (e.key === 'Enter') e.preventDefault();
+        props.onKeyDown?.(e, preventDefault);
+      }}
+    />
+  );
 }

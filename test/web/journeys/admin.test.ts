@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, login } from '../../support/runtime.ts';
 import { type ConsoleHarness, startConsole, type UserTab } from '../support/browser.ts';
 
@@ -19,13 +19,10 @@ beforeAll(async () => {
   tab = await h.open('admin');
   // building the console (when its sources changed) and starting a runtime take minutes on a loaded machine
 }, 300_000);
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name.slice(0, 40));
+});
 afterAll(() => h?.close());
-
-/** Takes the pointer off the control just clicked (a hovered button is lighter), then runs the page checks. */
-async function check(name: string) {
-  await tab.page.mouse.move(700, 10);
-  await check(name);
-}
 
 const policy = async () => (await admin.get<Policy>('/api/admin/policy')).body;
 
@@ -34,7 +31,7 @@ describe('the admin pages', () => {
     const { page } = tab;
     expect(new URL(page.url()).pathname).toBe('/admin');
     await page.getByText('默认（未设置）').waitFor();
-    await check('policy');
+    await tab.check('policy');
 
     const county = page.getByLabel('县级审定时限 天数');
     await county.fill('4');
@@ -51,7 +48,7 @@ describe('the admin pages', () => {
     await expect(row.getByRole('cell').first().textContent()).resolves.toBe('1');
     await expect(row.textContent()).resolves.toContain('县级审定时限 4个工作日');
     await expect(row.textContent()).resolves.toContain('刘洋');
-    await check('policy-saved');
+    await tab.check('policy-saved');
   });
 
   it("puts the API's rule under the field it names, and saves nothing", async () => {
@@ -60,7 +57,7 @@ describe('the admin pages', () => {
     await page.getByRole('button', { name: '保存为新版本' }).click();
     await page.getByText('公示期不少于 5 天（村内公示不少于5天）').waitFor();
     expect((await policy()).version).toBe(1);
-    await check('policy-invalid');
+    await tab.check('policy-invalid');
     await page.getByLabel('公示期 天数').fill('7');
   });
 
@@ -79,7 +76,7 @@ describe('the admin pages', () => {
     await page.getByText('政策已被他人修改，您的修改未保存').waitFor();
     await page.getByText(/the policy is no longer at version 1/).waitFor();
     expect(await policy()).toMatchObject({ version: 2, order: 'publicity_after_village' });
-    await check('policy-conflict');
+    await tab.check('policy-conflict');
 
     await page.getByRole('alert').getByRole('button', { name: '重新加载' }).click();
     await page.getByText('另一位管理员的修改').waitFor();
@@ -90,7 +87,7 @@ describe('the admin pages', () => {
     const { page } = tab;
     await page.getByRole('tab', { name: '工作日历' }).click();
     await page.getByText('国庆节').first().waitFor();
-    await check('calendar');
+    await tab.check('calendar');
 
     const edit = page.locator('.ant-card').filter({ hasText: '设置日期' });
     await edit.getByLabel('日期').fill('2026-12-31');
@@ -108,7 +105,7 @@ describe('the admin pages', () => {
       working: false,
       source: 'county',
     });
-    await check('calendar-set');
+    await tab.check('calendar-set');
 
     await day.getByRole('button', { name: '删除本县设置' }).click();
     await page
@@ -124,9 +121,10 @@ describe('the admin pages', () => {
   it('says plainly when a year has no official holiday schedule', async () => {
     const { page } = tab;
     await page.getByLabel('年度').click();
-    await page.getByRole('option', { name: '2027' }).click();
+    // the visible option (antd's role=option elements are a hidden list for screen readers)
+    await page.locator('.ant-select-dropdown').getByTitle('2027', { exact: true }).click();
     await page.getByText('2027 年尚无国家法定节假日安排数据').waitFor();
-    await check('calendar-2027');
+    await tab.check('calendar-2027');
   });
 
   it('lists the access log: who read what', async () => {
@@ -137,6 +135,6 @@ describe('the admin pages', () => {
     const row = page.getByRole('row').filter({ hasText: 'GET /api/reports/stuck' }).first();
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain('陈刚（县审计局）（auditor）');
-    await check('access-log');
+    await tab.check('access-log');
   });
 });

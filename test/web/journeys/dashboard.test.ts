@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedCounty } from '../../../bench/seed.ts';
 import { Store } from '../../../functions/store/store.ts';
 import { type ApiClient, login } from '../../support/runtime.ts';
@@ -35,17 +35,14 @@ beforeAll(async () => {
   tab = await h.open('auditor');
   // building the console (when its sources changed) and starting a runtime take minutes on a loaded machine
 }, 300_000);
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail') await h?.screenshotAll(ctx.task.name.slice(0, 40));
+});
 afterAll(() => h?.close());
 
 /** The value a summary card shows under its title. */
 const statistic = (page: UserTab['page'], title: string) =>
   page.locator('.ant-statistic').filter({ hasText: title }).locator('.ant-statistic-content').textContent();
-
-/** Takes the pointer off the control just clicked (a hovered button is lighter), then runs the page checks. */
-async function check(name: string) {
-  await tab.page.mouse.move(700, 10);
-  await check(name);
-}
 
 const days = (hours: number) => String(Math.round((hours / 24) * 10) / 10);
 const report = async (query: string) =>
@@ -70,7 +67,7 @@ describe('the auditor dashboard', () => {
       .waitFor();
     const heatmap = page.getByRole('img', { name: /超时分布/ });
     await heatmap.locator('svg').waitFor();
-    await check('charts');
+    await tab.check('charts');
 
     const byStage = await report(`from=${YEAR.from}&to=${YEAR.to}&groupBy=stage`);
     const total = byStage.reduce((n, g) => n + g.count, 0);
@@ -94,7 +91,7 @@ describe('the auditor dashboard', () => {
       days(village.duration.p50),
     ]);
     expect(cells[6]).toBe(days(village.duration.max));
-    await check('stage-table');
+    await tab.check('stage-table');
   });
 
   it('narrows the window by keyboard and reloads every report for it', async () => {
@@ -111,7 +108,7 @@ describe('the auditor dashboard', () => {
     const summer = await report('from=2026-06&to=2026-08&groupBy=stage');
     const total = summer.reduce((n, g) => n + g.count, 0);
     await expect.poll(() => statistic(page, '环节办结记录')).toBe(total.toLocaleString('en-US'));
-    await check('window');
+    await tab.check('window');
   });
 
   it('exports a report as CSV: UTF-8 with BOM, Chinese headers, no full ID number', async () => {
@@ -134,7 +131,7 @@ describe('the auditor dashboard', () => {
     const breachCsv = await readFile((await (await breaches).path())!, 'utf8');
     expect(breachCsv.split('\r\n')[0]).toContain('超期天数');
     await page.getByText(/已导出：sla-breaches-611002\.csv/).waitFor();
-    await check('exported');
+    await tab.check('exported');
   });
 
   it('lists the cases idle for the days asked, as the stuck report has them', async () => {
@@ -152,7 +149,7 @@ describe('the auditor dashboard', () => {
     expect(stuck.length).toBeGreaterThan(0);
     await card.getByRole('link', { name: stuck[0]!.caseId }).waitFor();
     expect(await card.locator('tbody tr[data-row-key]').count()).toBe(stuck.length);
-    await check('stuck');
+    await tab.check('stuck');
   });
 
   it("verifies the county's audit chains in batches, showing the progress and the result", async () => {
@@ -165,7 +162,7 @@ describe('the auditor dashboard', () => {
     // 300 cases at 200 a call: the second call continues from the first one's cursor
     expect(calls).toHaveLength(2);
     expect(calls[1]).toContain('cursor=');
-    await check('verified');
+    await tab.check('verified');
   });
 
   it('switches to English', async () => {
@@ -176,7 +173,7 @@ describe('the auditor dashboard', () => {
       .getByRole('img', { name: /Stage duration percentiles/ })
       .locator('svg')
       .waitFor();
-    await check('english');
+    await tab.check('english');
     await page.getByRole('button', { name: '中文' }).click();
   });
 });

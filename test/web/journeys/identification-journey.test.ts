@@ -7,7 +7,7 @@ import {
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
-import { addTags, choose, decisionForm, inboxRow, pickDate, until } from '../support/steps.ts';
+import { addTags, choose, decisionForm, inboxRow, pickDate, tabTo, until } from '../support/steps.ts';
 
 /** Publicity (5 days) passes in about 15 s; a stage's 3–5 working days in 10–25 s. */
 const TIME_SCALE = 30_000;
@@ -64,10 +64,9 @@ describe('an identification case, from the cadre filing it to enrolment', {
     await expect(sent.getByText(`${HEAD_ID.slice(0, 6)}********${HEAD_ID.slice(-4)}`).count()).resolves.toBe(
       2,
     );
-    await expect(sent.getByRole('row').filter({ hasText: '刘桂兰' }).textContent()).resolves.toContain(
-      '配偶',
-    );
-    await expect(sent.getByRole('row').filter({ hasText: HEAD }).textContent()).resolves.toContain('本人');
+    const members = sent.locator('.ant-table').getByRole('row');
+    await expect(members.filter({ hasText: '刘桂兰' }).textContent()).resolves.toContain('配偶');
+    await expect(members.filter({ hasText: HEAD }).textContent()).resolves.toContain('本人');
     await tabs.village!.check('filed');
   });
 
@@ -79,7 +78,7 @@ describe('an identification case, from the cadre filing it to enrolment', {
     await tab.check('village-inbox');
     await row.getByRole('link', { name: HEAD }).click();
 
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await expect(form.locator('label.ant-radio-button-wrapper').allTextContents()).resolves.toEqual([
       '同意',
       '不同意',
@@ -106,12 +105,12 @@ describe('an identification case, from the cadre filing it to enrolment', {
   it('the township reviewer claims it and approves with a home visit by two verifiers', async () => {
     const tab = tabs.township!;
     const row = await inboxRow(tab, HEAD);
-    await row.getByRole('button', { name: '认领' }).click();
+    await row.getByRole('button', { name: /^认\s*领$/ }).click();
     await row.getByText('我', { exact: true }).waitFor();
     await tab.check('township-inbox-claimed');
     await row.getByRole('link', { name: HEAD }).click();
 
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await expect(form.locator('label.ant-radio-button-wrapper').allTextContents()).resolves.toEqual([
       '同意',
       '不同意',
@@ -133,14 +132,22 @@ describe('an identification case, from the cadre filing it to enrolment', {
     await tab.check('township-decided');
   });
 
-  it('the county reviewer approves; publicity passes; the filer sees the household enrolled', async () => {
+  it('the county reviewer approves by keyboard alone; publicity passes; the filer sees the household enrolled', async () => {
     const tab = tabs.county!;
-    const row = await inboxRow(tab, HEAD);
-    await row.getByRole('link', { name: HEAD }).click();
-    const form = decisionForm(tab.page);
-    await choose(form, '同意');
-    await form.getByRole('button', { name: '提交决定' }).click();
-    await tab.page.getByText('已提交：同意').waitFor();
+    const { page } = tab;
+    await inboxRow(tab, HEAD);
+    // from the top of the inbox: Tab through the menu and the filters to the household, Enter opens the case
+    await page.locator('body').focus();
+    await tabTo(page, 'link', HEAD);
+    await page.keyboard.press('Enter');
+    await decisionForm(page);
+    expect(new URL(page.url()).pathname).toMatch(/^\/cases\//);
+    // Tab to the first decision, Space picks it, Tab on to the button, Enter submits
+    await tabTo(page, 'radio', '同意');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'button', '提交决定');
+    await page.keyboard.press('Enter');
+    await page.getByText('已提交：同意').waitFor();
     await tab.check('county-decided');
 
     const village = tabs.village!;

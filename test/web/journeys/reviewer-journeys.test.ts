@@ -6,6 +6,7 @@ import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
   JOURNEY_TIMEOUT,
+  settled,
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
@@ -30,6 +31,8 @@ const household = (n: number, name: string) => {
 };
 
 let objected: string;
+/** The households the later steps act on, chosen by the inbox step from what its first page shows. */
+const heads = { returned: '', rejected: '', withdrawn: '' };
 beforeAll(async () => {
   h = await startConsole({ timeScale: TIME_SCALE, name: 'reviewer' });
   api = (await loginAll(h.url, ['applicant', 'village', 'township', 'county'])) as typeof api;
@@ -86,35 +89,56 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await page.getByRole('button', { name: '下一页' }).click();
     await page.getByText('第 2 页').waitFor();
     await expect(body.count()).resolves.toBeGreaterThanOrEqual(INBOX_CASES - 20);
+    const firstPage = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/tasks');
     await page.getByRole('button', { name: '上一页' }).click();
     await page.getByText('第 1 页').waitFor();
+    await firstPage;
+    await settled(page);
 
-    for (const name of ['户主01', '户主02', '户主03']) await page.getByRole('checkbox', { name }).check();
+    // the first three rows (tasks due the same day come in no particular order)
+    const firstThree = await Promise.all(
+      [0, 1, 2].map(async (i) => (await body.nth(i).getByRole('link').textContent()) ?? ''),
+    );
+    const [kept, handedOver, released] = firstThree as [string, string, string];
+    const others = Array.from(
+      { length: INBOX_CASES },
+      (_, i) => `户主${String(i + 1).padStart(2, '0')}`,
+    ).filter((n) => !firstThree.includes(n));
+    Object.assign(heads, { returned: kept, rejected: others[0]!, withdrawn: others[1]! });
+    for (const name of firstThree) await page.getByRole('checkbox', { name }).check();
     await page.getByRole('button', { name: '批量认领（3）' }).click();
     await page.getByText('已处理 3 / 3').waitFor();
     await tab.check('inbox-bulk-claimed');
-    for (const name of ['户主01', '户主02', '户主03']) {
+    for (const name of firstThree) {
       await page.getByRole('row').filter({ hasText: name }).filter({ hasText: '我' }).first().waitFor();
     }
 
     await page.getByRole('checkbox', { name: '我认领的' }).check();
-    await page.getByText('户主03').waitFor();
+    await page.getByText(released).waitFor();
     await expect(body.count()).resolves.toBe(3);
-    await page.getByRole('row').filter({ hasText: '户主03' }).getByRole('button', { name: '放回' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: released })
+      .getByRole('button', { name: /^放\s*回$/ })
+      .click();
     await page.getByText('已放回待办').waitFor();
-    await page.getByText('户主03').waitFor({ state: 'detached' });
+    await page.getByText(released).waitFor({ state: 'detached' });
     await expect(body.count()).resolves.toBe(2);
 
-    await page.getByRole('row').filter({ hasText: '户主02' }).getByRole('button', { name: '改派' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: handedOver })
+      .getByRole('button', { name: /^改\s*派$/ })
+      .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('改派给').click();
-    await page.getByRole('option', { name: '吴芳（村两委）' }).click();
-    await dialog.getByRole('button', { name: '改派' }).click();
+    await page.locator('.ant-select-dropdown').getByTitle('吴芳（村两委）', { exact: true }).click();
+    await dialog.getByRole('button', { name: /^改\s*派$/ }).click();
     await page.getByText('已改派').waitFor();
     await page.getByRole('checkbox', { name: '我认领的' }).uncheck();
     await page
       .getByRole('row')
-      .filter({ hasText: '户主02' })
+      .filter({ hasText: handedOver })
       .filter({ hasText: '吴芳（村两委）' })
       .first()
       .waitFor();
@@ -123,9 +147,9 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
 
   it('a return, the applicant supplements, and the case is back in the village inbox', async () => {
     const tab = tabs.village!;
-    const row = await inboxRow(tab, '户主01');
-    await row.getByRole('link', { name: '户主01' }).click();
-    const form = decisionForm(tab.page);
+    const row = await inboxRow(tab, heads.returned);
+    await row.getByRole('link', { name: heads.returned }).click();
+    const form = await decisionForm(tab.page);
     await choose(form, '退回补充材料');
     await form.getByLabel('需补充的材料').fill('医疗费用票据');
     await form.getByLabel('需补充的材料').press('Enter');
@@ -135,10 +159,10 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
 
     const applicant = tabs.applicant!;
     const returned = await until(applicant, '/cases', (p) =>
-      p.getByRole('row').filter({ hasText: '户主01' }).filter({ hasText: '待补充材料' }),
+      p.getByRole('row').filter({ hasText: heads.returned }).filter({ hasText: '待补充材料' }),
     );
     await applicant.check('applicant-cases-returned');
-    await returned.getByRole('link', { name: '户主01' }).click();
+    await returned.getByRole('link', { name: heads.returned }).click();
     await applicant.page.getByRole('button', { name: '补充材料' }).click();
     const dialog = applicant.page.getByRole('dialog');
     await dialog.getByLabel('补充说明').fill('已补交医院出具的费用票据。');
@@ -149,14 +173,14 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     );
     await applicant.page.getByText('意见：已补交医院出具的费用票据。').waitFor();
     await applicant.check('applicant-supplemented');
-    await inboxRow(tab, '户主01');
+    await inboxRow(tab, heads.returned);
   });
 
   it('a rejection asks for confirmation; the applicant then asks for re-examination, and withdraws another', async () => {
     const tab = tabs.village!;
-    const row = await inboxRow(tab, '户主04');
-    await row.getByRole('link', { name: '户主04' }).click();
-    const form = decisionForm(tab.page);
+    const row = await inboxRow(tab, heads.rejected);
+    await row.getByRole('link', { name: heads.rejected }).click();
+    const form = await decisionForm(tab.page);
     await choose(form, '不同意');
     await form.getByLabel('理由').fill('经评议，家庭收入高于监测标准。');
     await form.getByLabel('会议日期').fill('2026-11-03');
@@ -165,23 +189,21 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await form.getByLabel('赞成票').fill('3');
     await form.getByLabel('反对票').fill('15');
     await form.getByRole('button', { name: '提交决定' }).click();
-    const confirm = tab.page.getByRole('dialog');
-    await confirm.getByText('确定「不同意」？').waitFor();
+    const confirm = tab.page.getByRole('dialog', { name: '确定「不同意」？' });
+    await confirm.waitFor();
     await tab.check('reject-confirm');
     await confirm.getByRole('button', { name: /取\s*消/ }).click();
+    await confirm.waitFor({ state: 'hidden' });
     await expect(form.getByRole('button', { name: '提交决定' }).isVisible()).resolves.toBe(true);
     await form.getByRole('button', { name: '提交决定' }).click();
-    await tab.page
-      .getByRole('dialog')
-      .getByRole('button', { name: /确\s*定/ })
-      .click();
+    await confirm.getByRole('button', { name: /确\s*定/ }).click();
     await tab.page.getByText('已提交：不同意').waitFor();
 
     const applicant = tabs.applicant!;
     const rejected = await until(applicant, '/cases', (p) =>
-      p.getByRole('row').filter({ hasText: '户主04' }).filter({ hasText: '未通过' }),
+      p.getByRole('row').filter({ hasText: heads.rejected }).filter({ hasText: '未通过' }),
     );
-    await rejected.getByRole('link', { name: '户主04' }).click();
+    await rejected.getByRole('link', { name: heads.rejected }).click();
     await applicant.page.getByRole('button', { name: '申请复核' }).click();
     const dialog = applicant.page.getByRole('dialog');
     await dialog.getByLabel('理由').fill('家庭收入计算有误，请求复核。');
@@ -189,8 +211,10 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await applicant.page.getByText('已申请复核').first().waitFor();
     await applicant.check('applicant-reexamination');
 
-    await applicant.page.goto(`${h.url}/cases`);
-    await applicant.page.getByRole('link', { name: '户主05' }).click();
+    const other = await until(applicant, '/cases', (p) =>
+      p.getByRole('link', { name: heads.withdrawn, exact: true }),
+    );
+    await other.click();
     await applicant.page.getByRole('button', { name: '撤回申请' }).click();
     await applicant.page.getByRole('dialog').getByLabel('理由').fill('家庭情况好转。');
     await applicant.page
@@ -208,7 +232,7 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     await expect(row.textContent()).resolves.toContain('异议复核');
     await row.getByRole('link', { name: '公示户' }).click();
     await tab.page.getByText('该户家中有经营性货车，收入不实。').waitFor();
-    const form = decisionForm(tab.page);
+    const form = await decisionForm(tab.page);
     await expect(form.locator('label.ant-radio-button-wrapper').allTextContents()).resolves.toEqual([
       '异议成立',
       '异议不成立',

@@ -58,6 +58,18 @@ export function fullIdNumbers(text: string): string[] {
   return found.filter((id) => residentIdProblem(id) === null);
 }
 
+/**
+ * Waits until the page has drawn what it loads: the app mounted and no antd spin or skeleton left (a lazy page's
+ * fallback, a table or card loading its data).
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    "document.querySelector('#root > *') && !document.querySelector('.ant-spin-spinning, .ant-skeleton-active')",
+    null,
+    { timeout: 30_000 },
+  );
+}
+
 const require = createRequire(import.meta.url);
 let axeSource: Promise<string> | undefined;
 
@@ -130,6 +142,8 @@ export async function startConsole(opts: {
       viewport: VIEWPORT,
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
+      // no fading toast or dialog for axe to judge half-drawn (the console honours reduced motion)
+      reducedMotion: 'reduce',
     });
     contexts.add(context);
     const page = await context.newPage();
@@ -187,13 +201,7 @@ export async function startConsole(opts: {
       async check(name) {
         await Promise.all(pending);
         // a table or card still loading is drawn faded (antd's spin): on a slow machine axe would judge the fade
-        await page.waitForFunction(
-          "!document.querySelector('.ant-spin-spinning, .ant-skeleton-active')",
-          null,
-          {
-            timeout: 30_000,
-          },
-        );
+        await settled(page);
         await Promise.all(pending);
         const problems: string[] = [];
         if (consoleErrors.length) problems.push(`console errors: ${consoleErrors.join(' | ')}`);

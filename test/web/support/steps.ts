@@ -1,7 +1,24 @@
 import type { Locator, Page } from 'playwright-core';
-import type { UserTab } from './browser.ts';
+import { settled, type UserTab } from './browser.ts';
 
-/** Reloads `path` until `locator(page)` shows, for what the workflow does in the background. */
+/** Looks for `target` on this page of a cursor-paged list and on each next page, as a user would page on. */
+async function onSomePage(page: Page, target: Locator): Promise<boolean> {
+  for (;;) {
+    if (await target.first().isVisible()) return true;
+    const next = page.getByRole('button', { name: '下一页' });
+    if (!(await next.count()) || (await next.isDisabled())) return false;
+    const answered = page.waitForResponse((r) => new URL(r.url()).searchParams.has('cursor'));
+    await next.click();
+    await answered;
+    await settled(page);
+  }
+}
+
+/**
+ * Reloads `path` until `locator(page)` shows (on any page of its list), for what the workflow does in the
+ * background: each load is judged once the page has drawn its data (however long that takes on a loaded
+ * machine), then reloaded after a pause.
+ */
 export async function until(
   tab: UserTab,
   path: string,
@@ -11,13 +28,11 @@ export async function until(
   const end = Date.now() + timeoutMs;
   for (;;) {
     await tab.page.goto(new URL(path, tab.page.url()).href);
+    await settled(tab.page);
     const target = locator(tab.page);
-    try {
-      await target.first().waitFor({ timeout: 2_000 });
-      return target;
-    } catch (e) {
-      if (Date.now() > end) throw e;
-    }
+    if (await onSomePage(tab.page, target)) return target;
+    if (Date.now() > end) throw new Error(`${path} never showed ${target} in ${timeoutMs} ms`);
+    await tab.page.waitForTimeout(500);
   }
 }
 
@@ -47,9 +62,41 @@ export async function addTags(scope: Locator, label: string, values: string[]): 
   }
 }
 
-/** The decision form card of the open stage. */
-export const decisionForm = (page: Page) => page.locator('.ant-card').filter({ hasText: '作出决定' });
+/** The decision form card of the open stage, once the case page has drawn it (its decisions shown). */
+export async function decisionForm(page: Page): Promise<Locator> {
+  const form = page.locator('.ant-card').filter({ hasText: '作出决定' });
+  await form.locator('label.ant-radio-button-wrapper').first().waitFor();
+  return form;
+}
 
 /** Picks a decision in the stage's decision form. */
 export const choose = (form: Locator, decision: string) =>
   form.locator('label.ant-radio-button-wrapper', { hasText: new RegExp(`^${decision}$`) }).click();
+
+/** The focused element's role and name as a keyboard user hears them (its aria-label, its label's text, its text). */
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return { role: '', name: '' };
+  const input = el.tagName === 'INPUT' ? el.type : '';
+  const role = el.getAttribute('role') || { A: 'link', BUTTON: 'button', TEXTAREA: 'textbox' }[el.tagName] ||
+    (input === 'radio' || input === 'checkbox' ? input : input ? 'textbox' : el.tagName.toLowerCase());
+  const name = (el.getAttribute('aria-label') || el.closest('label')?.textContent || el.textContent || '').trim();
+  return { role, name };
+})()`;
+
+/**
+ * Presses Tab (only Tab) until the focused element is the `role` named `name`, as a keyboard user moves through
+ * a page; fails naming what it passed when that is not reached within `maxTabs`.
+ */
+export async function tabTo(page: Page, role: string, name: string, maxTabs = 80): Promise<void> {
+  const passed: string[] = [];
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(FOCUSED)) as { role: string; name: string };
+    if (focused.role === role && focused.name === name) return;
+    passed.push(`${focused.role} ${focused.name}`);
+  }
+  throw new Error(
+    `Tab never reached the ${role} "${name}" in ${maxTabs} presses; passed: ${passed.join(' | ')}`,
+  );
+}

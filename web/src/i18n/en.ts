@@ -57,6 +57,7 @@ export const en: Shape<typeof zhCN> = {
     enrolled: 'Enrolled in monitoring',
     objection_filed: 'Objection filed',
     reexamination_requested: 'Re-examination requested',
+    execution_renewed: 'Workflow continued in a new execution',
     error: 'Workflow error',
   },
   category: {
@@ -109,6 +110,7 @@ export const en: Shape<typeof zhCN> = {
     escalations: 'Escalations from below',
     claimSelected: 'Claim selected ({{count}})',
     bulkProgress: '{{done}} of {{total}} done',
+    bulkProgressLabel: 'Bulk claim progress',
     empty: 'No open tasks',
   },
   cases: {

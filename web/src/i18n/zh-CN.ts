@@ -50,6 +50,7 @@ export const zhCN = {
     escalations: '下级超期督办',
     claimSelected: '批量认领（{{count}}）',
     bulkProgress: '已处理 {{done}} / {{total}}',
+    bulkProgressLabel: '批量认领进度',
     empty: '暂无待办任务',
   },
   cases: {

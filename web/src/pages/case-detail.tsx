@@ -1,4 +1,4 @@
-import { Button, Card, Col, Descriptions, List, Row, Space, Spin, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Row, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/endpoints.ts';
@@ -44,7 +44,7 @@ export default function CaseDetailPage() {
       : undefined;
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space align="center" wrap>
         <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
           {household.head?.name} · {c.villageCode}
@@ -56,7 +56,7 @@ export default function CaseDetailPage() {
           {t(`status.${c.status}`)}
         </Tag>
         {chain ? (
-          <Tag color={chain.valid ? 'green' : 'red'} data-testid="chain-badge">
+          <Tag color={chain.valid ? 'success' : 'error'} data-testid="chain-badge">
             {chain.valid
               ? t('caseDetail.chainValid', { length: chain.length })
               : t('caseDetail.chainBroken', { at: chain.brokenAt })}
@@ -82,7 +82,7 @@ export default function CaseDetailPage() {
       ) : null}
       <Row gutter={16}>
         <Col span={myTask ? 14 : 24}>
-          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+          <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <Card size="small" title={t('caseDetail.case')}>
               <Descriptions size="small" column={3}>
                 <Descriptions.Item label={t('caseDetail.caseId')}>{c.caseId}</Descriptions.Item>
@@ -107,17 +107,16 @@ export default function CaseDetailPage() {
             </Card>
             {c.objections?.length ? (
               <Card size="small" title={t('caseDetail.objections')}>
-                <List
-                  dataSource={[...c.objections].sort((a, b) => a.filedAt.localeCompare(b.filedAt))}
-                  renderItem={(o) => (
-                    <List.Item>
-                      <div>
+                <ul style={{ margin: 0, padding: 0, listStyle: 'none' }}>
+                  {[...c.objections]
+                    .sort((a, b) => a.filedAt.localeCompare(b.filedAt))
+                    .map((o) => (
+                      <li key={o.objectionId} style={{ padding: '4px 0' }}>
                         <Tag>{t(`objectionStatus.${o.status}`)}</Tag>
                         {formatDateTime(o.filedAt)} {o.objectorName}：{o.content}
-                      </div>
-                    </List.Item>
-                  )}
-                />
+                      </li>
+                    ))}
+                </ul>
               </Card>
             ) : null}
             <Card size="small" title={t('caseDetail.timeline')}>

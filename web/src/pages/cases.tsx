@@ -1,13 +1,14 @@
 import { Button, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { CASE_STATUSES, STAGES } from '../../../schemas/domain.ts';
 import { api } from '../api/endpoints.ts';
 import type { CaseView, Household } from '../api/types.ts';
 import { ErrorAlert } from '../errors.tsx';
 import { useLoad } from '../hooks.ts';
+import { CursorPager, useCursorPages } from '../paging.tsx';
 import { formatDateTime } from '../time.ts';
+import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -15,20 +16,18 @@ const PAGE_SIZE = 20;
 export default function CasesPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<{ status?: string; stage?: string }>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
-  const cursor = cursors[pageIndex];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const { data, error, loading, reload } = useLoad(
     () => api.listCases({ ...filters, cursor, limit: PAGE_SIZE }),
     [filters, cursor],
   );
   const setFilter = (next: Partial<typeof filters>) => {
     setFilters((f) => ({ ...f, ...next }));
-    setCursors([undefined]);
-    setPageIndex(0);
+    pages.reset();
   };
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
         {t('menu.cases')}
       </Typography.Title>
@@ -62,22 +61,14 @@ export default function CasesPage() {
         dataSource={data?.items ?? []}
         locale={{ emptyText: <Typography.Text type="secondary">{t('cases.empty')}</Typography.Text> }}
         columns={[
-          {
-            title: t('inbox.head'),
-            key: 'head',
-            render: (_, c) => (
-              <Link to={`/cases/${encodeURIComponent(c.caseId)}`}>
-                {(c.household as Partial<Household>).head?.name ?? c.caseId}
-              </Link>
-            ),
-          },
-          { title: t('inbox.village'), dataIndex: 'villageCode' },
+          headColumn(t, (c: CaseView) => (c.household as Partial<Household>).head?.name),
+          villageColumn(t),
           {
             title: t('cases.status'),
             dataIndex: 'status',
             render: (s: string) => <Tag data-testid="case-row-status">{t(`status.${s}`)}</Tag>,
           },
-          { title: t('cases.stage'), dataIndex: 'stage', render: (s: string) => t(`stage.${s}`) },
+          stageColumn(t),
           {
             title: t('caseDetail.filedAt'),
             dataIndex: 'createdAt',
@@ -86,21 +77,7 @@ export default function CasesPage() {
           { title: t('cases.updatedAt'), dataIndex: 'updatedAt', render: (d: string) => formatDateTime(d) },
         ]}
       />
-      <Space>
-        <Button disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
-          {t('common.previous')}
-        </Button>
-        <Typography.Text>{t('common.pageN', { n: pageIndex + 1 })}</Typography.Text>
-        <Button
-          disabled={!data?.cursor}
-          onClick={() => {
-            setCursors((c) => [...c.slice(0, pageIndex + 1), data?.cursor]);
-            setPageIndex((i) => i + 1);
-          }}
-        >
-          {t('common.next')}
-        </Button>
-      </Space>
+      <CursorPager pages={pages} nextCursor={data?.cursor} />
     </Space>
   );
 }

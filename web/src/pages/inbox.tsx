@@ -2,7 +2,6 @@ import { Button, Checkbox, Modal, Progress, Select, Space, Table, Tag, Typograph
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { STAGE_SPECS } from '../../../functions/core/procedure.ts';
 import { api } from '../api/endpoints.ts';
 import type { StaffMember, TaskView } from '../api/types.ts';
@@ -10,7 +9,9 @@ import { useUser } from '../auth/session.tsx';
 import { ErrorAlert, errorText } from '../errors.tsx';
 import { useFeedback } from '../feedback.ts';
 import { useLoad } from '../hooks.ts';
+import { CursorPager, useCursorPages } from '../paging.tsx';
 import { daysUntil, formatDateTime } from '../time.ts';
+import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -27,14 +28,12 @@ export default function InboxPage() {
   const user = useUser();
   const feedback = useFeedback();
   const [filters, setFilters] = useState<Filters>({ mine: false, escalations: false });
-  // cursors[i] opens page i; page 0 has none
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const [pageIndex, setPageIndex] = useState(0);
+  const pages = useCursorPages();
   const [selected, setSelected] = useState<string[]>([]);
   const [bulk, setBulk] = useState<{ done: number; total: number; failed: string[] }>();
   const [reassigning, setReassigning] = useState<TaskView>();
 
-  const cursor = cursors[pageIndex];
+  const { cursor } = pages;
   const { data, error, loading, reload } = useLoad(async () => {
     const [page, health] = await Promise.all([
       api.listTasks({
@@ -52,8 +51,7 @@ export default function InboxPage() {
 
   const setFilter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
-    setCursors([undefined]);
-    setPageIndex(0);
+    pages.reset();
     setSelected([]);
   };
 
@@ -89,15 +87,9 @@ export default function InboxPage() {
   const now = data?.now ?? Date.now();
 
   const columns: ColumnsType<TaskView> = [
-    {
-      title: t('inbox.head'),
-      key: 'head',
-      render: (_, task) => (
-        <Link to={`/cases/${encodeURIComponent(task.caseId)}`}>{task.headName ?? task.caseId}</Link>
-      ),
-    },
-    { title: t('inbox.village'), dataIndex: 'villageCode' },
-    { title: t('inbox.stage'), dataIndex: 'stage', render: (s: string) => t(`stage.${s}`) },
+    headColumn(t, (task: TaskView) => task.headName),
+    villageColumn(t),
+    stageColumn(t),
     { title: t('inbox.dueAt'), dataIndex: 'dueAt', render: (d: string) => formatDateTime(d) },
     {
       title: t('inbox.daysLeft'),
@@ -149,7 +141,7 @@ export default function InboxPage() {
   ];
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
         {t('menu.inbox')}
       </Typography.Title>
@@ -194,7 +186,11 @@ export default function InboxPage() {
       </Space>
       {bulk ? (
         <div role="status" aria-live="polite">
-          <Progress percent={Math.round((bulk.done / bulk.total) * 100)} size="small" />
+          <Progress
+            percent={Math.round((bulk.done / bulk.total) * 100)}
+            size="small"
+            aria-label={t('inbox.bulkProgressLabel')}
+          />
           <Typography.Text>{t('inbox.bulkProgress', { done: bulk.done, total: bulk.total })}</Typography.Text>
           {bulk.done === bulk.total ? (
             <>
@@ -232,21 +228,7 @@ export default function InboxPage() {
         }}
         locale={{ emptyText: <Typography.Text type="secondary">{t('inbox.empty')}</Typography.Text> }}
       />
-      <Space>
-        <Button disabled={pageIndex === 0} onClick={() => setPageIndex((i) => i - 1)}>
-          {t('common.previous')}
-        </Button>
-        <Typography.Text>{t('common.pageN', { n: pageIndex + 1 })}</Typography.Text>
-        <Button
-          disabled={!data?.cursor}
-          onClick={() => {
-            setCursors((c) => [...c.slice(0, pageIndex + 1), data?.cursor]);
-            setPageIndex((i) => i + 1);
-          }}
-        >
-          {t('common.next')}
-        </Button>
-      </Space>
+      <CursorPager pages={pages} nextCursor={data?.cursor} />
       {reassigning ? (
         <ReassignDialog
           task={reassigning}
@@ -299,7 +281,7 @@ function ReassignDialog({
         }
       }}
     >
-      <Space direction="vertical" style={{ width: '100%' }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         <ErrorAlert error={assignees.error ?? error} />
         <Select
           aria-label={t('inbox.reassignTo')}

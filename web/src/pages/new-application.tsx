@@ -140,7 +140,7 @@ export default function NewApplicationPage() {
 
   if (filed) {
     return (
-      <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         <Result
           status="success"
           title={t('newCase.filed')}
@@ -183,7 +183,7 @@ export default function NewApplicationPage() {
   );
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
         {t('menu.newCase')}
       </Typography.Title>
@@ -290,7 +290,7 @@ export default function NewApplicationPage() {
                 label={t('household.income')}
                 required
               >
-                <InputNumber min={0} style={{ width: '100%' }} addonAfter={t('household.yuan')} />
+                <InputNumber min={0} style={{ width: '100%' }} suffix={t('household.yuan')} />
               </Form.Item>
             </Col>
           </Row>

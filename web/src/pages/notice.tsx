@@ -18,7 +18,7 @@ export default function NoticePage() {
   const frame = useRef<HTMLIFrameElement>(null);
   const { data, error, loading } = useLoad(() => api.notice(caseId), [caseId]);
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space>
         <Link to={`/cases/${encodeURIComponent(caseId)}`}>{t('common.back')}</Link>
         <Button type="primary" disabled={!data} onClick={() => frame.current?.contentWindow?.print()}>

@@ -135,7 +135,7 @@ export default function AccessLogPage() {
             title: t('admin.accessLog.status'),
             dataIndex: 'status',
             width: 80,
-            render: (s: number) => <Tag color={s < 400 ? 'green' : 'red'}>{s}</Tag>,
+            render: (s: number) => <Tag color={s < 400 ? 'success' : 'error'}>{s}</Tag>,
           },
         ]}
       />

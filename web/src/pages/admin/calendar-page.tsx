@@ -11,7 +11,6 @@ import {
   Calendar,
   Card,
   Col,
-  DatePicker,
   Empty,
   Form,
   Input,
@@ -32,6 +31,7 @@ import type { CalendarDay, CalendarView } from '../../../../schemas/admin.ts';
 import { request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { ErrorAlert, errorText } from '../../errors.tsx';
+import { DateField } from '../../fields.tsx';
 import { dayjs, formatDateTime } from '../../time.ts';
 import { useServerNow } from '../dashboard/server-now.ts';
 
@@ -160,12 +160,33 @@ export default function CalendarPage() {
               value={shown}
               onSelect={(d) => show(d, true)}
               onPanelChange={(d) => show(d)}
+              // the year is chosen above; antd's own header has two unlabelled selects
+              headerRender={({ value, onChange }) => (
+                <Space style={{ padding: 8 }}>
+                  <label htmlFor="calendar-month">{t('admin.calendar.month')}</label>
+                  <Select
+                    id="calendar-month"
+                    style={{ width: 100 }}
+                    value={value.month()}
+                    onChange={(m: number) => onChange(value.month(m))}
+                    options={Array.from({ length: 12 }, (_, m) => ({
+                      value: m,
+                      label: value.month(m).format('MMMM'),
+                    }))}
+                  />
+                </Space>
+              )}
               fullCellRender={(d, info) => {
                 if (info.type !== 'date') return info.originNode;
                 const day = byDate.get(d.format('YYYY-MM-DD'));
+                // days of the months before and after: antd's grey for them is too pale for WCAG AA
+                const outside = shown && !d.isSame(shown, 'month');
                 return (
                   <div className="ant-picker-cell-inner ant-picker-calendar-date">
-                    <div className="ant-picker-calendar-date-value">
+                    <div
+                      className="ant-picker-calendar-date-value"
+                      style={outside ? { color: 'rgba(0, 0, 0, 0.55)' } : undefined}
+                    >
                       {day ? (
                         <Badge
                           dot
@@ -203,7 +224,7 @@ export default function CalendarPage() {
                   label={t('admin.calendar.date')}
                   rules={[{ required: true, message: t('admin.calendar.dateRequired') }]}
                 >
-                  <DatePicker style={{ width: '100%' }} />
+                  <DateField style={{ width: '100%' }} />
                 </Form.Item>
                 <Form.Item name="setting" label={t('admin.calendar.setting')}>
                   <Radio.Group>
@@ -243,7 +264,8 @@ export default function CalendarPage() {
               rowKey="date"
               loading={loading}
               dataSource={view?.days ?? []}
-              pagination={{ pageSize: 15, showSizeChanger: false }}
+              // a year has about 35 special dates: all of them in one list, so a date just set is there to see
+              pagination={false}
               locale={{
                 emptyText: (
                   <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('admin.calendar.noDays')} />

@@ -57,6 +57,7 @@ export const adminZhCN = {
   calendar: {
     title: '工作日历',
     year: '年度',
+    month: '月份',
     noOfficial: '{{year}} 年尚无国家法定节假日安排数据',
     noOfficialHint:
       '该年度只按周一至周五计工作日，加上本县已录入的日期。国务院办公厅公布放假安排后，请在此录入节假日和调休上班日。',
@@ -162,6 +163,7 @@ export const adminEn: typeof adminZhCN = {
   calendar: {
     title: 'Working-day calendar',
     year: 'Year',
+    month: 'Month',
     noOfficial: 'No official holiday schedule for {{year}} yet',
     noOfficialHint:
       "Working days of that year are Monday to Friday plus the county's own dates. Enter the holidays and make-up working days once the State Council publishes them.",

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, DatePicker, Form, Input, InputNumber, Radio, Select } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Radio, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,7 +12,7 @@ import { api } from '../../api/endpoints.ts';
 import type { DecisionKind, TaskView } from '../../api/types.ts';
 import { ErrorAlert, fieldErrors } from '../../errors.tsx';
 import { useFeedback } from '../../feedback.ts';
-import { CheckboxGroupField } from '../../fields.tsx';
+import { CheckboxGroupField, DateField } from '../../fields.tsx';
 
 interface Values {
   decision?: DecisionKind;
@@ -170,7 +170,7 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <legend style={{ fontSize: 14, fontWeight: 600 }}>{t('decisionForm.meeting')}</legend>
             <Form.Item name={['details', 'meetingDate']} label={t('decisionForm.meetingDate')} required>
-              <DatePicker format="YYYY-MM-DD" />
+              <DateField format="YYYY-MM-DD" />
             </Form.Item>
             <div style={{ display: 'flex', gap: 16 }}>
               <Form.Item name={['details', 'attendees']} label={t('decisionForm.attendees')} required>
@@ -189,7 +189,7 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
           <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
             <legend style={{ fontSize: 14, fontWeight: 600 }}>{t('decisionForm.visit')}</legend>
             <Form.Item name={['details', 'visitDate']} label={t('decisionForm.visitDate')} required>
-              <DatePicker format="YYYY-MM-DD" />
+              <DateField format="YYYY-MM-DD" />
             </Form.Item>
             <Form.Item
               name={['details', 'verifiers']}
@@ -204,7 +204,7 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
               label={t('decisionForm.verifiedIncome')}
               required
             >
-              <InputNumber min={0} addonAfter={t('household.yuan')} />
+              <InputNumber min={0} suffix={t('household.yuan')} />
             </Form.Item>
             <Form.Item
               name={['details', 'confirmedRiskTypes']}

@@ -20,6 +20,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
+import type { EChartsCoreOption } from 'echarts/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request } from '../../api/client.ts';
@@ -205,6 +206,37 @@ export default function DashboardPage() {
     />
   );
 
+  /** A report's duration percentiles per group: the chart, and the numbers behind it as a table. */
+  const percentilePanel = (
+    groupBy: 'stage' | 'township',
+    title: string,
+    report: StageTimings | undefined,
+    option: EChartsCoreOption | undefined,
+    groupTitle: string,
+    groupLabel: (key: string) => string,
+  ) => (
+    <Col span={12}>
+      <Card title={title} extra={timingsExport(groupBy)}>
+        {report && option && (
+          <Tabs
+            items={[
+              {
+                key: 'chart',
+                label: t('dashboard.chart'),
+                children: <Chart locale={locale} label={title} option={option} />,
+              },
+              {
+                key: 'table',
+                label: t('dashboard.table'),
+                children: groupTable(report.groups, groupTitle, groupLabel),
+              },
+            ]}
+          />
+        )}
+      </Card>
+    </Col>
+  );
+
   const { byStage, byTownship, cells } = reports;
   const total = byStage?.groups.reduce((n, g) => n + g.count, 0) ?? 0;
   const breaches = byStage?.groups.reduce((n, g) => n + g.breaches, 0) ?? 0;
@@ -287,58 +319,22 @@ export default function DashboardPage() {
               />
             </Card>
           </Col>
-          <Col span={12}>
-            <Card title={t('dashboard.byStage')} extra={timingsExport('stage')}>
-              {byStage && (
-                <Tabs
-                  items={[
-                    {
-                      key: 'chart',
-                      label: t('dashboard.chart'),
-                      children: (
-                        <Chart
-                          locale={locale}
-                          label={t('dashboard.byStage')}
-                          option={options.stagePercentiles!}
-                        />
-                      ),
-                    },
-                    {
-                      key: 'table',
-                      label: t('dashboard.table'),
-                      children: groupTable(byStage.groups, t('dashboard.stage'), stageName),
-                    },
-                  ]}
-                />
-              )}
-            </Card>
-          </Col>
-          <Col span={12}>
-            <Card title={t('dashboard.byTownship')} extra={timingsExport('township')}>
-              {byTownship && (
-                <Tabs
-                  items={[
-                    {
-                      key: 'chart',
-                      label: t('dashboard.chart'),
-                      children: (
-                        <Chart
-                          locale={locale}
-                          label={t('dashboard.byTownship')}
-                          option={options.townshipPercentiles!}
-                        />
-                      ),
-                    },
-                    {
-                      key: 'table',
-                      label: t('dashboard.table'),
-                      children: groupTable(byTownship.groups, t('dashboard.township'), (k) => k),
-                    },
-                  ]}
-                />
-              )}
-            </Card>
-          </Col>
+          {percentilePanel(
+            'stage',
+            t('dashboard.byStage'),
+            byStage,
+            options.stagePercentiles,
+            t('dashboard.stage'),
+            stageName,
+          )}
+          {percentilePanel(
+            'township',
+            t('dashboard.byTownship'),
+            byTownship,
+            options.townshipPercentiles,
+            t('dashboard.township'),
+            (k) => k,
+          )}
           <Col span={12}>
             <Card title={t('dashboard.queueWork')}>
               {byStage && (

@@ -3,25 +3,9 @@
  * percentiles). Pure functions: the page passes the report and the labels, and gets the option to render.
  */
 import type { EChartsCoreOption } from 'echarts/core';
+import type { TimingGroup } from '../../../../functions/core/timings.ts';
 
-/** p50/p90/p95/max/mean of one measure, in hours, as the report answers them. */
-export interface Stats {
-  p50: number;
-  p90: number;
-  p95: number;
-  max: number;
-  mean: number;
-}
-
-/** One group of the stage-timings report. */
-export interface TimingGroup {
-  key: string;
-  count: number;
-  breaches: number;
-  duration: Stats;
-  queue: Stats;
-  work: Stats;
-}
+export type { Stats, TimingGroup } from '../../../../functions/core/timings.ts';
 
 /** What the charts call their series and axes, in the console's language. */
 export interface ChartLabels {

@@ -7,20 +7,12 @@ import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Progress, Space, Statistic, Table, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CountyVerification as Verification } from '../../../../schemas/records.ts';
 import { request } from '../../api/client.ts';
 import { errorText } from '../../errors.tsx';
 
 /** Cases one call checks: small enough that the count moves every second or two on a large county. */
 export const VERIFY_BATCH = 200;
-
-interface Verification {
-  county: string;
-  checked: number;
-  valid: number;
-  broken: { caseId: string; brokenAt: number; reason: string }[];
-  complete: boolean;
-  cursor?: string;
-}
 
 interface Walk {
   state: 'idle' | 'running' | 'done' | 'stopped' | 'failed';
