@@ -277,7 +277,11 @@ export async function fuzzHttpEdge(opts: {
       }
       const hasBody = route.method !== 'GET' && route.method !== 'HEAD';
       opts.recorder.take();
-      const res = await fetch(url, { method: route.method, headers, body: hasBody ? body : undefined });
+      const res = await fetchAnswered(url, {
+        method: route.method,
+        headers,
+        body: hasBody ? body : undefined,
+      });
       const answer = await res.text();
       const writes = opts.recorder.take();
       report.requests++;
@@ -316,4 +320,24 @@ export async function fuzzHttpEdge(opts: {
     }
   }
   return report;
+}
+
+/** Sends a request again when the connection was reset before any answer, at most this often. */
+const RESET_RETRIES = 2;
+
+/**
+ * fetch, sent again when the connection was reset before any answer came: the socket was a kept-alive one the
+ * server closed as idle just as this request went out on it (undici keeps a 1 s margin below the server's
+ * keep-alive, which event-loop lag on a loaded machine eats). The server never read such a request, so sending it
+ * again cannot repeat a write; a reset that persists on fresh connections is thrown.
+ */
+async function fetchAnswered(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      const code = ((e as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== 'ECONNRESET' || attempt === RESET_RETRIES) throw e;
+    }
+  }
 }
