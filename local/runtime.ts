@@ -17,7 +17,7 @@ import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
 import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
-import { ensureTables, tableInputsFromTemplate } from './tables.ts';
+import { type CfnTemplate, deleteTables, ensureTables, tableInputsFromTemplate } from './tables.ts';
 import { type ResolvedApp, resolveTemplates, synthTemplates, unqualified } from './template.ts';
 
 export interface RuntimeOptions {
@@ -41,6 +41,13 @@ export interface RuntimeOptions {
    * built for it. Default: the function's handler module (`app:entry`) from the repository.
    */
   moduleOf?: (logicalId: string, entry: string) => string;
+  /** The synthesized CDK app, stack name → template; default: synthesized now (a test run synthesizes it once). */
+  templates?: Record<string, CfnTemplate>;
+  /**
+   * A DynamoDB already running, used instead of starting DynamoDB Local's JVM: the runtime's tables are named
+   * `<tablePrefix><name>` there, so runtimes sharing it never see each other's data, and are deleted on stop.
+   */
+  dynamoDb?: { endpoint: string; tablePrefix: string };
 }
 
 export interface Runtime {
@@ -55,8 +62,8 @@ export interface Runtime {
   lambdaStats: { invocations: number; totalMs: number };
   /** the DynamoDB Local endpoint itself (the handlers may be talking to a drill proxy in front of it) */
   dynamoDbEndpoint: string;
-  /** the JVM running DynamoDB Local */
-  dynamoDbPid: number;
+  /** the JVM running DynamoDB Local; undefined when the runtime uses one it did not start (`dynamoDb`) */
+  dynamoDbPid: number | undefined;
   /** invokes a function of the app by logical id, as Lambda would (operations, the deploy rehearsal) */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
   stop(): Promise<void>;
@@ -81,16 +88,27 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     if (dataDir) await ensurePrivateDir(dataDir);
     stack.push(await startSimClock({ dataDir, startAt: opts.startAt, timeScale: opts.timeScale }));
 
-    log('synthesizing the CDK app…');
-    const app = resolveTemplates(await synthTemplates(), { region: LOCAL_REGION, accountId: LOCAL_ACCOUNT });
-
-    log('starting DynamoDB Local…');
-    // a loaded machine can take a minute to bring the JVM up
-    const ddb = await startDynamoDbLocal({
-      dataDir: dataDir && join(dataDir, 'dynamodb'),
-      startTimeoutMs: 120_000,
+    if (!opts.templates) log('synthesizing the CDK app…');
+    const shared = opts.dynamoDb;
+    const app = resolveTemplates(opts.templates ?? (await synthTemplates()), {
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      tablePrefix: shared?.tablePrefix,
     });
-    stack.push(() => ddb.stop());
+
+    let ddb: { endpoint: string; pid: number | undefined };
+    if (shared) {
+      ddb = { endpoint: shared.endpoint, pid: undefined };
+    } else {
+      log('starting DynamoDB Local…');
+      // a loaded machine can take a minute to bring the JVM up
+      const started = await startDynamoDbLocal({
+        dataDir: dataDir && join(dataDir, 'dynamodb'),
+        startTimeoutMs: 120_000,
+      });
+      stack.push(() => started.stop());
+      ddb = started;
+    }
     const faults = opts.faults ?? null;
     let handlerEndpoint = ddb.endpoint;
     if (faults || opts.onWrite) {
@@ -105,9 +123,18 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: handlerEndpoint,
     });
+    const tables = Object.values(app.templates).flatMap((t) =>
+      tableInputsFromTemplate(t, shared?.tablePrefix),
+    );
     const client = localDynamoDbClient(ddb.endpoint);
-    await ensureTables(client, Object.values(app.templates).flatMap(tableInputsFromTemplate));
+    await ensureTables(client, tables);
     client.destroy();
+    if (shared) {
+      stack.push(async () => {
+        const c = localDynamoDbClient(ddb.endpoint);
+        await deleteTables(c, tables).finally(() => c.destroy());
+      });
+    }
     // the JVM created its database with the umask: the files holding households become the owner's only
     if (dataDir) await tightenTree(dataDir);
 

@@ -6,6 +6,7 @@ import {
   type AttributeDefinition,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -42,10 +43,10 @@ const ACTIVE_TIMEOUT_MS = 60_000;
  * reference is an intrinsic that cannot resolve locally), does not support point-in-time recovery, and TTL,
  * tags and contributor insights are not CreateTable parameters at all (nor needed for local data).
  */
-export function tableInputsFromTemplate(template: CfnTemplate): CreateTableCommandInput[] {
+export function tableInputsFromTemplate(template: CfnTemplate, tablePrefix = ''): CreateTableCommandInput[] {
   return Object.entries(template.Resources)
     .filter(([, resource]) => TABLE_TYPES.has(resource.Type))
-    .map(([logicalId, resource]) => tableInput(logicalId, resource.Properties ?? {}));
+    .map(([logicalId, resource]) => tableInput(logicalId, resource.Properties ?? {}, tablePrefix));
 }
 
 interface CfnIndex {
@@ -54,7 +55,11 @@ interface CfnIndex {
   Projection: GlobalSecondaryIndex['Projection'];
 }
 
-function tableInput(logicalId: string, props: Record<string, unknown>): CreateTableCommandInput {
+function tableInput(
+  logicalId: string,
+  props: Record<string, unknown>,
+  tablePrefix: string,
+): CreateTableCommandInput {
   const keySchema = props.KeySchema as KeySchemaElement[] | undefined;
   const attributes = props.AttributeDefinitions as AttributeDefinition[] | undefined;
   if (!Array.isArray(keySchema) || !Array.isArray(attributes)) {
@@ -66,7 +71,7 @@ function tableInput(logicalId: string, props: Record<string, unknown>): CreateTa
   const streamViewType = (props.StreamSpecification as { StreamViewType?: string } | undefined)
     ?.StreamViewType;
   return {
-    TableName: typeof props.TableName === 'string' ? props.TableName : logicalId,
+    TableName: tablePrefix + (typeof props.TableName === 'string' ? props.TableName : logicalId),
     KeySchema: keySchema,
     AttributeDefinitions: attributes,
     BillingMode: 'PAY_PER_REQUEST',
@@ -124,6 +129,17 @@ const keySchema = (hash: string, range: string): KeySchemaElement[] => [
  */
 export async function ensureTables(client: DynamoDBClient, inputs: CreateTableCommandInput[]): Promise<void> {
   await Promise.all(inputs.map((input) => ensureTable(client, input)));
+}
+
+/** Deletes the tables (a runtime sharing a DynamoDB it did not start, on stop); a table already gone is fine. */
+export async function deleteTables(client: DynamoDBClient, inputs: CreateTableCommandInput[]): Promise<void> {
+  await Promise.all(
+    inputs.map((input) =>
+      client.send(new DeleteTableCommand({ TableName: input.TableName })).catch((error: Error) => {
+        if (error.name !== 'ResourceNotFoundException') throw error;
+      }),
+    ),
+  );
 }
 
 async function ensureTable(client: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {

@@ -42,8 +42,8 @@ export interface ResolveOptions {
   accountId: string;
   /** AWS::Partition, and the partition of every ARN built here; default 'aws' (whatever the region). */
   partition?: 'aws' | 'aws-cn';
-  /** The local name of a table; default: its TableName property, else its logical id. */
-  tableName?: (logicalId: string) => string;
+  /** Put before the local name of every table (its TableName property, else its logical id); default none. */
+  tablePrefix?: string;
 }
 
 export interface ResolvedTable {
@@ -209,7 +209,7 @@ class Resolver {
   }
 
   tableName = (logicalId: string, res: CfnResource): string =>
-    this.opts.tableName?.(logicalId) ?? literal(res.Properties?.TableName) ?? logicalId;
+    (this.opts.tablePrefix ?? '') + (literal(res.Properties?.TableName) ?? logicalId);
   functionName = (logicalId: string, res: CfnResource): string =>
     literal(res.Properties?.FunctionName) ?? logicalId;
   stateMachineName = (logicalId: string, res: CfnResource): string =>

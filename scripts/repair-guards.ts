@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   try {
     // a DATA_DIR the runtime never used has no table yet: create it as the runtime would, and find nothing
     const client = localDynamoDbClient(ddb.endpoint);
-    await ensureTables(client, Object.values(app.templates).flatMap(tableInputsFromTemplate));
+    await ensureTables(
+      client,
+      Object.values(app.templates).flatMap((t) => tableInputsFromTemplate(t)),
+    );
     client.destroy();
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,

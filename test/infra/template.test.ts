@@ -85,10 +85,10 @@ describe('resolveTemplates on the synthesized app', () => {
     );
   });
 
-  it('names tables by logical id unless told otherwise', () => {
+  it('names tables by logical id, after a prefix when given one', () => {
     // Act
     const byDefault = resolveTemplates(templates, LOCAL);
-    const renamed = resolveTemplates(templates, { ...LOCAL, tableName: (id) => `test-${id}` });
+    const renamed = resolveTemplates(templates, { ...LOCAL, tablePrefix: 'test-' });
 
     // Assert
     const [table] = byDefault.tables;

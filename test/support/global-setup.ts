@@ -1,20 +1,25 @@
 /**
- * One in-memory DynamoDB Local for the whole test run. Test files reach it through `inject('ddbEndpoint')`
- * or, like the handlers, through the standard SDK environment variables, which the forked workers inherit.
+ * One in-memory DynamoDB Local and one synthesis of the CDK app for the whole test run. Test files reach the
+ * database through `inject('ddbEndpoint')` or, like the handlers, through the standard SDK environment variables,
+ * which the forked workers inherit; every local runtime a test starts uses both (test/support/runtime.ts)
+ * instead of starting its own JVM and synthesizing again.
  * Every AWS SDK command a handler module sends is recorded under a fresh directory (COMMAND_LOG_ENV), which
  * the IAM test reads after the rest of the suite.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { COMMAND_LOG_ENV } from '../../functions/commons/command-log.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from '../../local/dynamodb.ts';
+import { synthTemplates } from '../../local/template.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     ddbEndpoint: string;
+    /** a JSON file holding the synthesized app, stack name → template */
+    templatesFile: string;
   }
 }
 
@@ -25,9 +30,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const commandLog = mkdtempSync(join(tmpdir(), 'sdk-commands-'));
   process.env[COMMAND_LOG_ENV] = commandLog;
-  // a loaded machine can take a minute to bring the JVM up
-  const ddb = await startDynamoDbLocal({ startTimeoutMs: 120_000 });
+  // a loaded machine can take a minute to bring the JVM up; the synthesis runs meanwhile
+  const [ddb, templates] = await Promise.all([
+    startDynamoDbLocal({ startTimeoutMs: 120_000 }),
+    synthTemplates(),
+  ]);
   project.provide('ddbEndpoint', ddb.endpoint);
+  const templatesDir = mkdtempSync(join(tmpdir(), 'cdk-templates-'));
+  const templatesFile = join(templatesDir, 'templates.json');
+  writeFileSync(templatesFile, JSON.stringify(templates));
+  project.provide('templatesFile', templatesFile);
   // Set unconditionally: a test must never reach a real account, whatever the developer's shell exports.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: ddb.endpoint,
@@ -43,5 +55,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await ddb.stop();
     rmSync(commandLog, { recursive: true, force: true });
+    rmSync(templatesDir, { recursive: true, force: true });
   };
 }

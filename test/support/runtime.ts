@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import { DEMO_USERS } from '../../local/auth.ts';
-import { type Runtime, startRuntime } from '../../local/runtime.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../local/runtime.ts';
+import type { CfnTemplate } from '../../local/tables.ts';
 import { expectConforming } from './contract.ts';
 
 export interface ApiResponse<T = unknown> {
@@ -17,12 +20,29 @@ export interface ApiClient {
   put<T = any>(path: string, body: unknown): Promise<ApiResponse<T>>;
 }
 
-/** Starts the whole local runtime (own DynamoDB Local, engine, HTTP API) on free ports with simulated time. */
+let templates: Record<string, CfnTemplate> | undefined;
+let runtimes = 0;
+
+/**
+ * What every runtime of the test run shares (test/support/global-setup.ts): the app synthesized once, and the one
+ * DynamoDB Local, in which each runtime has its own tables.
+ */
+export function sharedInfrastructure(): Pick<RuntimeOptions, 'templates' | 'dynamoDb'> {
+  templates ??= JSON.parse(readFileSync(inject('templatesFile'), 'utf8')) as Record<string, CfnTemplate>;
+  runtimes++;
+  return {
+    templates,
+    dynamoDb: { endpoint: inject('ddbEndpoint'), tablePrefix: `rt-${process.pid}-${runtimes}-` },
+  };
+}
+
+/** Starts the whole local runtime (engine, HTTP API, its own tables) on free ports with simulated time. */
 export async function startTestRuntime(opts: { timeScale: number; startAt?: number }): Promise<Runtime> {
   return startRuntime({
     port: 0,
     timeScale: opts.timeScale,
     startAt: opts.startAt ?? Date.parse('2026-11-02T09:00:00+08:00'),
+    ...sharedInfrastructure(),
   });
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedInfrastructure } from '../support/runtime.ts';
 import {
   type ConsoleHarness,
   fullIdNumbers,
@@ -9,7 +10,7 @@ import {
 
 let h: ConsoleHarness;
 beforeAll(async () => {
-  h = await startConsole({ timeScale: 1, name: 'console' });
+  h = await startConsole({ timeScale: 1, name: 'console', shared: sharedInfrastructure() });
 }, HOOK_TIMEOUT);
 afterAll(() => h?.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, login } from '../../support/runtime.ts';
+import { type ApiClient, login, sharedInfrastructure } from '../../support/runtime.ts';
 import { type ConsoleHarness, startConsole, type UserTab } from '../support/browser.ts';
 
 interface Policy {
@@ -14,7 +14,7 @@ let tab: UserTab;
 
 beforeAll(async () => {
   // 2026-11-02: the official schedule (chinese-days) covers 2026, not 2027
-  h = await startConsole({ timeScale: 1, name: 'admin' });
+  h = await startConsole({ timeScale: 1, name: 'admin', shared: sharedInfrastructure() });
   admin = await login(h.url, 'admin');
   tab = await h.open('admin');
   // building the console (when its sources changed) and starting a runtime take minutes on a loaded machine

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedCounty } from '../../../bench/seed.ts';
 import { Store } from '../../../functions/store/store.ts';
-import { type ApiClient, login } from '../../support/runtime.ts';
+import { type ApiClient, login, sharedInfrastructure } from '../../support/runtime.ts';
 import { type ConsoleHarness, fullIdNumbers, startConsole, type UserTab } from '../support/browser.ts';
 
 /** The simulated now: the dashboard's default window is the twelve months up to it. */
@@ -22,7 +22,7 @@ let auditor: ApiClient;
 let tab: UserTab;
 
 beforeAll(async () => {
-  h = await startConsole({ timeScale: 1, startAt: NOW, name: 'dashboard' });
+  h = await startConsole({ timeScale: 1, startAt: NOW, name: 'dashboard', shared: sharedInfrastructure() });
   // A year of one county's cases, stored as the services leave them (bench/seed.ts).
   await seedCounty({
     store: Store.fromEnv(),

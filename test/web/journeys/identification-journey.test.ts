@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { residentId } from '../../support/fixtures.ts';
+import { sharedInfrastructure } from '../../support/runtime.ts';
 import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
@@ -18,7 +19,7 @@ const SPOUSE_ID = residentId(702, '19640808');
 let h: ConsoleHarness;
 const tabs: Record<string, UserTab> = {};
 beforeAll(async () => {
-  h = await startConsole({ timeScale: TIME_SCALE, name: 'identification' });
+  h = await startConsole({ timeScale: TIME_SCALE, name: 'identification', shared: sharedInfrastructure() });
   for (const u of ['village', 'township', 'county']) tabs[u] = await h.open(u);
 }, HOOK_TIMEOUT);
 afterEach(async (ctx) => {

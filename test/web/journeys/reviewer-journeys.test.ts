@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { residentId, validHousehold } from '../../support/fixtures.ts';
-import { type ApiClient, loginAll } from '../../support/runtime.ts';
+import { type ApiClient, loginAll, sharedInfrastructure } from '../../support/runtime.ts';
 import { type Actors, approveThrough, file } from '../../support/scenario.ts';
 import {
   type ConsoleHarness,
@@ -34,7 +34,7 @@ let objected: string;
 /** The households the later steps act on, chosen by the inbox step from what its first page shows. */
 const heads = { returned: '', rejected: '', withdrawn: '' };
 beforeAll(async () => {
-  h = await startConsole({ timeScale: TIME_SCALE, name: 'reviewer' });
+  h = await startConsole({ timeScale: TIME_SCALE, name: 'reviewer', shared: sharedInfrastructure() });
   api = (await loginAll(h.url, ['applicant', 'village', 'township', 'county'])) as typeof api;
   // a case taken to publicity through the API, for the objection filed on the page below
   objected = (await file(api.applicant, household(900, '公示户'))).caseId;

@@ -4,7 +4,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type Runtime, startRuntime } from '../../../local/runtime.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../../local/runtime.ts';
 import { residentIdProblem } from '../../../schemas/resident-id.ts';
 import { ensureWebBuilt, WEB_DIST } from '../../../web/ensure-built.ts';
 
@@ -111,13 +111,16 @@ export interface ConsoleHarness {
 
 /**
  * The console against a real local runtime: builds web/dist when its sources changed, starts the runtime
- * (its own DynamoDB Local, engine, HTTP server serving the console) and one Chromium for the test file.
+ * (engine, HTTP server serving the console; its own DynamoDB Local unless `shared` names one) and one Chromium
+ * for the test file.
  */
 export async function startConsole(opts: {
   timeScale: number;
   startAt?: number;
   /** prefix of this file's screenshots */
   name: string;
+  /** what the runtime shares with others (a test run's sharedInfrastructure()) */
+  shared?: Pick<RuntimeOptions, 'templates' | 'dynamoDb'>;
 }): Promise<ConsoleHarness> {
   const executablePath = ensureChromium();
   await ensureWebBuilt();
@@ -126,6 +129,7 @@ export async function startConsole(opts: {
     timeScale: opts.timeScale,
     startAt: opts.startAt ?? Date.parse('2026-11-02T09:00:00+08:00'),
     staticDir: WEB_DIST,
+    ...opts.shared,
   });
   let browser: Browser;
   try {
