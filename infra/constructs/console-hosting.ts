@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -22,6 +22,15 @@ export const SPA_FALLBACK_CODE = `function handler(event) {
   if (last.indexOf('.') === -1) request.uri = '/index.html';
   return request;
 }`;
+
+/**
+ * The console's index.html for a host that cannot give every client-side route index.html (CloudFront in the
+ * China regions has no CloudFront Functions, and error-response mapping would turn the API's 403s and 404s into
+ * the page): the console then keeps its routes after `#` (`/#/cases/abc`), so a reload or a shared link only ever
+ * asks for `/`. The console reads the setting in web/src/routing.ts.
+ */
+export const withHashRouting = (html: string): string =>
+  html.replace('</head>', '  <meta name="console-routing" content="hash" />\n  </head>');
 
 /** The console's Content-Security-Policy: its own scripts only, Ant Design's inline styles, nothing framed. */
 export function consoleCsp(connectSources: readonly string[] = []): string {
@@ -53,8 +62,8 @@ export interface ConsoleHostingProps {
   noWebAclReason?: string;
   /**
    * CloudFront as the China regions offer it: no origin access control and no CloudFront Functions (cfn-lint E3006
-   * in cn-northwest-1). The bucket is then read through an origin access identity, and client-side routes are not
-   * rewritten to index.html (the console opens at `/`; a reload on a deep link answers 403).
+   * in cn-northwest-1). The bucket is then read through an origin access identity, and the console is deployed
+   * with hash routing (withHashRouting), since no viewer-request function can rewrite client-side routes.
    */
   chinaCloudFront?: boolean;
 }
@@ -184,7 +193,12 @@ export class ConsoleHosting extends Construct {
     const index = props.siteDir && join(props.siteDir, 'index.html');
     if (props.siteDir && index && existsSync(index)) {
       new s3deploy.BucketDeployment(this, 'Deploy', {
-        sources: [s3deploy.Source.asset(props.siteDir)],
+        sources: props.chinaCloudFront
+          ? [
+              s3deploy.Source.asset(props.siteDir, { exclude: ['index.html'] }),
+              s3deploy.Source.data('index.html', withHashRouting(readFileSync(index, 'utf8'))),
+            ]
+          : [s3deploy.Source.asset(props.siteDir)],
         destinationBucket: this.bucket,
         distribution: this.distribution,
         distributionPaths: ['/*'],

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -13,7 +13,7 @@ const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
-function hostingStack(siteDir?: string) {
+function hostingStack(siteDir?: string, opts: { chinaCloudFront?: boolean } = {}) {
   const app = new App();
   const stack = new Stack(app, 'Hosting', { env: { account: '123456789012', region: 'eu-west-1' } });
   const api = new apigw.HttpApi(stack, 'Api');
@@ -23,6 +23,7 @@ function hostingStack(siteDir?: string) {
     api,
     siteDir,
     connectSources: ['https://cognito-idp.eu-west-1.amazonaws.com'],
+    chinaCloudFront: opts.chinaCloudFront,
   });
   return { app, stack, api, hosting, template: Template.fromStack(stack) };
 }
@@ -192,6 +193,26 @@ describe('the console upload', () => {
       DistributionPaths: ['/*'],
       DestinationBucketName: { Ref: Match.anyValue() },
     });
+  });
+
+  it('uploads, where CloudFront has no functions (China), the index.html with hash routing over the build', () => {
+    writeFileSync(
+      join(siteDir, 'index.html'),
+      '<!doctype html><html><head><title>控制台</title></head></html>',
+    );
+
+    const { app, template } = hostingStack(siteDir, { chinaCloudFront: true });
+
+    const [upload] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
+    expect(upload!.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(template.findResources('AWS::CloudFront::Function')).toEqual({});
+    const staged = readdirSync(app.outdir)
+      .map((d) => join(app.outdir, d, 'index.html'))
+      .filter((f) => existsSync(f))
+      .map((f) => readFileSync(f, 'utf8'));
+    expect(staged).toEqual([
+      '<!doctype html><html><head><title>控制台</title>  <meta name="console-routing" content="hash" />\n  </head></html>',
+    ]);
   });
 
   it('uploads nothing when there is no built console', () => {

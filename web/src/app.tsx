@@ -2,11 +2,12 @@ import { App as AntApp, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { BrowserRouter, HashRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { SessionProvider, useSession } from './auth/session.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
 import LoginPage from './pages/login.tsx';
 import { HOME_BY_ROLE, pagesFor } from './routes.tsx';
+import { routingOf } from './routing.ts';
 
 /**
  * Government-console blue. Every colour text is drawn in passes WCAG AA contrast (axe): antd's hover and active
@@ -66,6 +67,9 @@ function SignedInRoutes() {
   );
 }
 
+/** Routes in the path, or after `#` where the deployment says its host needs it (web/src/routing.ts). */
+const Router = routingOf(document) === 'hash' ? HashRouter : BrowserRouter;
+
 /** Providers (Ant Design locale, session) and the router. */
 export function App() {
   const { i18n } = useTranslation();
@@ -73,9 +77,9 @@ export function App() {
     <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={THEME}>
       <AntApp>
         <SessionProvider>
-          <BrowserRouter>
+          <Router>
             <SignedInRoutes />
-          </BrowserRouter>
+          </Router>
         </SessionProvider>
       </AntApp>
     </ConfigProvider>

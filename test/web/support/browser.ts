@@ -121,6 +121,8 @@ export async function startConsole(opts: {
   name: string;
   /** what the runtime shares with others (a test run's sharedInfrastructure()) */
   shared?: Pick<RuntimeOptions, 'templates' | 'dynamoDb'>;
+  /** the console's files as a deployment serves them; default the build, web/dist */
+  staticDir?: string;
 }): Promise<ConsoleHarness> {
   const executablePath = ensureChromium();
   await ensureWebBuilt();
@@ -128,7 +130,7 @@ export async function startConsole(opts: {
     port: 0,
     timeScale: opts.timeScale,
     startAt: opts.startAt ?? Date.parse('2026-11-02T09:00:00+08:00'),
-    staticDir: WEB_DIST,
+    staticDir: opts.staticDir ?? WEB_DIST,
     ...opts.shared,
   });
   let browser: Browser;
