@@ -13,6 +13,9 @@ import type { LocalAuth } from './auth.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 /** One API route as API Gateway would hold it: the Lambda behind it, and whether the JWT authorizer guards it. */
+/** How long an idle kept-alive connection stays open (Node's default is 5 s). */
+const KEEP_ALIVE_MS = 65_000;
+
 export interface LocalRoute {
   method: string;
   path: string;
@@ -328,6 +331,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       else res.destroy();
     });
   });
+  // A kept-alive socket the server closes as idle can cross a request the client is sending on it (the client
+  // sees "other side closed"); clients keep a 1 s margin below the server's keep-alive hint, which event-loop lag
+  // on a loaded laptop eats. Node's 5 s makes that race frequent; API Gateway keeps idle connections far longer.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   // A request Node refuses before any handler (a request line or headers over its limit, broken HTTP) would get
   // an empty-bodied 431/400: answer it as every other bad input, a 400 in the contract's shape, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
