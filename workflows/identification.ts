@@ -17,10 +17,11 @@ import { TRANSIENT_ERROR } from '../functions/steps/transient.ts';
 
 export interface IdentificationWorkflowProps {
   /**
-   * The step Lambdas by role (functions/steps/entries.ts): `openStage` writes a reviewer task, `awaitDecision`
-   * binds a callback token to it, `escalate` flags it overdue, `awaitSupplement` waits for the applicant,
-   * `withdrawUnsupplemented` ends a case nobody supplemented, `startPublicity` / `closePublicity` post and
-   * close the notice, `markError` records an unexpected failure on the case.
+   * The step Lambdas by role (functions/steps/entries.ts): `openStage` writes a reviewer task and binds the
+   * callback token to it, `escalate` flags it overdue, `awaitSupplement` waits for the applicant,
+   * `withdrawUnsupplemented` ends a case nobody supplemented, `startPublicity` posts the notice of a case whose
+   * decision did not (stored by an earlier version), `closePublicity` closes it, `markError` records an
+   * unexpected failure on the case.
    */
   readonly steps: Readonly<Record<StepName, lambda.IFunction>>;
   /** X-Ray tracing of executions (default on; off where the partition has no X-Ray). */
@@ -91,8 +92,11 @@ function invoke(scope: Construct, id: string, props: tasks.LambdaInvokeProps): t
 
 /**
  * The identification procedure (识别纳入) as a Standard state machine, built from the stage catalogue in
- * functions/core/procedure.ts: every human stage gets the same four states, and every edge of its decision
- * Choice comes from `targetsFrom(stage)`. A new stage or decision target changes the graph with no edit here.
+ * functions/core/procedure.ts: every human stage gets the same states — one callback task that opens the task its
+ * route planned and waits for the decision, its escalation loop, the decision Choice — and every edge of its
+ * decision Choice comes from `targetsFrom(stage)`. A new stage or decision target changes the graph with no edit
+ * here. A happy-path case takes 11 transitions: the start Choice, two per stage, publicity's Wait, close and
+ * outcome, and the end (publicity is started by the decision that routes to it, in the decision's transaction).
  *
  * Execution input is `{ caseId, route }`. Starting on `route` is also how a case resumes after a restart or
  * migrates to a new version: it enters at the stage its record says it is in. A rejected case's re-examination
@@ -147,11 +151,12 @@ export class IdentificationWorkflow extends Construct {
         resultPath,
       });
 
-    // ── Publicity (公示): post the notice, wait until it ends, then look for open objections ──────────────
-    const publicityStart = step('Publicity: start', 'startPublicity', { caseId }, '$.publicity');
+    // ── Publicity (公示): the decision that routes here posted the notice; wait until it ends, then look for open
+    // objections. Only a route stored before decisions posted it enters at `Publicity: start` ────────────────
+    const publicityStart = step('Publicity: start', 'startPublicity', { caseId }, '$.route');
     const publicityWait = new sfn.Wait(this, 'Publicity: wait', {
       comment: 'The notice stays up for the policy period (default 5 calendar days); anyone may object.',
-      time: sfn.WaitTime.timestampPath('$.publicity.endsAt'),
+      time: sfn.WaitTime.timestampPath('$.route.endsAt'),
     });
     const publicityClose = step('Publicity: close', 'closePublicity', { caseId }, '$.route');
 
@@ -186,63 +191,58 @@ export class IdentificationWorkflow extends Construct {
       new sfn.Succeed(this, 'Renewed', { comment: 'A fresh execution carries the case on at its stage.' }),
     );
 
-    // ── Human stages: open a task → wait for the reviewer's decision (escalating when overdue) → route ─────
-    const stages = {} as Record<HumanStage, { open: tasks.LambdaInvoke; decision: sfn.Choice }>;
+    // ── Human stages: one callback task opens the planned task and waits for the reviewer's decision
+    // (escalating when overdue) → route ────────────────────────────────────────────────────────────────────
+    const stages = {} as Record<HumanStage, { wait: tasks.LambdaInvoke; decision: sfn.Choice }>;
     for (const stage of HUMAN_STAGES) {
       const label = stageLabel(stage);
-      const open = invoke(this, `${label}: open task`, {
+      // The route entering the stage names the task to open and the wait before its escalation; the decision
+      // API completes this callback with the Route the decision takes. Past the timeout the task is escalated
+      // (never decided automatically) and waited on again, the same step binding a new token to the same task.
+      const wait = invoke(this, `${label}: await decision`, {
         comment: STATUTE[stage],
         lambdaFunction: steps.openStage,
-        payloadResponseOnly: true,
-        payload: sfn.TaskInput.fromObject({ caseId, stage, executionStartedAt: startedAt }),
-        resultPath: '$.task',
-      });
-      // The decision API completes this callback with the Route the decision takes. The due date is the
-      // task's timeout: past it the task is escalated (never decided automatically) and waited on again.
-      const awaitDecision = invoke(this, `${label}: await decision`, {
-        lambdaFunction: steps.awaitDecision,
         integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: sfn.TaskInput.fromObject({
           caseId,
-          taskId: sfn.JsonPath.stringAt('$.task.taskId'),
+          stage,
+          route: sfn.JsonPath.objectAt('$.route'),
           taskToken: sfn.JsonPath.taskToken,
         }),
-        taskTimeout: sfn.Timeout.at('$.task.timeoutSeconds'),
+        taskTimeout: sfn.Timeout.at('$.route.timeoutSeconds'),
         resultPath: '$.route',
       });
       const escalate = step(
         `${label}: escalate`,
         'escalate',
-        { caseId, taskId: sfn.JsonPath.stringAt('$.task.taskId'), executionStartedAt: startedAt },
-        '$.task',
+        { caseId, taskId: sfn.JsonPath.stringAt('$.route.task.taskId'), executionStartedAt: startedAt },
+        '$.route',
       );
       const decision = new sfn.Choice(this, `${label}: decision`);
       // The wait ended at the execution's renewal rather than (only) at the due date.
       const renewal = new sfn.Choice(this, `${label}: renew?`)
-        .when(sfn.Condition.isPresent('$.task.renew'), renew)
-        .otherwise(awaitDecision);
+        .when(sfn.Condition.isPresent('$.route.renew'), renew)
+        .otherwise(wait);
 
-      open.next(awaitDecision);
-      guard(open);
-      awaitDecision.addCatch(escalate, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
-      guard(awaitDecision);
-      awaitDecision.next(decision);
+      wait.addCatch(escalate, { errors: [sfn.Errors.TIMEOUT], resultPath: '$.timeout' });
+      guard(wait);
+      wait.next(decision);
       guard(escalate);
       escalate.next(renewal);
-      stages[stage] = { open, decision };
+      stages[stage] = { wait, decision };
     }
 
     /** The state a route target enters. */
     const entryOf = (target: RouteTarget): sfn.IChainable => {
       switch (target) {
         case 'publicity':
-          return publicityStart;
+          return publicityWait;
         case 'await_supplement':
           return awaitSupplement;
         case 'end':
           return done;
         default:
-          return stages[target].open;
+          return stages[target].wait;
       }
     };
     /** A Choice on `$.route.target` with one branch per allowed target. */
@@ -279,7 +279,13 @@ export class IdentificationWorkflow extends Construct {
 
     // ── Start: enter wherever the route points (a new case: its first stage; a resumed case: its stage) ───
     const start = routeOn(
-      new sfn.Choice(this, 'Route'),
+      new sfn.Choice(this, 'Route').when(
+        sfn.Condition.and(
+          sfn.Condition.stringEquals(ROUTE, 'publicity'),
+          sfn.Condition.isNotPresent('$.route.endsAt'),
+        ),
+        publicityStart,
+      ),
       [...HUMAN_STAGES, 'publicity', 'await_supplement', 'end'],
       new sfn.Fail(this, 'UnknownRoute', {
         error: 'UnknownRoute',

@@ -85,14 +85,30 @@ const isRejectingStage = (stage: Stage): stage is HumanStage =>
   (REJECTING_STAGES as readonly Stage[]).includes(stage);
 
 /**
- * Where the state machine goes next. `stage` opens that stage; `await_supplement` waits for the applicant
- * and then reopens the same stage; `end` finishes with a terminal status.
+ * The task a route into a human stage opens, chosen by whoever chose the route: the stage's one workflow step
+ * opens exactly this task, and its wait's timeout (`timeoutSeconds`, until `escalateAt`) is known before it runs.
+ */
+export interface PlannedTask {
+  taskId: string;
+  dueAt: string;
+  escalateAt: string;
+}
+
+/**
+ * Where the state machine goes next. A human stage opens `task` there and waits `timeoutSeconds` before
+ * escalating (routes stored before tasks were planned have neither); `publicity` waits until `endsAt` (the
+ * decision that chose it started it); `await_supplement` waits for the applicant and then reopens the same
+ * stage; `end` finishes with a terminal status.
  */
 export type Route =
-  | { target: Stage }
+  | { target: Stage; task?: PlannedTask; timeoutSeconds?: number; endsAt?: string }
   | { target: 'await_supplement'; stage: HumanStage; timeoutSeconds?: number }
   | { target: 'end'; status: Extract<CaseStatus, 'enrolled' | 'rejected' | 'withdrawn'> };
 export type RouteTarget = Route['target'];
+
+/** The human stage a route enters, if it enters one. */
+export const humanStageOf = (route: Route): HumanStage | undefined =>
+  (HUMAN_STAGES as readonly string[]).includes(route.target) ? (route.target as HumanStage) : undefined;
 
 /** The stage after `stage` on the main line, or enrolment when it is the last. */
 export function after(order: StageOrder, stage: Stage): Route {

@@ -1,5 +1,6 @@
 import type { Route } from '../core/procedure.ts';
 import type { Deps } from './deps.ts';
+import { armed } from './stage-entry.ts';
 
 /**
  * Sends a task's route to the token bound to the task now, re-read after the write that ended it: a retried
@@ -8,5 +9,5 @@ import type { Deps } from './deps.ts';
  */
 export async function resumeTaskWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
   const current = await deps.store.getTask(taskId);
-  if (current?.taskToken) await deps.workflow.complete(current.taskToken, route);
+  if (current?.taskToken) await deps.workflow.complete(current.taskToken, armed(deps, route));
 }

@@ -22,6 +22,7 @@ import type { Page } from '../store/table.ts';
 import { resumeTaskWorkflow } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { armed, enter } from './stage-entry.ts';
 import { auditView, caseView, objectionView } from './views.ts';
 
 export const actorOf = (user: User): Actor => ({ sub: user.sub, name: user.name, role: user.role });
@@ -65,7 +66,8 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
   assertCanFile(user, household);
   const county = countyOf(household.villageCode);
   const policy = await policyOf(deps, county);
-  const now = toIso(deps.clock.now());
+  const nowMs = deps.clock.now();
+  const now = toIso(nowMs);
   assertJustifiedAboveLine(policy, household, localYear(now));
   const caseId = deps.newId('case');
   const draft: CaseItem = {
@@ -83,7 +85,8 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     auditLength: 0,
     auditHead: GENESIS_HASH,
     executionArn: deps.workflow.executionArn(caseId),
-    route: { target: FIRST_STAGE },
+    route: (await enter(deps, { policy, villageCode: household.villageCode }, { target: FIRST_STAGE }, nowMs))
+      .route,
   };
   const { case: filed } = await claimingGuards(deps, user, () =>
     deps.store.apply({
@@ -104,7 +107,9 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
 
 /**
  * Starts an execution of the identification state machine entering at `route`, named `name` (unique per
- * state machine). A start that fails marks the case ERROR, so it is never silently stuck.
+ * state machine). A start that fails marks the case ERROR, so it is never silently stuck. Each name is started by
+ * one hand-over only (a case, its re-examination, each renewal generation), so a name that exists already was
+ * started by this same hand-over run before: its input differed only in the wait's timeout, counted from now.
  */
 export async function startIdentification(
   deps: Deps,
@@ -113,8 +118,9 @@ export async function startIdentification(
   route: Route,
 ): Promise<void> {
   try {
-    await deps.workflow.start(name, { caseId, route });
+    await deps.workflow.start(name, { caseId, route: armed(deps, route) });
   } catch (e) {
+    if ((e as Error).name === 'ExecutionAlreadyExists') return;
     await markCaseError(deps, caseId, {
       code: 'workflow_not_started',
       cause: plainCause((e as Error).name, (e as Error).message),
@@ -239,11 +245,13 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
   const people = idNumbersOf(household);
   const claim = people.filter((id) => !held.includes(id));
   const release = held.filter((id) => !people.includes(id));
-  const at = toIso(deps.clock.now());
+  const now = deps.clock.now();
+  const at = toIso(now);
+  const { route } = await enter(deps, c, { target: c.stage }, now);
   const { case: after } = await claimingGuards(deps, user, () =>
     deps.store.apply({
       before: c,
-      set: { status: 'open', household, route: { target: c.stage } },
+      set: { status: 'open', household, route },
       remove: ['supplementToken', 'supplementDueAt'],
       audit: {
         at,
@@ -257,7 +265,7 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
       ...(release.length ? { releaseGuards: release } : {}),
     }),
   );
-  if (c.supplementToken) await deps.workflow.complete(c.supplementToken, { target: c.stage });
+  if (c.supplementToken) await deps.workflow.complete(c.supplementToken, armed(deps, route));
   return caseView(after);
 }
 

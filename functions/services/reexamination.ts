@@ -2,11 +2,12 @@ import type { CaseView, User } from '../../schemas/records.ts';
 import type { ReexaminationRequest } from '../../schemas/reexamination.ts';
 import { assertCanActForApplicant } from '../core/access.ts';
 import { withDefaultLimits } from '../core/policy.ts';
-import { type Route, reexaminationOf } from '../core/procedure.ts';
+import { reexaminationOf } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { actorOf, claimingGuards, guardClaims, startIdentification, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { enter } from './stage-entry.ts';
 import { caseView } from './views.ts';
 
 /** The re-examination's execution: the case's first one took the case id, and there is at most one more. */
@@ -36,8 +37,16 @@ async function requestOnce(
   const c = await visibleCase(deps, user, caseId);
   assertCanActForApplicant(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
   const rejectingStage = reexaminationOf(c);
-  const at = toIso(deps.clock.now());
-  const route: Route = { target: 'reexamination' };
+  const now = deps.clock.now();
+  const at = toIso(now);
+  // a case filed before re-examination existed has no limit for it in its policy snapshot
+  const policy = withDefaultLimits(c.policy);
+  const { route } = await enter(
+    deps,
+    { policy, villageCode: c.villageCode },
+    { target: 'reexamination' },
+    now,
+  );
   const name = reexaminationExecutionName(caseId);
   const { case: after } = await claimingGuards(deps, user, () =>
     deps.store.apply({
@@ -49,8 +58,7 @@ async function requestOnce(
         rejectingStage,
         reexaminationRequestedAt: at,
         executionArn: deps.workflow.executionArn(name),
-        // a case filed before re-examination existed has no limit for it in its policy snapshot
-        policy: withDefaultLimits(c.policy),
+        policy,
       },
       remove: ['closedAt'],
       audit: {

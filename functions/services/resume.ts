@@ -1,8 +1,11 @@
 import { executionNameOf, nextExecutionName } from '../core/execution.ts';
+import type { Route } from '../core/procedure.ts';
 import { parseIso, toIso } from '../core/time.ts';
+import type { CaseItem } from '../store/case.ts';
 import { SYSTEM, startIdentification } from './cases.ts';
 import { type Deps, secondsUntil } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { armed, planned } from './stage-entry.ts';
 import type { WorkflowInput } from './workflow-port.ts';
 
 /** The input that enters a case's state machine at the case's current stage. */
@@ -17,18 +20,39 @@ export interface Resumption {
 /**
  * Where a case stands, as the input that enters its state machine there (docs/architecture.md §5, resume), with
  * the execution that carries it. The case's stored route is the truth; a supplement wait gets the time it has
- * left. Null for a case that has ended or is in error: nothing to resume. A case filed before the item named its
- * execution runs under the identification state machine, named by its id.
+ * left; a stage waits for the escalation of its open task (or of the task its route planned, planned now for a
+ * route stored before tasks were planned); a publicity under way waits for its end. Null for a case that has
+ * ended or is in error: nothing to resume. A case filed before the item named its execution runs under the
+ * identification state machine, named by its id.
  */
 async function resumptionOf(deps: Deps, caseId: string): Promise<Resumption | null> {
   const c = await deps.store.getCase(caseId);
   if (!c || (c.status !== 'open' && c.status !== 'returned')) return null;
-  let route = c.route;
+  return {
+    executionArn: c.executionArn ?? deps.workflow.executionArn(caseId),
+    input: { caseId, route: armed(deps, await resumeRoute(deps, c)) },
+  };
+}
+
+async function resumeRoute(deps: Deps, c: CaseItem): Promise<Route> {
+  const { route } = c;
   if (route.target === 'await_supplement') {
     const due = c.supplementDueAt ? parseIso(c.supplementDueAt) : deps.clock.now();
-    route = { ...route, timeoutSeconds: secondsUntil(deps, due) };
+    return { ...route, timeoutSeconds: secondsUntil(deps, due) };
   }
-  return { executionArn: c.executionArn ?? deps.workflow.executionArn(caseId), input: { caseId, route } };
+  if (route.target === 'publicity') {
+    return c.stage === 'publicity' && c.publicityEndsAt
+      ? { target: 'publicity', endsAt: c.publicityEndsAt }
+      : route;
+  }
+  const open = c.openTaskId ? await deps.store.getTask(c.openTaskId) : undefined;
+  if (open && open.stage === route.target && open.status !== 'done') {
+    return {
+      target: open.stage,
+      task: { taskId: open.taskId, dueAt: open.dueAt, escalateAt: open.escalateAt },
+    };
+  }
+  return planned(deps, c, route);
 }
 
 /** The input that enters a case's state machine where the case stands; null when nothing is to resume. */

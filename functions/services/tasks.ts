@@ -26,6 +26,7 @@ import { actorOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { enter } from './stage-entry.ts';
 import { taskView } from './views.ts';
 
 /*
@@ -158,7 +159,9 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
     route = { ...route, timeoutSeconds: secondsUntil(deps, due) };
     set.supplementDueAt = toIso(due);
   }
-  set.route = route;
+  // the next stage's task planned, or the publicity this decision starts (recorded right after it)
+  const entry = await enter(deps, c, route, now);
+  Object.assign(set, entry.set, { route: entry.route });
   const ended = route.target === 'end';
   if (ended) set.closedAt = at;
   if (route.target === 'end' && route.status === 'enrolled') set.enrolledAt = at;
@@ -180,6 +183,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
         objectionIds: objections.map((o) => o.objectionId),
       }),
     },
+    followUp: entry.audit,
     updateTask: {
       before: task,
       expect: ['open', 'claimed'],
@@ -188,7 +192,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
         decision: body.decision,
         decidedAt: at,
         decidedBy: user.sub,
-        route,
+        route: entry.route,
         ...(task.claimedAt ? {} : { claimedAt: at, assignee: user.sub, assigneeName: user.name }),
       },
       indexing: 'done',
@@ -208,7 +212,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
     releaseGuards: ended && statusOn(route) !== 'enrolled' ? heldGuards(c) : undefined,
     milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
   });
-  await resumeTaskWorkflow(deps, task.taskId, route);
+  await resumeTaskWorkflow(deps, task.taskId, entry.route);
   return taskView(after!, at);
 }
 

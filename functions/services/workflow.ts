@@ -7,6 +7,7 @@ import { countyOf } from '../core/jurisdiction.ts';
 import {
   type HumanStage,
   isTerminal,
+  type PlannedTask,
   type Route,
   routeAfterPublicity,
   STAGE_SPECS,
@@ -19,22 +20,23 @@ import { SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { armed, enter, publicityStart } from './stage-entry.ts';
+
+/** The execution carrying the step: when it started (`$$.Execution.StartTime`), epoch ms. */
+export type ExecutionStart = number | undefined;
 
 /**
- * What a stage's wait needs: the task, when it is due, and how long to wait before escalating (never past the
- * execution's renewal); `renew` when the execution is old enough to hand the case over to a fresh one.
+ * A stage's wait as an escalation re-arms it (the stage's route, its task and the timeout before the next
+ * escalation); `renew` when the execution is old enough to hand the case over to a fresh one.
  */
-export interface OpenedTask {
-  taskId: string;
-  dueAt: string;
+export type StageWait = Route & {
+  target: HumanStage;
+  task: PlannedTask;
   timeoutSeconds: number;
   renew?: true;
   /** this step flagged the task overdue (an early or answered wake-up escalates nothing) */
   escalated?: true;
-}
-
-/** The execution carrying the step: when it started (`$$.Execution.StartTime`), epoch ms. */
-export type ExecutionStart = number | undefined;
+};
 
 /** A wait of `seconds` that ends by the execution's renewal at the latest. */
 const boundedWait = (deps: Deps, seconds: number, startedAt: ExecutionStart) =>
@@ -47,55 +49,53 @@ async function liveCase(deps: Deps, caseId: string): Promise<CaseItem> {
 }
 
 /**
- * The wait's timeout when awaitDecision answers at once (a decided task's route, an ended case's): it only guards
- * a lost callback, so it is the longest Step Functions allows. A short one would expire before the answer under a
- * high TIME_SCALE (or a Lambda cold start), and the workflow would go round escalate → wait again.
+ * The wait's timeout when the stage's task was decided before its escalation came due: it only guards a lost
+ * callback, so it is the longest Step Functions allows. A short one would expire before the answer under a high
+ * TIME_SCALE (or a Lambda cold start), and the workflow would go round escalate → wait again.
  */
 export const ANSWERED_AT_ONCE = 365 * 86_400;
 
-const opened = (deps: Deps, t: TaskItem, startedAt: ExecutionStart): OpenedTask => ({
-  taskId: t.taskId,
-  dueAt: t.dueAt,
+const waitOf = (deps: Deps, t: TaskItem, startedAt: ExecutionStart): StageWait => ({
+  target: t.stage,
+  task: { taskId: t.taskId, dueAt: t.dueAt, escalateAt: t.escalateAt },
   timeoutSeconds: boundedWait(deps, secondsUntil(deps, parseIso(t.escalateAt)), startedAt),
 });
 
+/** The route a task's decision took, armed for the next stage's wait; a done task without one is a conflict. */
+async function decidedRoute(deps: Deps, taskId: string): Promise<Route> {
+  const task = await deps.store.getTask(taskId);
+  if (!task?.route) throw conflict(`task ${taskId} is done without a route`);
+  return armed(deps, task.route);
+}
+
 /**
- * Opens the task of a human stage: case moves to the stage, the task enters the inbox of the stage's role and
- * jurisdiction with its due date, audited, in one transaction. Idempotent: when the case already has an open
- * task for this stage (a retried step, or a workflow resumed after a restart) that task is returned.
+ * A human stage's one workflow step, a callback task: opens the task `planned` (the route's, whose escalation the
+ * wait's timeout counts down to) and binds the callback token to it, in one transaction: the case moves to the
+ * stage, the task enters the inbox of the stage's role and jurisdiction with its due date, audited. The decision
+ * API completes the callback with the route it takes. Idempotent: when the case already has an open task for
+ * this stage (a retried step, an escalation's new wait, a resumed workflow) the token is bound to that one; when
+ * that task was decided before the token could be bound, its route is sent at once, so no decision is lost.
  */
-export function openStage(
+export async function openStage(
   deps: Deps,
   caseId: string,
   stage: HumanStage,
-  startedAt?: ExecutionStart,
-): Promise<OpenedTask> {
-  return retryOnStaleVersion(async () => {
+  planned: PlannedTask,
+  token: string,
+): Promise<void> {
+  const existing = await retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
-    // Withdrawn while the workflow was on its way here (no task nor token to close yet): opening a task would
-    // bring the case back to life. Or decided after this execution was started at the stage (a resumed, renewed
-    // or migrated case whose first step ran late): the case has moved on. Open none; awaitDecision then continues
-    // the workflow on the case's route.
-    if (isTerminal(c.status) || c.route.target !== stage) {
-      return {
-        taskId: '',
-        dueAt: c.updatedAt,
-        timeoutSeconds: boundedWait(deps, ANSWERED_AT_ONCE, startedAt),
-      };
-    }
+    // Withdrawn while the workflow was on its way here, or decided after this execution was started at the stage
+    // (a resumed, renewed or migrated case whose first step ran late): the case's own route continues it.
+    if (isTerminal(c.status) || c.route.target !== stage) return { route: armed(deps, c.route) };
     if (c.openTaskId) {
-      const existing = await deps.store.getTask(c.openTaskId);
-      if (existing && existing.stage === stage && existing.status !== 'done') {
-        return opened(deps, existing, startedAt);
-      }
+      const task = await deps.store.getTask(c.openTaskId);
+      if (task && task.stage === stage && task.status !== 'done') return { taskId: task.taskId };
     }
     const spec = STAGE_SPECS[stage];
-    const now = deps.clock.now();
-    const due = deadline(now, c.policy.limits[spec.limit], await calendarOf(deps, countyOf(c.villageCode)));
-    const at = toIso(now);
-    const taskId = deps.newId('task');
+    const at = toIso(deps.clock.now());
     const task: TaskItem = {
-      taskId,
+      taskId: planned.taskId,
       caseId,
       stage,
       role: spec.role,
@@ -104,14 +104,15 @@ export function openStage(
       headName: c.household.head.name,
       status: 'open',
       openedAt: at,
-      dueAt: toIso(due),
-      escalateAt: toIso(escalationAt(taskId, due)),
+      dueAt: planned.dueAt,
+      escalateAt: planned.escalateAt,
       escalations: 0,
       overdue: false,
+      taskToken: token,
     };
     await deps.store.apply({
       before: c,
-      set: { stage, status: 'open', openTaskId: task.taskId, route: { target: stage } },
+      set: { stage, status: 'open', openTaskId: task.taskId },
       audit: {
         at,
         actor: SYSTEM,
@@ -121,35 +122,16 @@ export function openStage(
       },
       putTask: task,
     });
-    return opened(deps, task, startedAt);
+    return {};
   });
-}
-
-/**
- * Binds the workflow's callback token to the task. When the task was decided before the token could be bound
- * (or the previous token was lost), the stored route is sent right away, so no decision is ever lost; when no
- * task was opened (the case ended, or moved on before a late first step), its own route is.
- */
-export async function awaitDecision(
-  deps: Deps,
-  caseId: string,
-  taskId: string,
-  token: string,
-): Promise<void> {
-  const c = await liveCase(deps, caseId);
-  // no task was opened (openStage found the case ended or moved on): the case's own route continues it
-  if (isTerminal(c.status) || !taskId) {
-    await deps.workflow.send(token, c.route);
-    return;
-  }
-  if (await deps.store.bindTaskToken(taskId, token)) {
+  if (existing.route) return deps.workflow.send(token, existing.route);
+  if (!existing.taskId) return;
+  if (await deps.store.bindTaskToken(existing.taskId, token)) {
     // A decision may have landed between bind and now and been sent to an older token: check once more.
-    const t = await deps.store.getTask(taskId);
+    const t = await deps.store.getTask(existing.taskId);
     if (t?.status !== 'done' || !t.route) return;
   }
-  const task = await deps.store.getTask(taskId);
-  if (!task?.route) throw conflict(`task ${taskId} is done without a route`);
-  await deps.workflow.send(token, task.route);
+  await deps.workflow.send(token, await decidedRoute(deps, existing.taskId));
 }
 
 /**
@@ -157,24 +139,24 @@ export async function awaitDecision(
  * then wait again until the next escalation (one more stage limit). Never decides anything. An execution old
  * enough to renew (its wait ended at the renewal) answers `renew`: the workflow hands the case to a fresh one.
  */
-export async function escalate(deps: Deps, taskId: string, startedAt?: ExecutionStart): Promise<OpenedTask> {
+export async function escalate(deps: Deps, taskId: string, startedAt?: ExecutionStart): Promise<StageWait> {
   const result = await escalateTask(deps, taskId, startedAt);
   const renew = startedAt !== undefined && deps.clock.now() >= renewalDueAt(startedAt);
   return renew ? { ...result, renew: true } : result;
 }
 
-function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Promise<OpenedTask> {
+function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Promise<StageWait> {
   return retryOnStaleVersion(async () => {
     const task = await deps.store.getTask(taskId);
     if (!task) throw notFound(`task ${taskId}`);
     if (task.status === 'done') {
       return {
-        ...opened(deps, task, startedAt),
+        ...waitOf(deps, task, startedAt),
         timeoutSeconds: boundedWait(deps, ANSWERED_AT_ONCE, startedAt),
       };
     }
     const now = deps.clock.now();
-    if (now < parseIso(task.escalateAt)) return opened(deps, task, startedAt);
+    if (now < parseIso(task.escalateAt)) return waitOf(deps, task, startedAt);
     const c = await liveCase(deps, task.caseId);
     const next = escalationAt(
       taskId,
@@ -206,7 +188,7 @@ function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Pr
           set: { overdue: true, escalations: task.escalations + 1, escalateAt: toIso(next) },
         },
       });
-      return { ...opened(deps, after!, startedAt), escalated: true };
+      return { ...waitOf(deps, after!, startedAt), escalated: true };
     } catch (e) {
       // Decided after the task was read but before the case was: not a failure, the run again finds it done.
       if (e instanceof DomainError && e.details.some((d) => d.rule === 'task_state'))
@@ -223,7 +205,7 @@ function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Pr
 export async function awaitSupplement(deps: Deps, caseId: string, token: string): Promise<void> {
   if (await deps.store.bindSupplementToken(caseId, token)) return;
   const c = await liveCase(deps, caseId);
-  await deps.workflow.complete(token, c.route);
+  await deps.workflow.complete(token, armed(deps, c.route));
 }
 
 /** No supplement within the policy limit: the case is withdrawn, and the trail says why. */
@@ -232,7 +214,7 @@ export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Rout
     const c = await liveCase(deps, caseId);
     // Supplemented meanwhile: back to its stage. Already ended (a replayed step, or withdrawn by the applicant):
     // the route it ended on, and no second record.
-    if (c.status !== 'returned') return isTerminal(c.status) ? c.route : { target: c.stage };
+    if (c.status !== 'returned') return armed(deps, c.route);
     const at = toIso(deps.clock.now());
     const limit = c.policy.limits.supplement;
     const route: Route = { target: 'end', status: 'withdrawn' };
@@ -254,27 +236,19 @@ export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Rout
   });
 }
 
-/** Starts the publicity period; idempotent on a case already in publicity (keeps its end). */
-export function startPublicity(deps: Deps, caseId: string): Promise<{ endsAt: string }> {
+/**
+ * Starts the publicity period of a case whose decision to publicity was stored before decisions started it
+ * themselves (the state machine enters here only for a route to publicity without `endsAt`); idempotent on a case
+ * already in publicity (keeps its end). Returns the route with its end, for the Wait.
+ */
+export function startPublicity(deps: Deps, caseId: string): Promise<Route> {
   return retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
-    if (c.stage === 'publicity' && c.publicityEndsAt) return { endsAt: c.publicityEndsAt };
-    const now = deps.clock.now();
-    const endsAt = toIso(
-      deadline(now, c.policy.limits.publicity, await calendarOf(deps, countyOf(c.villageCode))),
-    );
-    await deps.store.apply({
-      before: c,
-      set: { stage: 'publicity', status: 'open', publicityEndsAt: endsAt, route: { target: 'publicity' } },
-      audit: {
-        at: toIso(now),
-        actor: SYSTEM,
-        action: 'publicity_started',
-        stage: 'publicity',
-        data: { endsAt },
-      },
-    });
-    return { endsAt };
+    if (c.stage === 'publicity' && c.publicityEndsAt)
+      return { target: 'publicity', endsAt: c.publicityEndsAt };
+    const { route, set, audit } = await publicityStart(deps, c, deps.clock.now());
+    await deps.store.apply({ before: c, set: { ...set, route }, audit });
+    return route;
   });
 }
 
@@ -287,15 +261,19 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
     const c = await liveCase(deps, caseId);
     if (c.stage !== 'publicity') throw conflict(`case ${caseId} is not in publicity`);
     // Already closed (a retried or replayed step): the route it took, and no second record.
-    if (c.route.target !== 'publicity') return c.route;
+    if (c.route.target !== 'publicity') return armed(deps, c.route);
     // A concurrent objection bumps the case version, so the apply below fails and this count is taken again.
     const openObjections = (await deps.store.openObjections(caseId)).length;
     const route = routeAfterPublicity(c.policy.order, openObjections);
-    const at = toIso(deps.clock.now());
+    const now = deps.clock.now();
+    const at = toIso(now);
     const enrolled = route.target === 'end';
+    const entry = await enter(deps, c, route, now);
     await deps.store.apply({
       before: c,
-      set: enrolled ? { status: statusOn(route), enrolledAt: at, closedAt: at, route } : { route },
+      set: enrolled
+        ? { status: statusOn(route), enrolledAt: at, closedAt: at, route }
+        : { route: entry.route },
       audit: {
         at,
         actor: SYSTEM,
@@ -305,6 +283,6 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
       },
       milestones: await milestonesReached(deps, c, { stage: 'publicity', route }, at),
     });
-    return route;
+    return armed(deps, entry.route);
   });
 }

@@ -4,7 +4,6 @@
  */
 export const STEP_ENTRIES = {
   openStage: 'functions/steps/open-stage.ts',
-  awaitDecision: 'functions/steps/await-decision.ts',
   escalate: 'functions/steps/escalate.ts',
   awaitSupplement: 'functions/steps/await-supplement.ts',
   withdrawUnsupplemented: 'functions/steps/withdraw-unsupplemented.ts',

@@ -30,6 +30,8 @@ export interface CaseChange {
   set?: Partial<CaseItem>;
   remove?: (keyof CaseItem)[];
   audit: AuditEntry;
+  /** a second record the same step writes right after the first (a decision that starts publicity) */
+  followUp?: AuditEntry;
   putTask?: TaskItem;
   updateTask?: TaskUpdate;
   /** an objection raised during publicity, stored in the case's partition */
@@ -136,23 +138,37 @@ export class CaseTransaction {
   }
 }
 
-/** The case after `change` with its sealed audit record: the next version, progress time and chain head. */
-export function caseAfter(change: CaseChange): { after: CaseItem; audit: AuditRecord } {
+/**
+ * The case after `change` with its sealed audit record (and follow-up): the next version, progress time and chain
+ * head.
+ */
+export function caseAfter(change: CaseChange): {
+  after: CaseItem;
+  audit: AuditRecord;
+  followUp?: AuditRecord;
+} {
   const { before } = change;
-  const seq = before.auditLength + 1;
-  const audit = seal(before.auditHead, { ...change.audit, caseId: before.caseId, seq });
+  const first = seal(before.auditHead, {
+    ...change.audit,
+    caseId: before.caseId,
+    seq: before.auditLength + 1,
+  });
+  const followUp = change.followUp
+    ? seal(first.hash, { ...change.followUp, caseId: before.caseId, seq: first.seq + 1 })
+    : undefined;
+  const last = followUp ?? first;
   const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
   const after: CaseItem = {
     ...before,
     ...change.set,
     ...(movesGuards ? { guards: guardsAfter(change) } : {}),
     version: before.version + 1,
-    updatedAt: audit.at,
-    auditLength: seq,
-    auditHead: audit.hash,
+    updatedAt: last.at,
+    auditLength: last.seq,
+    auditHead: last.hash,
   };
   for (const k of change.remove ?? []) delete after[k];
-  return { after, audit };
+  return { after, audit: first, ...(followUp ? { followUp } : {}) };
 }
 
 /** The transaction of `change`, built from each entity's own item, and what it will have written. */
@@ -161,7 +177,7 @@ export function caseTransaction(
   change: CaseChange,
 ): { tx: CaseTransaction; applied: AppliedChange } {
   const { before } = change;
-  const { after, audit } = caseAfter(change);
+  const { after, audit, followUp } = caseAfter(change);
   const tx = new CaseTransaction(before.caseId);
   const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
   tx.add(
@@ -174,6 +190,7 @@ export function caseTransaction(
         }),
   );
   tx.add('audit', putAuditItem(tableName, audit));
+  if (followUp) tx.add('audit', putAuditItem(tableName, followUp));
   let task: TaskItem | undefined;
   if (change.putTask) {
     task = change.putTask;

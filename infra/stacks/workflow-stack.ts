@@ -25,8 +25,8 @@ interface StepNeeds {
 /** A case step: read the case (and task, policy, calendar), then one transaction of puts and updates. */
 const CASE_STEP: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 export const STEP_NEEDS: Readonly<Record<StepName, StepNeeds>> = {
-  openStage: { table: CASE_STEP },
-  awaitDecision: { table: ['GetItem', 'UpdateItem'], completesTasks: true },
+  // Opens the task with its callback token, or binds the token to the open one; replays a decision it missed.
+  openStage: { table: CASE_STEP, completesTasks: true },
   escalate: { table: CASE_STEP },
   awaitSupplement: { table: ['GetItem', 'UpdateItem'], completesTasks: true },
   // Withdrawing releases the household's one-open-case guards.

@@ -150,22 +150,24 @@ describe('the identification workflow', () => {
     if (!s) throw new Error(`no state "${name}"`);
     return s;
   };
-  /** Target → entered state, as read from a Choice on $.route.target. */
+  /** Target → entered state, as read from a Choice on $.route.target (its plain target rules). */
   const branches = (choice: string) =>
     Object.fromEntries(
-      state(choice).Choices.map((c: State) => {
-        expect(c.Variable).toBe('$.route.target');
-        return [c.StringEquals, c.Next];
-      }),
+      state(choice)
+        .Choices.filter((c: State) => !c.And)
+        .map((c: State) => {
+          expect(c.Variable).toBe('$.route.target');
+          return [c.StringEquals, c.Next];
+        }),
     );
   const entryOf = (target: RouteTarget) =>
     target === 'publicity'
-      ? 'Publicity: start'
+      ? 'Publicity: wait'
       : target === 'await_supplement'
         ? 'Await supplement'
         : target === 'end'
           ? 'Done'
-          : `${stageLabel(target)}: open task`;
+          : `${stageLabel(target)}: await decision`;
   const expected = (targets: readonly RouteTarget[]) =>
     Object.fromEntries(targets.map((t) => [t, entryOf(t)]));
 
@@ -173,6 +175,14 @@ describe('the identification workflow', () => {
     expect(identification.StartAt).toBe('Route');
     expect(branches('Route')).toEqual(expected([...HUMAN_STAGES, 'publicity', 'await_supplement', 'end']));
     expect(state(state('Route').Default).Type).toBe('Fail');
+    // a route to publicity stored before decisions started it (no end yet) enters at its start, first
+    expect(state('Route').Choices[0]).toEqual({
+      And: [
+        { Variable: '$.route.target', StringEquals: 'publicity' },
+        { Variable: '$.route.endsAt', IsPresent: false },
+      ],
+      Next: 'Publicity: start',
+    });
   });
 
   it.each(HUMAN_STAGES)(
@@ -190,28 +200,21 @@ describe('the identification workflow', () => {
   );
 
   it.each(HUMAN_STAGES)(
-    'opens a %s task, waits for the decision and escalates when it is overdue',
+    'opens a %s task and waits for the decision in one callback task, escalating when it is overdue',
     (stage) => {
       // Arrange
       const label = stageLabel(stage);
-      const open = state(`${label}: open task`);
       const wait = state(`${label}: await decision`);
       const escalate = state(`${label}: escalate`);
 
-      // Assert: open → await (timeout from the task's due date) → decision; timeout → escalate → await again,
-      // or, once the execution is old enough, renew it
-      expect(open.Parameters).toEqual({
-        'caseId.$': '$.caseId',
-        stage,
-        'executionStartedAt.$': '$$.Execution.StartTime',
-      });
-      expect(open.ResultPath).toBe('$.task');
-      expect(open.Next).toBe(`${label}: await decision`);
+      // Assert: open and await in one callback (timeout from the planned task's escalation) → decision;
+      // timeout → escalate → await again, or, once the execution is old enough, renew it
       expect(isCallback(wait)).toBe(true);
-      expect(wait.TimeoutSecondsPath).toBe('$.task.timeoutSeconds');
+      expect(wait.TimeoutSecondsPath).toBe('$.route.timeoutSeconds');
       expect(wait.Parameters.Payload).toEqual({
         'caseId.$': '$.caseId',
-        'taskId.$': '$.task.taskId',
+        stage,
+        'route.$': '$.route',
         'taskToken.$': '$$.Task.Token',
       });
       expect(wait.ResultPath).toBe('$.route');
@@ -221,10 +224,13 @@ describe('the identification workflow', () => {
         ResultPath: '$.timeout',
         Next: `${label}: escalate`,
       });
-      expect(escalate.ResultPath).toBe('$.task');
+      expect(escalate.ResultPath).toBe('$.route');
+      expect(escalate.Parameters['taskId.$']).toBe('$.route.task.taskId');
       expect(escalate.Parameters['executionStartedAt.$']).toBe('$$.Execution.StartTime');
       const renew = state(escalate.Next);
-      expect(renew.Choices).toEqual([{ Variable: '$.task.renew', IsPresent: true, Next: 'Renew execution' }]);
+      expect(renew.Choices).toEqual([
+        { Variable: '$.route.renew', IsPresent: true, Next: 'Renew execution' },
+      ]);
       expect(renew.Default).toBe(`${label}: await decision`);
     },
   );
@@ -241,9 +247,10 @@ describe('the identification workflow', () => {
     expect(branches(wait.Next)).toEqual(expected(targetsFromSupplementWait()));
   });
 
-  it('holds publicity until the stored end time, then routes on the objections found', () => {
+  it('holds publicity until the end its route carries, then routes on the objections found', () => {
+    expect(state('Publicity: start').ResultPath).toBe('$.route');
     expect(state('Publicity: start').Next).toBe('Publicity: wait');
-    expect(state('Publicity: wait')).toMatchObject({ Type: 'Wait', TimestampPath: '$.publicity.endsAt' });
+    expect(state('Publicity: wait')).toMatchObject({ Type: 'Wait', TimestampPath: '$.route.endsAt' });
     expect(state('Publicity: wait').Next).toBe('Publicity: close');
     expect(state('Publicity: close').ResultPath).toBe('$.route');
     expect(branches(state('Publicity: close').Next)).toEqual(expected(targetsFromPublicity()));
@@ -261,8 +268,7 @@ describe('the identification workflow', () => {
     };
 
     // Assert
-    expect(entryOfState('Village review: open task')).toBe(STEP_ENTRIES.openStage);
-    expect(entryOfState('Village review: await decision')).toBe(STEP_ENTRIES.awaitDecision);
+    expect(entryOfState('Village review: await decision')).toBe(STEP_ENTRIES.openStage);
     expect(entryOfState('County approval: escalate')).toBe(STEP_ENTRIES.escalate);
     expect(entryOfState('Await supplement')).toBe(STEP_ENTRIES.awaitSupplement);
     expect(entryOfState('Withdraw: no supplement')).toBe(STEP_ENTRIES.withdrawUnsupplemented);

@@ -1,14 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/core/errors.ts';
+import type { PlannedTask } from '../../functions/core/procedure.ts';
 import { fileApplication, withdraw } from '../../functions/services/cases.ts';
 import { inFlightResumptions } from '../../functions/services/resume.ts';
 import { claim, decide } from '../../functions/services/tasks.ts';
-import {
-  awaitDecision,
-  awaitSupplement,
-  openStage,
-  startPublicity,
-} from '../../functions/services/workflow.ts';
+import { awaitSupplement, openStage, startPublicity } from '../../functions/services/workflow.ts';
 import { approval } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ServiceWorld, serviceWorld, user } from './support.ts';
@@ -21,12 +17,22 @@ beforeEach(async () => {
 
 const application = () => ({ procedure: 'identification' as const, household: validHousehold(5000 + n++) });
 
-/** Files a case and opens its first stage as the workflow would, the token bound. */
+/** The task the route a case's execution was last started on plans. */
+const plannedTask = () => (w.workflow.started.at(-1)!.input.route as { task: PlannedTask }).task;
+
+/** A route to `target` with the task it plans and the wait's timeout, whatever their values. */
+const stageRoute = (target: string) => ({
+  target,
+  task: { taskId: expect.any(String), dueAt: expect.any(String), escalateAt: expect.any(String) },
+  timeoutSeconds: expect.any(Number),
+});
+
+/** Files a case and opens its first stage as the workflow would, the token bound in the same step. */
 async function filedAndWaiting(token = 'token-village') {
   const filed = await fileApplication(w.deps, user('village'), application());
-  const opened = await openStage(w.deps, filed.caseId, 'village_review');
-  await awaitDecision(w.deps, filed.caseId, opened.taskId, token);
-  return { caseId: filed.caseId, taskId: opened.taskId };
+  const planned = plannedTask();
+  await openStage(w.deps, filed.caseId, 'village_review', planned, token);
+  return { caseId: filed.caseId, taskId: planned.taskId };
 }
 
 describe('the services drive the workflow only through its port', () => {
@@ -34,7 +40,7 @@ describe('the services drive the workflow only through its port', () => {
     const filed = await fileApplication(w.deps, user('village'), application());
 
     expect(w.workflow.started).toEqual([
-      { name: filed.caseId, input: { caseId: filed.caseId, route: { target: 'village_review' } } },
+      { name: filed.caseId, input: { caseId: filed.caseId, route: stageRoute('village_review') } },
     ]);
     const stored = await w.store.getCase(filed.caseId);
     expect(stored?.executionArn).toBe(w.workflow.executionArn(filed.caseId));
@@ -59,10 +65,12 @@ describe('the services drive the workflow only through its port', () => {
 
     await decide(w.deps, user('village'), taskId, approval('village_review') as never);
 
-    expect(w.workflow.sent).toEqual([{ token: 'token-village', route: { target: 'township_verification' } }]);
+    expect(w.workflow.sent).toEqual([{ token: 'token-village', route: stageRoute('township_verification') }]);
     const task = await w.store.getTask(taskId);
     expect(task?.status).toBe('done');
-    expect(task?.route).toEqual({ target: 'township_verification' });
+    // stored without the timeout, which is counted from when the route is handed over
+    expect(task?.route).toEqual({ ...stageRoute('township_verification'), timeoutSeconds: undefined });
+    expect(task?.route).toMatchObject({ task: (w.workflow.sent[0]!.route as { task: PlannedTask }).task });
     expect((await w.store.getCase(caseId))?.openTaskId).toBeUndefined();
   });
 
@@ -72,9 +80,9 @@ describe('the services drive the workflow only through its port', () => {
 
     await decide(w.deps, user('village'), taskId, approval('village_review') as never);
     expect(w.workflow.sent).toEqual([]);
-    await awaitDecision(w.deps, caseId, taskId, 'token-new');
+    await openStage(w.deps, caseId, 'village_review', { taskId, dueAt: '', escalateAt: '' }, 'token-new');
 
-    expect(w.workflow.sent).toEqual([{ token: 'token-new', route: { target: 'township_verification' } }]);
+    expect(w.workflow.sent).toEqual([{ token: 'token-new', route: stageRoute('township_verification') }]);
   });
 
   it('a stale token at the wait itself is an error the step sees (send, not complete)', async () => {
@@ -82,7 +90,9 @@ describe('the services drive the workflow only through its port', () => {
     await decide(w.deps, user('village'), taskId, approval('village_review') as never);
     w.workflow.stale.add('token-b');
 
-    const failed = await awaitDecision(w.deps, caseId, taskId, 'token-b').catch((e: unknown) => e);
+    const failed = await openStage(w.deps, caseId, 'village_review', plannedTask(), 'token-b').catch(
+      (e: unknown) => e,
+    );
 
     expect((failed as Error).name).toBe('TaskTimedOut');
   });
@@ -150,6 +160,21 @@ describe('the services drive the workflow only through its port', () => {
 
     expect(w.workflow.sent.at(-1)).toEqual({ token: 'token-s', route: { target: 'village_review' } });
   });
+
+  it('a stage entered twice (a retried step, a new wait) opens its planned task once and binds the new token', async () => {
+    const { caseId, taskId } = await filedAndWaiting('token-1');
+
+    await openStage(w.deps, caseId, 'village_review', plannedTask(), 'token-2');
+
+    const c = (await w.store.getCase(caseId))!;
+    expect(c.openTaskId).toBe(taskId);
+    expect((await w.store.getTask(taskId))?.taskToken).toBe('token-2');
+    expect((await w.store.getCaseWithTrail(caseId)).trail.map((r) => r.action)).toEqual([
+      'filed',
+      'task_opened',
+    ]);
+    expect(w.workflow.sent).toEqual([]);
+  });
 });
 
 describe('resume', () => {
@@ -169,7 +194,10 @@ describe('resume', () => {
     expect(resumptions).toEqual([
       {
         executionArn: w.workflow.executionArn(open.caseId),
-        input: { caseId: open.caseId, route: { target: 'village_review' } },
+        input: {
+          caseId: open.caseId,
+          route: { ...stageRoute('village_review'), task: { ...stageRoute('').task, taskId: open.taskId } },
+        },
       },
     ]);
     expect(await inFlightResumptions(w.deps, ['611003'])).toEqual([]);

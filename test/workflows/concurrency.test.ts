@@ -155,7 +155,7 @@ describe('a decision racing an escalation', () => {
     const next = await openTask(a.township, caseId, 'township_verification');
     const c = await caseOf(a.applicant, caseId);
 
-    expect(waitAgain.taskId).toBe(task.taskId);
+    expect(waitAgain.task.taskId).toBe(task.taskId);
     expect(c).toMatchObject({ status: 'open', stage: 'township_verification', openTaskId: next.taskId });
     expect(c.timeline.map((r: { action: string }) => r.action)).toEqual([
       'filed',
