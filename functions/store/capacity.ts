@@ -30,6 +30,7 @@ export function resetConsumed(): void {
 /** Which requests read and which write (the low-level command names the document client sends); others are not counted. */
 const KIND_OF: Record<string, 'read' | 'write'> = {
   GetItemCommand: 'read',
+  BatchGetItemCommand: 'read',
   QueryCommand: 'read',
   ScanCommand: 'read',
   PutItemCommand: 'write',

@@ -23,6 +23,7 @@ import {
   parseItem,
   placeFilter,
   projection,
+  type QueryInput,
   storedObject,
   type Table,
   type TransactItem,
@@ -177,10 +178,32 @@ export function updateCaseItem(
 
 export const getCase = (table: Table, caseId: string) => table.get(CASE, keys.case(caseId));
 
+/** A case as the list indexes copy it (LIST_INDEX_READS.case): enough to name it and filter the page. */
+const listedCaseSchema = caseItemSchema.pick({ caseId: true, status: true, stage: true });
+const LISTED_CASE: EntitySchema<z.infer<typeof listedCaseSchema>> = {
+  name: 'listed case',
+  schema: listedCaseSchema,
+};
+
+/**
+ * One page of cases from an index Query, then the cases themselves by key (one BatchGetItem): the index copies
+ * only what the page filters on, so no case step rewrites a household into it.
+ */
+async function listedCases(table: Table, input: QueryInput, page: PageRequest): Promise<Page<CaseItem>> {
+  const listed = await table.page(LISTED_CASE, input, page);
+  const items = listed.items.length
+    ? await table.getMany(
+        CASE,
+        listed.items.map((c) => keys.case(c.caseId)),
+      )
+    : [];
+  return { items, cursor: listed.cursor };
+}
+
 /** (2) An applicant's own cases, oldest first. */
 export const casesOfApplicant = (table: Table, sub: string, page: PageRequest): Promise<Page<CaseItem>> =>
-  table.page(
-    CASE,
+  listedCases(
+    table,
     {
       IndexName: INDEXES.byOwner.name,
       KeyConditionExpression: 'gsi1pk = :pk',
@@ -206,8 +229,8 @@ export function casesInJurisdiction(
     values[':scope'] = jurisdiction;
   }
   const filters = filterParts(equalityFilter({ status: filter.status, stage: filter.stage }, values));
-  return table.page(
-    CASE,
+  return listedCases(
+    table,
     {
       IndexName: INDEXES.byCounty.name,
       KeyConditionExpression: condition,

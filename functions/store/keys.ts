@@ -36,6 +36,38 @@ export const TIMING_INDEX_ATTRIBUTES: readonly string[] = [
   ...new Set(Object.values(TIMING_INDEX_READS).flat()),
 ];
 
+/**
+ * What each reader of the owner and county indexes reads back: open tasks (an inbox, a county's overdue ones:
+ * everything a task view shows and the page filters on, never its token nor its route), staff members, and of a
+ * case only what the page filters on (the list then reads the cases themselves by key, so no household, policy or
+ * trail head is copied into an index at each step).
+ */
+export const LIST_INDEX_READS = {
+  task: [
+    'taskId',
+    'caseId',
+    'stage',
+    'role',
+    'jurisdiction',
+    'villageCode',
+    'headName',
+    'status',
+    'assignee',
+    'assigneeName',
+    'openedAt',
+    'dueAt',
+    'escalateAt',
+    'escalations',
+    'overdue',
+    'claimedAt',
+  ],
+  staff: ['sub', 'name', 'role', 'jurisdiction'],
+  case: ['caseId', 'status', 'stage'],
+} as const;
+
+/** What the owner and county indexes copy besides keys: the union of what their readers read. */
+export const LIST_INDEX_ATTRIBUTES: readonly string[] = [...new Set(Object.values(LIST_INDEX_READS).flat())];
+
 /** What a GSI copies besides its keys: every attribute, or only those named. */
 export type IndexProjection = 'ALL' | readonly string[];
 
@@ -45,9 +77,19 @@ export const INDEXES = {
    * (2) an applicant's cases, newest last · (3) a reviewer's open tasks for (role, jurisdiction) by due date ·
    * the staff directory's reviewers of (role, jurisdiction)
    */
-  byOwner: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' as IndexProjection },
+  byOwner: {
+    name: 'gsi1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    projection: LIST_INDEX_ATTRIBUTES as IndexProjection,
+  },
   /** cases in a county by village code · (7) open tasks of a county by due date */
-  byCounty: { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' as IndexProjection },
+  byCounty: {
+    name: 'gsi2',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    projection: LIST_INDEX_ATTRIBUTES as IndexProjection,
+  },
   /**
    * (6) completed stage records by (county, stage, month), sorted by township, and whole-case milestones by
    * (county, kind, month) · (10) open cases of a county by last progress, and its cases in error (case items)

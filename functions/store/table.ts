@@ -1,5 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -149,6 +150,29 @@ export class Table {
   async get<T>(entity: EntitySchema<T>, key: Item): Promise<T | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
     return out.Item ? parseItem(entity, out.Item) : undefined;
+  }
+
+  /**
+   * Items by key (at most 100, a page's worth) in one BatchGetItem, eventually consistent like the index page
+   * that named them, retrying with backoff whatever DynamoDB leaves unprocessed; in the order of `keys`, an item
+   * gone meanwhile left out.
+   */
+  async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[]): Promise<T[]> {
+    const found = new Map<string, Item>();
+    const id = (k: Item) => `${k.pk}\u0000${k.sk}`;
+    let pending = itemKeys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const out = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending } } }),
+      );
+      for (const item of out.Responses?.[this.name] ?? []) found.set(id(item), item);
+      pending = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
+    }
+    return itemKeys.flatMap((k) => {
+      const item = found.get(id(k));
+      return item ? [parseItem(entity, item)] : [];
+    });
   }
 
   /** One page of a Query from the caller's cursor: the items parsed, and the cursor to the next page. */

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_SPEC, TIMING_INDEX_ATTRIBUTES } from '../../functions/store/keys.ts';
-import { projectionOf } from '../../local/tables.ts';
+import { LIST_INDEX_ATTRIBUTES, TABLE_SPEC, TIMING_INDEX_ATTRIBUTES } from '../../functions/store/keys.ts';
+import { projectionOf, tableInputFromSpec } from '../../local/tables.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 let synth: SynthesizedApp;
@@ -60,7 +60,7 @@ describe('the records table', () => {
     expect(table.Properties.LocalSecondaryIndexes).toBeUndefined();
   });
 
-  it('copies to the timing index only what its readers read; the case and inbox indexes copy everything', () => {
+  it('copies to every index only what its readers read, and the same in the local table', () => {
     const projections = Object.fromEntries(
       (table.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection: unknown }[]).map((g) => [
         g.IndexName,
@@ -69,10 +69,19 @@ describe('the records table', () => {
     );
 
     expect(projections).toEqual({
-      gsi1: { ProjectionType: 'ALL' },
-      gsi2: { ProjectionType: 'ALL' },
+      gsi1: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_INDEX_ATTRIBUTES] },
+      gsi2: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_INDEX_ATTRIBUTES] },
       gsi3: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TIMING_INDEX_ATTRIBUTES] },
     });
+    expect(
+      Object.fromEntries(
+        tableInputFromSpec('x').GlobalSecondaryIndexes!.map((g) => [g.IndexName, g.Projection]),
+      ),
+    ).toEqual(projections);
+    // never the task token, the route it replays, the household or its ID numbers, the policy snapshot
+    for (const attribute of ['taskToken', 'supplementToken', 'route', 'household', 'guards', 'policy']) {
+      expect(LIST_INDEX_ATTRIBUTES).not.toContain(attribute);
+    }
     // never the task token, the household or its ID numbers
     expect(TIMING_INDEX_ATTRIBUTES).not.toContain('taskToken');
     expect(TIMING_INDEX_ATTRIBUTES).not.toContain('household');
