@@ -63,29 +63,77 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, first
   }
 }
 
-async function driveCase(users: Record<string, ApiClient>, i: number): Promise<void> {
-  const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
-    procedure: 'identification',
-    household: validHousehold(10_000 + i),
-  });
-  if (created.status !== 201) throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
-  const { caseId } = created.body;
-  for (const [user, stage] of STAGES) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `work` on every item of `items` with at most `concurrency` at a time. */
+async function eachLimited<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/**
+ * N cases driven as real clients would: the applicant files them; each reviewer works their inbox — one page of
+ * the stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while
+ * it has nothing new) — and after the county decision the applicant looks at the case once, comes back when its
+ * publicity should be over, and looks until it is enrolled. No client polls a case every few milliseconds.
+ */
+async function driveCases(users: Record<string, ApiClient>, n: number): Promise<void> {
+  const enrolments: Promise<void>[] = [];
+  const deadline = Date.now() + 1_200_000;
+  const filing = eachLimited(
+    Array.from({ length: n }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
+        procedure: 'identification',
+        household: validHousehold(10_000 + i),
+      });
+      if (created.status !== 201) throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
+    },
+  );
+  const reviewing = STAGES.map(async ([user, stage]) => {
     const reviewer = users[user]!;
-    const taskId = await until(async () => {
-      const c = await reviewer.get<{ stage: string; openTaskId?: string }>(`/api/cases/${caseId}`);
-      return c.body.stage === stage && c.body.openTaskId ? c.body.openTaskId : undefined;
-    }, `${stage} task of ${caseId}`);
-    const res = await reviewer.post(`/api/tasks/${taskId}/decision`, approval(stage));
-    if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  // Publicity lasts 5 simulated days: look again when it should be over.
-  const inPublicity = await users.applicant!.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
+    const taken = new Set<string>();
+    for (let idle = 25; taken.size < n; ) {
+      const page = await reviewer.get<{ items: { taskId: string; caseId: string }[] }>(
+        `/api/tasks?stage=${stage}&limit=100`,
+      );
+      if (page.status !== 200) throw new Error(`inbox ${stage}: ${page.status} ${JSON.stringify(page.body)}`);
+      const fresh = page.body.items.filter((t) => !taken.has(t.taskId));
+      if (!fresh.length) {
+        if (Date.now() > deadline)
+          throw new Error(`bench: ${stage} tasks stopped coming (${taken.size} of ${n})`);
+        await sleep(idle);
+        idle = Math.min(400, idle * 2);
+        continue;
+      }
+      idle = 25;
+      for (const t of fresh) taken.add(t.taskId);
+      await eachLimited(fresh, CONCURRENCY, async (t) => {
+        const claimed = await reviewer.post(`/api/tasks/${t.taskId}/claim`);
+        if (claimed.status !== 200)
+          throw new Error(`claim ${stage}: ${claimed.status} ${JSON.stringify(claimed.body)}`);
+        const res = await reviewer.post(`/api/tasks/${t.taskId}/decision`, approval(stage));
+        if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (stage === 'county_approval') enrolments.push(enrolment(users.applicant!, t.caseId));
+      });
+    }
+  });
+  await Promise.all([filing, ...reviewing]);
+  await Promise.all(enrolments);
+}
+
+/** The applicant's view after the county decision: publicity lasts 5 simulated days; look again when it is over. */
+async function enrolment(applicant: ApiClient, caseId: string): Promise<void> {
+  const inPublicity = await applicant.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
   const endsAt = inPublicity.body.publicityEndsAt ? Date.parse(inPublicity.body.publicityEndsAt) : 0;
-  const realWait = Math.max(0, (endsAt - simNow()) / TIME_SCALE);
-  await new Promise((r) => setTimeout(r, realWait));
+  await sleep(Math.max(0, (endsAt - simNow()) / TIME_SCALE));
   await until(async () => {
-    const c = await users.applicant!.get<{ status: string }>(`/api/cases/${caseId}`);
+    const c = await applicant.get<{ status: string }>(`/api/cases/${caseId}`);
     return c.body.status === 'enrolled' ? true : undefined;
   }, `enrolment of ${caseId}`);
 }
@@ -134,18 +182,19 @@ async function endToEnd() {
     const ddbCeiling = await rawTransactWrites(Math.min(2000, N * 2), CONCURRENCY);
     resetConsumed();
     const engineBefore = rt.engine.stats();
-    const lambdaBefore = { ...rt.lambdaStats };
+    const lambdaBefore = { invocations: rt.lambdaStats.invocations, totalMs: rt.lambdaStats.totalMs };
+    const byEntryBefore = { ...rt.lambdaStats.byEntry };
     const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, N) }, async () => {
-        while (next < N) await driveCase(users, next++);
-      }),
-    );
+    await driveCases(users, N);
     const seconds = (performance.now() - started) / 1000;
     const engine = rt.engine.stats();
     const transitions = (engine.transitions - engineBefore.transitions) / N;
     const invocations = (rt.lambdaStats.invocations - lambdaBefore.invocations) / N;
+    /** Invocations per case of the handlers under `dir` (functions/steps/: the workflow's; functions/api/: the API's). */
+    const invocationsUnder = (dir: string) =>
+      Object.entries(rt.lambdaStats.byEntry)
+        .filter(([entry]) => entry.startsWith(dir))
+        .reduce((sum, [entry, count]) => sum + count - (byEntryBefore[entry] ?? 0), 0) / N;
     const avgLambdaMs = (rt.lambdaStats.totalMs - lambdaBefore.totalMs) / (invocations * N);
     const apiRequests = timings.count() / N;
     const figures = {
@@ -158,6 +207,8 @@ async function endToEnd() {
       shareOfDdbCeiling: round(consumed.writes / seconds / ddbCeiling),
       transitionsPerCase: round(transitions),
       lambdaInvocationsPerCase: round(invocations),
+      stepInvocationsPerCase: round(invocationsUnder('functions/steps/')),
+      apiInvocationsPerCase: round(invocationsUnder('functions/api/')),
       avgLambdaMs: round(avgLambdaMs),
       apiRequestsPerCase: round(apiRequests),
       writeUnitsPerCase: round(consumed.writeUnits / N),
@@ -181,7 +232,7 @@ async function endToEnd() {
       `DynamoDB Local raw TransactWriteItems: ${figures.ddbTransactWritesPerSecond}/s; during the run ${figures.transactWritesPerSecondDuringRun}/s (${Math.round(figures.shareOfDdbCeiling * 100)}% of the ceiling)`,
     );
     console.log(
-      `per case: ${figures.transitionsPerCase} state transitions, ${figures.lambdaInvocationsPerCase} Lambda invocations (avg ${figures.avgLambdaMs} ms), ${figures.apiRequestsPerCase} API requests, ${figures.writeUnitsPerCase} WCU, ${figures.readUnitsPerCase} RCU`,
+      `per case: ${figures.transitionsPerCase} state transitions, ${figures.lambdaInvocationsPerCase} Lambda invocations (${figures.stepInvocationsPerCase} steps, ${figures.apiInvocationsPerCase} API; avg ${figures.avgLambdaMs} ms), ${figures.apiRequestsPerCase} API requests, ${figures.writeUnitsPerCase} WCU, ${figures.readUnitsPerCase} RCU`,
     );
     for (const [route, s] of Object.entries(figures.latencyMs))
       console.log(`  ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);

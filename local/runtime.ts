@@ -59,7 +59,8 @@ export interface Runtime {
   /** the simulated clock now, epoch ms */
   now(): number;
   /** Lambda invocations this runtime made (API routes and workflow steps) and their total run time */
-  lambdaStats: { invocations: number; totalMs: number };
+  /** Lambda invocations so far, in all and by handler module (its entry, e.g. `functions/steps/open-stage.ts`). */
+  lambdaStats: { invocations: number; totalMs: number; byEntry: Record<string, number> };
   /** the DynamoDB Local endpoint itself (the handlers may be talking to a drill proxy in front of it) */
   dynamoDbEndpoint: string;
   /** the JVM running DynamoDB Local; undefined when the runtime uses one it did not start (`dynamoDb`) */
@@ -160,7 +161,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     // Metrics are EMF lines for CloudWatch to read from a Lambda's log: nothing to print here.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-    const lambdaStats = { invocations: 0, totalMs: 0 };
+    const lambdaStats = { invocations: 0, totalMs: 0, byEntry: {} as Record<string, number> };
     const handlers = new Map<string, Promise<Handler>>();
     const handlerOf = (logicalId: string): Promise<Handler> => {
       let h = handlers.get(logicalId);
@@ -182,6 +183,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
           return await asHandler(entry, () => handler(event, context));
         } finally {
           lambdaStats.invocations++;
+          lambdaStats.byEntry[entry] = (lambdaStats.byEntry[entry] ?? 0) + 1;
           lambdaStats.totalMs += performance.now() - started;
         }
       };
