@@ -215,7 +215,7 @@ export class IdentificationWorkflow extends Construct {
       const escalate = step(
         `${label}: escalate`,
         'escalate',
-        { caseId, taskId: sfn.JsonPath.stringAt('$.route.task.taskId'), executionStartedAt: startedAt },
+        { caseId, route: sfn.JsonPath.objectAt('$.route'), executionStartedAt: startedAt },
         '$.route',
       );
       const decision = new sfn.Choice(this, `${label}: decision`);

@@ -139,15 +139,38 @@ export async function openStage(
  * then wait again until the next escalation (one more stage limit). Never decides anything. An execution old
  * enough to renew (its wait ended at the renewal) answers `renew`: the workflow hands the case to a fresh one.
  */
-export async function escalate(deps: Deps, taskId: string, startedAt?: ExecutionStart): Promise<StageWait> {
-  const result = await escalateTask(deps, taskId, startedAt);
+export async function escalate(
+  deps: Deps,
+  taskId: string,
+  startedAt?: ExecutionStart,
+  planned?: Pick<StageWait, 'target' | 'task'>,
+): Promise<StageWait> {
+  const result = await escalateTask(deps, taskId, startedAt, planned);
   const renew = startedAt !== undefined && deps.clock.now() >= renewalDueAt(startedAt);
   return renew ? { ...result, renew: true } : result;
 }
 
-function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Promise<StageWait> {
+/**
+ * `planned`: the wait's route. Its task may not exist yet: the wait's timeout runs from when the stage's step
+ * started, so an escalation instant already near (a route handed over late) can time the wait out while the step
+ * is still opening the task; the stage then waits again, until that instant, and its step finds the task.
+ */
+function escalateTask(
+  deps: Deps,
+  taskId: string,
+  startedAt: ExecutionStart,
+  planned?: Pick<StageWait, 'target' | 'task'>,
+): Promise<StageWait> {
   return retryOnStaleVersion(async () => {
     const task = await deps.store.getTask(taskId);
+    if (!task && planned) {
+      const seconds = secondsUntil(deps, parseIso(planned.task.escalateAt));
+      return {
+        target: planned.target,
+        task: planned.task,
+        timeoutSeconds: boundedWait(deps, seconds, startedAt),
+      };
+    }
     if (!task) throw notFound(`task ${taskId}`);
     if (task.status === 'done') {
       return {
@@ -192,7 +215,7 @@ function escalateTask(deps: Deps, taskId: string, startedAt: ExecutionStart): Pr
     } catch (e) {
       // Decided after the task was read but before the case was: not a failure, the run again finds it done.
       if (e instanceof DomainError && e.details.some((d) => d.rule === 'task_state'))
-        return escalateTask(deps, taskId, startedAt);
+        return escalateTask(deps, taskId, startedAt, planned);
       throw e;
     }
   });

@@ -225,7 +225,7 @@ describe('the identification workflow', () => {
         Next: `${label}: escalate`,
       });
       expect(escalate.ResultPath).toBe('$.route');
-      expect(escalate.Parameters['taskId.$']).toBe('$.route.task.taskId');
+      expect(escalate.Parameters['route.$']).toBe('$.route');
       expect(escalate.Parameters['executionStartedAt.$']).toBe('$$.Execution.StartTime');
       const renew = state(escalate.Next);
       expect(renew.Choices).toEqual([

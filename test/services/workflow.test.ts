@@ -4,7 +4,7 @@ import type { PlannedTask } from '../../functions/core/procedure.ts';
 import { fileApplication, withdraw } from '../../functions/services/cases.ts';
 import { inFlightResumptions } from '../../functions/services/resume.ts';
 import { claim, decide } from '../../functions/services/tasks.ts';
-import { awaitSupplement, openStage, startPublicity } from '../../functions/services/workflow.ts';
+import { awaitSupplement, escalate, openStage, startPublicity } from '../../functions/services/workflow.ts';
 import { approval } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ServiceWorld, serviceWorld, user } from './support.ts';
@@ -174,6 +174,27 @@ describe('the services drive the workflow only through its port', () => {
       'task_opened',
     ]);
     expect(w.workflow.sent).toEqual([]);
+  });
+});
+
+describe('a stage whose wait timed out before its step opened the task', () => {
+  it('waits again until the planned escalation instead of failing, and the next step opens the task', async () => {
+    const filed = await fileApplication(w.deps, user('village'), application());
+    const planned = plannedTask();
+    w.clock.ms = Date.parse(planned.escalateAt) - 5_000;
+
+    const again = await escalate(w.deps, planned.taskId, undefined, {
+      target: 'village_review',
+      task: planned,
+    });
+    await openStage(w.deps, filed.caseId, 'village_review', planned, 'token-late');
+
+    expect(again).toEqual({ target: 'village_review', task: planned, timeoutSeconds: 5 });
+    expect((await w.store.getTask(planned.taskId))?.taskToken).toBe('token-late');
+    expect((await w.store.getCaseWithTrail(filed.caseId)).trail.map((r) => r.action)).toEqual([
+      'filed',
+      'task_opened',
+    ]);
   });
 });
 
