@@ -85,7 +85,7 @@ describe('a step whose AWS calls fail', () => {
         $fault: 'client',
         $metadata: { httpStatusCode: 400 },
       });
-    failNext(STEP_ENTRIES.startPublicity, 1, refused);
+    failNext(STEP_ENTRIES.closePublicity, 1, refused);
 
     // Act
     await approveThrough(a, caseId, REVIEW_STAGES);
