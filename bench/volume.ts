@@ -5,7 +5,7 @@
  * units it consumed (the runtime's handlers run in this process, so the capacity counters see their requests).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDeps } from '../functions/services/deps.ts';
@@ -31,6 +31,12 @@ export interface VolumeOptions {
   budgetMs: number;
   /** BatchWriteItem requests in flight while seeding */
   concurrency: number;
+  /**
+   * A directory keeping the seeded data between runs (BENCH_VOLUME_SNAPSHOT): seeded and saved there when it holds
+   * no seed of `cases` cases, else copied from it instead of seeding (10⁵ cases take tens of minutes to seed).
+   * Each run works on a copy, so every run starts with no stored timing samples.
+   */
+  snapshot?: string;
   log: (line: string) => void;
 }
 
@@ -140,17 +146,10 @@ export async function volumeBench(opts: VolumeOptions): Promise<VolumeFigures> {
   const parent = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dataDir = await mkdtemp(join(parent, 'bench-volume-'));
   try {
-    const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW });
+    const seed = await seededDataDir(dataDir, opts);
+    // the seeded cases have no executions: nothing to resume
+    const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW, resume: false });
     try {
-      opts.log(`seeding ${opts.cases} cases of county ${SEED_COUNTY} (data dir on ${parent})…`);
-      const seed = await seedCounty({
-        store: Store.fromEnv(),
-        cases: opts.cases,
-        now: VOLUME_NOW,
-        stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
-        concurrency: opts.concurrency,
-        log: opts.log,
-      });
       const users = { township: await login(rt.url, 'township'), auditor: await login(rt.url, 'auditor') };
       const firstPage = await users.township.get<{ cursor?: string }>('/api/tasks?limit=20');
       const figures: VolumeFigures = {
@@ -171,6 +170,45 @@ export async function volumeBench(opts: VolumeOptions): Promise<VolumeFigures> {
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+const SNAPSHOT_REPORT = 'seed-report.json';
+/** The simulated clock a runtime keeps in its data dir: a copied snapshot starts again at VOLUME_NOW. */
+const CLOCK_FILE = 'clock.json';
+
+/** Fills `dataDir` with a seeded county: copied from the snapshot when it holds one of `opts.cases` cases. */
+async function seededDataDir(dataDir: string, opts: VolumeOptions): Promise<SeedReport> {
+  const saved = opts.snapshot && join(opts.snapshot, SNAPSHOT_REPORT);
+  if (saved && existsSync(saved)) {
+    const report = JSON.parse(await readFile(saved, 'utf8')) as SeedReport;
+    if (report.cases === opts.cases) {
+      opts.log(`copying the seeded county of ${report.cases} cases from ${opts.snapshot}…`);
+      await cp(opts.snapshot!, dataDir, { recursive: true });
+      return report;
+    }
+  }
+  const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW });
+  let report: SeedReport;
+  try {
+    opts.log(`seeding ${opts.cases} cases of county ${SEED_COUNTY} (data dir ${dataDir})…`);
+    report = await seedCounty({
+      store: Store.fromEnv(),
+      cases: opts.cases,
+      now: VOLUME_NOW,
+      stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
+      concurrency: opts.concurrency,
+      log: opts.log,
+    });
+  } finally {
+    await rt.stop();
+  }
+  await rm(join(dataDir, CLOCK_FILE), { force: true });
+  if (opts.snapshot) {
+    await rm(opts.snapshot, { recursive: true, force: true });
+    await cp(dataDir, opts.snapshot, { recursive: true });
+    await writeFile(join(opts.snapshot, SNAPSHOT_REPORT), JSON.stringify(report));
+  }
+  return report;
 }
 
 /**
