@@ -12,6 +12,7 @@ import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
 import {
+  breachCells,
   daysOver,
   MILESTONE_KINDS,
   monthCount,
@@ -109,6 +110,18 @@ export const stageTimingsSchema = z.object({
     /** application → enrolled */
     enrolled: z.array(wholeCaseGroupSchema),
   }),
+  /**
+   * Records and breaches per township × stage, whatever `groupBy` says (the console's SLA heatmap, in one call):
+   * townships in order, stages in catalogue order; only cells with records.
+   */
+  cells: z.array(
+    z.object({
+      township: z.string(),
+      stage: z.string(),
+      count: z.number().int(),
+      breaches: z.number().int(),
+    }),
+  ),
 });
 export type StageTimings = z.infer<typeof stageTimingsSchema>;
 
@@ -154,6 +167,7 @@ export async function stageTimings(deps: Deps, user: User, query: StageTimingsQu
       countyDecision: wholeCaseGroups(countyDecision!, by),
       enrolled: wholeCaseGroups(enrolled!, by),
     },
+    cells: breachCells(stageSamples, HUMAN_STAGES),
   };
 }
 

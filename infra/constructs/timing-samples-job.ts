@@ -1,7 +1,6 @@
-import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { JOB_ENTRIES } from '../../functions/jobs/entries.ts';
 import { SAMPLES_PREFIX } from '../../functions/store/keys.ts';
@@ -12,7 +11,7 @@ export const SAMPLES_WRITES: readonly TableAction[] = ['BatchWriteItem', 'PutIte
 /** The job reads the samples markers and the timing partitions; it writes only under SAMPLES#. */
 export const SAMPLES_JOB_READS: readonly TableAction[] = ['GetItem', 'Query'];
 /** How often the job runs: the open month's samples are at most this much (and a quarter hour) behind. */
-export const SAMPLES_JOB_RATE = Duration.hours(1);
+export const SAMPLES_JOB_RATE = 'rate(1 hour)';
 
 export interface TimingSamplesJobProps {
   table: ITable;
@@ -28,7 +27,7 @@ export interface TimingSamplesJobProps {
  */
 export class TimingSamplesJob extends Construct {
   readonly handler: ProjectFunction;
-  readonly schedule: Schedule;
+  readonly schedule: CfnSchedule;
 
   constructor(scope: Construct, id: string, props: TimingSamplesJobProps) {
     super(scope, id);
@@ -40,19 +39,28 @@ export class TimingSamplesJob extends Construct {
       .bindTable(props.table, SAMPLES_JOB_READS)
       .allowWritesUnder(props.table, SAMPLES_PREFIX, SAMPLES_WRITES)
       .allowEncryptedWrites(props.table);
-    this.schedule = new Schedule(this, 'Schedule', {
-      description: 'Stores the timing samples of the stage-timing reports',
-      schedule: ScheduleExpression.rate(SAMPLES_JOB_RATE),
-      target: new LambdaInvoke(this.handler.fn, {
-        input: ScheduleTargetInput.fromObject({ counties: props.counties }),
-        // a run makes up for the one before: a missed run needs no retry beyond a few transient ones
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(30),
-      }),
+    // The scheduler's own role: it may invoke this function (its unqualified ARN) and nothing else.
+    const role = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      description: 'EventBridge Scheduler: runs the timing-samples job',
     });
-    Validations.of(this.schedule).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: 'The scheduler role invokes the job function and its versions (function ARN and ARN:*) only.',
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.handler.fn.functionArn],
+      }),
+    );
+    this.schedule = new CfnSchedule(this, 'Schedule', {
+      description: 'Stores the timing samples of the stage-timing reports',
+      scheduleExpression: SAMPLES_JOB_RATE,
+      flexibleTimeWindow: { mode: 'OFF' },
+      target: {
+        arn: this.handler.fn.functionArn,
+        roleArn: role.roleArn,
+        input: JSON.stringify({ counties: props.counties }),
+        // a run makes up for the one before: a missed run needs no retry beyond a few transient ones
+        retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 1800 },
+      },
     });
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Role } from './api/types.ts';
+import { loadCaseDetail, loadDashboard, loadInbox } from './first-load.ts';
 
 const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
 
@@ -20,7 +21,8 @@ export interface PageDef {
 }
 
 /**
- * Every page, in menu order. Pages load on first use, so a village cadre never downloads the auditor's charts.
+ * Every page, in menu order. Pages load on first use, so a village cadre never downloads the auditor's charts;
+ * the boot starts a deep link's page early (first-load.ts).
  * The dashboard and admin pages (web/src/pages/dashboard*, admin*) hang here.
  */
 export const PAGES: readonly PageDef[] = [
@@ -29,7 +31,7 @@ export const PAGES: readonly PageDef[] = [
     menuKey: 'inbox',
     icon: <InboxOutlined />,
     roles: REVIEWERS,
-    element: lazy(() => import('./pages/inbox.tsx')),
+    element: lazy(loadInbox),
   },
   {
     path: '/cases',
@@ -48,7 +50,7 @@ export const PAGES: readonly PageDef[] = [
   {
     path: '/cases/:caseId',
     roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
-    element: lazy(() => import('./pages/case-detail.tsx')),
+    element: lazy(loadCaseDetail),
   },
   {
     path: '/cases/:caseId/notice',
@@ -60,7 +62,7 @@ export const PAGES: readonly PageDef[] = [
     menuKey: 'dashboard',
     icon: <AuditOutlined />,
     roles: ['auditor', 'county_reviewer', 'admin'],
-    element: lazy(() => import('./pages/dashboard/dashboard-page.tsx')),
+    element: lazy(loadDashboard),
   },
   {
     path: '/admin',
