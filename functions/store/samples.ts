@@ -88,23 +88,36 @@ function unpackSample(item: SamplesItem): TimingSample {
 }
 
 /**
- * A store's samples never change (a later store of the same partition gets a new id), so a process keeps what it
- * read under the store's id: a warm function answers a year's report reading one marker per month. Bounded by the
- * records the kept samples hold; the oldest read goes first.
+ * What a process read, per DynamoDB client (a new client, as a restarted local runtime makes, starts empty): a
+ * store's samples never change (a later store of the partition gets a new id), and a partition once stored in full
+ * is never stored otherwise, so those are kept by partition and answered without a read; an open month's are kept
+ * under its store's id, found by reading the marker. Bounded by the records kept; the oldest read goes first.
  */
 const CACHE_RECORDS = 2_000_000;
-const cache = new Map<string, { stored: StoredSamples; records: number }>();
-let cachedRecords = 0;
+const caches = new WeakMap<
+  object,
+  { entries: Map<string, { stored: StoredSamples; records: number }>; records: number }
+>();
 
-function remember(key: string, stored: StoredSamples): void {
+function cacheOf(table: Table) {
+  let cache = caches.get(table.doc);
+  if (!cache) {
+    cache = { entries: new Map(), records: 0 };
+    caches.set(table.doc, cache);
+  }
+  return cache;
+}
+
+function remember(table: Table, key: string, stored: StoredSamples): void {
+  const cache = cacheOf(table);
   const records = stored.samples.reduce((n, s) => n + s.queueMs.length, 0);
-  if (records > CACHE_RECORDS) return;
-  cache.set(key, { stored, records });
-  cachedRecords += records;
-  for (const [oldest, entry] of cache) {
-    if (cachedRecords <= CACHE_RECORDS) break;
-    cache.delete(oldest);
-    cachedRecords -= entry.records;
+  if (records > CACHE_RECORDS || cache.entries.has(key)) return;
+  cache.entries.set(key, { stored, records });
+  cache.records += records;
+  for (const [oldest, entry] of cache.entries) {
+    if (cache.records <= CACHE_RECORDS) break;
+    cache.entries.delete(oldest);
+    cache.records -= entry.records;
   }
 }
 
@@ -125,11 +138,14 @@ export async function storedSamples(
   indexPartition: string,
   township?: string,
 ): Promise<StoredSamples | undefined> {
+  const entries = cacheOf(table).entries;
+  const complete = entries.get(indexPartition);
+  if (complete) return ofTownship(complete.stored, township);
   const marker = await table.get(MARKER, keys.samplesStored(indexPartition));
   if (!marker) return undefined;
-  const cacheKey = marker.storeId && `${table.name}|${indexPartition}|${marker.storeId}`;
-  const cached = cacheKey ? cache.get(cacheKey) : undefined;
-  if (cached) return ofTownship(cached.stored, township);
+  const openKey = marker.storeId && `${indexPartition}|${marker.storeId}`;
+  const open = openKey ? entries.get(openKey) : undefined;
+  if (open) return ofTownship(open.stored, township);
   const of = (items: SamplesItem[]): StoredSamples | undefined => {
     const mine = new Map(items.filter((i) => i.storeId === marker.storeId).map((i) => [i.township, i]));
     const wanted = township ? marker.townships.filter((t) => t === township) : marker.townships;
@@ -151,7 +167,8 @@ export async function storedSamples(
     ExpressionAttributeValues: { ':pk': keys.samplesPartition(indexPartition) },
   });
   const stored = of(items.filter((i) => i.sk !== markerSk).map((i) => parseItem(SAMPLES, i)));
-  if (stored && cacheKey) remember(cacheKey, stored);
+  if (stored && !stored.through) remember(table, indexPartition, stored);
+  else if (stored && openKey) remember(table, openKey, stored);
   return stored;
 }
 
