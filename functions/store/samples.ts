@@ -139,11 +139,12 @@ export async function storedSamples(
   township?: string,
 ): Promise<StoredSamples | undefined> {
   const entries = cacheOf(table).entries;
-  const complete = entries.get(indexPartition);
+  const completeKey = `${table.name}|${indexPartition}`;
+  const complete = entries.get(completeKey);
   if (complete) return ofTownship(complete.stored, township);
   const marker = await table.get(MARKER, keys.samplesStored(indexPartition));
   if (!marker) return undefined;
-  const openKey = marker.storeId && `${indexPartition}|${marker.storeId}`;
+  const openKey = marker.storeId && `${completeKey}|${marker.storeId}`;
   const open = openKey ? entries.get(openKey) : undefined;
   if (open) return ofTownship(open.stored, township);
   const of = (items: SamplesItem[]): StoredSamples | undefined => {
@@ -167,7 +168,7 @@ export async function storedSamples(
     ExpressionAttributeValues: { ':pk': keys.samplesPartition(indexPartition) },
   });
   const stored = of(items.filter((i) => i.sk !== markerSk).map((i) => parseItem(SAMPLES, i)));
-  if (stored && !stored.through) remember(table, indexPartition, stored);
+  if (stored && !stored.through) remember(table, completeKey, stored);
   else if (stored && openKey) remember(table, openKey, stored);
   return stored;
 }

@@ -5,13 +5,19 @@
  * Kept free of React and Ant Design: the boot imports it.
  */
 import { withQuery } from './api/client.ts';
-import type { User } from './api/types.ts';
+import type { Role, User } from './api/types.ts';
 
 /** The inbox's page of tasks. */
 export const INBOX_PAGE_SIZE = 20;
 /** The dashboard's page of stuck cases, and the idle days it starts with. */
 export const STUCK_PAGE_SIZE = 20;
 export const STUCK_DAYS = 10;
+
+export const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
+/** Who may open the pages the boot starts early (routes.tsx gives them these). */
+export const INBOX_ROLES = REVIEWERS;
+export const CASE_ROLES: readonly Role[] = ['applicant', ...REVIEWERS, 'auditor', 'admin'];
+export const DASHBOARD_ROLES: readonly Role[] = ['auditor', 'county_reviewer', 'admin'];
 
 export const loadInbox = () => import('./pages/inbox.tsx');
 export const loadCaseDetail = () => import('./pages/case-detail.tsx');
@@ -22,6 +28,7 @@ const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
 
 interface FirstLoad {
   pattern: RegExp;
+  roles: readonly Role[];
   load: () => Promise<unknown>;
   /** the GETs the page makes first, exactly as it makes them */
   requests: (match: RegExpExecArray, user: User) => string[];
@@ -30,11 +37,13 @@ interface FirstLoad {
 const FIRST_LOADS: readonly FirstLoad[] = [
   {
     pattern: /^\/inbox$/,
+    roles: INBOX_ROLES,
     load: loadInbox,
     requests: () => [withQuery('/api/tasks', { limit: INBOX_PAGE_SIZE }), '/health'],
   },
   {
     pattern: /^\/cases\/(?!new$)([^/]+)$/,
+    roles: CASE_ROLES,
     load: loadCaseDetail,
     requests: (m) => [
       `/api/cases/${enc(decodeURIComponent(m[1]!))}`,
@@ -43,6 +52,7 @@ const FIRST_LOADS: readonly FirstLoad[] = [
   },
   {
     pattern: /^\/dashboard$/,
+    roles: DASHBOARD_ROLES,
     load: loadDashboard,
     requests: (_m, user) => [
       '/health',
@@ -55,14 +65,15 @@ const FIRST_LOADS: readonly FirstLoad[] = [
   },
 ];
 
-/** The page at `pathname`: its chunk loader and first GETs; undefined for any other page. */
+/** The page at `pathname` for `user`: its chunk loader and first GETs; undefined for any other page. */
 export function firstLoadOf(
   pathname: string,
   user: User,
 ): { load: () => Promise<unknown>; requests: string[] } | undefined {
   for (const f of FIRST_LOADS) {
     const match = f.pattern.exec(pathname);
-    if (match) return { load: f.load, requests: f.requests(match, user) };
+    // a page the role may not open is never fetched for it (the console shows its 404)
+    if (match && f.roles.includes(user.role)) return { load: f.load, requests: f.requests(match, user) };
   }
   return undefined;
 }

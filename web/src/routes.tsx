@@ -7,9 +7,15 @@ import {
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Role } from './api/types.ts';
-import { loadCaseDetail, loadDashboard, loadInbox } from './first-load.ts';
-
-const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
+import {
+  CASE_ROLES,
+  DASHBOARD_ROLES,
+  INBOX_ROLES,
+  loadCaseDetail,
+  loadDashboard,
+  loadInbox,
+  REVIEWERS,
+} from './first-load.ts';
 
 /** A page of the console: its path, who sees it in the menu and may open it, and its menu label key. */
 export interface PageDef {
@@ -30,7 +36,7 @@ export const PAGES: readonly PageDef[] = [
     path: '/inbox',
     menuKey: 'inbox',
     icon: <InboxOutlined />,
-    roles: REVIEWERS,
+    roles: INBOX_ROLES,
     element: lazy(loadInbox),
   },
   {
@@ -49,7 +55,7 @@ export const PAGES: readonly PageDef[] = [
   },
   {
     path: '/cases/:caseId',
-    roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
+    roles: CASE_ROLES,
     element: lazy(loadCaseDetail),
   },
   {
@@ -61,7 +67,7 @@ export const PAGES: readonly PageDef[] = [
     path: '/dashboard',
     menuKey: 'dashboard',
     icon: <AuditOutlined />,
-    roles: ['auditor', 'county_reviewer', 'admin'],
+    roles: DASHBOARD_ROLES,
     element: lazy(loadDashboard),
   },
   {
