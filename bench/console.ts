@@ -4,7 +4,7 @@
  * - navigation → an interactive inbox of 50 tasks, its first page of rows shown (target ≤ 1.5 s);
  * - navigation → a case detail with a 40-record timeline (≤ 1 s);
  * - navigation → the auditor dashboard over a year of BENCH_CONSOLE_CASES (default 10⁴) seeded cases, every
- *   chart drawn (≤ 2 s); its first visit (which stores the settled months' timing samples) reported apart;
+ *   chart drawn (≤ 2 s), the scheduled timing-samples job run once after seeding; its first visit reported apart;
  * - the JavaScript the first page load fetches, gzip (≤ 350 KB), and the dashboard's own chunk.
  */
 import { existsSync } from 'node:fs';
@@ -45,7 +45,7 @@ export interface ConsoleFigures {
   caseDetailMs: number | null;
   /** navigation → every dashboard chart drawn, the settled months' samples already stored */
   dashboardMs: number | null;
-  /** the same, on the first visit (the reports store the samples) */
+  /** the same, on the first visit (after the scheduled job stored the samples, as any visit is) */
   dashboardFirstMs: number | null;
   /** gzip size of the JavaScript the login page (the first load) fetches */
   firstLoadJsGzipKb: number;
@@ -163,6 +163,8 @@ export async function consoleBench(opts: ConsoleBenchOptions): Promise<ConsoleFi
       stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
       log: opts.log,
     });
+    // what the hourly schedule would have stored over the seeded year (the timing samples)
+    await rt.runSchedules();
     const village = await login(rt.url, 'village');
     const ids = await fileCases(await login(rt.url, 'applicant'));
     await growTimeline(village, ids[0]!);
@@ -268,7 +270,7 @@ export function consoleLines(f: ConsoleFigures): string[] {
     `console (Chromium, CPU throttled ${f.cpuThrottle}×, cold cache):`,
     `  inbox of ${INBOX_TASKS} tasks, first ${INBOX_PAGE_ROWS} rows interactive: ${f.inboxMs} ms (target ≤ ${CONSOLE_TARGETS.inboxMs})${mark('inboxMs')}`,
     `  case detail, ${TIMELINE_RECORDS}-record timeline: ${f.caseDetailMs} ms (target ≤ ${CONSOLE_TARGETS.caseDetailMs})${mark('caseDetailMs')}`,
-    `  auditor dashboard, a year of ${f.seededCases} cases: ${f.dashboardMs} ms (target ≤ ${CONSOLE_TARGETS.dashboardMs}; first visit, storing the samples: ${f.dashboardFirstMs} ms)${mark('dashboardMs')}`,
+    `  auditor dashboard, a year of ${f.seededCases} cases: ${f.dashboardMs} ms (target ≤ ${CONSOLE_TARGETS.dashboardMs}; first visit: ${f.dashboardFirstMs} ms)${mark('dashboardMs')}`,
     `  first-load JavaScript: ${f.firstLoadJsGzipKb} KB gzip (target ≤ ${CONSOLE_TARGETS.firstLoadJsGzipKb}); the dashboard's own: ${f.dashboardJsGzipKb} KB gzip${mark('firstLoadJsGzipKb')}`,
     ...Object.entries(f.notMeasured).map(([name, why]) => `  not measured ${name}: ${why}`),
   ];

@@ -252,6 +252,7 @@ async function main(): Promise<void> {
           repeats: Number(process.env.BENCH_QUERY_REPEATS ?? 30),
           budgetMs: Number(process.env.BENCH_QUERY_BUDGET_S ?? 60) * 1000,
           concurrency: Number(process.env.BENCH_SEED_CONCURRENCY ?? 8),
+          snapshot: process.env.BENCH_VOLUME_SNAPSHOT || undefined,
           log: (line) => console.log(line),
         })
       : undefined;

@@ -5,7 +5,7 @@
  * units it consumed (the runtime's handlers run in this process, so the capacity counters see their requests).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDeps } from '../functions/services/deps.ts';
@@ -31,6 +31,12 @@ export interface VolumeOptions {
   budgetMs: number;
   /** BatchWriteItem requests in flight while seeding */
   concurrency: number;
+  /**
+   * A directory keeping the seeded data between runs (BENCH_VOLUME_SNAPSHOT): seeded and saved there when it holds
+   * no seed of `cases` cases, else copied from it instead of seeding (10⁵ cases take tens of minutes to seed).
+   * Each run works on a copy, so every run starts with no stored timing samples.
+   */
+  snapshot?: string;
   log: (line: string) => void;
 }
 
@@ -76,6 +82,8 @@ export interface FailedQuery {
 
 export interface VolumeFigures {
   seed: SeedReport & { dataDir: string };
+  /** one run of the app's schedules after seeding (the timing-samples job, as EventBridge Scheduler runs it) */
+  schedules: { ms: number; results: Record<string, unknown> };
   queries: Record<string, QueryFigure>;
   failed: Record<string, FailedQuery>;
   /** queries the runtime does not serve (yet), with its answer */
@@ -113,7 +121,7 @@ function queries(nextPageCursor: string | undefined): Query[] {
     { name: 'inboxOverdue', user: 'township', path: '/api/tasks?overdue=true&limit=20', optional: true },
     { name: 'overdueReport', user: 'auditor', path: '/api/reports/overdue', optional: true },
     { name: 'stuckReport', user: 'auditor', path: '/api/reports/stuck', optional: true },
-    // The first stage-timings call finds no stored samples for the settled months and stores them.
+    // The scheduled job stored the samples: the first call is like any other.
     ...(['stage', 'township', 'month'] as const).map((groupBy) => ({
       name: `stageTimingsBy${groupBy[0]!.toUpperCase()}${groupBy.slice(1)}`,
       user: 'auditor' as const,
@@ -140,21 +148,20 @@ export async function volumeBench(opts: VolumeOptions): Promise<VolumeFigures> {
   const parent = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dataDir = await mkdtemp(join(parent, 'bench-volume-'));
   try {
-    const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW });
+    const seed = await seededDataDir(dataDir, opts);
+    // the seeded cases have no executions: nothing to resume
+    const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW, resume: false });
     try {
-      opts.log(`seeding ${opts.cases} cases of county ${SEED_COUNTY} (data dir on ${parent})…`);
-      const seed = await seedCounty({
-        store: Store.fromEnv(),
-        cases: opts.cases,
-        now: VOLUME_NOW,
-        stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
-        concurrency: opts.concurrency,
-        log: opts.log,
-      });
+      // what the hourly schedule would have stored over the seeded year
+      opts.log('  running the scheduled jobs (timing samples)…');
+      const jobStarted = performance.now();
+      const results = await rt.runSchedules();
+      const schedules = { ms: round(performance.now() - jobStarted), results };
       const users = { township: await login(rt.url, 'township'), auditor: await login(rt.url, 'auditor') };
       const firstPage = await users.township.get<{ cursor?: string }>('/api/tasks?limit=20');
       const figures: VolumeFigures = {
         seed: { ...seed, dataDir: parent },
+        schedules,
         queries: {},
         failed: {},
         skipped: {},
@@ -171,6 +178,45 @@ export async function volumeBench(opts: VolumeOptions): Promise<VolumeFigures> {
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+const SNAPSHOT_REPORT = 'seed-report.json';
+/** The simulated clock a runtime keeps in its data dir: a copied snapshot starts again at VOLUME_NOW. */
+const CLOCK_FILE = 'clock.json';
+
+/** Fills `dataDir` with a seeded county: copied from the snapshot when it holds one of `opts.cases` cases. */
+async function seededDataDir(dataDir: string, opts: VolumeOptions): Promise<SeedReport> {
+  const saved = opts.snapshot && join(opts.snapshot, SNAPSHOT_REPORT);
+  if (saved && existsSync(saved)) {
+    const report = JSON.parse(await readFile(saved, 'utf8')) as SeedReport;
+    if (report.cases === opts.cases) {
+      opts.log(`copying the seeded county of ${report.cases} cases from ${opts.snapshot}…`);
+      await cp(opts.snapshot!, dataDir, { recursive: true });
+      return report;
+    }
+  }
+  const rt = await startRuntime({ port: 0, dataDir, timeScale: 1, startAt: VOLUME_NOW });
+  let report: SeedReport;
+  try {
+    opts.log(`seeding ${opts.cases} cases of county ${SEED_COUNTY} (data dir ${dataDir})…`);
+    report = await seedCounty({
+      store: Store.fromEnv(),
+      cases: opts.cases,
+      now: VOLUME_NOW,
+      stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
+      concurrency: opts.concurrency,
+      log: opts.log,
+    });
+  } finally {
+    await rt.stop();
+  }
+  await rm(join(dataDir, CLOCK_FILE), { force: true });
+  if (opts.snapshot) {
+    await rm(opts.snapshot, { recursive: true, force: true });
+    await cp(dataDir, opts.snapshot, { recursive: true });
+    await writeFile(join(opts.snapshot, SNAPSHOT_REPORT), JSON.stringify(report));
+  }
+  return report;
 }
 
 /**
@@ -278,6 +324,7 @@ export function volumeLines(f: VolumeFigures): string[] {
   return [
     `volume: ${s.cases} cases seeded as ${s.items} items in ${round(s.seconds)} s → ${round(s.itemsPerSecond)} items/s, ${round(s.casesPerSecond)} cases/s (BatchWriteItem, data dir on ${s.dataDir})`,
     `  cases: ${statuses}; ${s.timingRecords} stage records; ${s.openTasks} open tasks, ${s.overdueOpenTasks} overdue`,
+    `  scheduled jobs after seeding: ${f.schedules.ms} ms ${JSON.stringify(f.schedules.results)}`,
     ...Object.values(f.queries).map(
       (q) =>
         `  ${q.user} GET ${q.path}: ${timedLine(q)}; first call ${q.first.ms} ms, ${q.first.readUnits} RCU + ${q.first.writeUnits} WCU`,

@@ -31,7 +31,16 @@ export interface Settings {
    */
   region?: string;
   account?: string;
+  /**
+   * The 6-digit county codes the deployment serves (`-c counties=611002,611003`): the timing-samples job stores
+   * their reports' samples. Default: the demo county (611002) for a synth without a region (tests, the local
+   * runtime); none for a deployment, which names its own.
+   */
+  counties: string[];
 }
+
+/** The local runtime's and the tests' county: the demo users' (local/auth.ts). */
+const DEMO_COUNTY = '611002';
 
 const text = (scope: IConstruct, key: string): string | undefined => {
   const v = scope.node.tryGetContext(key);
@@ -56,13 +65,25 @@ export function settingsOf(app: IConstruct): Settings {
     throw new Error(`context identity=cognito: ${partition} has no Cognito user pools; use identity=oidc`);
   }
   const tracing = features.xray && text(app, 'tracing') !== 'false';
+  const region = text(app, 'region') ?? process.env.CDK_DEFAULT_REGION;
   return {
     partition,
     identity,
     oidcIssuer: text(app, 'oidcIssuer'),
     oidcAudience: text(app, 'oidcAudience'),
     tracing,
-    region: text(app, 'region') ?? process.env.CDK_DEFAULT_REGION,
+    region,
     account: text(app, 'account') ?? process.env.CDK_DEFAULT_ACCOUNT,
+    counties: countiesOf(text(app, 'counties'), region),
   };
+}
+
+/** `counties` as a list of county codes (comma-separated), checked; the demo county when unset and no region. */
+function countiesOf(value: string | undefined, region: string | undefined): string[] {
+  if (value === undefined) return region ? [] : [DEMO_COUNTY];
+  const counties = value.split(',').map((c) => c.trim());
+  const bad = counties.filter((c) => !/^\d{6}$/.test(c));
+  if (bad.length)
+    throw new Error(`context counties=${value}: ${bad.join(', ')} is not a 6-digit county code`);
+  return counties;
 }

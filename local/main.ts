@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     staticDir: WEB_DIST,
     log: (line) => console.log(line),
     faults,
+    schedules: true,
   });
   let stopping = false;
   const shutdown = (signal: string) => {

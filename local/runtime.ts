@@ -15,6 +15,7 @@ import { crashedAfterWrite, type Faults } from './faults.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
 import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
+import { startScheduler } from './scheduler.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
 import { startSimClock } from './sim-clock.ts';
 import { type CfnTemplate, deleteTables, ensureTables, tableInputsFromTemplate } from './tables.ts';
@@ -48,6 +49,16 @@ export interface RuntimeOptions {
    * `<tablePrefix><name>` there, so runtimes sharing it never see each other's data, and are deleted on stop.
    */
   dynamoDb?: { endpoint: string; tablePrefix: string };
+  /**
+   * Re-enter the cases in flight at start (default true). The bench turns it off on a copied seeded county, whose
+   * cases have no executions to resume.
+   */
+  resume?: boolean;
+  /**
+   * Run the app's schedules on the simulated clock (`npm start`); off by default, so a test's data changes only
+   * by its own hand. `Runtime.runSchedules` runs them either way.
+   */
+  schedules?: boolean;
 }
 
 export interface Runtime {
@@ -67,6 +78,8 @@ export interface Runtime {
   dynamoDbPid: number | undefined;
   /** invokes a function of the app by logical id, as Lambda would (operations, the deploy rehearsal) */
   invoke(logicalId: string, event: unknown): Promise<unknown>;
+  /** runs every schedule of the app now, as EventBridge Scheduler would; each function's answer by schedule */
+  runSchedules(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -233,7 +246,17 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     });
     stack.push(() => http.close());
 
-    await resumeInFlight(engine, log);
+    if (opts.resume !== false) await resumeInFlight(engine, log);
+    const invoke = async (logicalId: string, event: unknown) =>
+      (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000));
+    const scheduler = startScheduler({
+      schedules: app.schedules,
+      invoke,
+      timeScale: opts.timeScale ?? 1,
+      timers: opts.schedules === true,
+      log,
+    });
+    stack.push(() => scheduler.stop());
 
     return {
       url: http.url,
@@ -245,8 +268,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       lambdaStats,
       dynamoDbEndpoint: ddb.endpoint,
       dynamoDbPid: ddb.pid,
-      invoke: async (logicalId, event) =>
-        (await handlerOf(logicalId))(event, lambdaContext(logicalId, 900_000)),
+      invoke,
+      runSchedules: () => scheduler.runAll(),
       stop,
     };
   } catch (e) {

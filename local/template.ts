@@ -93,12 +93,23 @@ export interface ResolvedRoute {
   authorized: boolean;
 }
 
+/** An EventBridge Scheduler schedule that invokes a function of the app. */
+export interface ResolvedSchedule {
+  logicalId: string;
+  /** `rate(N minute|minutes|hour|hours|day|days)`, `cron(…)` or `at(…)` as synthesized */
+  expression: string;
+  functionLogicalId: string;
+  /** the event the function receives */
+  input: unknown;
+}
+
 export interface ResolvedApp {
   templates: Record<string, CfnTemplate>;
   tables: ResolvedTable[];
   functions: ResolvedFunction[];
   stateMachines: ResolvedStateMachine[];
   routes: ResolvedRoute[];
+  schedules: ResolvedSchedule[];
 }
 
 /**
@@ -112,6 +123,7 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
   const functions: ResolvedFunction[] = [];
   const stateMachines: ResolvedStateMachine[] = [];
   const routes: ResolvedRoute[] = [];
+  const schedules: ResolvedSchedule[] = [];
 
   for (const [stackName, logicalId, res] of r.resources()) {
     const where = `${stackName}/${logicalId}`;
@@ -154,6 +166,8 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
   }
   for (const [stackName, logicalId, res] of r.resources()) {
     if (res.Type === 'AWS::ApiGatewayV2::Route') routes.push(r.route(stackName, logicalId, res, functions));
+    if (res.Type === 'AWS::Scheduler::Schedule')
+      schedules.push(r.schedule(stackName, logicalId, res, functions));
     if (res.Type === 'AWS::StepFunctions::StateMachineAlias') {
       const arn = r.qualifiedArn(res, stackName, `${stackName}/${logicalId}`);
       stateMachines
@@ -161,7 +175,7 @@ export function resolveTemplates(templates: Record<string, CfnTemplate>, opts: R
         ?.aliases.push(arn.slice(arn.lastIndexOf(':') + 1));
     }
   }
-  return { templates, tables, functions, stateMachines, routes };
+  return { templates, tables, functions, stateMachines, routes, schedules };
 }
 
 /** Resolves every intrinsic in `value` as it would be inside `stackName`'s template (for checks and tools). */
@@ -266,6 +280,29 @@ class Resolver {
       routeKey,
       functionLogicalId: fn.logicalId,
       authorized: authorization !== undefined && authorization !== 'NONE',
+    };
+  }
+
+  /** A schedule's expression, the function it invokes and that function's event (its role is AWS's business). */
+  schedule(
+    stackName: string,
+    logicalId: string,
+    res: CfnResource,
+    functions: ResolvedFunction[],
+  ): ResolvedSchedule {
+    const where = `${stackName}/${logicalId}`;
+    const p = res.Properties ?? {};
+    const target = (p.Target ?? {}) as { Arn?: unknown; Input?: unknown };
+    const arn = this.string(target.Arn, stackName, `${where} Target.Arn`);
+    const fn = functions.find((f) => f.arn === unqualified(arn));
+    if (!fn) throw new Error(`${where}: target ${arn} is not a function of the app`);
+    const input =
+      target.Input === undefined ? undefined : this.string(target.Input, stackName, `${where} Input`);
+    return {
+      logicalId,
+      expression: this.string(p.ScheduleExpression, stackName, `${where} ScheduleExpression`),
+      functionLogicalId: fn.logicalId,
+      input: input === undefined ? {} : JSON.parse(input),
     };
   }
 

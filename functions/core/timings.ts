@@ -149,6 +149,37 @@ export function summarizeSamples(
     });
 }
 
+/** One cell of the SLA heatmap: a township's records of one stage, and how many were decided late. */
+export interface BreachCell {
+  township: string;
+  stage: string;
+  count: number;
+  breaches: number;
+}
+
+/** Records and breaches per township × stage, townships in order, stages in `order` first (then by name). */
+export function breachCells(samples: readonly TimingSample[], order: readonly string[] = []): BreachCell[] {
+  const cells = new Map<string, BreachCell>();
+  for (const s of samples) {
+    if (s.queueMs.length === 0) continue;
+    const id = `${s.township}|${s.stage}`;
+    const cell = cells.get(id) ?? { township: s.township, stage: s.stage, count: 0, breaches: 0 };
+    cell.count += s.queueMs.length;
+    cell.breaches += s.breaches;
+    cells.set(id, cell);
+  }
+  const rank = (k: string) => {
+    const i = order.indexOf(k);
+    return i < 0 ? order.length : i;
+  };
+  return [...cells.values()].sort(
+    (a, b) =>
+      (a.township < b.township ? -1 : a.township > b.township ? 1 : 0) ||
+      rank(a.stage) - rank(b.stage) ||
+      (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0),
+  );
+}
+
 /** Groups rows and summarises each group (summarizeSamples of the rows' samples). */
 export function summarize(
   rows: readonly TimingRow[],

@@ -3,7 +3,6 @@ import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts
 import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { caseErrorViewSchema, taskViewSchema, type User } from '../../schemas/records.ts';
-import { logger } from '../commons/logger.ts';
 import { overdueScope, reportScope } from '../core/access.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
 import { invalid } from '../core/errors.ts';
@@ -13,34 +12,31 @@ import { labelOf, STAGE_LABELS } from '../core/labels.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
 import {
+  breachCells,
   daysOver,
-  isSettledMonth,
   MILESTONE_KINDS,
-  type MilestoneKind,
   monthCount,
   monthsBefore,
   monthsBetween,
   type Stats,
-  samplesOf,
   summarizeSamples,
   type TimingGroupBy,
-  type TimingRow,
   type TimingSample,
 } from '../core/timings.ts';
 import type { ActivityRecord } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
-import { indexKeys } from '../store/keys.ts';
-import type { MilestoneItem } from '../store/milestone.ts';
 import type { Page } from '../store/table.ts';
 import type { TaskItem, TimingRecord } from '../store/task.ts';
 import type { Deps } from './deps.ts';
-import { pooled } from './pool.ts';
+import {
+  ALL,
+  MAX_REPORT_MONTHS,
+  milestonePartitions,
+  samplesOfPartitions,
+  stagePartitions,
+} from './timing-samples.ts';
 import { caseErrorView, taskView } from './views.ts';
 
-/** The longest period one timing report covers: every (stage, month) is one Query, so the range is bounded. */
-export const MAX_REPORT_MONTHS = 24;
-/** Stage×month Queries run at most this many at a time. */
-const QUERY_CONCURRENCY = 8;
 /** The most rows one CSV export holds; the rest follow with the cursor it answers in `x-next-cursor`. */
 export const MAX_EXPORT_ROWS = 10_000;
 
@@ -114,100 +110,20 @@ export const stageTimingsSchema = z.object({
     /** application → enrolled */
     enrolled: z.array(wholeCaseGroupSchema),
   }),
+  /**
+   * Records and breaches per township × stage, whatever `groupBy` says (the console's SLA heatmap, in one call):
+   * townships in order, stages in catalogue order; only cells with records.
+   */
+  cells: z.array(
+    z.object({
+      township: z.string(),
+      stage: z.string(),
+      count: z.number().int(),
+      breaches: z.number().int(),
+    }),
+  ),
 });
 export type StageTimings = z.infer<typeof stageTimingsSchema>;
-
-/** The key of the single whole-case group when the report is grouped by stage. */
-const ALL = 'all';
-
-/**
- * One timing-index partition a report reads: its key, its month, and its records as timing rows. Its records
- * (decided tasks, milestones reached) are never changed, so once its month is over it never changes either.
- */
-interface TimingPartition {
-  indexPartition: string;
-  month: string;
-  rows: (township: string | undefined) => Promise<TimingRow[]>;
-}
-
-/** A completed stage's record as a timing row (the index holds decided tasks only). */
-const stageRow = (r: TimingRecord): TimingRow => ({ ...r, decidedAt: r.decidedAt! });
-
-/** A milestone as a timing row: opened at the application, decided when reached, in the single `all` stage. */
-const milestoneRow = (m: MilestoneItem): TimingRow => ({
-  stage: ALL,
-  villageCode: m.villageCode,
-  openedAt: m.startedAt,
-  decidedAt: m.at,
-  dueAt: m.dueAt,
-});
-
-/** The stage-record partitions of a county: one per stage × month. */
-function stagePartitions(
-  deps: Deps,
-  county: string,
-  stages: readonly HumanStage[],
-  from: string,
-  to: string,
-) {
-  return stages.flatMap((stage) =>
-    monthsBetween(from, to).map(
-      (month): TimingPartition => ({
-        indexPartition: indexKeys.timingPartition(county, stage, month),
-        month,
-        rows: async (township) =>
-          (await deps.store.stageRecords(county, stage, month, township)).map(stageRow),
-      }),
-    ),
-  );
-}
-
-/** The whole-case milestone partitions of a county, kind `kind`: one per month reached. */
-function milestonePartitions(deps: Deps, county: string, kind: MilestoneKind, from: string, to: string) {
-  return monthsBetween(from, to).map(
-    (month): TimingPartition => ({
-      indexPartition: indexKeys.wholeCasePartition(county, kind, month),
-      month,
-      rows: async (township) =>
-        (await deps.store.milestoneRecords(county, kind, month, township)).map(milestoneRow),
-    }),
-  );
-}
-
-/**
- * The samples of one partition, for the county or one township. While its records may still change they come
- * from the records themselves; once its month is settled, from the samples stored for it, which the first
- * report to need them stores: every later report reads one small item per township instead of every record.
- */
-async function partitionSamples(
-  deps: Deps,
-  partition: TimingPartition,
-  township: string | undefined,
-  nowMs: number,
-): Promise<TimingSample[]> {
-  if (!isSettledMonth(partition.month, nowMs)) return samplesOf(await partition.rows(township));
-  const stored = await deps.store.storedSamples(partition.indexPartition, township);
-  if (stored) return stored;
-  const samples = samplesOf(await partition.rows(undefined));
-  try {
-    await deps.store.putSamples(partition.indexPartition, samples, toIso(nowMs));
-  } catch (error) {
-    // The report stands without them; the next one tries again.
-    logger.warn('timing samples not stored', { partition: partition.indexPartition, error });
-  }
-  return township ? samples.filter((s) => s.township === township) : samples;
-}
-
-/** The samples of `partitions`, at most QUERY_CONCURRENCY partitions read at a time. */
-async function samplesOfPartitions(
-  deps: Deps,
-  partitions: readonly TimingPartition[],
-  township: string | undefined,
-): Promise<TimingSample[]> {
-  const nowMs = deps.clock.now();
-  const each = await pooled(partitions, QUERY_CONCURRENCY, (p) => partitionSamples(deps, p, township, nowMs));
-  return each.flat();
-}
 
 /** Count, breaches and duration statistics of one whole-case measure, grouped like the stage groups. */
 function wholeCaseGroups(samples: readonly TimingSample[], by: TimingGroupBy): WholeCaseGroup[] {
@@ -251,6 +167,7 @@ export async function stageTimings(deps: Deps, user: User, query: StageTimingsQu
       countyDecision: wholeCaseGroups(countyDecision!, by),
       enrolled: wholeCaseGroups(enrolled!, by),
     },
+    cells: breachCells(stageSamples, HUMAN_STAGES),
   };
 }
 

@@ -239,6 +239,10 @@ export const indexKeys = {
   errorCasesPartition: (county: string) => `ERRORS#${county}`,
   /** the sort-key prefix of one township's stage records inside a timing partition */
   timingTownshipPrefix: (township: string) => `${township}#`,
+  /** the first sort key of a township's records decided (reached) at or after `at` inside a timing partition */
+  timingTownshipFrom: (township: string, at: string) => `${township}#${at}`,
+  /** a sort key after every record of a township inside a timing partition, before the next township's */
+  timingTownshipEnd: (township: string) => `${township}$`,
 } as const;
 
 /** The table as CDK and the local runtime create it. */

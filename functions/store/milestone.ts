@@ -10,7 +10,7 @@ import { localMonth, parseIso } from '../core/time.ts';
 import { MILESTONE_KINDS } from '../core/timings.ts';
 import { indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import type { EntitySchema, Item, Table, TransactItem } from './table.ts';
-import { timingIndexPartition } from './timing-index.ts';
+import { type TimingSince, timingIndexPartition } from './timing-index.ts';
 
 export const MILESTONE_ENTITY = 'milestone';
 
@@ -56,6 +56,7 @@ export const milestoneRecords = (
   kind: string,
   month: string,
   township?: string,
+  since?: TimingSince,
 ): Promise<MilestoneItem[]> =>
   timingIndexPartition(
     table,
@@ -63,4 +64,5 @@ export const milestoneRecords = (
     indexKeys.wholeCasePartition(county, kind, month),
     township,
     MILESTONE_FIELDS,
+    since,
   );

@@ -19,6 +19,7 @@ import * as samples from './samples.ts';
 import * as staff from './staff.ts';
 import { type Item, type PageRequest, Table } from './table.ts';
 import * as tasks from './task.ts';
+import type { TimingSince } from './timing-index.ts';
 
 /** The only code that talks to DynamoDB. Every request path is a GetItem, a Query or a transaction. */
 export class Store {
@@ -72,8 +73,8 @@ export class Store {
     filter: { stage?: string; township?: string; role?: string; assignee?: string },
     page: PageRequest,
   ) => tasks.overdueOpenTasks(this.table, county, beforeIso, filter, page);
-  stageRecords = (county: string, stage: string, month: string, township?: string) =>
-    tasks.stageRecords(this.table, county, stage, month, township);
+  stageRecords = (county: string, stage: string, month: string, township?: string, since?: TimingSince) =>
+    tasks.stageRecords(this.table, county, stage, month, township, since);
   lateStageRecords = (
     county: string,
     stage: string,
@@ -83,8 +84,8 @@ export class Store {
   ) => tasks.lateStageRecords(this.table, county, stage, month, township, page);
 
   // milestones (milestone.ts), objections (objection.ts), guards (guard.ts)
-  milestoneRecords = (county: string, kind: string, month: string, township?: string) =>
-    milestones.milestoneRecords(this.table, county, kind, month, township);
+  milestoneRecords = (county: string, kind: string, month: string, township?: string, since?: TimingSince) =>
+    milestones.milestoneRecords(this.table, county, kind, month, township, since);
   openObjections = (caseId: string) => objections.openObjections(this.table, caseId);
   repairGuards = (
     caseId: string,
@@ -115,6 +116,7 @@ export class Store {
   ) => accessLogs.accessLog(this.table, county, range, actor, page);
   storedSamples = (indexPartition: string, township?: string) =>
     samples.storedSamples(this.table, indexPartition, township);
-  putSamples = (indexPartition: string, list: readonly TimingSample[], storedAt: string) =>
-    samples.putSamples(this.table, indexPartition, list, storedAt);
+  samplesMarker = (indexPartition: string) => samples.samplesMarker(this.table, indexPartition);
+  putSamples = (indexPartition: string, list: readonly TimingSample[], storedAt: string, through?: string) =>
+    samples.putSamples(this.table, indexPartition, list, storedAt, through);
 }

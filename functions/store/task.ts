@@ -22,7 +22,7 @@ import {
   type TransactItem,
   updateExpression,
 } from './table.ts';
-import { timingIndexPartition } from './timing-index.ts';
+import { type TimingSince, timingIndexPartition } from './timing-index.ts';
 
 export const TASK_ENTITY = 'task';
 
@@ -232,8 +232,8 @@ export function overdueOpenTasks(
 }
 
 /**
- * (6) Every completed-stage record of (county, stage, month), optionally of one township: one Query on the
- * timing index, followed page by page. Only the fields the timing maths needs are read back.
+ * (6) Every completed-stage record of (county, stage, month), optionally of one township, or those decided from
+ * `since` on: Queries on the timing index, followed page by page. Only the fields the timing maths needs are read back.
  */
 export const stageRecords = (
   table: Table,
@@ -241,6 +241,7 @@ export const stageRecords = (
   stage: string,
   month: string,
   township?: string,
+  since?: TimingSince,
 ): Promise<TimingRecord[]> =>
   timingIndexPartition(
     table,
@@ -248,6 +249,7 @@ export const stageRecords = (
     indexKeys.timingPartition(county, stage, month),
     township,
     TIMING_FIELDS,
+    since,
   );
 
 /**

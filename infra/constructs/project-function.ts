@@ -171,6 +171,34 @@ export class ProjectFunction extends Construct {
   }
 
   /**
+   * Lets a function bound read-only write the items under one partition-key prefix and nothing else (IAM
+   * `dynamodb:LeadingKeys`), never an index; {@link allowEncryptedWrites} then adds the key's use for writes.
+   */
+  allowWritesUnder(table: ITable, prefix: string, actions: readonly TableAction[]): this {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
+      }),
+    );
+    return this;
+  }
+
+  /** The encryption calls DynamoDB makes with the table's key for the writes {@link allowWritesUnder} allows. */
+  allowEncryptedWrites(table: ITable): this {
+    if (!table.encryptionKey) return this;
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [table.encryptionKey.keyArn],
+        conditions: { StringEquals: viaDynamoDb() },
+      }),
+    );
+    return this;
+  }
+
+  /**
    * Lets the function complete the callback tasks of the state machine `stateMachineArn` (SendTaskSuccess; no
    * code sends a task failure): a token is only accepted for its own state machine.
    */

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -19,7 +19,8 @@ import {
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
 import { LIVE_ALIAS } from '../../workflows/identification.ts';
 import { Identity } from '../constructs/identity.ts';
-import { ProjectFunction, type TableAction, viaDynamoDb } from '../constructs/project-function.ts';
+import { ProjectFunction, type TableAction } from '../constructs/project-function.ts';
+import { SAMPLES_WRITES, TimingSamplesJob } from '../constructs/timing-samples-job.ts';
 import type { Settings } from '../settings.ts';
 import { allowOnExecutions } from './workflow-stack.ts';
 
@@ -95,32 +96,6 @@ export function routeThrottle(route: RouteDef): { rateLimit: number; burstLimit:
 const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /**
- * Lets a read-only group write the items under one partition-key prefix and nothing else (IAM
- * `dynamodb:LeadingKeys`), never an index.
- */
-function allowWritesUnder(handler: ProjectFunction, table: ITable, prefix: string, actions: string[]) {
-  handler.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions,
-      resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
-    }),
-  );
-}
-
-/** The encryption calls DynamoDB makes with the table's key for a read-only group's own writes. */
-function allowEncryptedWrites(handler: ProjectFunction, table: ITable) {
-  if (!table.encryptionKey) return;
-  handler.role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-      resources: [table.encryptionKey.keyArn],
-      conditions: { StringEquals: viaDynamoDb() },
-    }),
-  );
-}
-
-/**
  * Contract v1 over an HTTP API: one Lambda per route group (GROUP_ENTRIES), one route per ROUTES entry,
  * Cognito users behind a JWT authorizer. The console is served from the same origin, so CORS stays off.
  */
@@ -130,6 +105,8 @@ export class ApiStack extends Stack {
   /** The Cognito user pool, when identity is cognito. */
   readonly userPool?: cognito.UserPool;
   readonly handlers: Readonly<Record<RouteGroup, ProjectFunction>>;
+  /** The hourly job storing the timing samples the reports read; none when the deployment names no county. */
+  readonly timingSamplesJob?: TimingSamplesJob;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -196,15 +173,11 @@ export class ApiStack extends Stack {
       if (needs.stopsIdentification) allowOnExecutions(handler.role, ['states:StopExecution']);
       if (needs.completesTasks) handler.allowTaskSuccess(props.identification.stateMachineArn);
       // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
-      if (needs.writesAccessLog)
-        allowWritesUnder(handler, props.table, ACCESS_LOG_PREFIX, ['dynamodb:PutItem']);
+      if (needs.writesAccessLog) handler.allowWritesUnder(props.table, ACCESS_LOG_PREFIX, ['PutItem']);
       if (needs.storesTimingSamples) {
-        allowWritesUnder(handler, props.table, SAMPLES_PREFIX, [
-          'dynamodb:BatchWriteItem',
-          'dynamodb:PutItem',
-        ]);
+        handler.allowWritesUnder(props.table, SAMPLES_PREFIX, SAMPLES_WRITES);
       }
-      if (needs.writesAccessLog || needs.storesTimingSamples) allowEncryptedWrites(handler, props.table);
+      if (needs.writesAccessLog || needs.storesTimingSamples) handler.allowEncryptedWrites(props.table);
       handlers[group] = handler;
       // Through the `live` alias of the version this deploy published.
       const live = handler.fn.addAlias(LIVE_ALIAS);
@@ -236,6 +209,18 @@ export class ApiStack extends Stack {
           : [];
       }),
     );
+
+    if (props.settings.counties.length) {
+      this.timingSamplesJob = new TimingSamplesJob(this, 'TimingSamplesJob', {
+        table: props.table,
+        counties: props.settings.counties,
+      });
+    } else {
+      Annotations.of(this).addWarning(
+        'context counties is empty: the timing-samples job is not scheduled, so the first report over a settled ' +
+          'month reads its records (and stores their samples)',
+      );
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
   }

@@ -6,6 +6,7 @@ import { localMonth, toIso } from '../../functions/core/time.ts';
 import { isSettledMonth } from '../../functions/core/timings.ts';
 import { markCaseError } from '../../functions/services/cases.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
+import { SAMPLES_MARGIN_MS } from '../../functions/services/timing-samples.ts';
 import { closePublicity } from '../../functions/services/workflow.ts';
 import { indexKeys } from '../../functions/store/keys.ts';
 import type { Runtime } from '../../local/runtime.ts';
@@ -215,6 +216,7 @@ interface Report {
   unit: string;
   percentiles: string;
   groups: Group[];
+  cells: { township: string; stage: string; count: number; breaches: number }[];
   error: { code: string; details: { path: string; rule: string }[] };
 }
 
@@ -320,6 +322,24 @@ describe('GET /api/reports/stage-timings', () => {
     );
   });
 
+  it('answers records and breaches per township × stage whatever the grouping (the heatmap in one call)', async () => {
+    const byStage = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=stage');
+    const byMonth = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=month');
+    const own = await timings('township', 'from=2026-11&to=2026-12&groupBy=township');
+
+    const cells = (selected: Row[]) =>
+      [...new Set(selected.map((r) => `${r.township}|${STAGES.indexOf(r.stage as StageName)}|${r.stage}`))]
+        .sort()
+        .map((id) => {
+          const [township, , stage] = id.split('|') as [string, string, string];
+          const g = selected.filter((r) => r.township === township && r.stage === stage);
+          return { township, stage, count: g.length, breaches: g.filter((r) => r.breach).length };
+        });
+    expect(byStage.body.cells).toEqual(cells(rows));
+    expect(byMonth.body.cells).toEqual(byStage.body.cells);
+    expect(own.body.cells).toEqual(cells(rows.filter((r) => r.township === '611002100')));
+  });
+
   it('answers 404 for another township or county, 403 for roles without reports', async () => {
     const otherTownship = await timings('township', 'township=611002101&from=2026-11&to=2026-12');
     const otherCounty = await timings('auditor', 'county=611003&from=2026-11&to=2026-12');
@@ -343,15 +363,44 @@ describe('GET /api/reports/stage-timings', () => {
 
     expect(again.body.groups).toEqual(first.body.groups);
     const novemberRows = rows.filter((r) => r.month === '2026-11' && r.stage === 'village_review');
-    expect(november?.flatMap((s) => s.queueMs).sort()).toEqual(novemberRows.map((r) => r.queueMs).sort());
-    expect(november?.reduce((n, s) => n + s.breaches, 0)).toBe(novemberRows.filter((r) => r.breach).length);
+    expect(november?.through).toBeUndefined();
+    expect(november?.samples.flatMap((s) => s.queueMs).sort()).toEqual(
+      novemberRows.map((r) => r.queueMs).sort(),
+    );
+    expect(november?.samples.reduce((n, s) => n + s.breaches, 0)).toBe(
+      novemberRows.filter((r) => r.breach).length,
+    );
     expect(await store.storedSamples(village('2026-12'))).toBeUndefined();
     const decisions = await store.storedSamples(
       indexKeys.wholeCasePartition('611002', 'county_decision', '2026-11'),
     );
-    expect(decisions?.reduce((n, s) => n + s.queueMs.length, 0)).toBe(
+    expect(decisions?.samples.reduce((n, s) => n + s.queueMs.length, 0)).toBe(
       countyDecided().filter((c) => localMonth(c.endMs) === '2026-11').length,
     );
+  });
+
+  it('runs the scheduled timing-samples job as the scheduler would: the open month stored up to a quarter hour ago', async () => {
+    const village = (month: string) => indexKeys.timingPartition('611002', 'village_review', month);
+    const { store } = sharedDeps();
+    const before = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=township');
+
+    const results = await rt.runSchedules();
+
+    const through = toIso(now - SAMPLES_MARGIN_MS);
+    expect(Object.values(results)).toEqual([
+      expect.objectContaining({ counties: ['611002'], through, tooLarge: 0 }),
+    ]);
+    const december = await store.storedSamples(village('2026-12'));
+    const decemberRows = rows.filter(
+      (r) => r.month === '2026-12' && r.stage === 'village_review' && r.decidedMs < now - SAMPLES_MARGIN_MS,
+    );
+    expect(december?.through).toBe(through);
+    expect(december?.samples.flatMap((s) => s.queueMs).sort()).toEqual(
+      decemberRows.map((r) => r.queueMs).sort(),
+    );
+    const after = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=township');
+    expect(after.body.groups).toEqual(before.body.groups);
+    expect(after.body.cells).toEqual(before.body.cells);
   });
 
   it('names every bad query field', async () => {

@@ -76,6 +76,7 @@ describe('function roles', () => {
       `${g} API`,
       pf,
     ]),
+    ['timing-samples job', synth.stacks.api.timingSamplesJob!.handler],
   ];
 
   it('allows each function exactly the AWS calls its handler module made in this test run', () => {

@@ -342,9 +342,39 @@ describe('stored timing samples', () => {
     const stored = await store.putSamples(partition, samples, '2026-11-25T09:00:00.000+08:00');
 
     expect(stored).toBe(true);
-    expect(await store.storedSamples(partition)).toEqual(samples);
-    expect(await store.storedSamples(partition, '611002101')).toEqual([samples[1]]);
-    expect(await store.storedSamples(partition, '611002109')).toEqual([]);
+    const townships = ['611002100', '611002101'];
+    expect(await store.storedSamples(partition)).toEqual({ samples, townships });
+    expect(await store.storedSamples(partition, '611002101')).toEqual({ samples: [samples[1]], townships });
+    expect(await store.storedSamples(partition, '611002109')).toEqual({ samples: [], townships });
+  });
+
+  it('keeps an open month’s `through`, and counts only the items of the store its marker names', async () => {
+    const [open, mixed] = ['2026-11', '2026-12'].map((m) => `TIMING#611002#village_review#${m}`) as [
+      string,
+      string,
+    ];
+    const through = '2026-11-20T08:45:00.000+08:00';
+    await store.putSamples(open, [sample('611002100', 2)], '2026-11-20T09:00:00.000+08:00', through);
+    await store.putSamples(mixed, [sample('611002100', 2)], '2026-11-20T09:00:00.000+08:00', through);
+    // a later store of `mixed` puts its items before its marker: a reader in between sees both stores' items
+    await store.putItems([
+      {
+        ...keys.samples(mixed, '611002100'),
+        entity: 'samples',
+        ...sample('611002100', 3),
+        durations: new Uint8Array(48),
+        through: '2026-11-20T09:45:00.000+08:00',
+        storeId: 'a-later-store',
+      },
+    ]);
+
+    expect(await store.storedSamples(open)).toEqual({
+      samples: [sample('611002100', 2)],
+      townships: ['611002100'],
+      through,
+    });
+    expect(await store.storedSamples(mixed)).toBeUndefined();
+    expect(await store.storedSamples(mixed, '611002100')).toBeUndefined();
   });
 
   it('tells a partition never stored (undefined) from one stored empty ([])', async () => {
@@ -352,7 +382,10 @@ describe('stored timing samples', () => {
 
     expect(await store.storedSamples('TIMING#611002#county_approval#2026-08')).toBeUndefined();
     expect(await store.storedSamples('TIMING#611002#county_approval#2026-08', '611002100')).toBeUndefined();
-    expect(await store.storedSamples('TIMING#611002#county_approval#2026-09')).toEqual([]);
+    expect(await store.storedSamples('TIMING#611002#county_approval#2026-09')).toEqual({
+      samples: [],
+      townships: [],
+    });
   });
 
   it('counts no samples until the marker is written after them', async () => {

@@ -88,6 +88,30 @@ describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
     await tab.close();
   });
 
+  it("starts a signed-in deep link's first GETs before the console's code has loaded, and asks each once", async () => {
+    const tab = await h.open();
+    await tab.signIn('village');
+    const seen: { what: string; at: number }[] = [];
+    const started = performance.now();
+    const at = () => performance.now() - started;
+    tab.page.on('request', (r) =>
+      seen.push({ what: `start ${new URL(r.url()).pathname}${new URL(r.url()).search}`, at: at() }),
+    );
+    tab.page.on('requestfinished', (r) => seen.push({ what: `end ${new URL(r.url()).pathname}`, at: at() }));
+
+    await tab.page.goto(`${h.url}/inbox`);
+    await tab.page.getByRole('table').waitFor();
+
+    const starts = (what: string) => seen.filter((s) => s.what === `start ${what}`);
+    expect(starts('/api/tasks?limit=20')).toHaveLength(1);
+    expect(starts('/health')).toHaveLength(1);
+    // the app's own code (React, Ant Design: the main chunk) was still on its way when the inbox was asked for
+    const mainLoaded = seen.find((s) => /^end \/assets\/main-.*\.js$/.test(s.what));
+    expect(mainLoaded).toBeDefined();
+    expect(starts('/api/tasks?limit=20')[0]!.at).toBeLessThan(mainLoaded!.at);
+    await tab.close();
+  });
+
   it('finds full ID numbers but not masked ones or digits inside a hash', () => {
     expect(fullIdNumbers('{"idNumber":"61100219800101001X"}')).toEqual([]);
     expect(fullIdNumbers('id 611002198001010010 here')).toEqual(['611002198001010010']);

@@ -7,8 +7,15 @@ import {
 } from '@ant-design/icons';
 import { lazy, type ReactNode } from 'react';
 import type { Role } from './api/types.ts';
-
-const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
+import {
+  CASE_ROLES,
+  DASHBOARD_ROLES,
+  INBOX_ROLES,
+  loadCaseDetail,
+  loadDashboard,
+  loadInbox,
+  REVIEWERS,
+} from './first-load.ts';
 
 /** A page of the console: its path, who sees it in the menu and may open it, and its menu label key. */
 export interface PageDef {
@@ -20,7 +27,8 @@ export interface PageDef {
 }
 
 /**
- * Every page, in menu order. Pages load on first use, so a village cadre never downloads the auditor's charts.
+ * Every page, in menu order. Pages load on first use, so a village cadre never downloads the auditor's charts;
+ * the boot starts a deep link's page early (first-load.ts).
  * The dashboard and admin pages (web/src/pages/dashboard*, admin*) hang here.
  */
 export const PAGES: readonly PageDef[] = [
@@ -28,8 +36,8 @@ export const PAGES: readonly PageDef[] = [
     path: '/inbox',
     menuKey: 'inbox',
     icon: <InboxOutlined />,
-    roles: REVIEWERS,
-    element: lazy(() => import('./pages/inbox.tsx')),
+    roles: INBOX_ROLES,
+    element: lazy(loadInbox),
   },
   {
     path: '/cases',
@@ -47,8 +55,8 @@ export const PAGES: readonly PageDef[] = [
   },
   {
     path: '/cases/:caseId',
-    roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
-    element: lazy(() => import('./pages/case-detail.tsx')),
+    roles: CASE_ROLES,
+    element: lazy(loadCaseDetail),
   },
   {
     path: '/cases/:caseId/notice',
@@ -59,8 +67,8 @@ export const PAGES: readonly PageDef[] = [
     path: '/dashboard',
     menuKey: 'dashboard',
     icon: <AuditOutlined />,
-    roles: ['auditor', 'county_reviewer', 'admin'],
-    element: lazy(() => import('./pages/dashboard/dashboard-page.tsx')),
+    roles: DASHBOARD_ROLES,
+    element: lazy(loadDashboard),
   },
   {
     path: '/admin',

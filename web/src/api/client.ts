@@ -34,6 +34,29 @@ export function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** A prefetched answer is used only this soon after it was asked for: later, the page asks afresh. */
+const PREFETCH_TTL_MS = 10_000;
+const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+
+/**
+ * Starts a GET the page about to load will make (the boot does this while the page's code downloads), so the
+ * page's own request for exactly `path` gets this answer instead of waiting for a new one. Used once.
+ */
+export function prefetch(path: string, token: string): void {
+  const response = fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  // an answer nobody takes must not surface as an unhandled rejection
+  response.catch(() => undefined);
+  prefetched.set(`${token} ${path}`, { at: Date.now(), response });
+}
+
+function takePrefetched(token: string | undefined, url: string): Promise<Response> | undefined {
+  const key = `${token} ${url}`;
+  const entry = prefetched.get(key);
+  if (!entry) return undefined;
+  prefetched.delete(key);
+  return Date.now() - entry.at <= PREFETCH_TTL_MS ? entry.response : undefined;
+}
+
 /**
  * One call to the API with the session's bearer token. Any non-2xx answer becomes an ApiError carrying the
  * contract's code, message and details; nothing of the response beyond that is shown to the user.
@@ -44,16 +67,19 @@ export async function request<T>(
   opts: { body?: unknown; query?: Query; as?: 'json' | 'text' | 'response' } = {},
 ): Promise<T> {
   const token = config.token();
+  const url = withQuery(path, opts.query);
   let res: Response;
   try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
+    const early = method === 'GET' ? takePrefetched(token, url) : undefined;
+    res = await (early ??
+      fetch(url, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      }));
   } catch {
     throw new ApiError(0, 'network', 'network error');
   }

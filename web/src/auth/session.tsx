@@ -2,17 +2,7 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import { configureClient } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { Session, User } from '../api/types.ts';
-
-const SESSION_KEY = 'console.session';
-
-function readSession(): Session | undefined {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Session) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { readSession, SESSION_KEY } from './stored-session.ts';
 
 interface SessionContext {
   user: User | undefined;

@@ -20,20 +20,28 @@ export default function CaseDetailPage() {
   const { t } = useTranslation();
   const user = useUser();
   const { caseId = '' } = useParams();
-  const { data, error, loading, reload } = useLoad(async () => {
-    const c: CaseDetail & { objections?: ObjectionView[] } = await api.getCase(caseId);
+  // The case (with its timeline) shows as soon as it arrives; its chain badge and task follow.
+  const loaded = useLoad(
+    (): Promise<CaseDetail & { objections?: ObjectionView[] }> => api.getCase(caseId),
+    [caseId],
+  );
+  const c = loaded.data;
+  const taskId = c?.openTaskId && REVIEWER_ROLES.includes(user.role) ? c.openTaskId : undefined;
+  // Each version of the case: its chain, and the open task (a claim or a decision moves the version).
+  const extras = useLoad(async () => {
+    if (!c) return undefined;
     const [audit, task] = await Promise.all([
       api.audit(caseId).catch(() => undefined),
-      c.openTaskId && REVIEWER_ROLES.includes(user.role)
-        ? api.getTask(c.openTaskId).catch(() => undefined)
-        : Promise.resolve(undefined),
+      taskId ? api.getTask(taskId).catch(() => undefined) : Promise.resolve(undefined),
     ]);
-    return { c, chain: audit?.chain, task };
-  }, [caseId, user.role]);
+    return { chain: audit?.chain, task };
+  }, [caseId, taskId, c?.version]);
+  const loading = loaded.loading || extras.loading;
+  const reload = loaded.reload;
 
-  if (error) return <ErrorAlert error={error} />;
-  if (!data) return <Spin description={t('common.loading')} spinning={loading} />;
-  const { c, chain, task } = data;
+  if (loaded.error) return <ErrorAlert error={loaded.error} />;
+  if (!c) return <Spin description={t('common.loading')} spinning={loaded.loading} />;
+  const { chain, task } = extras.data ?? {};
   const household = c.household as Partial<Household>;
   const myTask: TaskView | undefined =
     task &&

@@ -8,12 +8,11 @@ import type { StaffMember, TaskView } from '../api/types.ts';
 import { useUser } from '../auth/session.tsx';
 import { ErrorAlert, errorText } from '../errors.tsx';
 import { useFeedback } from '../feedback.ts';
+import { INBOX_PAGE_SIZE } from '../first-load.ts';
 import { useLoad } from '../hooks.ts';
 import { CursorPager, useCursorPages } from '../paging.tsx';
 import { daysUntil, formatDateTime } from '../time.ts';
 import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
-
-const PAGE_SIZE = 20;
 
 interface Filters {
   stage?: string;
@@ -42,7 +41,7 @@ export default function InboxPage() {
         mine: filters.mine ? 'true' : undefined,
         view: filters.escalations ? 'escalations' : undefined,
         cursor,
-        limit: PAGE_SIZE,
+        limit: INBOX_PAGE_SIZE,
       }),
       api.health(),
     ]);

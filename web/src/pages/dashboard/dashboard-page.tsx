@@ -63,35 +63,32 @@ interface StageTimings {
   county: string;
   groups: TimingGroup[];
   wholeCase: { countyDecision: WholeCaseGroup[]; enrolled: WholeCaseGroup[] };
+  /** records and breaches per township × stage, whatever the grouping */
+  cells: BreachCell[];
 }
 
 interface Reports {
   byStage?: StageTimings;
   byTownship?: StageTimings;
-  cells?: BreachCell[];
 }
 
-const timings = (county: string, months: MonthWindow, groupBy: string, stage?: string) =>
-  request<StageTimings>('GET', '/api/reports/stage-timings', {
-    query: { county, ...months, groupBy, stage },
-  });
+const timings = (county: string, months: MonthWindow, groupBy: string) =>
+  request<StageTimings>('GET', '/api/reports/stage-timings', { query: { county, ...months, groupBy } });
 
 /**
- * Every report of the window, each shown as it arrives: by stage first, alone, because the first report over a
- * settled month stores that month's timing samples (every stage's, every township's); the others, by township
- * and one by township per stage for the heatmap, then read those few stored items instead of the records.
+ * The window's two reports, at once, each shown as it arrives: by stage, and by township (which also answers the
+ * heatmap's township × stage cells). The settled months come from the samples the scheduled job stored.
  */
 async function loadReports(county: string, months: MonthWindow, show: (r: Reports) => void): Promise<void> {
-  const byStage = await timings(county, months, 'stage');
-  show({ byStage });
-  const [byTownship, ...perStage] = await Promise.all([
-    timings(county, months, 'township'),
-    ...HUMAN_STAGES.map((s) => timings(county, months, 'township', s)),
+  let shown: Reports = {};
+  const add = (next: Reports) => {
+    shown = { ...shown, ...next };
+    show(shown);
+  };
+  await Promise.all([
+    timings(county, months, 'stage').then((byStage) => add({ byStage })),
+    timings(county, months, 'township').then((byTownship) => add({ byTownship })),
   ]);
-  const cells = perStage.flatMap((r, i) =>
-    r.groups.map((g) => ({ township: g.key, stage: HUMAN_STAGES[i]!, count: g.count, breaches: g.breaches })),
-  );
-  show({ byStage, byTownship, cells });
 }
 
 export default function DashboardPage() {
@@ -237,7 +234,8 @@ export default function DashboardPage() {
     </Col>
   );
 
-  const { byStage, byTownship, cells } = reports;
+  const { byStage, byTownship } = reports;
+  const cells = byTownship?.cells;
   const total = byStage?.groups.reduce((n, g) => n + g.count, 0) ?? 0;
   const breaches = byStage?.groups.reduce((n, g) => n + g.breaches, 0) ?? 0;
   const decision = byStage?.wholeCase.countyDecision[0];

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { request } from '../../api/client.ts';
 import { ErrorAlert } from '../../errors.tsx';
+import { STUCK_DAYS, STUCK_PAGE_SIZE } from '../../first-load.ts';
 import { formatDateTime } from '../../time.ts';
 
 interface StuckCase {
@@ -28,11 +29,9 @@ interface Page {
   cursor?: string;
 }
 
-const PAGE = 20;
-
 export function StuckTable({ county }: { county: string }) {
   const { t } = useTranslation();
-  const [days, setDays] = useState(10);
+  const [days, setDays] = useState(STUCK_DAYS);
   const [rows, setRows] = useState<StuckCase[]>([]);
   const [cursor, setCursor] = useState<string>();
   const [loading, setLoading] = useState(false);
@@ -44,7 +43,7 @@ export function StuckTable({ county }: { county: string }) {
       setError(undefined);
       try {
         const page = await request<Page>('GET', '/api/reports/stuck', {
-          query: { county, days, limit: PAGE, cursor: after },
+          query: { county, days, limit: STUCK_PAGE_SIZE, cursor: after },
         });
         setRows((prev) => (after ? [...prev, ...page.items] : page.items));
         setCursor(page.cursor);

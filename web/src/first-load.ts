@@ -1,0 +1,79 @@
+/**
+ * What each page needs first, known before React or the page's code has loaded: its code (the lazy chunk) and the
+ * GETs it makes on arrival. The boot (boot.ts) starts both for the page in the address bar while the console's own
+ * code downloads and runs, so a deep link (an inbox, a case) waits for the slowest of them, not for their sum.
+ * Kept free of React and Ant Design: the boot imports it.
+ */
+import { withQuery } from './api/client.ts';
+import type { Role, User } from './api/types.ts';
+
+/** The inbox's page of tasks. */
+export const INBOX_PAGE_SIZE = 20;
+/** The dashboard's page of stuck cases, and the idle days it starts with. */
+export const STUCK_PAGE_SIZE = 20;
+export const STUCK_DAYS = 10;
+
+export const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
+/** Who may open the pages the boot starts early (routes.tsx gives them these). */
+export const INBOX_ROLES = REVIEWERS;
+export const CASE_ROLES: readonly Role[] = ['applicant', ...REVIEWERS, 'auditor', 'admin'];
+export const DASHBOARD_ROLES: readonly Role[] = ['auditor', 'county_reviewer', 'admin'];
+
+export const loadInbox = () => import('./pages/inbox.tsx');
+export const loadCaseDetail = () => import('./pages/case-detail.tsx');
+export const loadDashboard = () => import('./pages/dashboard/dashboard-page.tsx');
+
+const enc = encodeURIComponent;
+const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
+
+interface FirstLoad {
+  pattern: RegExp;
+  roles: readonly Role[];
+  load: () => Promise<unknown>;
+  /** the GETs the page makes first, exactly as it makes them */
+  requests: (match: RegExpExecArray, user: User) => string[];
+}
+
+const FIRST_LOADS: readonly FirstLoad[] = [
+  {
+    pattern: /^\/inbox$/,
+    roles: INBOX_ROLES,
+    load: loadInbox,
+    requests: () => [withQuery('/api/tasks', { limit: INBOX_PAGE_SIZE }), '/health'],
+  },
+  {
+    pattern: /^\/cases\/(?!new$)([^/]+)$/,
+    roles: CASE_ROLES,
+    load: loadCaseDetail,
+    requests: (m) => [
+      `/api/cases/${enc(decodeURIComponent(m[1]!))}`,
+      `/api/cases/${enc(decodeURIComponent(m[1]!))}/audit`,
+    ],
+  },
+  {
+    pattern: /^\/dashboard$/,
+    roles: DASHBOARD_ROLES,
+    load: loadDashboard,
+    requests: (_m, user) => [
+      '/health',
+      withQuery('/api/reports/stuck', {
+        county: countyOf(user.jurisdiction),
+        days: STUCK_DAYS,
+        limit: STUCK_PAGE_SIZE,
+      }),
+    ],
+  },
+];
+
+/** The page at `pathname` for `user`: its chunk loader and first GETs; undefined for any other page. */
+export function firstLoadOf(
+  pathname: string,
+  user: User,
+): { load: () => Promise<unknown>; requests: string[] } | undefined {
+  for (const f of FIRST_LOADS) {
+    const match = f.pattern.exec(pathname);
+    // a page the role may not open is never fetched for it (the console shows its 404)
+    if (match && f.roles.includes(user.role)) return { load: f.load, requests: f.requests(match, user) };
+  }
+  return undefined;
+}
