@@ -94,7 +94,7 @@ describe('measures over HTTP', () => {
         expect.objectContaining({ path: 'expectedVersion', rule: 'measure_version' }),
       ]);
     }
-    const winner = answers.find((a) => a.status === 200)!.body;
+    const winner = answers.find((a) => a.status === 200)!.body as { effect: string };
     const listed = await u.township.get(`/api/cases/${enrolledCaseId}/measures`);
     expect(listed.body.items).toEqual([expect.objectContaining({ version: 2, effect: winner.effect })]);
     const trail = await auditOf(u.auditor, enrolledCaseId);
