@@ -17,6 +17,7 @@ import {
   measurePatchSchema,
   measureViewSchema,
 } from '../../schemas/measure.ts';
+import { monitoringQuerySchema, monitoringReportSchema } from '../../schemas/monitoring.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
 import {
@@ -41,8 +42,6 @@ import {
   policyViewSchema,
 } from '../services/policy.ts';
 import {
-  monitoringQuerySchema,
-  monitoringReportSchema,
   overduePageSchema,
   overdueQuerySchema,
   slaBreachesQuerySchema,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
 import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
 import { measureViewSchema } from '../../schemas/measure.ts';
+import type { MonitoringQuery, MonitoringReport } from '../../schemas/monitoring.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { caseErrorViewSchema, taskViewSchema, type User } from '../../schemas/records.ts';
 import { logger } from '../commons/logger.ts';
@@ -693,27 +694,6 @@ export async function overdueTasks(
     daysOver: daysOver(t.dueAt, nowMs),
   }));
 }
-
-/** `GET /api/reports/monitoring` */
-export const monitoringQuerySchema = z.strictObject({
-  county: countyCodeSchema.optional(),
-  year: matching(/^20\d{2}$/, 'year', 'must be a year, YYYY'),
-});
-export type MonitoringQuery = z.output<typeof monitoringQuerySchema>;
-
-const householdCountSchema = z.object({ households: z.number().int(), persons: z.number().int() });
-export const monitoringReportSchema = z.object({
-  county: z.string(),
-  year: z.string(),
-  /** the counts stand as of this time: the year's end, or now while it runs */
-  asOf: z.string(),
-  enrolled: householdCountSchema,
-  newlyIdentified: householdCountSchema,
-  riskEliminated: householdCountSchema,
-  returnedToRisk: householdCountSchema,
-  withImplementedMeasure: z.object({ households: z.number().int(), share: z.number() }),
-});
-export type MonitoringReport = z.infer<typeof monitoringReportSchema>;
 
 /**
  * A county's monitoring year: households and persons under monitoring, newly identified, risk-eliminated and
