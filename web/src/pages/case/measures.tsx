@@ -65,7 +65,8 @@ export function MeasuresPanel({ c, user, onChanged }: { c: CaseView; user: User;
         rowKey="measureId"
         pagination={false}
         dataSource={data?.items ?? []}
-        locale={{ emptyText: t('measures.none') }}
+        // antd's placeholder grey fails AA contrast: the text carries the body colour
+        locale={{ emptyText: <Typography.Text>{t('measures.none')}</Typography.Text> }}
         columns={[
           { title: t('measures.type'), render: (_, m) => t(`measureType.${m.type}`) },
           { title: t('measures.description'), dataIndex: 'description' },
