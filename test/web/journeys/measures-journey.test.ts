@@ -84,7 +84,7 @@ describe('the assistance plan of an enrolled household', { timeout: JOURNEY_TIME
     await dialog.getByLabel('落实日期（YYYY-MM-DD）').fill('2999-01-01');
     await dialog.getByRole('button', { name: /提\s*交/ }).click();
     // a future date is the API's 400 not_in_future, shown at the field
-    await dialog.getByText('日期不能晚于今天').waitFor();
+    await dialog.getByText('日期不能晚于今天').first().waitFor();
     await dialog.getByLabel('落实日期（YYYY-MM-DD）').fill(today);
     await dialog.getByLabel('帮扶成效').fill('已上岗');
     await dialog.getByRole('button', { name: /提\s*交/ }).click();
