@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { atLeast, phoneSchema, residentIdSchema, villageCodeSchema } from './common.ts';
+import { atLeast, isoDateSchema, phoneSchema, residentIdSchema, villageCodeSchema } from './common.ts';
 import { categorySchema, procedureSchema, RISK_TYPES, riskTypeSchema, sourceSchema } from './domain.ts';
 
 const nameSchema = z.string().trim().min(1).max(50);
@@ -92,6 +92,8 @@ export type Household = z.infer<typeof householdSchema>;
 export const applicationSchema = z.strictObject({
   procedure: procedureSchema,
   household: householdSchema,
+  /** the day the risk was found (YYYY-MM-DD, county time; default the filing day): the SLA counts from it */
+  riskFoundAt: isoDateSchema.optional(),
 });
 export type Application = z.infer<typeof applicationSchema>;
 

@@ -42,6 +42,14 @@ export const ROLES = [
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
+/** Who did something: a user, or `system` for the workflow's steps. */
+export const actorSchema = z.object({
+  sub: z.string(),
+  name: z.string(),
+  role: z.union([roleSchema, z.literal('system')]),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
 /** 12-digit administrative division code of a village (统计用区划代码). */
 export const villageCodeSchema = matching(/^\d{12}$/, 'village_code', 'must be 12 digits');
 /** A jurisdiction: county (6), township (9) or village (12) digits. */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { isoDateTimeSchema, jurisdictionSchema, roleSchema, villageCodeSchema } from './common.ts';
+import {
+  actorSchema,
+  isoDateSchema,
+  isoDateTimeSchema,
+  jurisdictionSchema,
+  roleSchema,
+  villageCodeSchema,
+} from './common.ts';
 import {
   caseStatusSchema,
   decisionKindSchema,
@@ -7,6 +14,7 @@ import {
   stageSchema,
   taskStatusSchema,
 } from './domain.ts';
+import { contactViewSchema, measuresSummarySchema } from './measure.ts';
 
 /**
  * Why a case is in `error`: a code and a plain message for everyone who may see the case; the cause (type and
@@ -41,6 +49,19 @@ export const caseViewSchema = z.object({
   reexaminationRequestedAt: isoDateTimeSchema.optional(),
   /** the household's income lies above its filing year's monitoring line (it carries a justification) */
   aboveMonitoringLine: z.object({ year: z.int(), line: z.number() }).optional(),
+  /** the day the risk was found (county time); the identification SLA counts from it */
+  riskFoundAt: isoDateSchema.optional(),
+  enrolledAt: isoDateTimeSchema.optional(),
+  /** when monitoring ended (风险消除) */
+  riskEliminatedAt: isoDateTimeSchema.optional(),
+  /** the household's history: `GET /api/households/{householdId}/cases` */
+  householdId: z.string().optional(),
+  /** the household's earlier cases, oldest first: it fell back into risk (返贫) */
+  previousCaseIds: z.array(z.string()).optional(),
+  /** the assistance contact (帮扶责任人); the phone masked in lists */
+  contact: contactViewSchema.optional(),
+  /** the assistance plan: measures by status and how many are overdue */
+  measuresSummary: measuresSummarySchema,
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 
@@ -65,12 +86,7 @@ export const taskViewSchema = z.object({
 });
 export type TaskView = z.infer<typeof taskViewSchema>;
 
-export const actorSchema = z.object({
-  sub: z.string(),
-  name: z.string(),
-  role: z.union([roleSchema, z.literal('system')]),
-});
-export type Actor = z.infer<typeof actorSchema>;
+export { type Actor, actorSchema } from './common.ts';
 
 /** One step of a case's trail; `hash` chains it to the record before it. */
 export const auditRecordSchema = z.object({

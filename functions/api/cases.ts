@@ -8,6 +8,8 @@ import {
   withdraw,
 } from '../services/cases.ts';
 import { sharedDeps } from '../services/deps.ts';
+import { householdHistory } from '../services/households.ts';
+import { addMeasure, listMeasures, setContact, updateMeasure } from '../services/measures.ts';
 import { publicityNotice } from '../services/notice.ts';
 import { fileObjection } from '../services/objections.ts';
 import { requestReexamination } from '../services/reexamination.ts';
@@ -30,6 +32,12 @@ export const handler = routeGroup('cases', {
       ? csvBody(await auditTrailCsv(sharedDeps(), user, params.caseId))
       : auditTrail(sharedDeps(), user, params.caseId),
   fileObjection: ({ user, params, body }) => fileObjection(sharedDeps(), user, params.caseId, body),
+  listMeasures: ({ user, params }) => listMeasures(sharedDeps(), user, params.caseId),
+  addMeasure: ({ user, params, body }) => addMeasure(sharedDeps(), user, params.caseId, body),
+  updateMeasure: ({ user, params, body }) =>
+    updateMeasure(sharedDeps(), user, params.caseId, params.measureId, body),
+  setContact: ({ user, params, body }) => setContact(sharedDeps(), user, params.caseId, body),
+  listHouseholdCases: ({ user, params }) => householdHistory(sharedDeps(), user, params.householdId),
   getPublicityNotice: async ({ user, params }) =>
     rawBody(
       await publicityNotice(sharedDeps(), user, params.caseId),

@@ -1,5 +1,6 @@
 import { sharedDeps } from '../services/deps.ts';
 import {
+  monitoringReport,
   overdueTasks,
   slaBreaches,
   slaBreachesCsv,
@@ -9,7 +10,8 @@ import {
 } from '../services/reports.ts';
 import { csvBody, routeGroup } from './http.ts';
 
-/** Read-only reports for auditors and reviewers: stage timings, SLA breaches, stuck cases, overdue tasks. */
+/** Read-only reports for auditors and reviewers: stage timings, SLA breaches, stuck cases, overdue tasks and
+ * measures, the monitoring year. */
 export const handler = routeGroup('reports', {
   getStageTimings: async ({ user, query }) =>
     query.format === 'csv'
@@ -21,4 +23,5 @@ export const handler = routeGroup('reports', {
       : slaBreaches(sharedDeps(), user, query),
   getStuckCases: ({ user, query }) => stuckCases(sharedDeps(), user, query),
   getOverdueTasks: ({ user, query }) => overdueTasks(sharedDeps(), user, query),
+  getMonitoringReport: ({ user, query }) => monitoringReport(sharedDeps(), user, query),
 });

@@ -9,6 +9,15 @@ import {
 import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
 import { isoDateTimeSchema } from '../../schemas/common.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
+import { householdCaseSchema } from '../../schemas/household.ts';
+import {
+  contactBodySchema,
+  contactViewSchema,
+  measureBodySchema,
+  measurePatchSchema,
+  measureViewSchema,
+} from '../../schemas/measure.ts';
+import { monitoringQuerySchema, monitoringReportSchema } from '../../schemas/monitoring.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
 import {
@@ -51,7 +60,7 @@ import {
  */
 export type RouteGroup = 'cases' | 'tasks' | 'meta' | 'reports' | 'admin' | 'audit';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Error answers a route gives beyond 400 (bad input), 401 (authorized routes) and 500. */
 export const ERROR_ANSWERS = {
@@ -130,6 +139,7 @@ const TaskView = named('TaskView', taskViewSchema);
 const AuditRecord = named('AuditRecord', auditRecordSchema);
 const ChainStatus = named('ChainStatus', chainStatusSchema);
 const PolicyView = named('Policy', policyViewSchema);
+const MeasureView = named('Measure', measureViewSchema);
 
 export const ROUTE_CATALOG = declareRoutes({
   getHealth: {
@@ -229,6 +239,57 @@ export const ROUTE_CATALOG = declareRoutes({
     status: 201,
     response: named('Objection', objectionViewSchema),
     errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  listMeasures: {
+    method: 'GET',
+    path: '/api/cases/{caseId}/measures',
+    group: 'cases',
+    summary:
+      "The case's assistance measures (帮扶措施), oldest first, each flagged overdue once past its planned day",
+    response: named('MeasureList', z.object({ items: z.array(MeasureView) })),
+    errors: ['not_found'],
+  },
+  addMeasure: {
+    method: 'POST',
+    path: '/api/cases/{caseId}/measures',
+    group: 'cases',
+    summary:
+      'Plan an assistance measure on an enrolled case (village or township reviewer of its jurisdiction)',
+    body: named('MeasureBody', measureBodySchema),
+    status: 201,
+    response: MeasureView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  updateMeasure: {
+    method: 'PATCH',
+    path: '/api/cases/{caseId}/measures/{measureId}',
+    group: 'cases',
+    summary:
+      'Implement (with its date) or cancel (with a reason) a planned measure, or note its effect, at the version ' +
+      'read: a stale `expectedVersion` is 409 `measure_version`',
+    body: named('MeasurePatch', measurePatchSchema),
+    response: MeasureView,
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  setContact: {
+    method: 'PUT',
+    path: '/api/cases/{caseId}/contact',
+    group: 'cases',
+    summary:
+      "Set the enrolled case's assistance contact (帮扶责任人); the one it replaces stays on the trail",
+    body: named('ContactBody', contactBodySchema),
+    response: named('Contact', contactViewSchema),
+    errors: ['forbidden', 'not_found', 'conflict'],
+  },
+  listHouseholdCases: {
+    method: 'GET',
+    path: '/api/households/{householdId}/cases',
+    group: 'cases',
+    summary:
+      "A household's whole monitoring history, oldest first: every case of its people (householdId is on each " +
+      'case); only the cases the caller may read',
+    response: named('HouseholdHistory', z.object({ items: z.array(householdCaseSchema) })),
+    errors: ['not_found'],
   },
   getPublicityNotice: {
     method: 'GET',
@@ -333,6 +394,17 @@ export const ROUTE_CATALOG = declareRoutes({
       'first; paged, filter township and stage',
     query: stuckQuerySchema,
     response: named('StuckCasePage', stuckPageSchema),
+    errors: ['forbidden', 'not_found'],
+  },
+  getMonitoringReport: {
+    method: 'GET',
+    path: '/api/reports/monitoring',
+    group: 'reports',
+    summary:
+      "A county's monitoring year: households and persons under monitoring, newly identified, risk-eliminated, " +
+      'returned to risk (返贫), and the share of monitored households with an implemented measure',
+    query: monitoringQuerySchema,
+    response: named('MonitoringReport', monitoringReportSchema),
     errors: ['forbidden', 'not_found'],
   },
   getOverdueTasks: {

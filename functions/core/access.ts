@@ -316,3 +316,17 @@ export function overdueScope(
   if (requested.township && !within(requested.township, user.jurisdiction)) throw notFound('township');
   return { county, within: user.jurisdiction };
 }
+
+/** Roles that write a case's assistance measures and contact (docs/domain.md, 帮扶措施). */
+const MEASURE_WRITERS: readonly Role[] = ['village_reviewer', 'township_reviewer'];
+
+/**
+ * Village and township reviewers of the case's jurisdiction write measures and the contact: another role is
+ * a 403; a case outside the caller's jurisdiction is already a 404 (assertCanSeeCase).
+ */
+export function assertCanWriteMeasures(user: User, c: CaseScope): void {
+  assertCanSeeCase(user, c);
+  if (!MEASURE_WRITERS.includes(user.role)) {
+    throw forbidden(`role ${user.role} may not change assistance measures or the contact`);
+  }
+}

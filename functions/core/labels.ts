@@ -1,6 +1,7 @@
 /** Chinese names of the domain's codes, for what people read outside the console: exports first of all. */
 import type { Role } from '../../schemas/common.ts';
 import type { CaseStatus, DecisionKind, Stage } from '../../schemas/domain.ts';
+import type { MeasureType } from '../../schemas/measure.ts';
 
 export const STAGE_LABELS: Readonly<Record<Stage, string>> = {
   village_review: '村级民主评议',
@@ -58,7 +59,21 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   objection_filed: '受理异议',
   reexamination_requested: '申请复核',
   execution_renewed: '流程续接',
+  measure_added: '新增帮扶措施',
+  measure_updated: '更新帮扶措施',
+  contact_set: '设定帮扶责任人',
   error: '流程异常',
+};
+
+export const MEASURE_TYPE_LABELS: Readonly<Record<MeasureType, string>> = {
+  industry: '产业帮扶',
+  employment: '就业帮扶',
+  education: '教育帮扶',
+  health: '健康帮扶',
+  housing: '住房保障',
+  social_security: '兜底保障',
+  microcredit: '小额信贷',
+  other: '其他',
 };
 
 /** The label of `code`, or the code itself when it has none. */

@@ -50,3 +50,9 @@ export function maskDeep<T>(value: T): T {
   }
   return value;
 }
+
+/** A phone number as lists and exports show it: the first 3 and last 4 digits (138****8000). */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.length < 7 ? '****' : `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}

@@ -13,10 +13,12 @@ export const parseIso = (iso: string): number => {
   return ms;
 };
 
+/** The calendar date (YYYY-MM-DD) of an instant at `offsetMs` from UTC (a county's time zone). */
+export const dateAt = (ms: number, offsetMs: number): string =>
+  new Date(ms + offsetMs).toISOString().slice(0, 10);
+
 /** The local (CST) calendar date of an instant, YYYY-MM-DD. */
-export function localDate(ms: number): string {
-  return new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
+export const localDate = (ms: number): string => dateAt(ms, CST_OFFSET_MS);
 
 /** The China Standard Time year of an ISO instant: `"2026"`. */
 export const localYear = (iso: string): string => localDate(parseIso(iso)).slice(0, 4);

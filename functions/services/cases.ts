@@ -13,9 +13,10 @@ import { issuesToDetails } from '../core/decisions.ts';
 import { conflict, invalid, notFound } from '../core/errors.ts';
 import { CASE_ERROR_MESSAGES, CAUSE_READERS, type CaseFailure, plainCause } from '../core/failure.ts';
 import { countyOf } from '../core/jurisdiction.ts';
+import { assertRiskFoundAt } from '../core/monitoring.ts';
 import { assertJustifiedAboveLine } from '../core/policy.ts';
 import { beforeCountyDecision, FIRST_STAGE, isTerminal, type Route } from '../core/procedure.ts';
-import { localYear, toIso } from '../core/time.ts';
+import { localDate, localYear, parseIso, toIso } from '../core/time.ts';
 import { type CaseItem, heldGuards, idNumbersOf } from '../store/case.ts';
 import { type GuardClaim, GuardConflict } from '../store/guard.ts';
 import type { Page } from '../store/table.ts';
@@ -70,6 +71,9 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
   const now = toIso(nowMs);
   assertJustifiedAboveLine(policy, household, localYear(now));
   const caseId = deps.newId('case');
+  const history = await householdHistory(deps, household, caseId);
+  const riskFoundAt = application.riskFoundAt ?? localDate(deps.clock.now());
+  assertRiskFoundAt(riskFoundAt, localDate(deps.clock.now()), history.previousEndedOn);
   const draft: CaseItem = {
     caseId,
     procedure: application.procedure,
@@ -87,6 +91,9 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     executionArn: deps.workflow.executionArn(caseId),
     route: (await enter(deps, { policy, villageCode: household.villageCode }, { target: FIRST_STAGE }, nowMs))
       .route,
+    riskFoundAt,
+    householdId: history.householdId,
+    ...(history.previousCaseIds.length ? { previousCaseIds: history.previousCaseIds } : {}),
   };
   const { case: filed } = await claimingGuards(deps, user, () =>
     deps.store.apply({
@@ -99,10 +106,40 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
         data: { source: household.source, category: household.category, policyVersion: policy.version },
       },
       claimGuards: guardClaims(household),
+      linkPeople: idNumbersOf(household),
     }),
   );
   await startIdentification(deps, caseId, caseId, filed.route);
   return caseView(filed);
+}
+
+/**
+ * The household a filing belongs to: the one its head (else a member) was last filed with, or a new one named
+ * by this case. A household that falls back into risk (返贫) links the earlier cases whose risk was eliminated,
+ * and its new risk cannot predate the day its last case ended.
+ */
+async function householdHistory(
+  deps: Deps,
+  household: Household,
+  caseId: string,
+): Promise<{ householdId: string; previousCaseIds: string[]; previousEndedOn?: string }> {
+  const links = await deps.store.personHouseholds(idNumbersOf(household));
+  const householdId = links.find((l) => l !== undefined)?.householdId;
+  if (!householdId) return { householdId: caseId, previousCaseIds: [] };
+  const earlier = await deps.store.householdCases(householdId);
+  const ends = earlier
+    .map(
+      (c) =>
+        c.riskEliminatedAt ?? (c.status === 'rejected' || c.status === 'withdrawn' ? c.closedAt : undefined),
+    )
+    .filter((at): at is string => at !== undefined)
+    .map((at) => localDate(parseIso(at)))
+    .sort();
+  return {
+    householdId,
+    previousCaseIds: earlier.filter((c) => c.status === 'risk_eliminated').map((c) => c.caseId),
+    ...(ends.length ? { previousEndedOn: ends.at(-1) } : {}),
+  };
 }
 
 /**
@@ -174,19 +211,20 @@ export async function listCases(
   user: User,
   q: { status?: string; stage?: string; cursor?: string; limit: number },
 ): Promise<Page<CaseView>> {
+  const today = localDate(deps.clock.now());
   if (user.role === 'applicant') {
     const page = await deps.store.casesOfApplicant(user.sub, q);
     const items = page.items.filter(
       (c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage),
     );
-    return { items: items.map((c) => caseView(c)), cursor: page.cursor };
+    return { items: items.map((c) => caseView(c, { today })), cursor: page.cursor };
   }
   const page = await deps.store.casesInJurisdiction(
     user.jurisdiction,
     { status: q.status, stage: q.stage },
     q,
   );
-  return { items: page.items.map((c) => caseView(c)), cursor: page.cursor };
+  return { items: page.items.map((c) => caseView(c, { today })), cursor: page.cursor };
 }
 
 /** A case with its timeline (audit records, oldest first). */
@@ -200,7 +238,7 @@ export async function caseWithTimeline(
   assertCanSeeCase(user, { villageCode: c.villageCode, applicantSub: c.applicant.sub });
   // Staff read the objections (who objected, what they said); the applicant does not learn who objected.
   return {
-    ...caseView(c, readsCause(user)),
+    ...caseView(c, { withCause: readsCause(user), today: localDate(deps.clock.now()), fullPhone: true }),
     timeline: trail.map(auditView),
     ...(user.role === 'applicant' ? {} : { objections: objections.map(objectionView) }),
   };
@@ -261,7 +299,7 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
         comment: body.note,
         data: { changedFields: Object.keys(body.household ?? {}) },
       },
-      ...(claim.length ? { claimGuards: guardClaims(household, claim) } : {}),
+      ...(claim.length ? { claimGuards: guardClaims(household, claim), linkPeople: claim } : {}),
       ...(release.length ? { releaseGuards: release } : {}),
     }),
   );

@@ -2,7 +2,7 @@ import type { DecisionKind, Stage } from '../../schemas/domain.ts';
 import { deadline } from '../core/calendar.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import type { Route } from '../core/procedure.ts';
-import { parseIso, toIso } from '../core/time.ts';
+import { parseIso, startOfLocalDay, toIso } from '../core/time.ts';
 import { milestonesOf } from '../core/timings.ts';
 import type { CaseItem } from '../store/case.ts';
 import type { MilestoneItem } from '../store/milestone.ts';
@@ -11,7 +11,8 @@ import { calendarOf, type Deps } from './deps.ts';
 /**
  * The whole-case milestones a step of case `c` reaches at `at`, for the step's own CaseChange (so the timing
  * entry is written in the same transaction as the step), or undefined when it reaches none. Each is due the
- * `wholeIdentification` limit of the policy the case started with after its application.
+ * `wholeIdentification` limit of the policy the case started with after the day the risk was found (the
+ * application, for a case filed before `riskFoundAt` existed).
  */
 export async function milestonesReached(
   deps: Deps,
@@ -22,12 +23,13 @@ export async function milestonesReached(
   const kinds = milestonesOf(step);
   if (kinds.length === 0) return undefined;
   const calendar = await calendarOf(deps, countyOf(c.villageCode));
-  const dueAt = toIso(deadline(parseIso(c.createdAt), c.policy.limits.wholeIdentification, calendar));
+  const startedAt = c.riskFoundAt ? toIso(startOfLocalDay(c.riskFoundAt)) : c.createdAt;
+  const dueAt = toIso(deadline(parseIso(startedAt), c.policy.limits.wholeIdentification, calendar));
   return kinds.map((kind) => ({
     caseId: c.caseId,
     kind,
     villageCode: c.villageCode,
-    startedAt: c.createdAt,
+    startedAt,
     at,
     dueAt,
     ...(kind === 'county_decision' ? { decision: step.decision } : {}),

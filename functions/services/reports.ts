@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
 import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import { measureViewSchema } from '../../schemas/measure.ts';
+import type { MonitoringQuery, MonitoringReport } from '../../schemas/monitoring.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import { caseErrorViewSchema, taskViewSchema, type User } from '../../schemas/records.ts';
 import { overdueScope, reportScope } from '../core/access.ts';
@@ -9,8 +11,9 @@ import { invalid } from '../core/errors.ts';
 import { CAUSE_READERS } from '../core/failure.ts';
 import { townshipOf } from '../core/jurisdiction.ts';
 import { labelOf, STAGE_LABELS } from '../core/labels.ts';
+import { monitoringCounts } from '../core/monitoring.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
-import { DAY_MS, localMonth, parseIso, toIso } from '../core/time.ts';
+import { DAY_MS, localDate, localMonth, parseIso, startOfLocalDay, toIso } from '../core/time.ts';
 import {
   breachCells,
   daysOver,
@@ -25,6 +28,7 @@ import {
 } from '../core/timings.ts';
 import type { ActivityRecord } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
+import type { MeasureItem } from '../store/measure.ts';
 import type { Page } from '../store/table.ts';
 import type { TaskItem, TimingRecord } from '../store/task.ts';
 import type { Deps } from './deps.ts';
@@ -35,7 +39,7 @@ import {
   samplesOfPartitions,
   stagePartitions,
 } from './timing-samples.ts';
-import { caseErrorView, taskView } from './views.ts';
+import { caseErrorView, measureView, taskView } from './views.ts';
 
 /** The most rows one CSV export holds; the rest follow with the cursor it answers in `x-next-cursor`. */
 export const MAX_EXPORT_ROWS = 10_000;
@@ -44,6 +48,11 @@ export const MAX_EXPORT_ROWS = 10_000;
 const formatSchema = z.enum(['json', 'csv']).default('json');
 const townshipSchema = matching(/^\d{9}$/, 'township_code', 'must be 9 digits');
 const humanStageSchema = z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]);
+/**
+ * The procedure a report covers. Only identification's records exist yet, so any other is a 400 until the
+ * risk-elimination procedure writes its own (its stage records then carry the procedure to filter on).
+ */
+const reportProcedureSchema = z.enum(['identification']).default('identification');
 
 const statsSchema = z.object({
   p50: z.number(),
@@ -62,6 +71,7 @@ export const stageTimingsQuerySchema = z
     from: monthSchema,
     to: monthSchema,
     groupBy: z.enum(['stage', 'township', 'month']).default('stage'),
+    procedure: reportProcedureSchema,
     format: formatSchema,
   })
   .superRefine(checkMonthRange);
@@ -348,6 +358,7 @@ export const slaBreachesQuerySchema = z
     stage: humanStageSchema.optional(),
     from: monthSchema.optional(),
     to: monthSchema.optional(),
+    procedure: reportProcedureSchema,
     cursor: z.string().min(1).max(2000).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     format: formatSchema,
@@ -465,6 +476,7 @@ export const stuckQuerySchema = pageQuerySchema.extend({
   county: countyCodeSchema.optional(),
   township: townshipSchema.optional(),
   stage: stageSchema.optional(),
+  procedure: reportProcedureSchema,
   /** no progress for at least this many days */
   days: z.coerce.number().int().min(1).max(365).default(10),
 });
@@ -529,11 +541,20 @@ function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCa
 }
 
 /** `GET /api/reports/overdue` */
-export const overdueQuerySchema = pageQuerySchema.extend({
-  county: countyCodeSchema.optional(),
-  township: townshipSchema.optional(),
-  stage: humanStageSchema.optional(),
-});
+export const overdueQuerySchema = pageQuerySchema
+  .extend({
+    county: countyCodeSchema.optional(),
+    township: townshipSchema.optional(),
+    stage: humanStageSchema.optional(),
+    procedure: reportProcedureSchema,
+    /** `tasks` (default): open tasks past due; `measures`: assistance measures still planned past their day */
+    kind: z.enum(['tasks', 'measures']).default('tasks'),
+  })
+  .refine((q) => !(q.kind === 'measures' && q.stage), {
+    path: ['stage'],
+    message: 'measures have no stage',
+    params: { rule: 'tasks_only' },
+  });
 export type OverdueQuery = z.output<typeof overdueQuerySchema>;
 
 export const overdueTaskSchema = taskViewSchema.extend({
@@ -542,19 +563,42 @@ export const overdueTaskSchema = taskViewSchema.extend({
   daysOver: z.number().int(),
 });
 export type OverdueTask = z.infer<typeof overdueTaskSchema>;
+/** An assistance measure still planned past its planned day (`kind=measures`). */
+export const overdueMeasureSchema = measureViewSchema.extend({
+  villageCode: z.string(),
+  township: z.string(),
+  /** whole days since the planned day */
+  daysOver: z.number().int(),
+});
+export type OverdueMeasure = z.infer<typeof overdueMeasureSchema>;
 export const overduePageSchema = z.object({
-  items: z.array(overdueTaskSchema),
+  items: z.array(z.union([overdueTaskSchema, overdueMeasureSchema])),
   cursor: z.string().optional(),
 });
 
 /**
  * Open tasks past their due date in the caller's jurisdiction, most overdue first: one Query per page on the
  * county's open-task index bounded at now (store.overdueOpenTasks); stage and jurisdiction filter in the page.
+ * With `kind=measures`, the measures still planned past their planned day instead (store.overdueMeasures).
  */
-export async function overdueTasks(deps: Deps, user: User, query: OverdueQuery): Promise<Page<OverdueTask>> {
+export async function overdueTasks(
+  deps: Deps,
+  user: User,
+  query: OverdueQuery,
+): Promise<Page<OverdueTask | OverdueMeasure>> {
   const scope = overdueScope(user, query);
   const nowMs = deps.clock.now();
   const now = toIso(nowMs);
+  if (query.kind === 'measures') {
+    const today = localDate(nowMs);
+    const page = await deps.store.overdueMeasures(scope.county, today, scope.within, query);
+    return mapPage(page, (m: MeasureItem) => ({
+      ...measureView(m, today),
+      villageCode: m.villageCode,
+      township: townshipOf(m.villageCode),
+      daysOver: Math.round((startOfLocalDay(today) - startOfLocalDay(m.plannedAt)) / DAY_MS),
+    }));
+  }
   const page = await deps.store.overdueOpenTasks(
     scope.county,
     now,
@@ -566,4 +610,28 @@ export async function overdueTasks(deps: Deps, user: User, query: OverdueQuery):
     villageCode: t.villageCode,
     daysOver: daysOver(t.dueAt, nowMs),
   }));
+}
+
+/**
+ * A county's monitoring year: households and persons under monitoring, newly identified, risk-eliminated and
+ * returned to risk, and the share of monitored households with an implemented measure (core/monitoring.ts).
+ * One Query on the county's monitored cases enrolled before the year's end; a township reader counts their
+ * township only.
+ */
+export async function monitoringReport(
+  deps: Deps,
+  user: User,
+  query: MonitoringQuery,
+): Promise<MonitoringReport> {
+  const scope = reportScope(user, query);
+  const nowMs = deps.clock.now();
+  const yearEnd = startOfLocalDay(`${Number(query.year) + 1}-01-01`);
+  const cases = await deps.store.monitoredCases(scope.county, toIso(Math.min(yearEnd, nowMs + 1)));
+  const inScope = scope.township ? cases.filter((c) => c.villageCode.startsWith(scope.township!)) : cases;
+  return {
+    county: scope.county,
+    year: query.year,
+    asOf: toIso(Math.min(yearEnd, nowMs)),
+    ...monitoringCounts(inScope, query.year, nowMs),
+  };
 }

@@ -3,14 +3,17 @@
  * masked, phones, tokens and internals left out (docs/domain.md §10).
  */
 import type { Household } from '../../schemas/application.ts';
+import type { ContactView, MeasureView } from '../../schemas/measure.ts';
 import type { ObjectionView } from '../../schemas/objection.ts';
 import type { AuditRecord, CaseErrorView, CaseView, TaskView } from '../../schemas/records.ts';
 import { maskId } from '../../schemas/resident-id.ts';
 import { messageOf, plainCause } from '../core/failure.ts';
-import { maskDeep, maskPersonalData } from '../core/masking.ts';
+import { maskDeep, maskPersonalData, maskPhone } from '../core/masking.ts';
+import { isMeasureOverdue, summaryOf } from '../core/measures.ts';
 import { aboveMonitoringLine } from '../core/policy.ts';
-import { localYear } from '../core/time.ts';
+import { localDate, localYear, parseIso } from '../core/time.ts';
 import type { CaseErrorItem, CaseItem } from '../store/case.ts';
+import type { MeasureItem } from '../store/measure.ts';
 import type { ObjectionItem } from '../store/objection.ts';
 import type { TaskItem } from '../store/task.ts';
 
@@ -64,12 +67,22 @@ export function auditView(r: AuditRecord): AuditRecord {
   return r.action === 'error' ? { ...masked, comment: messageOf(r.data?.code) } : masked;
 }
 
+/** How a case view is read: an error's cause (admins, auditors), the county's today, the contact's phone. */
+export interface CaseViewOptions {
+  withCause?: boolean;
+  /** the county's today (YYYY-MM-DD): what overdue measures count against; default the case's last change */
+  today?: string;
+  /** the contact's phone in full (a case read on its own); lists and exports mask it */
+  fullPhone?: boolean;
+}
+
 /**
  * The API view of a case: IDs masked, phone, tokens and internals left out; an error's cause only with
  * `withCause` (core/failure CAUSE_READERS).
  */
-export function caseView(c: CaseItem, withCause = false): CaseView {
+export function caseView(c: CaseItem, opts: CaseViewOptions = {}): CaseView {
   const above = aboveLineOf(c);
+  const today = opts.today ?? localDate(parseIso(c.updatedAt));
   return {
     caseId: c.caseId,
     procedure: c.procedure,
@@ -84,9 +97,45 @@ export function caseView(c: CaseItem, withCause = false): CaseView {
     stageOrder: c.policy.order,
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.publicityEndsAt ? { publicityEndsAt: c.publicityEndsAt } : {}),
-    ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
+    ...(c.error ? { error: caseErrorView(c.error, opts.withCause ?? false) } : {}),
     ...(c.reexaminationRequestedAt ? { reexaminationRequestedAt: c.reexaminationRequestedAt } : {}),
     ...(above ? { aboveMonitoringLine: above } : {}),
+    ...(c.riskFoundAt ? { riskFoundAt: c.riskFoundAt } : {}),
+    ...(c.enrolledAt ? { enrolledAt: c.enrolledAt } : {}),
+    ...(c.riskEliminatedAt ? { riskEliminatedAt: c.riskEliminatedAt } : {}),
+    ...(c.householdId ? { householdId: c.householdId } : {}),
+    ...(c.previousCaseIds?.length ? { previousCaseIds: c.previousCaseIds } : {}),
+    ...(c.contact ? { contact: contactView(c.contact, { fullPhone: opts.fullPhone ?? false }) } : {}),
+    measuresSummary: summaryOf(c.measurePlan, today),
+  };
+}
+
+/** The assistance contact as a view shows it: the phone in full only where the case is read on its own. */
+export function contactView(c: ContactView, opts: { fullPhone: boolean }): ContactView {
+  return opts.fullPhone ? c : { ...c, phone: maskPhone(c.phone) };
+}
+
+/**
+ * The API view of a measure, overdue on the county's `today`. The responsible cadre's phone is shown: only
+ * those who read the case (its staff and the household) read its measures.
+ */
+export function measureView(m: MeasureItem, today: string): MeasureView {
+  return {
+    measureId: m.measureId,
+    caseId: m.caseId,
+    type: m.type,
+    description: maskPersonalData(m.description),
+    ...(m.targetMember ? { targetMember: m.targetMember } : {}),
+    responsibleCadre: m.responsibleCadre,
+    plannedAt: m.plannedAt,
+    ...(m.implementedAt ? { implementedAt: m.implementedAt } : {}),
+    ...(m.effect ? { effect: maskPersonalData(m.effect) } : {}),
+    status: m.status,
+    ...(m.cancelReason ? { cancelReason: maskPersonalData(m.cancelReason) } : {}),
+    overdue: isMeasureOverdue(m, today),
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    version: m.version,
   };
 }
 

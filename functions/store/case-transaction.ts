@@ -10,7 +10,15 @@ import { seal } from '../core/audit-chain.ts';
 import { conflict } from '../core/errors.ts';
 import { type AuditEntry, putAuditItem } from './audit.ts';
 import { type CaseItem, heldGuards, putCaseItem, updateCaseItem } from './case.ts';
-import { claimGuardItem, type GuardClaim, GuardConflict, guardHolder, releaseGuardItem } from './guard.ts';
+import {
+  claimGuardItem,
+  type GuardClaim,
+  GuardConflict,
+  guardHolder,
+  putPersonHouseholdItem,
+  releaseGuardItem,
+} from './guard.ts';
+import { type MeasureItem, putMeasureItem, updateMeasureItem } from './measure.ts';
 import { type MilestoneItem, putMilestoneItem } from './milestone.ts';
 import {
   type ObjectionItem,
@@ -47,6 +55,12 @@ export interface CaseChange {
   releaseGuards?: string[];
   /** whole-case milestones the step reaches (county decision, enrolment), each a new item */
   milestones?: MilestoneItem[];
+  /** an assistance measure added to the case */
+  putMeasure?: MeasureItem;
+  /** a measure changed: it must still have the version `before` was read at */
+  updateMeasure?: { before: MeasureItem; after: MeasureItem };
+  /** ID numbers whose household link the case records (its `householdId`): filing */
+  linkPeople?: string[];
 }
 
 /** What a committed change wrote: the case as it now stands, its sealed record, and the task it touched. */
@@ -69,7 +83,16 @@ export function guardsAfter(change: Pick<CaseChange, 'before' | 'claimGuards' | 
 }
 
 /** Which part of the change an item is, so a cancellation reason can be named. */
-type Part = 'case' | 'audit' | 'task' | 'objection' | { guard: GuardClaim } | 'release' | 'milestone';
+type Part =
+  | 'case'
+  | 'audit'
+  | 'task'
+  | 'objection'
+  | { guard: GuardClaim }
+  | 'release'
+  | 'milestone'
+  | 'measure'
+  | 'link';
 
 /** A case transaction being built: items in order, each with the part of the change it is. */
 export class CaseTransaction {
@@ -123,6 +146,11 @@ export class CaseTransaction {
       return conflict('an objection changed meanwhile; reload and try again', [
         { path: 'objection', rule: 'objection_state' },
       ]);
+    if (part === 'measure') {
+      return conflict('the measure changed since it was read; reload and try again', [
+        { path: 'expectedVersion', rule: 'measure_version' },
+      ]);
+    }
     if (part === 'case') {
       return conflict('the case changed since it was read; reload and try again', [
         { path: 'case', rule: 'version' },
@@ -210,6 +238,19 @@ export function caseTransaction(
   for (const id of change.releaseGuards ?? [])
     tx.add('release', releaseGuardItem(tableName, id, before.caseId));
   for (const m of change.milestones ?? []) tx.add('milestone', putMilestoneItem(tableName, m));
+  if (change.putMeasure) tx.add('measure', putMeasureItem(tableName, change.putMeasure));
+  if (change.updateMeasure) {
+    tx.add('measure', updateMeasureItem(tableName, change.updateMeasure.before, change.updateMeasure.after));
+  }
+  for (const id of change.linkPeople ?? []) {
+    tx.add(
+      'link',
+      putPersonHouseholdItem(tableName, id, {
+        householdId: after.householdId ?? after.caseId,
+        caseId: after.caseId,
+      }),
+    );
+  }
   return { tx, applied: { case: after, audit, task } };
 }
 

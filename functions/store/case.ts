@@ -4,14 +4,16 @@
  */
 import { z } from 'zod';
 import type { Household } from '../../schemas/application.ts';
+import { isoDateSchema } from '../../schemas/common.ts';
 import { caseStatusSchema, procedureSchema, stageSchema } from '../../schemas/domain.ts';
+import { contactViewSchema } from '../../schemas/measure.ts';
 import { type AuditRecord, actorSchema } from '../../schemas/records.ts';
 import { CASE_ERROR_CODES } from '../core/failure.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import type { Policy } from '../core/policy.ts';
 import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
 import { AUDIT } from './audit.ts';
-import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
+import { HOUSEHOLD_INDEX_READS, INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import { OBJECTION, type ObjectionItem } from './objection.ts';
 import {
   type EntitySchema,
@@ -43,6 +45,18 @@ export const caseErrorItemSchema = z.object({
   at: z.string(),
 });
 export type CaseErrorItem = z.infer<typeof caseErrorItemSchema>;
+
+/** What the case item keeps of its measures, so a list or report knows the plan without reading them. */
+export const measurePlanSchema = z.object({
+  planned: z.int(),
+  implemented: z.int(),
+  cancelled: z.int(),
+  /** the planned days of the measures still planned */
+  plannedDates: z.array(z.string()),
+  /** the earliest day a measure was implemented */
+  firstImplementedAt: z.string().optional(),
+});
+export type MeasurePlan = z.infer<typeof measurePlanSchema>;
 
 /** The case as stored: full household (ID numbers kept for matching), policy snapshot, chain head. */
 export const caseItemSchema = z.object({
@@ -80,6 +94,18 @@ export const caseItemSchema = z.object({
    * released. Absent on a case stored before it was recorded (its household's numbers then, see `heldGuards`).
    */
   guards: z.array(z.string()).optional(),
+  /** the day the risk was found (county time): the identification SLA counts from it; absent on older cases */
+  riskFoundAt: isoDateSchema.optional(),
+  /** when monitoring ended (the risk-elimination procedure); the case then reads `risk_eliminated` */
+  riskEliminatedAt: z.string().optional(),
+  /** the household this case belongs to: its first case's id, kept by every later case of its people */
+  householdId: z.string().optional(),
+  /** the household's earlier cases, oldest first, when it falls back into risk (返贫) */
+  previousCaseIds: z.array(z.string()).optional(),
+  /** the assistance contact (帮扶责任人), one at a time; each change is on the trail */
+  contact: contactViewSchema.optional(),
+  /** the assistance plan's counts, kept by each measure change: overdue is read from the planned dates */
+  measurePlan: measurePlanSchema.optional(),
 });
 export type CaseItem = z.infer<typeof caseItemSchema>;
 export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: caseItemSchema };
@@ -100,6 +126,27 @@ const IN_FLIGHT: EntitySchema<z.infer<typeof inFlightSchema>> = {
   schema: inFlightSchema,
 };
 
+/** A monitored case as the monitoring report reads it from the county's monitored entries. */
+const MONITORED_FIELDS = TIMING_INDEX_READS.monitored;
+const monitoredRecordSchema = caseItemSchema
+  .pick({ caseId: true, villageCode: true, status: true, enrolledAt: true, riskEliminatedAt: true })
+  .extend({
+    previousCaseIds: z.array(z.string()).optional(),
+    personCount: z.int(),
+    measurePlan: measurePlanSchema.optional(),
+  });
+export type MonitoredRecord = z.infer<typeof monitoredRecordSchema>;
+const MONITORED: EntitySchema<MonitoredRecord> = { name: 'monitored case', schema: monitoredRecordSchema };
+
+/** A case of a household's history as the household index copies it. */
+const historyRecordSchema = caseItemSchema.pick(
+  Object.fromEntries(HOUSEHOLD_INDEX_READS.map((f) => [f, true])) as {
+    [K in (typeof HOUSEHOLD_INDEX_READS)[number]]: true;
+  },
+);
+export type HistoryRecord = z.infer<typeof historyRecordSchema>;
+const HISTORY: EntitySchema<HistoryRecord> = { name: 'household case', schema: historyRecordSchema };
+
 /** Every distinct resident ID number of a household, head first: one person, one guard. */
 export const idNumbersOf = (h: Pick<Household, 'head' | 'members'>): string[] => [
   ...new Set([h.head.idNumber, ...h.members.map((m) => m.idNumber)]),
@@ -114,13 +161,20 @@ const ACTIVITY_ATTRIBUTES = [INDEXES.byTiming.partitionKey, INDEXES.byTiming.sor
 
 /**
  * Where a case stands in the activity index: open or returned cases by their last progress, cases in error by
- * when they failed; none once it ended.
+ * when they failed, enrolled and risk-eliminated cases by their enrolment (with their household's size, which
+ * the monitoring report counts); none once it ended otherwise.
  */
 export function caseActivityKeys(c: CaseItem): Item | undefined {
   if (c.status === 'open' || c.status === 'returned') {
     return indexKeys.activeCase(c.villageCode, c.updatedAt, c.caseId);
   }
   if (c.status === 'error') return indexKeys.errorCase(c.villageCode, c.updatedAt, c.caseId);
+  if ((c.status === 'enrolled' || c.status === 'risk_eliminated') && c.enrolledAt) {
+    return {
+      ...indexKeys.monitoredCase(c.villageCode, c.enrolledAt, c.caseId),
+      personCount: idNumbersOf(c.household).length,
+    };
+  }
   return undefined;
 }
 
@@ -131,6 +185,7 @@ export function caseItem(c: CaseItem): Item {
     ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
     ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
     ...caseActivityKeys(c),
+    ...(c.householdId ? indexKeys.householdCase(c.householdId, c.createdAt, c.caseId) : {}),
     entity: CASE_ENTITY,
     ...c,
   };
@@ -330,3 +385,26 @@ export async function getCaseWithTrail(
     .map((i) => parseItem(OBJECTION, i));
   return { case: caseItem ? parseItem(CASE, caseItem) : undefined, trail, objections };
 }
+
+/**
+ * (14) The county's monitored cases (enrolled, or risk-eliminated since) enrolled before `before`, oldest
+ * enrolment first: one Query on the sparse monitored entries of the case items, projected fields only.
+ */
+export const monitoredCases = (table: Table, county: string, before: string): Promise<MonitoredRecord[]> =>
+  table.all(MONITORED, {
+    IndexName: INDEXES.byTiming.name,
+    KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+    ExpressionAttributeValues: {
+      ':pk': indexKeys.monitoredCasesPartition(county),
+      ':before': indexKeys.enrolledBefore(before),
+    },
+    ...projection(MONITORED_FIELDS),
+  });
+
+/** (15) A household's cases, oldest first: one Query on the household index. */
+export const householdCases = (table: Table, householdId: string): Promise<HistoryRecord[]> =>
+  table.all(HISTORY, {
+    IndexName: INDEXES.byHousehold.name,
+    KeyConditionExpression: 'gsi4pk = :pk',
+    ExpressionAttributeValues: { ':pk': indexKeys.householdPartition(householdId) },
+  });

@@ -150,3 +150,32 @@ export async function repairCaseGuards(
     throw e;
   }
 }
+
+export const PERSON_HOUSEHOLD_ENTITY = 'personHousehold';
+
+/** The household a person was last filed with, and that case: outlives the guard, so re-entry finds it. */
+export const personHouseholdSchema = z.object({ householdId: z.string(), caseId: z.string() });
+export type PersonHousehold = z.infer<typeof personHouseholdSchema>;
+const PERSON_HOUSEHOLD: EntitySchema<PersonHousehold> = {
+  name: PERSON_HOUSEHOLD_ENTITY,
+  schema: personHouseholdSchema,
+};
+
+/** The transaction item recording that a person belongs to `link.householdId` (overwrites the last one). */
+export const putPersonHouseholdItem = (
+  tableName: string,
+  idNumber: string,
+  link: PersonHousehold,
+): TransactItem => ({
+  Put: {
+    TableName: tableName,
+    Item: { ...keys.personHousehold(idNumber), entity: PERSON_HOUSEHOLD_ENTITY, ...link },
+  },
+});
+
+/** The household each person was last filed with, in the order given (undefined: never filed). */
+export const personHouseholds = (
+  table: Table,
+  idNumbers: readonly string[],
+): Promise<(PersonHousehold | undefined)[]> =>
+  Promise.all(idNumbers.map((id) => table.get(PERSON_HOUSEHOLD, keys.personHousehold(id))));

@@ -26,7 +26,34 @@ export const TIMING_INDEX_READS = {
   ],
   milestone: ['caseId', 'kind', 'villageCode', 'startedAt', 'at', 'dueAt', 'decision'],
   activity: ['caseId', 'villageCode', 'stage', 'status', 'updatedAt', 'openTaskId', 'error'],
+  monitored: [
+    'caseId',
+    'villageCode',
+    'status',
+    'enrolledAt',
+    'riskEliminatedAt',
+    'previousCaseIds',
+    'personCount',
+    'measurePlan',
+  ],
 } as const;
+
+/** What the household index copies besides keys: what a household's history lists of each case. */
+export const HOUSEHOLD_INDEX_READS = [
+  'caseId',
+  'procedure',
+  'status',
+  'stage',
+  'villageCode',
+  'householdId',
+  'createdAt',
+  'riskFoundAt',
+  'enrolledAt',
+  'riskEliminatedAt',
+  'closedAt',
+  'previousCaseIds',
+  'applicant',
+] as const;
 
 /**
  * What the timing index copies besides keys: what its readers read and nothing more. A case step then copies a
@@ -63,6 +90,25 @@ export const LIST_INDEX_READS = {
   ],
   staff: ['sub', 'name', 'role', 'jurisdiction'],
   case: ['caseId', 'status', 'stage'],
+  /** the overdue-measure report reads whole measures (no household data: the cadre's name and phone) */
+  measure: [
+    'measureId',
+    'caseId',
+    'villageCode',
+    'type',
+    'description',
+    'targetMember',
+    'responsibleCadre',
+    'plannedAt',
+    'implementedAt',
+    'effect',
+    'status',
+    'cancelReason',
+    'createdAt',
+    'createdBy',
+    'updatedAt',
+    'version',
+  ],
 } as const;
 
 /** What the owner and county indexes copy besides keys: the union of what their readers read. */
@@ -83,7 +129,7 @@ export const INDEXES = {
     sortKey: 'gsi1sk',
     projection: LIST_INDEX_ATTRIBUTES as IndexProjection,
   },
-  /** cases in a county by village code · (7) open tasks of a county by due date */
+  /** cases in a county by village code · (7) open tasks of a county by due date · planned measures by date */
   byCounty: {
     name: 'gsi2',
     partitionKey: 'gsi2pk',
@@ -92,13 +138,21 @@ export const INDEXES = {
   },
   /**
    * (6) completed stage records by (county, stage, month), sorted by township, and whole-case milestones by
-   * (county, kind, month) · (10) open cases of a county by last progress, and its cases in error (case items)
+   * (county, kind, month) · (10) open cases of a county by last progress, and its cases in error (case items) ·
+   * (14) enrolled and risk-eliminated cases of a county by enrolment time (case items)
    */
   byTiming: {
     name: 'gsi3',
     partitionKey: 'gsi3pk',
     sortKey: 'gsi3sk',
     projection: TIMING_INDEX_ATTRIBUTES,
+  },
+  /** (15) a household's cases, oldest first: its whole monitoring history (re-entry links them) */
+  byHousehold: {
+    name: 'gsi4',
+    partitionKey: 'gsi4pk',
+    sortKey: 'gsi4sk',
+    projection: HOUSEHOLD_INDEX_READS as IndexProjection,
   },
 } as const;
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];
@@ -127,6 +181,14 @@ export const keys = {
     sk: `OBJECTION#${objectionId}`,
   }),
   objectionPrefix: 'OBJECTION#',
+  /** (9) an assistance measure of an enrolled case */
+  measure: (caseId: string, measureId: string) => ({ pk: `CASE#${caseId}`, sk: `MEASURE#${measureId}` }),
+  measurePrefix: 'MEASURE#',
+  /**
+   * (5) the household a person was last filed with: read at filing so a household that falls back into risk
+   * (返贫) keeps its householdId and links its earlier cases; never deleted
+   */
+  personHousehold: (idNumber: string) => ({ pk: `PERSON#${idNumberDigest(idNumber)}`, sk: '#HOUSEHOLD' }),
   /** (4) a task by id */
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: '#TASK' }),
   /** (5) the open case of a household member's ID number */
@@ -237,6 +299,28 @@ export const indexKeys = {
     gsi3sk: `${updatedAt}#${caseId}`,
   }),
   errorCasesPartition: (county: string) => `ERRORS#${county}`,
+  /** (9) on a measure item while it is planned: the county's planned measures by planned date */
+  plannedMeasure: (villageCode: string, plannedAt: string, caseId: string, measureId: string) => ({
+    gsi2pk: `MEASURES#${countyOf(villageCode)}`,
+    gsi2sk: `${plannedAt}#${caseId}#${measureId}`,
+  }),
+  plannedMeasuresPartition: (county: string) => `MEASURES#${county}`,
+  /** upper bound (exclusive) of the planned-measure sort keys planned before `date`: the overdue ones */
+  plannedBefore: (date: string) => date,
+  /** (14) on the case item once enrolled (also after its risk is eliminated): the county's monitored cases */
+  monitoredCase: (villageCode: string, enrolledAt: string, caseId: string) => ({
+    gsi3pk: `MONITORED#${countyOf(villageCode)}`,
+    gsi3sk: `${enrolledAt}#${caseId}`,
+  }),
+  monitoredCasesPartition: (county: string) => `MONITORED#${county}`,
+  /** upper bound (exclusive) of the monitored-case sort keys enrolled before `iso` */
+  enrolledBefore: (iso: string) => iso,
+  /** (15) on every case item of a household: its history in filing order */
+  householdCase: (householdId: string, createdAt: string, caseId: string) => ({
+    gsi4pk: `HOUSEHOLD#${householdId}`,
+    gsi4sk: `${createdAt}#${caseId}`,
+  }),
+  householdPartition: (householdId: string) => `HOUSEHOLD#${householdId}`,
   /** the sort-key prefix of one township's stage records inside a timing partition */
   timingTownshipPrefix: (township: string) => `${township}#`,
   /** the first sort key of a township's records decided (reached) at or after `at` inside a timing partition */

@@ -18,10 +18,10 @@ export const milestoneItemSchema = z.object({
   caseId: z.string(),
   kind: z.enum(MILESTONE_KINDS),
   villageCode: z.string(),
-  /** the application: the case's createdAt */
+  /** the day the risk was found (its local midnight), or for older cases the application (createdAt) */
   startedAt: z.string(),
   at: z.string(),
-  /** the application plus the `wholeIdentification` limit of the policy the case started with */
+  /** `startedAt` plus the `wholeIdentification` limit of the policy the case started with */
   dueAt: z.string(),
   decision: decisionKindSchema.optional(),
 });

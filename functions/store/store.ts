@@ -12,6 +12,7 @@ import * as calendar from './calendar.ts';
 import * as cases from './case.ts';
 import { applyCaseChange, type CaseChange } from './case-transaction.ts';
 import * as guards from './guard.ts';
+import * as measures from './measure.ts';
 import * as milestones from './milestone.ts';
 import * as objections from './objection.ts';
 import * as policy from './policy.ts';
@@ -59,6 +60,8 @@ export class Store {
     page: PageRequest,
   ) => cases.casesNeedingAttention(this.table, county, kind, filter, page);
   inFlightCases = (counties: readonly string[]) => cases.inFlightCases(this.table, counties);
+  monitoredCases = (county: string, before: string) => cases.monitoredCases(this.table, county, before);
+  householdCases = (householdId: string) => cases.householdCases(this.table, householdId);
   bindSupplementToken = (caseId: string, token: string) =>
     cases.bindSupplementToken(this.table, caseId, token);
 
@@ -87,11 +90,17 @@ export class Store {
   milestoneRecords = (county: string, kind: string, month: string, township?: string, since?: TimingSince) =>
     milestones.milestoneRecords(this.table, county, kind, month, township, since);
   openObjections = (caseId: string) => objections.openObjections(this.table, caseId);
+  personHouseholds = (idNumbers: readonly string[]) => guards.personHouseholds(this.table, idNumbers);
   repairGuards = (
     caseId: string,
     version: number | undefined,
     change: { release: readonly guards.StoredGuard[]; claim?: readonly string[]; guards?: string[] },
   ) => guards.repairCaseGuards(this.table, caseId, version, change);
+
+  // assistance measures (measure.ts)
+  measuresOfCase = (caseId: string) => measures.measuresOfCase(this.table, caseId);
+  overdueMeasures = (county: string, date: string, within: string | undefined, page: PageRequest) =>
+    measures.overdueMeasures(this.table, county, date, within, page);
 
   // county settings (policy.ts, calendar.ts)
   getPolicy = (county: string) => policy.getPolicy(this.table, county);

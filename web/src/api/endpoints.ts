@@ -6,7 +6,13 @@ import type {
   CaseDetail,
   CaseView,
   ChainStatus,
+  ContactBody,
+  ContactView,
   DecisionBody,
+  MeasureBody,
+  MeasurePatch,
+  MeasureView,
+  MonitoringReport,
   ObjectionBody,
   ObjectionView,
   Page,
@@ -54,5 +60,15 @@ export const api = {
     request<{ records: AuditRecord[]; chain: ChainStatus }>('GET', `/api/cases/${enc(caseId)}/audit`),
   fileObjection: (caseId: string, body: ObjectionBody) =>
     request<ObjectionView>('POST', `/api/cases/${enc(caseId)}/objections`, { body }),
+  measures: (caseId: string) =>
+    request<{ items: MeasureView[] }>('GET', `/api/cases/${enc(caseId)}/measures`),
+  addMeasure: (caseId: string, body: MeasureBody) =>
+    request<MeasureView>('POST', `/api/cases/${enc(caseId)}/measures`, { body }),
+  updateMeasure: (caseId: string, measureId: string, body: MeasurePatch) =>
+    request<MeasureView>('PATCH', `/api/cases/${enc(caseId)}/measures/${enc(measureId)}`, { body }),
+  setContact: (caseId: string, body: ContactBody) =>
+    request<ContactView>('PUT', `/api/cases/${enc(caseId)}/contact`, { body }),
+  monitoring: (query: { year: string; county?: string }) =>
+    request<MonitoringReport>('GET', '/api/reports/monitoring', { query }),
   notice: (caseId: string) => request<string>('GET', `/api/cases/${enc(caseId)}/notice`, { as: 'text' }),
 };

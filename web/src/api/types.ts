@@ -3,6 +3,14 @@ export type { Application, Household, Member, Supplement, Withdrawal } from '../
 export type { Role } from '../../../schemas/common.ts';
 export type { DecisionBody } from '../../../schemas/decision.ts';
 export type { CaseStatus, DecisionKind, RiskType, Stage } from '../../../schemas/domain.ts';
+export type {
+  ContactBody,
+  ContactView,
+  MeasureBody,
+  MeasurePatch,
+  MeasureView,
+} from '../../../schemas/measure.ts';
+export type { MonitoringReport } from '../../../schemas/monitoring.ts';
 export type { ObjectionBody, ObjectionView } from '../../../schemas/objection.ts';
 export type {
   AuditRecord,

@@ -10,6 +10,7 @@ import { formatDateTime } from '../time.ts';
 import { CaseActions } from './case/case-actions.tsx';
 import { DecisionForm } from './case/decision-form.tsx';
 import { HouseholdPanel } from './case/household.tsx';
+import { MeasuresPanel } from './case/measures.tsx';
 import { StageDiagram } from './case/stage-diagram.tsx';
 import { CaseTimeline } from './case/timeline.tsx';
 
@@ -103,6 +104,30 @@ export default function CaseDetailPage() {
                     {formatDateTime(c.publicityEndsAt)}
                   </Descriptions.Item>
                 ) : null}
+                {c.riskFoundAt ? (
+                  <Descriptions.Item label={t('caseDetail.riskFoundAt')}>{c.riskFoundAt}</Descriptions.Item>
+                ) : null}
+                {c.enrolledAt ? (
+                  <Descriptions.Item label={t('caseDetail.enrolledAt')}>
+                    {formatDateTime(c.enrolledAt)}
+                  </Descriptions.Item>
+                ) : null}
+                {c.riskEliminatedAt ? (
+                  <Descriptions.Item label={t('caseDetail.riskEliminatedAt')}>
+                    {formatDateTime(c.riskEliminatedAt)}
+                  </Descriptions.Item>
+                ) : null}
+                {c.previousCaseIds?.length ? (
+                  <Descriptions.Item label={t('caseDetail.previousCases')}>
+                    <Space size={4} wrap>
+                      {c.previousCaseIds.map((id) => (
+                        <Link key={id} to={`/cases/${encodeURIComponent(id)}`}>
+                          {id}
+                        </Link>
+                      ))}
+                    </Space>
+                  </Descriptions.Item>
+                ) : null}
                 {task ? (
                   <Descriptions.Item label={t('caseDetail.dueAt')}>
                     {formatDateTime(task.dueAt)}
@@ -113,6 +138,11 @@ export default function CaseDetailPage() {
             <Card size="small" title={t('caseDetail.household')}>
               <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} />
             </Card>
+            {c.status === 'enrolled' || c.status === 'risk_eliminated' ? (
+              <Card size="small" title={t('measures.title')}>
+                <MeasuresPanel c={c} user={user} onChanged={() => void reload()} />
+              </Card>
+            ) : null}
             {c.objections?.length ? (
               <Card size="small" title={t('caseDetail.objections')}>
                 <ul style={{ margin: 0, padding: 0, listStyle: 'none' }}>

@@ -1,4 +1,4 @@
-import { Button, Form, Input, Modal, Space } from 'antd';
+import { Button, Form, Input, Modal, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
@@ -14,18 +14,20 @@ import type { CaseView, User } from '../../api/types.ts';
 import { ErrorAlert, fieldErrors } from '../../errors.tsx';
 import { useFeedback } from '../../feedback.ts';
 
-interface Field {
+export interface Field {
   name: string[];
   label: string;
   required?: boolean;
   multiline?: boolean;
+  /** a choice among these instead of free text */
+  options?: { value: string; label: string }[];
 }
 
 /**
  * A small form in a dialog: checked with the route's own zod schema before it is sent, every problem shown
  * at its field with the API's rule, then the API's answer.
  */
-function ActionDialog(props: {
+export function ActionDialog(props: {
   title: string;
   fields: Field[];
   schema: z.ZodType;
@@ -73,7 +75,13 @@ function ActionDialog(props: {
       <Form form={form} layout="vertical" onFinish={submit}>
         {props.fields.map((f) => (
           <Form.Item key={f.name.join('.')} name={f.name} label={f.label} required={f.required}>
-            {f.multiline ? <Input.TextArea rows={3} /> : <Input />}
+            {f.options ? (
+              <Select options={f.options} />
+            ) : f.multiline ? (
+              <Input.TextArea rows={3} />
+            ) : (
+              <Input />
+            )}
           </Form.Item>
         ))}
       </Form>
@@ -82,7 +90,7 @@ function ActionDialog(props: {
   );
 }
 
-const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+export const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
 
 /**
  * What the user may do to the case beyond a stage decision, each only where the case allows it: supplement a

@@ -29,6 +29,7 @@ import { errorText } from '../../errors.tsx';
 import { dayjs } from '../../time.ts';
 import { Chart } from './chart.tsx';
 import { exportCsv } from './csv.ts';
+import { MonitoringCard } from './monitoring-card.tsx';
 import { lastTwelveMonths, MAX_MONTHS, type MonthWindow, monthsIn } from './month-window.ts';
 import {
   type BreachCell,
@@ -357,6 +358,7 @@ export default function DashboardPage() {
           </Col>
         </Row>
       </Spin>
+      {now ? <MonitoringCard county={county} year={String(now.year())} /> : null}
       <StuckTable county={county} />
       <VerifyPanel county={county} />
     </Space>

@@ -29,6 +29,15 @@ export const dashboardZhCN = {
   byTownship: '各乡镇用时分位数（P50/P90/P95/最长）',
   queueWork: '排队时间与办理时间（平均）',
   heatmap: '超时分布：乡镇 × 环节',
+  monitoring: {
+    title: '{{year}} 年度监测情况',
+    enrolled: '监测户（人）',
+    newlyIdentified: '当年新识别',
+    riskEliminated: '当年风险消除',
+    returnedToRisk: '返贫再纳入',
+    withMeasure: '已落实帮扶措施的监测户',
+    households: '{{households}} 户 / {{persons}} 人',
+  },
   stuck: {
     title: '停滞与异常案件',
     days: '无进展天数 ≥',
@@ -97,6 +106,15 @@ export const dashboardEn: typeof dashboardZhCN = {
   byTownship: 'Township duration percentiles (P50/P90/P95/max)',
   queueWork: 'Queue time vs work time (mean)',
   heatmap: 'SLA breaches: township × stage',
+  monitoring: {
+    title: 'Monitoring in {{year}}',
+    enrolled: 'Monitored households (persons)',
+    newlyIdentified: 'Newly identified',
+    riskEliminated: 'Risk eliminated',
+    returnedToRisk: 'Returned to risk',
+    withMeasure: 'Monitored households with an implemented measure',
+    households: '{{households}} households / {{persons}} persons',
+  },
   stuck: {
     title: 'Stuck and error cases',
     days: 'Idle days ≥',

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { countyCodeSchema, matching } from './common.ts';
+
+/** `GET /api/reports/monitoring` */
+export const monitoringQuerySchema = z.strictObject({
+  county: countyCodeSchema.optional(),
+  year: matching(/^20\d{2}$/, 'year', 'must be a year, YYYY'),
+});
+export type MonitoringQuery = z.output<typeof monitoringQuerySchema>;
+
+const householdCountSchema = z.object({ households: z.number().int(), persons: z.number().int() });
+export const monitoringReportSchema = z.object({
+  county: z.string(),
+  year: z.string(),
+  /** the counts stand as of this time: the year's end, or now while it runs */
+  asOf: z.string(),
+  enrolled: householdCountSchema,
+  newlyIdentified: householdCountSchema,
+  riskEliminated: householdCountSchema,
+  returnedToRisk: householdCountSchema,
+  withImplementedMeasure: z.object({ households: z.number().int(), share: z.number() }),
+});
+export type MonitoringReport = z.infer<typeof monitoringReportSchema>;
