@@ -90,6 +90,8 @@ const isRejectingStage = (stage: Stage): stage is HumanStage =>
  */
 export interface PlannedTask {
   taskId: string;
+  /** when the stage was entered (the decision that chose the route): the task is open, and its days count, from then */
+  openedAt: string;
   dueAt: string;
   escalateAt: string;
 }

@@ -49,7 +49,7 @@ async function resumeRoute(deps: Deps, c: CaseItem): Promise<Route> {
   if (open && open.stage === route.target && open.status !== 'done') {
     return {
       target: open.stage,
-      task: { taskId: open.taskId, dueAt: open.dueAt, escalateAt: open.escalateAt },
+      task: { taskId: open.taskId, openedAt: open.openedAt, dueAt: open.dueAt, escalateAt: open.escalateAt },
     };
   }
   return planned(deps, c, route);

@@ -59,7 +59,7 @@ async function planTask(deps: Deps, c: Planning, stage: HumanStage, now: number)
   const limit = c.policy.limits[STAGE_SPECS[stage].limit];
   const due = deadline(now, limit, await calendarOf(deps, countyOf(c.villageCode)));
   const taskId = deps.newId('task');
-  return { taskId, dueAt: toIso(due), escalateAt: toIso(escalationAt(taskId, due)) };
+  return { taskId, openedAt: toIso(now), dueAt: toIso(due), escalateAt: toIso(escalationAt(taskId, due)) };
 }
 
 /**

@@ -57,7 +57,7 @@ export const ANSWERED_AT_ONCE = 365 * 86_400;
 
 const waitOf = (deps: Deps, t: TaskItem, startedAt: ExecutionStart): StageWait => ({
   target: t.stage,
-  task: { taskId: t.taskId, dueAt: t.dueAt, escalateAt: t.escalateAt },
+  task: { taskId: t.taskId, openedAt: t.openedAt, dueAt: t.dueAt, escalateAt: t.escalateAt },
   timeoutSeconds: boundedWait(deps, secondsUntil(deps, parseIso(t.escalateAt)), startedAt),
 });
 
@@ -103,7 +103,7 @@ export async function openStage(
       villageCode: c.villageCode,
       headName: c.household.head.name,
       status: 'open',
-      openedAt: at,
+      openedAt: planned.openedAt,
       dueAt: planned.dueAt,
       escalateAt: planned.escalateAt,
       escalations: 0,

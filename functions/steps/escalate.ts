@@ -7,7 +7,7 @@ import { executionStart, step } from './step.ts';
 const stageWait = z
   .object({
     target: z.enum(HUMAN_STAGES),
-    task: z.object({ taskId: z.string(), dueAt: z.string(), escalateAt: z.string() }),
+    task: z.object({ taskId: z.string(), openedAt: z.string(), dueAt: z.string(), escalateAt: z.string() }),
   })
   .loose();
 

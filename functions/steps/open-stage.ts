@@ -3,7 +3,12 @@ import { HUMAN_STAGES } from '../core/procedure.ts';
 import { openStage } from '../services/workflow.ts';
 import { step } from './step.ts';
 
-const plannedTask = z.object({ taskId: z.string(), dueAt: z.string(), escalateAt: z.string() });
+const plannedTask = z.object({
+  taskId: z.string(),
+  openedAt: z.string(),
+  dueAt: z.string(),
+  escalateAt: z.string(),
+});
 
 /**
  * A human stage's callback step: opens the task its route planned (idempotent) and binds the token to it; the

@@ -80,7 +80,13 @@ describe('the services drive the workflow only through its port', () => {
 
     await decide(w.deps, user('village'), taskId, approval('village_review') as never);
     expect(w.workflow.sent).toEqual([]);
-    await openStage(w.deps, caseId, 'village_review', { taskId, dueAt: '', escalateAt: '' }, 'token-new');
+    await openStage(
+      w.deps,
+      caseId,
+      'village_review',
+      { taskId, openedAt: '', dueAt: '', escalateAt: '' },
+      'token-new',
+    );
 
     expect(w.workflow.sent).toEqual([{ token: 'token-new', route: stageRoute('township_verification') }]);
   });
