@@ -32,6 +32,8 @@ const ESM_REQUIRE_BANNER =
  */
 export type TableAction =
   | 'GetItem'
+  /** a page of cases listed from an index, read by key */
+  | 'BatchGetItem'
   | 'Query'
   | 'PutItem'
   | 'UpdateItem'

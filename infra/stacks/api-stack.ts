@@ -52,14 +52,25 @@ interface GroupNeeds {
   /** Stores the timing samples of settled months (items under SAMPLES#, put whole, batched). */
   storesTimingSamples?: boolean;
 }
-/** Moving a case: reads, and transactions that put records, update the case and task and release guards. */
-const CASE_WRITES: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/**
+ * Moving a case: reads (case lists: an index page, then its cases by key), and transactions that put records,
+ * update the case and task and release guards.
+ */
+const CASE_WRITES: readonly TableAction[] = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: CASE_WRITES, startsIdentification: true, stopsIdentification: true, completesTasks: true },
   tasks: { table: CASE_WRITES, completesTasks: true },
   meta: {},
   reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
-  audit: { table: ['Query'], writesAccessLog: true },
+  // The audit check lists a county's cases (an index page, then the cases by key) and reads each trail.
+  audit: { table: ['BatchGetItem', 'Query'], writesAccessLog: true },
   // Policy versions and calendar overrides are only ever put whole, each on a version condition.
   admin: { table: ['GetItem', 'Query', 'PutItem'] },
 };

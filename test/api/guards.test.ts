@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Household, Member } from '../../schemas/application.ts';
+import { waitForQuiet } from '../drill/invariants.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
@@ -57,6 +58,9 @@ async function returnedCase(h: Household): Promise<string> {
   const task = await openTask(u.village, caseId, 'village_review');
   await decide(u.village, task.taskId, returnForSupplement);
   await statusReached(u.applicant, caseId, 'returned');
+  // the supplement wait binds its callback token on the case (a version of its own): let it, so that "changes
+  // nothing" compares a case nothing else is about to write
+  await waitForQuiet(rt.engine, { settleMs: 300 });
   return caseId;
 }
 

@@ -109,10 +109,10 @@ describe('every bundle serves real requests against DynamoDB Local', () => {
     const fn = (entry: string) => rt.app.functions.find((f) => f.entry === entry)!.logicalId;
     const invoke = (entry: string, event: unknown) => rt.invoke(fn(entry), event);
 
-    const escalated = (await invoke('functions/steps/escalate.ts', { caseId, taskId: c.openTaskId })) as {
-      taskId: string;
+    const escalated = (await invoke('functions/steps/escalate.ts', { caseId, route: c.route })) as {
+      task: { taskId: string };
     };
-    expect(escalated.taskId).toBe(c.openTaskId);
+    expect(escalated.task.taskId).toBe(c.openTaskId);
     expect(await invoke('functions/steps/withdraw-unsupplemented.ts', { caseId })).toEqual({
       target: 'village_review',
     });
@@ -122,7 +122,9 @@ describe('every bundle serves real requests against DynamoDB Local', () => {
     expect(
       await invoke('functions/steps/renew-execution.ts', { caseId: 'case_none', executionName: 'case_none' }),
     ).toBeNull();
-    expect(await invoke('functions/steps/migrate.ts', {})).toMatchObject({ moved: [] });
+    expect(await invoke('functions/steps/migrate.ts', { counties: ['611002'] })).toMatchObject({
+      current: expect.any(Number),
+    });
     expect(await invoke('functions/steps/mark-error.ts', { caseId, error: { Error: 'Rehearsal' } })).toEqual({
       caseId,
       status: 'error',

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asHandler } from '../../functions/commons/command-log.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
-import type { MigrationReport } from '../../functions/services/resume.ts';
+import { type MigrationReport, resumeInput } from '../../functions/services/resume.ts';
 import { MIGRATE_ENTRY } from '../../functions/steps/entries.ts';
 import { handler as migrate } from '../../functions/steps/migrate.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
@@ -131,13 +131,15 @@ describe('a deploy that publishes a new workflow version, then migrate', () => {
     const task = await openTask(a.village, caseId, 'village_review');
     const old = await executionOf(caseId);
     await rt.engine.stopExecution(old.executionArn, 'Migrated', 'test');
+    // what migrate starts the new execution with, read (as migrate reads it) before the decision lands
+    const input = await resumeInput(sharedDeps(), caseId);
     await decide(a.village, task.taskId, approval('village_review'));
 
     // Act: the new execution enters at the stage the case stood at when it was started
     await rt.engine.startExecution({
       stateMachineArn: process.env.IDENTIFICATION_STATE_MACHINE_ARN!,
       name: `${caseId}.2`,
-      input: { caseId, route: { target: 'village_review' } },
+      input: input!,
     });
 
     // Assert: it goes on to township verification; the village has no second task for the case

@@ -54,7 +54,10 @@ describe('a task left for months', () => {
     expect(renewed!.executionArn).toBe(`${first}.2`);
     const next = await rt.engine.describeExecution(renewed!.executionArn!);
     expect(next.status).toBe('RUNNING');
-    expect(next.input).toEqual({ caseId, route: { target: 'village_review' } });
+    expect(next.input).toMatchObject({
+      caseId,
+      route: { target: 'village_review', task: { taskId: task.taskId } },
+    });
     expect(renewed!.stage).toBe('village_review');
     expect(renewed!.openTaskId).toBe(task.taskId);
     const view = await caseOf(a.village, caseId);
