@@ -306,6 +306,49 @@ const MATRIX: readonly Row[] = [
     trace: caseTrace,
   },
   {
+    route: 'GET /api/cases/{caseId}/measures',
+    own: '200 200 200 200 200 200',
+    other: '404 404 404 200 200 200',
+    fixture: openCase,
+  },
+  // measures and the contact belong to an enrolled case: a writer of the jurisdiction gets past the role and
+  // scope checks to the 409 of a case under review
+  {
+    route: 'POST /api/cases/{caseId}/measures',
+    own: '403 409 409 403 403 403',
+    other: '404 404 404 403 403 403',
+    fixture: openCase,
+    body: ({ marker }) => ({
+      type: 'industry',
+      description: marker,
+      responsibleCadre: { name: '王五' },
+      plannedAt: '2026-12-31',
+    }),
+    trace: caseTrace,
+  },
+  {
+    route: 'PATCH /api/cases/{caseId}/measures/{measureId}',
+    own: '403 409 409 403 403 403',
+    other: '404 404 404 403 403 403',
+    fixture: openCase,
+    body: () => ({ status: 'implemented', implementedAt: '2026-11-10', expectedVersion: 1 }),
+    trace: caseTrace,
+  },
+  {
+    route: 'PUT /api/cases/{caseId}/contact',
+    own: '403 409 409 403 403 403',
+    other: '404 404 404 403 403 403',
+    fixture: openCase,
+    body: () => ({ name: '李四', unit: '乡人民政府', phone: '13700007000' }),
+    trace: caseTrace,
+  },
+  {
+    route: 'GET /api/households/{householdId}/cases',
+    own: '200 200 200 200 200 200',
+    other: '404 404 404 200 200 200',
+    fixture: openCase,
+  },
+  {
     route: 'GET /api/cases/{caseId}/notice',
     own: '200 200 200 200 200 200',
     other: '404 404 404 200 200 200',
@@ -386,6 +429,12 @@ const MATRIX: readonly Row[] = [
     own: '403 200 200 200 200 200',
     other: '403 404 404 404 404 404',
     query: reportQuery,
+  },
+  {
+    route: 'GET /api/reports/monitoring',
+    own: '403 403 200 200 200 200',
+    other: '403 403 404 404 404 404',
+    query: (side) => `${countyQuery(side)}&year=2026`,
   },
   {
     route: 'POST /api/audit/verify',
@@ -523,7 +572,12 @@ async function send(
 /** The cell's request: the route's path with the fixture's ids, its query and its body. */
 function request(row: Row, cell: Cell, token: string | undefined, extraQuery = ''): Promise<Answer> {
   const [method, template] = row.route.split(' ') as [string, string];
-  const path = template.replace('{caseId}', cell.fx.caseId ?? '').replace('{taskId}', cell.fx.taskId ?? '');
+  // a household is named by its first case; a measure the case does not have: refused before it is looked up
+  const path = template
+    .replace('{caseId}', cell.fx.caseId ?? '')
+    .replace('{taskId}', cell.fx.taskId ?? '')
+    .replace('{householdId}', cell.fx.caseId ?? '')
+    .replace('{measureId}', 'measure_none');
   const query = [row.query?.(cell.side, cell.role), extraQuery].filter(Boolean).join('&');
   const body = row.body?.(cell) ?? (method === 'GET' ? undefined : {});
   return send(token, method, query ? `${path}?${query}` : path, body);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countyCalendar } from '../../functions/commons/holidays.ts';
 import { deadline } from '../../functions/core/calendar.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
-import { localMonth, toIso } from '../../functions/core/time.ts';
+import { localDate, localMonth, startOfLocalDay, toIso } from '../../functions/core/time.ts';
 import { isSettledMonth } from '../../functions/core/timings.ts';
 import { markCaseError } from '../../functions/services/cases.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
@@ -543,7 +543,10 @@ describe('GET /api/reports/sla-breaches', () => {
   });
 });
 
-/** The whole-case measures, computed here: application → county decision, application → enrolled. */
+/**
+ * The whole-case measures, computed here: application → county decision, application → enrolled, each from the
+ * day the risk was found (the filing day, when the application names none), as the 15-day rule counts.
+ */
 interface Span {
   caseId: string;
   township: string;
@@ -588,7 +591,12 @@ function expectWhole(actual: WholeGroup[], wanted: WholeGroup[]) {
 const countyDecided = () =>
   filed
     .filter((f) => f.countyDecidedMs !== undefined)
-    .map((f) => ({ caseId: f.caseId, township: f.township, startMs: f.filedMs, endMs: f.countyDecidedMs! }));
+    .map((f) => ({
+      caseId: f.caseId,
+      township: f.township,
+      startMs: startOfLocalDay(localDate(f.filedMs)),
+      endMs: f.countyDecidedMs!,
+    }));
 const enrolledSpans: Span[] = [];
 
 describe('whole-case times in GET /api/reports/stage-timings', () => {
