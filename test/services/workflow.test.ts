@@ -23,7 +23,12 @@ const plannedTask = () => (w.workflow.started.at(-1)!.input.route as { task: Pla
 /** A route to `target` with the task it plans and the wait's timeout, whatever their values. */
 const stageRoute = (target: string) => ({
   target,
-  task: { taskId: expect.any(String), dueAt: expect.any(String), escalateAt: expect.any(String) },
+  task: {
+    taskId: expect.any(String),
+    openedAt: expect.any(String),
+    dueAt: expect.any(String),
+    escalateAt: expect.any(String),
+  },
   timeoutSeconds: expect.any(Number),
 });
 
