@@ -104,6 +104,8 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     ...Object.entries(workflows.steps),
     ['migrate', workflows.migrate] as const,
     ...Object.entries(api.handlers),
+    // the hourly timing-samples job, where the deployment names counties to run it for
+    ...(api.timingSamplesJob ? [['timingSamplesJob', api.timingSamplesJob.handler] as const] : []),
   ];
   new ObservabilityStack(app, STACK_IDS.observability, {
     env,

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_ENTRIES } from '../../functions/api/routes.ts';
+import { JOB_ENTRIES } from '../../functions/jobs/entries.ts';
 import { MIGRATE_ENTRY, STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import { repoPath } from '../../infra/paths.ts';
 import { resolveValue } from '../../local/template.ts';
@@ -40,7 +41,12 @@ describe('every Lambda function', () => {
   it('is one of the handler modules, and each handler module has its function', () => {
     const entries = functions.map((f) => f.resource.Metadata?.['app:entry']);
     expect(entries.sort()).toEqual(
-      [...Object.values(STEP_ENTRIES), MIGRATE_ENTRY, ...Object.values(GROUP_ENTRIES)].sort(),
+      [
+        ...Object.values(STEP_ENTRIES),
+        MIGRATE_ENTRY,
+        ...Object.values(GROUP_ENTRIES),
+        ...Object.values(JOB_ENTRIES),
+      ].sort(),
     );
   });
 
@@ -62,7 +68,12 @@ describe('every Lambda function', () => {
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        Timeout: isApi ? 29 : entry === MIGRATE_ENTRY ? 900 : 60,
+        // operations (the migration, the scheduled jobs) may take Lambda's 15 minutes
+        Timeout: isApi
+          ? 29
+          : entry === MIGRATE_ENTRY || Object.values<string>(JOB_ENTRIES).includes(entry)
+            ? 900
+            : 60,
       });
       expect(p.Environment.Variables, logicalId).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.any(String),

@@ -123,6 +123,9 @@ describe('every bundle serves real requests against DynamoDB Local', () => {
     expect(
       await invoke('functions/steps/renew-execution.ts', { caseId: 'case_none', executionName: 'case_none' }),
     ).toBeNull();
+    // publicity started by its own step: only routes stored before decisions started it; none here
+    await expect(invoke('functions/steps/start-publicity.ts', { caseId: 'case_none' })).rejects.toThrow();
+    expect(await invoke('functions/jobs/store-timing-samples.ts', { counties: ['611002'] })).toBeDefined();
     expect(await invoke('functions/steps/migrate.ts', { counties: ['611002'] })).toMatchObject({
       current: expect.any(Number),
     });
