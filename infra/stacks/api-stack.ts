@@ -66,7 +66,7 @@ const CASE_WRITES: readonly TableAction[] = [
 ];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: CASE_WRITES, startsIdentification: true, stopsIdentification: true, completesTasks: true },
-  tasks: { table: CASE_WRITES, completesTasks: true },
+  tasks: { table: CASE_WRITES.filter((a) => a !== 'BatchGetItem'), completesTasks: true },
   meta: {},
   reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
   // The audit check lists a county's cases (an index page, then the cases by key) and reads each trail.
