@@ -32,7 +32,6 @@ const KIND_OF: Record<string, 'read' | 'write'> = {
   GetItemCommand: 'read',
   BatchGetItemCommand: 'read',
   QueryCommand: 'read',
-  ScanCommand: 'read',
   PutItemCommand: 'write',
   UpdateItemCommand: 'write',
   DeleteItemCommand: 'write',
