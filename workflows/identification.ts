@@ -282,7 +282,8 @@ export class IdentificationWorkflow extends Construct {
       new sfn.Choice(this, 'Route').when(
         sfn.Condition.and(
           sfn.Condition.stringEquals(ROUTE, 'publicity'),
-          sfn.Condition.isNotPresent('$.route.endsAt'),
+          // not `isNotPresent`: the local engine evaluates `IsPresent: false` as never true (test/infra/workflow.test.ts)
+          sfn.Condition.not(sfn.Condition.isPresent('$.route.endsAt')),
         ),
         publicityStart,
       ),

@@ -69,25 +69,6 @@ const roleIdOf = (pf: ProjectFunction) => Stack.of(pf).getLogicalId(pf.role.node
 /** The inline policy statements of a project function's role. */
 const roleStatements = (pf: ProjectFunction) => statementsOf(Stack.of(pf), roleIdOf(pf));
 
-/**
- * Calls of paths the suite reaches only by a race or only on input stored before a change, by function: granted,
- * but not required to have been made in this run. Each is a debt: a deterministic test of the path removes it.
- */
-const UNEXERCISED: Readonly<Record<string, readonly string[]>> = {
-  // a supplement that lands before its wait binds: the step reads the case and continues on its route
-  awaitSupplement: ['dynamodb:GetItem', 'states:SendTaskSuccess'],
-  // only routes stored before decisions started publicity themselves reach this step
-  startPublicity: [
-    'dynamodb:GetItem',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'kms:Decrypt',
-    'kms:DescribeKey',
-    'kms:Encrypt',
-    'kms:GenerateDataKey',
-  ],
-};
-
 describe('function roles', () => {
   const cases = (): [string, ProjectFunction][] => [
     ...Object.entries(synth.stacks.workflows.steps),
@@ -111,7 +92,7 @@ describe('function roles', () => {
     const granted = cases().map(([name, pf]) => [name, actionsOf(roleStatements(pf))]);
     const needed = cases().map(([name, pf]) => [
       name,
-      [...new Set([...neededFor(calls.get(pf.entry) ?? new Set()), ...(UNEXERCISED[name] ?? [])])].sort(),
+      [...new Set([...neededFor(calls.get(pf.entry) ?? new Set())])].sort(),
     ]);
 
     // Assert: every call granted, and no grant unused

@@ -52,6 +52,28 @@ beforeAll(() => {
 afterAll(() => synth?.dispose());
 
 describe('every synthesized state machine', () => {
+  it('writes no negated type test (`IsPresent: false`, …) in a Choice: the local engine reads each as false', () => {
+    // aws-local-stepfunctions 3.0.0 evaluates `IsPresent`/`IsNull`/`IsString`/… as `flag && test`, so a rule with
+    // `false` never matches locally while it does on AWS; `Not` of the positive test means the same on both.
+    const rulesOf = (rule: State): State[] => [
+      rule,
+      ...(rule.And ?? rule.Or ?? []).flatMap(rulesOf),
+      ...(rule.Not ? rulesOf(rule.Not) : []),
+    ];
+    const negated = machines.flatMap((m) =>
+      statesOf(m.definition)
+        .filter(([, s]) => s.Type === 'Choice')
+        .flatMap(([name, s]) =>
+          (s.Choices as State[])
+            .flatMap(rulesOf)
+            .filter((r) => Object.entries(r).some(([k, v]) => /^Is[A-Z]/.test(k) && v === false))
+            .map(() => `${m.name}: ${name}`),
+        ),
+    );
+
+    expect(negated).toEqual([]);
+  });
+
   it('gives every waitForTaskToken task a timeout, so no callback can hang unseen', () => {
     // Arrange
     const callbacks = machines.flatMap((m) => statesOf(m.definition).filter(([, s]) => isCallback(s)));
@@ -179,7 +201,7 @@ describe('the identification workflow', () => {
     expect(state('Route').Choices[0]).toEqual({
       And: [
         { Variable: '$.route.target', StringEquals: 'publicity' },
-        { Variable: '$.route.endsAt', IsPresent: false },
+        { Not: { Variable: '$.route.endsAt', IsPresent: true } },
       ],
       Next: 'Publicity: start',
     });
