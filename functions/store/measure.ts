@@ -3,8 +3,8 @@
  * each with its own version; while planned, also in the county's planned measures by date (the overdue report).
  */
 import { z } from 'zod';
-import { actorSchema, isoDateSchema } from '../../schemas/common.ts';
-import { measureStatusSchema, measureTypeSchema } from '../../schemas/measure.ts';
+import { actorSchema } from '../../schemas/common.ts';
+import { measureViewSchema } from '../../schemas/measure.ts';
 import { INDEXES, indexKeys, keys } from './keys.ts';
 import {
   type EntitySchema,
@@ -19,24 +19,13 @@ import {
 
 export const MEASURE_ENTITY = 'measure';
 
-/** A measure as stored: the responsible cadre's phone is kept in full (the measures route shows it to staff). */
-export const measureItemSchema = z.object({
-  measureId: z.string(),
-  caseId: z.string(),
+/**
+ * A measure as stored: the view's fields but `overdue` (computed when read), with its village and author. The
+ * responsible cadre's phone is kept in full (the measures route shows it to staff).
+ */
+export const measureItemSchema = measureViewSchema.omit({ overdue: true }).extend({
   villageCode: z.string(),
-  type: measureTypeSchema,
-  description: z.string(),
-  targetMember: z.string().optional(),
-  responsibleCadre: z.object({ name: z.string(), phone: z.string().optional() }),
-  plannedAt: isoDateSchema,
-  implementedAt: isoDateSchema.optional(),
-  effect: z.string().optional(),
-  status: measureStatusSchema,
-  cancelReason: z.string().optional(),
-  createdAt: z.string(),
   createdBy: actorSchema,
-  updatedAt: z.string(),
-  version: z.int(),
 });
 export type MeasureItem = z.infer<typeof measureItemSchema>;
 const MEASURE: EntitySchema<MeasureItem> = { name: MEASURE_ENTITY, schema: measureItemSchema };
