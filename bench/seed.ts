@@ -378,7 +378,16 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
       stage,
       data: { taskId: task.taskId, role: task.role, jurisdiction: task.jurisdiction, dueAt: task.dueAt },
     },
-    { stage, status: 'open', openTaskId: task.taskId, route: { target: stage } },
+    {
+      stage,
+      status: 'open',
+      openTaskId: task.taskId,
+      // the task its route planned, as services/stage-entry.ts plans it
+      route: {
+        target: stage,
+        task: { taskId, openedAt: task.openedAt, dueAt: task.dueAt, escalateAt: task.escalateAt },
+      },
+    },
   );
   s.tasks.push(task);
 
@@ -542,7 +551,12 @@ function publicity(s: SeededCase, startedAt: number): Next {
   s.step(
     startedAt,
     { actor: SYSTEM, action: 'publicity_started', stage: 'publicity', data: { endsAt: toIso(endsAt) } },
-    { stage: 'publicity', status: 'open', publicityEndsAt: toIso(endsAt), route: { target: 'publicity' } },
+    {
+      stage: 'publicity',
+      status: 'open',
+      publicityEndsAt: toIso(endsAt),
+      route: { target: 'publicity', endsAt: toIso(endsAt) },
+    },
   );
   if (rng() < OBJECTED) {
     const filedAt = startedAt + rng() * (endsAt - startedAt);
