@@ -48,7 +48,7 @@ export interface TimingGroup {
 }
 
 /** Nearest-rank percentile of values sorted ascending (1 ≤ p ≤ 100; n ≥ 1). */
-export function nearestRank(sorted: readonly number[], p: number): number {
+export function nearestRank(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) throw new Error('no values');
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
@@ -56,9 +56,12 @@ export function nearestRank(sorted: readonly number[], p: number): number {
 
 const round = (hours: number) => Math.round(hours * 10_000) / 10_000;
 
-/** p50/p90/p95/max/mean of millisecond values, reported in hours. */
-export function stats(valuesMs: readonly number[]): Stats {
-  const sorted = [...valuesMs].sort((a, b) => a - b);
+/**
+ * p50/p90/p95/max/mean of millisecond values, reported in hours. Sorted as a Float64Array: its numeric sort is a
+ * few times faster than an array's with a comparator, which counts at a county's hundreds of thousands of records.
+ */
+export function stats(valuesMs: ArrayLike<number>): Stats {
+  const sorted = Float64Array.from(valuesMs).sort();
   const hours = (ms: number) => round(ms / HOUR_MS);
   return {
     p50: hours(nearestRank(sorted, 50)),
@@ -136,13 +139,23 @@ export function summarizeSamples(
   return [...groups.entries()]
     .sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, list]) => {
-      const queue = list.flatMap((s) => s.queueMs);
-      const work = list.flatMap((s) => s.workMs);
+      const count = list.reduce((n, s) => n + s.queueMs.length, 0);
+      const queue = new Float64Array(count);
+      const work = new Float64Array(count);
+      const duration = new Float64Array(count);
+      let i = 0;
+      for (const s of list) {
+        for (let j = 0; j < s.queueMs.length; j++, i++) {
+          queue[i] = s.queueMs[j]!;
+          work[i] = s.workMs[j]!;
+          duration[i] = queue[i]! + work[i]!;
+        }
+      }
       return {
         key,
-        count: queue.length,
+        count,
         breaches: list.reduce((n, s) => n + s.breaches, 0),
-        duration: stats(queue.map((q, i) => q + work[i]!)),
+        duration: stats(duration),
         queue: stats(queue),
         work: stats(work),
       };
