@@ -135,6 +135,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'internal',
+  'unavailable',
 ] as const;
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;

@@ -76,6 +76,12 @@ export class RawBody {
 }
 
 /** Answers `body` as is, with its content type; still per user, so never cached and never sniffed. */
+/**
+ * How long before the function's timeout a request still being served is answered 503 `unavailable`: time for the
+ * answer to leave before Lambda ends the invocation (API Gateway would otherwise answer its own bare 503).
+ */
+export const TIMEOUT_MARGIN_MS = 1000;
+
 export const rawBody = (body: string, contentType: string, headers: Record<string, string> = {}) =>
   new RawBody(body, contentType, headers);
 
@@ -194,7 +200,16 @@ export function routeGroup(
   };
 
   const recorder = options.accessLog ?? storeRecorder;
-  const handler = middy<HttpEvent, HttpResult>()
+  const handler = middy<HttpEvent, HttpResult>({
+    // Out of time: a 503 the contract names, instead of middy's TimeoutError (a 500 "internal error")
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      throw new DomainError(
+        'unavailable',
+        'the request ran out of time: it may or may not have taken effect; read it again before retrying',
+      );
+    },
+  })
     .use(withLambdaContext(logger))
     .use(withObservability())
     .use(routeMetrics((event) => (event as HttpEvent).routeKey))

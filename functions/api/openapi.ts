@@ -32,6 +32,9 @@ function toRouteConfig(op: RouteDef, bearer: string): RouteConfig {
   for (const code of op.errors ?? [])
     responses[ERROR_ANSWERS[code][0]] = errorResponse(ERROR_ANSWERS[code][1]);
   responses[500] = errorResponse('Internal error');
+  responses[503] = errorResponse(
+    'Out of time (code `unavailable`): the request may or may not have taken effect; read before retrying',
+  );
   return {
     method: op.method.toLowerCase() as RouteConfig['method'],
     path: op.path,

@@ -17,6 +17,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   internal: 500,
+  unavailable: 503,
 };
 
 /** A JSON response; `undefined` body (e.g. 204) sends none. */

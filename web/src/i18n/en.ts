@@ -318,6 +318,8 @@ export const en: Shape<typeof zhCN> = {
     not_found: 'Not found, or outside your jurisdiction',
     conflict: 'Not allowed in the current state',
     internal: 'Internal error: try again later',
+    unavailable:
+      'The system is busy and the request timed out: reload to see whether it took effect, then try again',
     network: 'Cannot reach the server',
   },
   rule: {

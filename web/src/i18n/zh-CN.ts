@@ -247,6 +247,7 @@ export const zhCN = {
     not_found: '未找到或不在您的辖区内',
     conflict: '当前状态不允许此操作',
     internal: '系统内部错误，请稍后重试',
+    unavailable: '系统繁忙，请求超时：请刷新查看是否已生效后再试',
     network: '无法连接服务器',
   },
   rule: {
