@@ -20,6 +20,7 @@ import { decisionAuditData, validateDecision } from '../functions/core/decisions
 import { dueOfEscalation, escalationAt } from '../functions/core/escalation.ts';
 import { defaultPolicy } from '../functions/core/policy.ts';
 import {
+  catalogueOf,
   FIRST_STAGE,
   type HumanStage,
   type Route,
@@ -450,7 +451,7 @@ function escalated(s: SeededCase, task: TaskItem, next: number, at: number): voi
 function decided(s: SeededCase, task: TaskItem, reviewer: Actor, body: DecisionBody, at: number): Next {
   const { c } = s;
   const details = validateDecision(task.stage, body);
-  let route = routeOf(c.policy.order, task.stage, body.decision, body.to);
+  let route = routeOf(catalogueOf(c.procedure), c.policy.order, task.stage, body.decision, body.to);
   const set: Partial<CaseItem> = { status: statusOn(route) };
   if (route.target === 'await_supplement') {
     const due = deadline(at, c.policy.limits.supplement, CALENDAR);
@@ -582,7 +583,7 @@ function publicity(s: SeededCase, startedAt: number): Next {
   const at = endsAt + STEP_MS;
   if (at > now) return undefined;
   const openObjections = s.objections.filter((o) => o.status === 'open').length;
-  const route = routeAfterPublicity(c.policy.order, openObjections);
+  const route = routeAfterPublicity(catalogueOf(c.procedure), c.policy.order, openObjections);
   const enrolled = route.target === 'end';
   s.step(
     at,

@@ -75,7 +75,7 @@ export function buildApp(opts: BuildAppOptions = {}): App {
   const workflows = new WorkflowStack(app, STACK_IDS.workflows, {
     env,
     stackName: stackName(STACK_IDS.workflows),
-    description: 'Assistance approvals: step functions and the identification state machine',
+    description: "Assistance approvals: step functions and the procedures' state machines",
     table: data.table,
   });
   const api = new ApiStack(app, STACK_IDS.api, {
@@ -83,8 +83,7 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     stackName: stackName(STACK_IDS.api),
     description: `Assistance approvals: HTTP API, route handlers and ${settings.identity === 'cognito' ? 'Cognito users' : 'the OIDC authorizer'}`,
     table: data.table,
-    identification: workflows.identification,
-    identificationAliasArn: workflows.identificationAliasArn,
+    machines: workflows.machines,
     settings,
   });
   const edge = edgeStack(app, settings);
@@ -112,7 +111,10 @@ export function buildApp(opts: BuildAppOptions = {}): App {
     stackName: stackName(STACK_IDS.observability),
     description: 'Assistance approvals: alarms, their topic and the operations dashboard',
     functions: Object.fromEntries(fns.map(([name, pf]) => [name, pf.fn])),
-    stateMachines: { Identification: workflows.identification },
+    stateMachines: {
+      Identification: workflows.stateMachines.identification,
+      RiskElimination: workflows.stateMachines.risk_elimination,
+    },
     api: api.api,
     table: data.table,
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { atLeast, isoDateSchema, phoneSchema, residentIdSchema, villageCodeSchema } from './common.ts';
-import { categorySchema, procedureSchema, RISK_TYPES, riskTypeSchema, sourceSchema } from './domain.ts';
+import { categorySchema, RISK_TYPES, riskTypeSchema, sourceSchema } from './domain.ts';
 
 const nameSchema = z.string().trim().min(1).max(50);
 
@@ -88,14 +88,48 @@ export const householdSchema = z
   );
 export type Household = z.infer<typeof householdSchema>;
 
-/** `POST /api/cases` body (contract v1). */
+/** `POST /api/cases` body of an identification application (contract v1). */
 export const applicationSchema = z.strictObject({
-  procedure: procedureSchema,
+  procedure: z.literal('identification'),
   household: householdSchema,
   /** the day the risk was found (YYYY-MM-DD, county time; default the filing day): the SLA counts from it */
   riskFoundAt: isoDateSchema.optional(),
 });
 export type Application = z.infer<typeof applicationSchema>;
+
+/** The fewest months of stable income a risk-elimination proposal may claim (稳定收入6个月以上). */
+export const MIN_STABLE_INCOME_MONTHS = 6;
+
+/**
+ * What a risk-elimination proposal rests on (contract v1.2): the household's per-capita net income over the last
+ * 12 months, how many of them brought a stable income, 两不愁三保障 and safe drinking water secured, a narrative.
+ */
+export const evidenceSchema = z.strictObject({
+  incomePerCapita12m: z.number().nonnegative().max(10_000_000),
+  stableIncomeMonths: z
+    .int()
+    .max(12)
+    .refine((n) => n >= MIN_STABLE_INCOME_MONTHS, {
+      message: `at least ${MIN_STABLE_INCOME_MONTHS} months of stable income`,
+      params: { rule: 'min_stable_months' },
+    }),
+  twoAssurancesThreeGuarantees: z.literal(true, { error: '两不愁三保障 must be secured (true)' }),
+  safeDrinkingWater: z.literal(true, { error: 'safe drinking water must be secured (true)' }),
+  narrative: z.string().trim().min(1).max(4000),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** `POST /api/cases` body of a risk-elimination proposal (风险消除, contract v1.2) for an enrolled case. */
+export const proposalSchema = z.strictObject({
+  procedure: z.literal('risk_elimination'),
+  enrolledCaseId: z.string().min(1).max(100),
+  evidence: evidenceSchema,
+});
+export type Proposal = z.infer<typeof proposalSchema>;
+
+/** `POST /api/cases`: an identification application or a risk-elimination proposal, by `procedure`. */
+export const caseFilingSchema = z.discriminatedUnion('procedure', [applicationSchema, proposalSchema]);
+export type CaseFiling = z.infer<typeof caseFilingSchema>;
 
 /** `POST /api/cases/{caseId}/supplements`: a note, and optionally corrected household fields. */
 export const supplementSchema = z.strictObject({

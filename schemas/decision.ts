@@ -38,7 +38,19 @@ export const townshipVerificationDetailsSchema = z.strictObject({
   findings: z.string().trim().min(1).max(4000),
 });
 
-/** Stage-specific `details` schemas; a stage not listed takes none. */
+/**
+ * The home visit of a risk-elimination proposal (风险消除入户核实): at least two verifiers, the income they verified,
+ * and their confirmation that the proposal's evidence (income, stable months, 两不愁三保障, safe water) holds.
+ */
+export const proposalVerificationDetailsSchema = z.strictObject({
+  visitDate: isoDateSchema,
+  verifiers: townshipVerificationDetailsSchema.shape.verifiers,
+  verifiedIncomePerCapita: z.number().nonnegative().max(10_000_000),
+  evidenceConfirmed: z.literal(true, { error: 'the verifiers confirm the evidence (true)' }),
+  findings: z.string().trim().min(1).max(4000),
+});
+
+/** Identification's stage-specific `details` schemas; a stage not listed takes none. */
 export const detailsSchemaByStage: Partial<Record<Stage, z.ZodType>> = {
   village_review: villageReviewDetailsSchema,
   township_verification: townshipVerificationDetailsSchema,

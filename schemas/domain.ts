@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const PROCEDURES = ['identification'] as const;
+/** Identification (识别纳入) takes a household into monitoring; risk elimination (风险消除) takes it out. */
+export const PROCEDURES = ['identification', 'risk_elimination'] as const;
 export const procedureSchema = z.enum(PROCEDURES);
 export type Procedure = z.infer<typeof procedureSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countyCodeSchema, matching } from './common.ts';
+import { countyCodeSchema, isoDateSchema, matching } from './common.ts';
 
 /** `GET /api/reports/monitoring` */
 export const monitoringQuerySchema = z.strictObject({
@@ -21,3 +21,19 @@ export const monitoringReportSchema = z.object({
   withImplementedMeasure: z.object({ households: z.number().int(), share: z.number() }),
 });
 export type MonitoringReport = z.infer<typeof monitoringReportSchema>;
+
+/** `GET /api/cases/{caseId}/risk-elimination-check`: the proposal's rules on an enrolled case today. */
+export const riskEliminationCheckSchema = z.object({
+  /** a proposal made now passes every rule */
+  eligible: z.boolean(),
+  /** the first day (county time) the dated rules (months enrolled, a measure implemented the day before) allow one */
+  eligibleFrom: isoDateSchema,
+  /** every rule that fails now, as a refused proposal names them */
+  failures: z.array(
+    z.object({
+      rule: z.enum(['enrolled_months', 'measure_implemented', 'no_labour', 'open_case']),
+      path: z.string(),
+      message: z.string(),
+    }),
+  ),
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evidenceSchema } from './application.ts';
 import {
   actorSchema,
   isoDateSchema,
@@ -62,6 +63,12 @@ export const caseViewSchema = z.object({
   contact: contactViewSchema.optional(),
   /** the assistance plan: measures by status and how many are overdue */
   measuresSummary: measuresSummarySchema,
+  /** on an enrolled case: its risk-elimination proposal under way (风险消除) */
+  openProposalId: z.string().optional(),
+  /** on a risk-elimination proposal: the enrolled case it proposes to end */
+  enrolledCaseId: z.string().optional(),
+  /** on a risk-elimination proposal: what it rests on */
+  evidence: evidenceSchema.optional(),
 });
 export type CaseView = z.infer<typeof caseViewSchema>;
 

@@ -2,7 +2,7 @@ import { auditTrailCsv } from '../services/audit.ts';
 import {
   auditTrail,
   caseWithTimeline,
-  fileApplication,
+  fileCase,
   listCases,
   supplement,
   withdraw,
@@ -13,6 +13,7 @@ import { addMeasure, listMeasures, setContact, updateMeasure } from '../services
 import { publicityNotice } from '../services/notice.ts';
 import { fileObjection } from '../services/objections.ts';
 import { requestReexamination } from '../services/reexamination.ts';
+import { riskEliminationPrecheck } from '../services/risk-elimination.ts';
 import { csvBody, rawBody, routeGroup } from './http.ts';
 
 /** The notice page loads nothing and runs nothing: its only style is inline. */
@@ -20,7 +21,8 @@ const NOTICE_HEADERS = { 'content-security-policy': "default-src 'none'; style-s
 
 /** Case routes of contract v1: filing, listing, reading, supplements, withdrawal, re-examination, the audit trail. */
 export const handler = routeGroup('cases', {
-  fileApplication: ({ user, body }) => fileApplication(sharedDeps(), user, body),
+  fileApplication: ({ user, body }) => fileCase(sharedDeps(), user, body),
+  checkRiskElimination: ({ user, params }) => riskEliminationPrecheck(sharedDeps(), user, params.caseId),
   listCases: ({ user, query }) => listCases(sharedDeps(), user, query),
   getCase: ({ user, params }) => caseWithTimeline(sharedDeps(), user, params.caseId),
   supplementCase: ({ user, params, body }) => supplement(sharedDeps(), user, params.caseId, body),

@@ -6,7 +6,7 @@ import {
   calendarViewSchema,
   countyQuerySchema,
 } from '../../schemas/admin.ts';
-import { applicationSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
+import { caseFilingSchema, supplementSchema, withdrawSchema } from '../../schemas/application.ts';
 import { isoDateTimeSchema } from '../../schemas/common.ts';
 import { decisionBodySchema } from '../../schemas/decision.ts';
 import { householdCaseSchema } from '../../schemas/household.ts';
@@ -17,7 +17,11 @@ import {
   measurePatchSchema,
   measureViewSchema,
 } from '../../schemas/measure.ts';
-import { monitoringQuerySchema, monitoringReportSchema } from '../../schemas/monitoring.ts';
+import {
+  monitoringQuerySchema,
+  monitoringReportSchema,
+  riskEliminationCheckSchema,
+} from '../../schemas/monitoring.ts';
 import { objectionBodySchema, objectionViewSchema } from '../../schemas/objection.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
 import {
@@ -162,8 +166,11 @@ export const ROUTE_CATALOG = declareRoutes({
     method: 'POST',
     path: '/api/cases',
     group: 'cases',
-    summary: 'File an identification application',
-    body: named('Application', applicationSchema),
+    summary:
+      'File an identification application, or propose risk elimination (风险消除) for an enrolled case ' +
+      '(`procedure: risk_elimination`): refused 409 naming every failing rule (`enrolled_months`, ' +
+      '`measure_implemented`, `no_labour`, `open_case`)',
+    body: named('CaseFiling', caseFilingSchema),
     status: 201,
     response: CaseView,
     errors: ['forbidden', 'conflict'],
@@ -290,6 +297,17 @@ export const ROUTE_CATALOG = declareRoutes({
       'case); only the cases the caller may read',
     response: named('HouseholdHistory', z.object({ items: z.array(householdCaseSchema) })),
     errors: ['not_found'],
+  },
+  checkRiskElimination: {
+    method: 'GET',
+    path: '/api/cases/{caseId}/risk-elimination-check',
+    group: 'cases',
+    summary:
+      'Whether a risk-elimination proposal for this enrolled case would pass now, from which day the dated rules ' +
+      'allow one, and every rule that fails: the same rules the proposal is refused by (village cadre or the ' +
+      "household's applicant)",
+    response: named('RiskEliminationCheck', riskEliminationCheckSchema),
+    errors: ['forbidden', 'not_found', 'conflict'],
   },
   getPublicityNotice: {
     method: 'GET',

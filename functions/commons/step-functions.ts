@@ -6,6 +6,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { Procedure } from '../../schemas/domain.ts';
 import type { Route } from '../core/procedure.ts';
 import type { ExecutionState, WorkflowInput, WorkflowPort } from '../services/workflow-port.ts';
 
@@ -16,23 +17,36 @@ import type { ExecutionState, WorkflowInput, WorkflowPort } from '../services/wo
 export const executionArnOf = (stateMachineArn: string, name: string) =>
   `${stateMachineArn.split(':').slice(0, 7).join(':').replace(':stateMachine:', ':execution:')}:${name}`;
 
+/** The variable that names each procedure's state machine (its live alias's ARN) to a function that starts one. */
+export const STATE_MACHINE_ENV: Readonly<Record<Procedure, string>> = {
+  identification: 'IDENTIFICATION_STATE_MACHINE_ARN',
+  risk_elimination: 'RISK_ELIMINATION_STATE_MACHINE_ARN',
+};
+
 /** Errors that mean the token is no longer waited on: the workflow will replay the stored route itself. */
 const STALE_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
  * The workflow port on Step Functions (or the local runtime's endpoint for it, AWS_ENDPOINT_URL_SFN).
- * `stateMachineArn` (the live alias's ARN) is read when first needed, so a handler that never starts an
+ * `stateMachineArn` (a procedure's live alias's ARN) is read when first needed, so a handler that never starts an
  * execution needs none.
  */
-export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: () => string): WorkflowPort {
+export function stepFunctionsWorkflow(
+  sfn: SFNClient,
+  stateMachineArn: (procedure: Procedure) => string,
+): WorkflowPort {
   const send = async (token: string, route: Route) => {
     await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(route) }));
   };
   return {
-    executionArn: (name) => executionArnOf(stateMachineArn(), name),
-    async start(name: string, input: WorkflowInput) {
+    executionArn: (procedure, name) => executionArnOf(stateMachineArn(procedure), name),
+    async start(procedure: Procedure, name: string, input: WorkflowInput) {
       await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: stateMachineArn(), name, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: stateMachineArn(procedure),
+          name,
+          input: JSON.stringify(input),
+        }),
       );
     },
     send,
@@ -48,9 +62,9 @@ export function stepFunctionsWorkflow(sfn: SFNClient, stateMachineArn: () => str
     async stop(executionArn, cause, error) {
       await sfn.send(new StopExecutionCommand({ executionArn, cause, error }));
     },
-    async liveVersion() {
+    async liveVersion(procedure) {
       const alias = await sfn.send(
-        new DescribeStateMachineAliasCommand({ stateMachineAliasArn: stateMachineArn() }),
+        new DescribeStateMachineAliasCommand({ stateMachineAliasArn: stateMachineArn(procedure) }),
       );
       const heaviest = [...(alias.routingConfiguration ?? [])].sort(
         (a, b) => (b.weight ?? 0) - (a.weight ?? 0),

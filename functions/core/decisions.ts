@@ -1,9 +1,9 @@
 import type { z } from 'zod';
 import type { DecisionBody } from '../../schemas/decision.ts';
-import { detailsSchemaByStage, requiredTextByStage } from '../../schemas/decision.ts';
+import { requiredTextByStage } from '../../schemas/decision.ts';
 import { capDetails, type ErrorDetail, invalid } from './errors.ts';
 import { DEFAULT_VILLAGE_VOTE, type VillageVoteRule, votesCarry } from './policy.ts';
-import { type HumanStage, type Route, STAGE_SPECS } from './procedure.ts';
+import { type HumanStage, IDENTIFICATION, type ProcedureCatalogue, type Route } from './procedure.ts';
 
 /** Decisions that conclude a stage on its merits and so need the stage's record (meeting, home visit). */
 const NEEDS_DETAILS = new Set(['approve', 'reject']);
@@ -52,15 +52,16 @@ const pathOf = (path: readonly PropertyKey[]) =>
 /**
  * Checks a decision against the stage it is made at: the decision is one the stage offers, a send-back
  * targets an allowed earlier stage, the texts the stage requires are there, and the stage's `details` are
- * present and valid where required; a village approval's votes carry it under the county's rule (`majority`).
- * Returns the parsed details.
+ * present and valid where required (the procedure's catalogue says which); a village approval's votes carry it
+ * under the county's rule (`majority`). Returns the parsed details.
  */
 export function validateDecision(
   stage: HumanStage,
   body: DecisionBody,
   villageVote: VillageVoteRule = DEFAULT_VILLAGE_VOTE,
+  catalogue: ProcedureCatalogue = IDENTIFICATION,
 ): unknown {
-  const spec = STAGE_SPECS[stage];
+  const spec = catalogue.stages[stage];
   const problems: ErrorDetail[] = [];
   if (!spec.decisions.includes(body.decision)) {
     problems.push({
@@ -87,7 +88,7 @@ export function validateDecision(
       });
     }
   }
-  const schema = detailsSchemaByStage[stage];
+  const schema = catalogue.details[stage];
   let details: unknown;
   if (schema && (body.details !== undefined || NEEDS_DETAILS.has(body.decision))) {
     if (body.details === undefined) {

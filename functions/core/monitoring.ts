@@ -3,8 +3,8 @@
  * becomes eligible for risk elimination, and the county's yearly monitoring counts. Pure: the caller passes
  * now and the county's UTC offset (China Standard Time unless told otherwise).
  */
-import { invalid } from './errors.ts';
-import { CST_OFFSET_MS, dateAt, parseIso } from './time.ts';
+import { conflict, type ErrorDetail, invalid } from './errors.ts';
+import { addDays, CST_OFFSET_MS, dateAt, parseIso } from './time.ts';
 
 const daysInMonth = (year: number, month0: number) => new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
 
@@ -32,6 +32,98 @@ export const eligibleForRiskElimination = (
   nowMs: number,
   offsetMs = CST_OFFSET_MS,
 ): boolean => dateAt(nowMs, offsetMs) >= riskEliminationEligibleOn(enrolledAt, minMonths, offsetMs);
+
+/** The default of policy `riskElimination.minEnrolledMonths` (稳定消除风险6个月以上). */
+export const DEFAULT_MIN_ENROLLED_MONTHS = 6;
+
+/** The rules a risk-elimination proposal must pass, in the order a refusal names them. */
+export const RISK_ELIMINATION_RULES = [
+  'enrolled_months',
+  'measure_implemented',
+  'no_labour',
+  'open_case',
+] as const;
+export type RiskEliminationRule = (typeof RISK_ELIMINATION_RULES)[number];
+
+/** What the risk-elimination rules read of an enrolled case. */
+export interface ProposalScope {
+  enrolledAt: string;
+  /** the earliest day (county time) one of its measures was implemented, if any was */
+  firstImplementedAt?: string;
+  members: readonly { ableToWork?: boolean }[];
+  /** the household's other open case (a proposal already under way), if any */
+  openCaseId?: string;
+}
+
+/** A failed rule as the API names it. */
+export type RuleFailure = Required<ErrorDetail> & { rule: RiskEliminationRule };
+
+/** Whether a proposal made today passes, the first day the dated rules allow one, and every rule that fails. */
+export interface RiskEliminationCheck {
+  eligible: boolean;
+  eligibleFrom: string;
+  failures: RuleFailure[];
+}
+
+/**
+ * The one rule set of risk elimination (风险消除), for the proposal and its pre-check alike: enrolled for at
+ * least `minMonths` calendar months (county time), a measure implemented on a day before the proposal's (seed
+ * 004: 不能出现刚落实帮扶措施就宣布风险已消除), some member able to work (整户无劳动力 stays monitored), and no other
+ * open case. `eligibleFrom` is the first day both dated rules hold (or would, once a measure is implemented).
+ */
+export function riskEliminationCheck(
+  c: ProposalScope,
+  minMonths: number,
+  nowMs: number,
+  offsetMs = CST_OFFSET_MS,
+): RiskEliminationCheck {
+  const today = dateAt(nowMs, offsetMs);
+  const monthsFrom = riskEliminationEligibleOn(c.enrolledAt, minMonths, offsetMs);
+  const measureFrom = c.firstImplementedAt ? addDays(c.firstImplementedAt, 1) : undefined;
+  const failures: RuleFailure[] = [];
+  if (today < monthsFrom) {
+    failures.push({
+      path: 'case.enrolledAt',
+      rule: 'enrolled_months',
+      message: `enrolled for less than ${minMonths} months: a proposal is possible from ${monthsFrom}`,
+    });
+  }
+  if (!measureFrom || today < measureFrom) {
+    failures.push({
+      path: 'case.measures',
+      rule: 'measure_implemented',
+      message: measureFrom
+        ? `the first measure was implemented on ${c.firstImplementedAt}: a proposal is possible from the day after`
+        : 'no assistance measure is implemented yet',
+    });
+  }
+  if (!c.members.some((m) => m.ableToWork === true)) {
+    failures.push({
+      path: 'case.household.members',
+      rule: 'no_labour',
+      message: 'no member is able to work (整户无劳动力): the household stays under monitoring',
+    });
+  }
+  if (c.openCaseId) {
+    failures.push({
+      path: 'case.openProposalId',
+      rule: 'open_case',
+      message: `the household has another open case: ${c.openCaseId}`,
+    });
+  }
+  const eligibleFrom = measureFrom && measureFrom > monthsFrom ? measureFrom : monthsFrom;
+  return { eligible: failures.length === 0, eligibleFrom, failures };
+}
+
+/** A proposal refused: a 409 naming every rule that fails at once. */
+export function assertRiskEliminable(check: RiskEliminationCheck): void {
+  if (!check.eligible) {
+    throw conflict(
+      `risk elimination cannot be proposed: ${check.failures.map((f) => f.rule).join(', ')}`,
+      check.failures,
+    );
+  }
+}
 
 /**
  * The day a filing says the risk was found: not after today, and not before the day the household's previous

@@ -1,5 +1,6 @@
 import type { Limit } from './calendar.ts';
 import { invalid } from './errors.ts';
+import { DEFAULT_MIN_ENROLLED_MONTHS } from './monitoring.ts';
 
 /** Where publicity sits: after county approval (default) or right after village review (many counties). */
 export type StageOrder = 'standard' | 'publicity_after_village';
@@ -39,6 +40,8 @@ export interface Policy {
    * built-in default, since provinces set it; a year without one is not checked.
    */
   monitoringLine?: Record<string, number>;
+  /** absent on policies stored before the rule existed: `minEnrolledMonths` 6 (core/monitoring) */
+  riskElimination?: { minEnrolledMonths: number };
   limits: {
     village_review: Limit;
     township_verification: Limit;
@@ -58,6 +61,7 @@ export function defaultPolicy(county: string): Policy {
     version: 0,
     order: 'standard',
     villageVote: DEFAULT_VILLAGE_VOTE,
+    riskElimination: { minEnrolledMonths: DEFAULT_MIN_ENROLLED_MONTHS },
     limits: {
       village_review: { days: 3, unit: 'working' },
       township_verification: { days: 5, unit: 'working' },
@@ -78,6 +82,10 @@ export function defaultPolicy(county: string): Policy {
 export function withDefaultLimits(policy: Policy): Policy {
   return { ...policy, limits: { ...defaultPolicy(policy.county).limits, ...policy.limits } };
 }
+
+/** How long a household stays enrolled before a risk-elimination proposal: the county's rule, else 6 months. */
+export const minEnrolledMonths = (policy: Pick<Policy, 'riskElimination'>): number =>
+  policy.riskElimination?.minEnrolledMonths ?? DEFAULT_MIN_ENROLLED_MONTHS;
 
 /** The line a household's income is held to in the year it filed, when its income lies above it. */
 export function aboveMonitoringLine(

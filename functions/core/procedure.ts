@@ -1,5 +1,11 @@
+import type { z } from 'zod';
 import type { Role } from '../../schemas/common.ts';
-import type { CaseStatus, DecisionKind, Stage } from '../../schemas/domain.ts';
+import {
+  proposalVerificationDetailsSchema,
+  townshipVerificationDetailsSchema,
+  villageReviewDetailsSchema,
+} from '../../schemas/decision.ts';
+import type { CaseStatus, DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
 import { conflict } from './errors.ts';
 import type { Level } from './jurisdiction.ts';
 import type { Policy, StageOrder } from './policy.ts';
@@ -17,7 +23,10 @@ export interface StageSpec {
   sendBackTo: readonly HumanStage[];
 }
 
-/** The identification procedure's human stages (docs/domain.md §5). */
+/**
+ * The stages' roles, levels, limits, decisions and send-back targets: the same in both procedures (docs/domain.md
+ * §5, §12), which differ in what a stage records, how a success ends and what the statute calls each stage.
+ */
 export const STAGE_SPECS: Readonly<Record<HumanStage, StageSpec>> = {
   village_review: {
     stage: 'village_review',
@@ -65,6 +74,77 @@ export const STAGE_SPECS: Readonly<Record<HumanStage, StageSpec>> = {
 export const HUMAN_STAGES = Object.keys(STAGE_SPECS) as HumanStage[];
 export const isHumanStage = (stage: Stage): stage is HumanStage => stage !== 'publicity';
 
+/**
+ * One procedure as data: its stages (STAGE_SPECS), the record each stage's approval or rejection carries, how a
+ * case that passes every stage and publicity ends, what the statute calls each stage (the state machine's
+ * comments), and whether the whole-procedure SLA applies. The state machine, the decision checks, the routes and
+ * the end of a case are all read from here, so a procedure is one entry of CATALOGUES.
+ */
+export interface ProcedureCatalogue {
+  procedure: Procedure;
+  /** 识别纳入 / 风险消除: names the procedure on the notice and in the state machine */
+  title: string;
+  stages: Readonly<Record<HumanStage, StageSpec>>;
+  /** the `details` a stage's approval or rejection must carry; a stage not listed takes none */
+  details: Readonly<Partial<Record<HumanStage, z.ZodType>>>;
+  /** the status of a case that passed every stage and its publicity */
+  success: Extract<CaseStatus, 'enrolled' | 'risk_eliminated'>;
+  /** what each stage is in the statutory procedure, written into the ASL as state comments */
+  statute: Readonly<Partial<Record<HumanStage, string>>>;
+  /** the whole-procedure limit reported as an SLA (milestones), if the procedure has one */
+  sla?: keyof Policy['limits'];
+}
+
+/** The identification procedure (识别纳入, docs/domain.md §5). */
+export const IDENTIFICATION: ProcedureCatalogue = {
+  procedure: 'identification',
+  title: '识别纳入',
+  stages: STAGE_SPECS,
+  details: {
+    village_review: villageReviewDetailsSchema,
+    township_verification: townshipVerificationDetailsSchema,
+  },
+  success: 'enrolled',
+  statute: {
+    village_review: '民主评议: the village committee appraises the household in a meeting and votes',
+    township_verification:
+      '入户核实: at least two township staff visit the household and verify income and risks',
+    county_approval: '审定: the county rural-revitalisation bureau approves or rejects',
+    objection_review: '异议复核: the township reviews an objection raised during publicity',
+    reexamination:
+      '复核: the township reviews a rejection the applicant contests, once; overturned → the rejecting stage reviews again',
+  },
+  sla: 'wholeIdentification',
+};
+
+/** The risk-elimination procedure (风险消除, docs/domain.md §12): the same stages, the way out of monitoring. */
+export const RISK_ELIMINATION: ProcedureCatalogue = {
+  procedure: 'risk_elimination',
+  title: '风险消除',
+  stages: STAGE_SPECS,
+  details: {
+    village_review: villageReviewDetailsSchema,
+    township_verification: proposalVerificationDetailsSchema,
+  },
+  success: 'risk_eliminated',
+  statute: {
+    village_review:
+      '民主评议: the village committee appraises whether the risk is stably eliminated, and votes',
+    township_verification:
+      '入户核实: at least two township staff visit the household, verify its income and confirm the evidence',
+    county_approval: '审定: the county rural-revitalisation bureau approves the elimination or rejects it',
+    objection_review: '异议复核: the township reviews an objection raised during publicity',
+    reexamination:
+      '复核: the township reviews a rejected proposal the household contests, once; overturned → the rejecting stage reviews again',
+  },
+};
+
+export const CATALOGUES: Readonly<Record<Procedure, ProcedureCatalogue>> = {
+  identification: IDENTIFICATION,
+  risk_elimination: RISK_ELIMINATION,
+};
+export const catalogueOf = (procedure: Procedure): ProcedureCatalogue => CATALOGUES[procedure];
+
 /** The main line of stages for an order; objection review branches off publicity. */
 export const STAGE_ORDERS: Readonly<Record<StageOrder, readonly Stage[]>> = {
   standard: ['village_review', 'township_verification', 'county_approval', 'publicity'],
@@ -105,19 +185,19 @@ export interface PlannedTask {
 export type Route =
   | { target: Stage; task?: PlannedTask; timeoutSeconds?: number; endsAt?: string }
   | { target: 'await_supplement'; stage: HumanStage; timeoutSeconds?: number }
-  | { target: 'end'; status: Extract<CaseStatus, 'enrolled' | 'rejected' | 'withdrawn'> };
+  | { target: 'end'; status: Extract<CaseStatus, 'enrolled' | 'risk_eliminated' | 'rejected' | 'withdrawn'> };
 export type RouteTarget = Route['target'];
 
 /** The human stage a route enters, if it enters one. */
 export const humanStageOf = (route: Route): HumanStage | undefined =>
   (HUMAN_STAGES as readonly string[]).includes(route.target) ? (route.target as HumanStage) : undefined;
 
-/** The stage after `stage` on the main line, or enrolment when it is the last. */
-export function after(order: StageOrder, stage: Stage): Route {
+/** The stage after `stage` on the main line, or the procedure's success (enrolment …) when it is the last. */
+export function after(catalogue: ProcedureCatalogue, order: StageOrder, stage: Stage): Route {
   const line = STAGE_ORDERS[order];
   const i = line.indexOf(stage === 'objection_review' ? 'publicity' : stage);
   const next = line[i + 1];
-  return next ? { target: next } : { target: 'end', status: 'enrolled' };
+  return next ? { target: next } : { target: 'end', status: catalogue.success };
 }
 
 /**
@@ -125,6 +205,7 @@ export function after(order: StageOrder, stage: Stage): Route {
  * a send-back's target; `rejectingStage` is the stage whose rejection a re-examination reviews.
  */
 export function routeOf(
+  catalogue: ProcedureCatalogue,
   order: StageOrder,
   stage: HumanStage,
   decision: DecisionKind,
@@ -134,7 +215,7 @@ export function routeOf(
   switch (decision) {
     case 'approve':
     case 'dismiss':
-      return after(order, stage);
+      return after(catalogue, order, stage);
     case 'reject':
       return { target: 'end', status: 'rejected' };
     case 'return':
@@ -154,19 +235,24 @@ export function routeOf(
 }
 
 /** Where publicity leads when it ends: objection review if any objection is open, else onwards. */
-export function routeAfterPublicity(order: StageOrder, openObjections: number): Route {
-  return openObjections > 0 ? { target: 'objection_review' } : after(order, 'publicity');
+export function routeAfterPublicity(
+  catalogue: ProcedureCatalogue,
+  order: StageOrder,
+  openObjections: number,
+): Route {
+  return openObjections > 0 ? { target: 'objection_review' } : after(catalogue, order, 'publicity');
 }
 
-/** Every target a stage's decision Choice may need, over all orders: the edges of the state machine. */
-export function targetsFrom(stage: HumanStage): RouteTarget[] {
+/** Every target a stage's decision Choice may need, over all orders: the edges of the procedure's state machine. */
+export function targetsFrom(catalogue: ProcedureCatalogue, stage: HumanStage): RouteTarget[] {
   const targets = new Set<RouteTarget>();
+  const spec = catalogue.stages[stage];
   for (const order of Object.keys(STAGE_ORDERS) as StageOrder[]) {
-    for (const decision of STAGE_SPECS[stage].decisions) {
-      const tos = decision === 'send_back' ? STAGE_SPECS[stage].sendBackTo : [undefined];
+    for (const decision of spec.decisions) {
+      const tos = decision === 'send_back' ? spec.sendBackTo : [undefined];
       const rejecting = decision === 'overturn' ? REJECTING_STAGES : [undefined];
       for (const to of tos) {
-        for (const r of rejecting) targets.add(routeOf(order, stage, decision, to, r).target);
+        for (const r of rejecting) targets.add(routeOf(catalogue, order, stage, decision, to, r).target);
       }
     }
   }
@@ -174,10 +260,10 @@ export function targetsFrom(stage: HumanStage): RouteTarget[] {
 }
 
 /** Targets publicity's end may lead to, over all orders. */
-export function targetsFromPublicity(): RouteTarget[] {
+export function targetsFromPublicity(catalogue: ProcedureCatalogue): RouteTarget[] {
   const targets = new Set<RouteTarget>();
   for (const order of Object.keys(STAGE_ORDERS) as StageOrder[]) {
-    for (const n of [0, 1]) targets.add(routeAfterPublicity(order, n).target);
+    for (const n of [0, 1]) targets.add(routeAfterPublicity(catalogue, order, n).target);
   }
   return [...targets];
 }
@@ -186,8 +272,8 @@ export function targetsFromPublicity(): RouteTarget[] {
  * Targets after the supplement wait: the stage that returned the case (supplemented), or the end (withdrawn by
  * the applicant meanwhile, or for lack of a supplement).
  */
-export function targetsFromSupplementWait(): RouteTarget[] {
-  return [...HUMAN_STAGES.filter((s) => STAGE_SPECS[s].decisions.includes('return')), 'end'];
+export function targetsFromSupplementWait(catalogue: ProcedureCatalogue): RouteTarget[] {
+  return [...HUMAN_STAGES.filter((s) => catalogue.stages[s].decisions.includes('return')), 'end'];
 }
 
 /** The case status while it travels `route`. */

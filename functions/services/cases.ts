@@ -1,10 +1,12 @@
 import {
   type Application,
+  type CaseFiling,
   type Household,
   householdSchema,
   type Supplement,
   type Withdrawal,
 } from '../../schemas/application.ts';
+import type { Procedure } from '../../schemas/domain.ts';
 import type { ObjectionView } from '../../schemas/objection.ts';
 import type { Actor, AuditRecord, CaseView, ChainStatus, User } from '../../schemas/records.ts';
 import { assertCanActForApplicant, assertCanFile, assertCanSeeCase, canSeeCase } from '../core/access.ts';
@@ -23,6 +25,7 @@ import type { Page } from '../store/table.ts';
 import { resumeTaskWorkflow } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { proposeRiskElimination } from './risk-elimination.ts';
 import { armed, enter } from './stage-entry.ts';
 import { auditView, caseView, objectionView } from './views.ts';
 
@@ -57,6 +60,12 @@ export async function claimingGuards<T>(deps: Deps, user: User, change: () => Pr
   }
 }
 
+/** `POST /api/cases`: an identification application, or a risk-elimination proposal (services/risk-elimination). */
+export const fileCase = (deps: Deps, user: User, body: CaseFiling): Promise<CaseView> =>
+  body.procedure === 'risk_elimination'
+    ? proposeRiskElimination(deps, user, body)
+    : fileApplication(deps, user, body);
+
 /**
  * Files an identification application: the case, its first audit record and one guard per person of the
  * household in one transaction (a person who already has an open case is a 409 naming their field), then
@@ -88,7 +97,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     policy,
     auditLength: 0,
     auditHead: GENESIS_HASH,
-    executionArn: deps.workflow.executionArn(caseId),
+    executionArn: deps.workflow.executionArn(application.procedure, caseId),
     route: (await enter(deps, { policy, villageCode: household.villageCode }, { target: FIRST_STAGE }, nowMs))
       .route,
     riskFoundAt,
@@ -109,7 +118,7 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
       linkPeople: idNumbersOf(household),
     }),
   );
-  await startIdentification(deps, caseId, caseId, filed.route);
+  await startWorkflow(deps, application.procedure, caseId, caseId, filed.route);
   return caseView(filed);
 }
 
@@ -143,19 +152,20 @@ async function householdHistory(
 }
 
 /**
- * Starts an execution of the identification state machine entering at `route`, named `name` (unique per
+ * Starts an execution of the procedure's state machine entering at `route`, named `name` (unique per
  * state machine). A start that fails marks the case ERROR, so it is never silently stuck. Each name is started by
  * one hand-over only (a case, its re-examination, each renewal generation), so a name that exists already was
  * started by this same hand-over run before: its input differed only in the wait's timeout, counted from now.
  */
-export async function startIdentification(
+export async function startWorkflow(
   deps: Deps,
+  procedure: Procedure,
   caseId: string,
   name: string,
   route: Route,
 ): Promise<void> {
   try {
-    await deps.workflow.start(name, { caseId, route: armed(deps, route) });
+    await deps.workflow.start(procedure, name, { caseId, route: armed(deps, route) });
   } catch (e) {
     if ((e as Error).name === 'ExecutionAlreadyExists') return;
     await markCaseError(deps, caseId, {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { env, resetClients, sfnClient } from '../commons/clients.ts';
 import { type Clock, systemClock } from '../commons/clock.ts';
 import { countyCalendar } from '../commons/holidays.ts';
-import { stepFunctionsWorkflow } from '../commons/step-functions.ts';
+import { STATE_MACHINE_ENV, stepFunctionsWorkflow } from '../commons/step-functions.ts';
 import type { WorkCalendar } from '../core/calendar.ts';
 import { defaultPolicy, type Policy, withDefaultLimits } from '../core/policy.ts';
 import { Store } from '../store/store.ts';
@@ -34,7 +34,7 @@ export function resetSharedDeps(): void {
 export function defaultDeps(): Deps {
   return {
     store: Store.fromEnv(),
-    workflow: stepFunctionsWorkflow(sfnClient(), () => env('IDENTIFICATION_STATE_MACHINE_ARN')),
+    workflow: stepFunctionsWorkflow(sfnClient(), (procedure) => env(STATE_MACHINE_ENV[procedure])),
     clock: systemClock,
     newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
   };

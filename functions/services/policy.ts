@@ -12,9 +12,11 @@ import type { User } from '../../schemas/records.ts';
 import { adminCounty } from '../core/access.ts';
 import type { Limit } from '../core/calendar.ts';
 import { conflict, DomainError } from '../core/errors.ts';
+import { DEFAULT_MIN_ENROLLED_MONTHS } from '../core/monitoring.ts';
 import {
   DEFAULT_VILLAGE_VOTE,
   defaultPolicy,
+  minEnrolledMonths,
   type Policy,
   type StageOrder,
   VILLAGE_VOTE_RULES,
@@ -50,6 +52,9 @@ const monitoringLineSchema = z
     params: { rule: 'max_items' },
   });
 
+/** Risk elimination's county rules: how many calendar months a household stays enrolled before a proposal. */
+const riskEliminationSchema = z.strictObject({ minEnrolledMonths: z.int().min(1).max(60) });
+
 /** `PUT /api/admin/policy`: the whole policy, every limit; it becomes the next version. */
 export const policyBodySchema = z.strictObject({
   county: countyCodeSchema.optional(),
@@ -58,6 +63,8 @@ export const policyBodySchema = z.strictObject({
   villageVote: villageVoteSchema.default(DEFAULT_VILLAGE_VOTE),
   /** omitted: no line set, so no filing is checked against one */
   monitoringLine: monitoringLineSchema.default({}),
+  /** omitted: the default, 6 months (稳定消除风险6个月以上) */
+  riskElimination: riskEliminationSchema.default({ minEnrolledMonths: DEFAULT_MIN_ENROLLED_MONTHS }),
   limits: z.strictObject(LIMIT_SCHEMAS),
   comment: commentSchema.optional(),
   /** the version the edit started from (GET's `version`): a policy changed meanwhile is a 409, not overwritten */
@@ -72,6 +79,7 @@ export const policyViewSchema = settingChangeSchema.partial().extend({
   order: stageOrderSchema,
   villageVote: villageVoteSchema,
   monitoringLine: z.record(z.string(), z.number()),
+  riskElimination: riskEliminationSchema,
   limits: z.object(LIMIT_SCHEMAS),
 });
 export type PolicyView = z.infer<typeof policyViewSchema>;
@@ -88,6 +96,7 @@ const policyView = (p: Policy | PolicyRecord): PolicyView => ({
   ...p,
   villageVote: p.villageVote ?? DEFAULT_VILLAGE_VOTE,
   monitoringLine: p.monitoringLine ?? {},
+  riskElimination: { minEnrolledMonths: minEnrolledMonths(p) },
   limits: withDefaultLimits(p).limits,
 });
 
@@ -115,6 +124,7 @@ export async function changePolicy(deps: Deps, user: User, body: PolicyBody): Pr
     order: body.order,
     villageVote: body.villageVote,
     monitoringLine: body.monitoringLine,
+    riskElimination: body.riskElimination,
     limits: body.limits,
     changedBy: actorOf(user),
     changedAt: toIso(deps.clock.now()),

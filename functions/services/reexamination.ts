@@ -4,7 +4,7 @@ import { assertCanActForApplicant } from '../core/access.ts';
 import { withDefaultLimits } from '../core/policy.ts';
 import { reexaminationOf } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import { actorOf, claimingGuards, guardClaims, startIdentification, visibleCase } from './cases.ts';
+import { actorOf, claimingGuards, guardClaims, startWorkflow, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 import { enter } from './stage-entry.ts';
@@ -57,7 +57,7 @@ async function requestOnce(
         route,
         rejectingStage,
         reexaminationRequestedAt: at,
-        executionArn: deps.workflow.executionArn(name),
+        executionArn: deps.workflow.executionArn(c.procedure, name),
         policy,
       },
       remove: ['closedAt'],
@@ -72,6 +72,6 @@ async function requestOnce(
       claimGuards: guardClaims(c.household),
     }),
   );
-  await startIdentification(deps, caseId, name, route);
+  await startWorkflow(deps, c.procedure, caseId, name, route);
   return caseView(after);
 }

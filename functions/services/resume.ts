@@ -1,8 +1,9 @@
+import type { Procedure } from '../../schemas/domain.ts';
 import { executionNameOf, nextExecutionName } from '../core/execution.ts';
 import type { Route } from '../core/procedure.ts';
 import { parseIso, toIso } from '../core/time.ts';
 import type { CaseItem } from '../store/case.ts';
-import { SYSTEM, startIdentification } from './cases.ts';
+import { SYSTEM, startWorkflow } from './cases.ts';
 import { type Deps, secondsUntil } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
 import { armed, planned } from './stage-entry.ts';
@@ -11,8 +12,9 @@ import type { WorkflowInput } from './workflow-port.ts';
 /** The input that enters a case's state machine at the case's current stage. */
 export type ResumeInput = WorkflowInput;
 
-/** One case to re-enter: its execution (state machine and name, from the case item) and the input. */
+/** One case to re-enter: its procedure, its execution (state machine and name, from the case item), the input. */
 export interface Resumption {
+  procedure: Procedure;
   executionArn: string;
   input: ResumeInput;
 }
@@ -29,7 +31,8 @@ async function resumptionOf(deps: Deps, caseId: string): Promise<Resumption | nu
   const c = await deps.store.getCase(caseId);
   if (!c || (c.status !== 'open' && c.status !== 'returned')) return null;
   return {
-    executionArn: c.executionArn ?? deps.workflow.executionArn(caseId),
+    procedure: c.procedure,
+    executionArn: c.executionArn ?? deps.workflow.executionArn(c.procedure, caseId),
     input: { caseId, route: armed(deps, await resumeRoute(deps, c)) },
   };
 }
@@ -96,11 +99,11 @@ export async function renewExecution(
   fromName: string,
   reason: RenewalReason,
 ): Promise<{ executionArn: string } | null> {
-  const executionArn = deps.workflow.executionArn(nextExecutionName(fromName));
-  const input = await retryOnStaleVersion(async () => {
+  const renewed = await retryOnStaleVersion(async () => {
     const c = await deps.store.getCase(caseId);
     const resume = await resumeInput(deps, caseId);
     if (!c || !resume) return null;
+    const executionArn = deps.workflow.executionArn(c.procedure, nextExecutionName(fromName));
     if (c.executionArn !== executionArn) {
       await deps.store.apply({
         before: c,
@@ -114,31 +117,37 @@ export async function renewExecution(
         },
       });
     }
-    return resume;
+    return { procedure: c.procedure, executionArn, route: resume.route };
   });
-  if (!input) return null;
-  await startIdentification(deps, caseId, executionNameOf(executionArn), input.route);
+  if (!renewed) return null;
+  const { procedure, executionArn, route } = renewed;
+  await startWorkflow(deps, procedure, caseId, executionNameOf(executionArn), route);
   return { executionArn };
 }
 
 /** What a migration did: cases moved to the newest version, already on it, or ended while it ran. */
 export interface MigrationReport {
-  targetVersionArn: string;
+  /** the version each procedure's live alias points at */
+  targetVersionArns: Record<Procedure, string>;
   moved: string[];
   current: number;
   ended: number;
 }
 
 /**
- * After a deploy published a new state-machine version: every in-flight case of `counties` whose execution is not
- * on the version the alias points at is moved there. Its execution is stopped first (so no decision can reach two
+ * After a deploy published new state-machine versions: every in-flight case of `counties` whose execution is not
+ * on the version its procedure's alias points at is moved there. Its execution is stopped first (so no decision can reach two
  * executions), then renewed at the case's stage; a decision that lands in between is stored on the task and the
  * new execution's first step replays it. Cases already on the newest version are left alone, so it can run again.
  */
 export async function migrateInFlight(deps: Deps, counties: readonly string[]): Promise<MigrationReport> {
-  const target = await deps.workflow.liveVersion();
-  const report: MigrationReport = { targetVersionArn: target, moved: [], current: 0, ended: 0 };
-  for (const { executionArn, input } of await inFlightResumptions(deps, counties)) {
+  const targets: Record<Procedure, string> = {
+    identification: await deps.workflow.liveVersion('identification'),
+    risk_elimination: await deps.workflow.liveVersion('risk_elimination'),
+  };
+  const report: MigrationReport = { targetVersionArns: targets, moved: [], current: 0, ended: 0 };
+  for (const { procedure, executionArn, input } of await inFlightResumptions(deps, counties)) {
+    const target = targets[procedure];
     const running = await deps.workflow.describe(executionArn);
     if (running?.status === 'RUNNING') {
       if (running.versionArn === target) {

@@ -16,7 +16,7 @@ import { deadline } from '../core/calendar.ts';
 import { decisionAuditData, validateDecision } from '../core/decisions.ts';
 import { conflict, forbidden, notFound } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
-import { type Route, routeOf, statusOn } from '../core/procedure.ts';
+import { catalogueOf, type Route, routeOf, statusOn } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
 import { type CaseItem, heldGuards } from '../store/case.ts';
 import type { Page } from '../store/table.ts';
@@ -147,12 +147,19 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
   const task = await findTask(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
   const c = await caseOf(deps, task);
-  const details = validateDecision(task.stage, body, c.policy.villageVote);
+  const details = validateDecision(task.stage, body, c.policy.villageVote, catalogueOf(c.procedure));
   if (c.openTaskId !== task.taskId)
     throw conflict('the task is not the case’s open task', [{ path: 'task', rule: 'current' }]);
   const now = deps.clock.now();
   const at = toIso(now);
-  let route: Route = routeOf(c.policy.order, task.stage, body.decision, body.to, c.rejectingStage);
+  let route: Route = routeOf(
+    catalogueOf(c.procedure),
+    c.policy.order,
+    task.stage,
+    body.decision,
+    body.to,
+    c.rejectingStage,
+  );
   const set: Partial<CaseItem> = { status: statusOn(route) };
   if (route.target === 'await_supplement') {
     const due = deadline(now, c.policy.limits.supplement, await calendarOf(deps, countyOf(c.villageCode)));

@@ -107,6 +107,9 @@ export function caseView(c: CaseItem, opts: CaseViewOptions = {}): CaseView {
     ...(c.previousCaseIds?.length ? { previousCaseIds: c.previousCaseIds } : {}),
     ...(c.contact ? { contact: contactView(c.contact, { fullPhone: opts.fullPhone ?? false }) } : {}),
     measuresSummary: summaryOf(c.measurePlan, today),
+    ...(c.openProposalId ? { openProposalId: c.openProposalId } : {}),
+    ...(c.enrolledCaseId ? { enrolledCaseId: c.enrolledCaseId } : {}),
+    ...(c.evidence ? { evidence: { ...c.evidence, narrative: maskPersonalData(c.evidence.narrative) } } : {}),
   };
 }
 

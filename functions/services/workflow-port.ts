@@ -1,3 +1,4 @@
+import type { Procedure } from '../../schemas/domain.ts';
 import type { Route } from '../core/procedure.ts';
 
 /** What an execution of a procedure's state machine starts with: the case and where it enters. */
@@ -14,18 +15,18 @@ export interface ExecutionState {
 
 /**
  * The workflow engine as the use cases see it (Step Functions on AWS, the local runtime's engine behind the same
- * API): start an execution, complete a waiting callback task, stop an execution, and what a migration needs to
+ * API), one state machine per procedure: start an execution of a procedure's, complete a waiting callback task, stop an execution, and what a migration needs to
  * know (the live version, an execution's). The services hold no SDK client; `Deps.workflow` is this port, and
  * tests pass a fake that records what was asked.
  */
 export interface WorkflowPort {
-  /** The id (ARN) of the identification state machine's execution named `name`. */
-  executionArn(name: string): string;
+  /** The id (ARN) of the execution named `name` of the procedure's state machine. */
+  executionArn(procedure: Procedure, name: string): string;
   /**
-   * Starts an execution of the identification state machine named `name` (unique per state machine), through its
+   * Starts an execution of the procedure's state machine named `name` (unique per state machine), through its
    * live alias: on the newest published version.
    */
-  start(name: string, input: WorkflowInput): Promise<void>;
+  start(procedure: Procedure, name: string, input: WorkflowInput): Promise<void>;
   /** Sends `route` to the callback task waiting on `token`; any failure, a stale token too, is thrown. */
   send(token: string, route: Route): Promise<void>;
   /**
@@ -38,8 +39,8 @@ export interface WorkflowPort {
    * moving a case to the newest version), failing it with `error`.
    */
   stop(executionArn: string, cause: string, error?: string): Promise<void>;
-  /** The state-machine version the live alias routes new executions to. */
-  liveVersion(): Promise<string>;
+  /** The version of the procedure's state machine its live alias routes new executions to. */
+  liveVersion(procedure: Procedure): Promise<string>;
   /** The execution's state; undefined when the engine has no such execution. */
   describe(executionArn: string): Promise<ExecutionState | undefined>;
 }

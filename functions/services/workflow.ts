@@ -5,6 +5,7 @@ import { dueOfEscalation, escalationAt } from '../core/escalation.ts';
 import { renewalDueAt } from '../core/execution.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
+  catalogueOf,
   type HumanStage,
   isTerminal,
   type PlannedTask,
@@ -287,7 +288,7 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
     if (c.route.target !== 'publicity') return armed(deps, c.route);
     // A concurrent objection bumps the case version, so the apply below fails and this count is taken again.
     const openObjections = (await deps.store.openObjections(caseId)).length;
-    const route = routeAfterPublicity(c.policy.order, openObjections);
+    const route = routeAfterPublicity(catalogueOf(c.procedure), c.policy.order, openObjections);
     const now = deps.clock.now();
     const at = toIso(now);
     const enrolled = route.target === 'end';

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 
-/** The error name every state machine retries with backoff and jitter (workflows/identification.ts). */
+/** The error name every state machine retries with backoff and jitter (workflows/procedure-workflow.ts). */
 export const TRANSIENT_ERROR = 'TransientError';
 
 /**

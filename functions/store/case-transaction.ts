@@ -61,7 +61,15 @@ export interface CaseChange {
   updateMeasure?: { before: MeasureItem; after: MeasureItem };
   /** ID numbers whose household link the case records (its `householdId`): filing */
   linkPeople?: string[];
+  /**
+   * The enrolled case a risk-elimination proposal belongs to, moved in the same transaction on its own version
+   * and chain: a proposal filed, ended, or ending the enrolled case's monitoring (its guards released).
+   */
+  enrolledCase?: LinkedChange;
 }
+
+/** The enrolled case's part of a proposal's change: its fields, its audit record, the guards it gives up. */
+export type LinkedChange = Pick<CaseChange, 'before' | 'set' | 'remove' | 'audit' | 'releaseGuards'>;
 
 /** What a committed change wrote: the case as it now stands, its sealed record, and the task it touched. */
 export interface AppliedChange {
@@ -92,7 +100,8 @@ type Part =
   | 'release'
   | 'milestone'
   | 'measure'
-  | 'link';
+  | 'link'
+  | 'enrolled';
 
 /** A case transaction being built: items in order, each with the part of the change it is. */
 export class CaseTransaction {
@@ -151,6 +160,11 @@ export class CaseTransaction {
         { path: 'expectedVersion', rule: 'measure_version' },
       ]);
     }
+    if (part === 'enrolled') {
+      return conflict('the enrolled case changed since it was read; reload and try again', [
+        { path: 'enrolledCaseId', rule: 'version' },
+      ]);
+    }
     if (part === 'case') {
       return conflict('the case changed since it was read; reload and try again', [
         { path: 'case', rule: 'version' },
@@ -170,7 +184,7 @@ export class CaseTransaction {
  * The case after `change` with its sealed audit record (and follow-up): the next version, progress time and chain
  * head.
  */
-export function caseAfter(change: CaseChange): {
+export function caseAfter(change: Omit<CaseChange, 'enrolledCase'>): {
   after: CaseItem;
   audit: AuditRecord;
   followUp?: AuditRecord;
@@ -207,16 +221,7 @@ export function caseTransaction(
   const { before } = change;
   const { after, audit, followUp } = caseAfter(change);
   const tx = new CaseTransaction(before.caseId);
-  const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
-  tx.add(
-    'case',
-    before.version === 0
-      ? putCaseItem(tableName, after)
-      : updateCaseItem(tableName, before, after, {
-          set: [...Object.keys(change.set ?? {}), ...(movesGuards ? ['guards'] : [])],
-          remove: (change.remove as string[] | undefined) ?? [],
-        }),
-  );
+  tx.add('case', before.version === 0 ? putCaseItem(tableName, after) : caseUpdate(tableName, change, after));
   tx.add('audit', putAuditItem(tableName, audit));
   if (followUp) tx.add('audit', putAuditItem(tableName, followUp));
   let task: TaskItem | undefined;
@@ -242,6 +247,7 @@ export function caseTransaction(
   if (change.updateMeasure) {
     tx.add('measure', updateMeasureItem(tableName, change.updateMeasure.before, change.updateMeasure.after));
   }
+  if (change.enrolledCase) addLinkedChange(tx, tableName, change.enrolledCase);
   for (const id of change.linkPeople ?? []) {
     tx.add(
       'link',
@@ -252,6 +258,29 @@ export function caseTransaction(
     );
   }
   return { tx, applied: { case: after, audit, task } };
+}
+
+/** The update moving an existing case to `after`: the fields the change sets (its guards when it moves them). */
+function caseUpdate(
+  tableName: string,
+  change: Pick<CaseChange, 'before' | 'set' | 'remove' | 'claimGuards' | 'releaseGuards'>,
+  after: CaseItem,
+): TransactItem {
+  const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
+  return updateCaseItem(tableName, change.before, after, {
+    set: [...Object.keys(change.set ?? {}), ...(movesGuards ? ['guards'] : [])],
+    remove: (change.remove as string[] | undefined) ?? [],
+  });
+}
+
+/** The enrolled case's update, its audit record and the guards it releases, in the proposal's transaction. */
+function addLinkedChange(tx: CaseTransaction, tableName: string, linked: LinkedChange): void {
+  const { after, audit } = caseAfter(linked);
+  tx.add('enrolled', caseUpdate(tableName, linked, after));
+  tx.add('audit', putAuditItem(tableName, audit));
+  for (const id of linked.releaseGuards ?? []) {
+    tx.add('release', releaseGuardItem(tableName, id, linked.before.caseId));
+  }
 }
 
 /**

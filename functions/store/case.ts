@@ -3,7 +3,7 @@
  * its reads, and its part in a case transaction (case-transaction.ts).
  */
 import { z } from 'zod';
-import type { Household } from '../../schemas/application.ts';
+import type { Evidence, Household } from '../../schemas/application.ts';
 import { isoDateSchema } from '../../schemas/common.ts';
 import { caseStatusSchema, procedureSchema, stageSchema } from '../../schemas/domain.ts';
 import { contactViewSchema } from '../../schemas/measure.ts';
@@ -106,6 +106,14 @@ export const caseItemSchema = z.object({
   contact: contactViewSchema.optional(),
   /** the assistance plan's counts, kept by each measure change: overdue is read from the planned dates */
   measurePlan: measurePlanSchema.optional(),
+  /**
+   * On an enrolled case: its risk-elimination proposal under way. Set and cleared in the proposal's own
+   * transactions, so a household has at most one open proposal (rule `open_case`).
+   */
+  openProposalId: z.string().optional(),
+  /** On a risk-elimination proposal: the enrolled case it proposes to end, and the evidence it rests on. */
+  enrolledCaseId: z.string().optional(),
+  evidence: storedObject<Evidence>().optional(),
 });
 export type CaseItem = z.infer<typeof caseItemSchema>;
 export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: caseItemSchema };

@@ -23,6 +23,7 @@ export const policyRecordSchema = settingChangeItemSchema.extend({
   order: z.enum(['standard', 'publicity_after_village']),
   villageVote: z.enum(VILLAGE_VOTE_RULES).optional(),
   monitoringLine: z.record(z.string(), z.number()).optional(),
+  riskElimination: z.object({ minEnrolledMonths: z.number() }).optional(),
   /** a policy stored before a limit existed lacks it: readers complete it (core/policy withDefaultLimits) */
   limits: storedObject<Policy['limits']>(),
 });

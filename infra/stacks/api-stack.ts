@@ -4,10 +4,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import {
   GROUP_ENTRIES,
@@ -17,20 +15,22 @@ import {
   routeKey,
 } from '../../functions/api/routes.ts';
 import { ACCESS_LOG_PREFIX, SAMPLES_PREFIX } from '../../functions/store/keys.ts';
-import { LIVE_ALIAS } from '../../workflows/identification.ts';
+import type { Procedure } from '../../schemas/domain.ts';
+import { LIVE_ALIAS } from '../../workflows/procedure-workflow.ts';
 import { Identity } from '../constructs/identity.ts';
 import { ProjectFunction, type TableAction } from '../constructs/project-function.ts';
 import { SAMPLES_WRITES, TimingSamplesJob } from '../constructs/timing-samples-job.ts';
 import type { Settings } from '../settings.ts';
-import { allowOnExecutions } from './workflow-stack.ts';
+import { allowOnExecutions, allowStart, allowTaskSuccess, type MachineRef } from './workflow-stack.ts';
 
 export interface ApiStackProps extends StackProps {
   /** The record table. */
   table: ITable;
-  /** Completed by decisions and supplements (their task tokens). */
-  identification: IStateMachine;
-  /** The `live` alias of the identification state machine: `POST /api/cases` starts executions through it. */
-  identificationAliasArn: string;
+  /**
+   * Each procedure's state machine: decisions and supplements complete its callback tasks, `POST /api/cases`
+   * starts executions through its `live` alias.
+   */
+  machines: Readonly<Record<Procedure, MachineRef>>;
   /** Identity provider (Cognito or OIDC). */
   settings: Settings;
 }
@@ -41,10 +41,10 @@ export interface ApiStackProps extends StackProps {
  */
 interface GroupNeeds {
   table?: readonly TableAction[];
-  /** Files applications: starts the identification workflow. */
-  startsIdentification?: boolean;
+  /** Files applications and proposals: starts the procedure's workflow. */
+  startsExecutions?: boolean;
   /** A withdrawal during publicity (no task token to complete) stops the case's execution. */
-  stopsIdentification?: boolean;
+  stopsExecutions?: boolean;
   /** Decisions and supplements complete the workflow's callback tasks. */
   completesTasks?: boolean;
   /** Records reads in the access log: a read-only group may put log items, and nothing else. */
@@ -65,7 +65,7 @@ const CASE_WRITES: readonly TableAction[] = [
   'DeleteItem',
 ];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
-  cases: { table: CASE_WRITES, startsIdentification: true, stopsIdentification: true, completesTasks: true },
+  cases: { table: CASE_WRITES, startsExecutions: true, stopsExecutions: true, completesTasks: true },
   tasks: { table: CASE_WRITES.filter((a) => a !== 'BatchGetItem'), completesTasks: true },
   meta: {},
   reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
@@ -171,18 +171,10 @@ export class ApiStack extends Stack {
       // resolved by CloudFormation at deploy time: the function reads no secret at run time, so no grant
       handler.fn.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
       if (needs.table) handler.bindTable(props.table, needs.table);
-      if (needs.startsIdentification) {
-        // through the alias: every new case runs the newest published version
-        handler.fn.addEnvironment('IDENTIFICATION_STATE_MACHINE_ARN', props.identificationAliasArn);
-        handler.role.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            actions: ['states:StartExecution'],
-            resources: [props.identificationAliasArn],
-          }),
-        );
-      }
-      if (needs.stopsIdentification) allowOnExecutions(handler.role, ['states:StopExecution']);
-      if (needs.completesTasks) handler.allowTaskSuccess(props.identification.stateMachineArn);
+      // through the aliases: every new case runs the newest published version
+      if (needs.startsExecutions) allowStart(handler, props.machines);
+      if (needs.stopsExecutions) allowOnExecutions(handler.role, ['states:StopExecution']);
+      if (needs.completesTasks) allowTaskSuccess(handler, props.machines);
       // The access log only ever gains items: PutItem, never BatchWriteItem (whose deletes IAM cannot tell apart).
       if (needs.writesAccessLog) handler.allowWritesUnder(props.table, ACCESS_LOG_PREFIX, ['PutItem']);
       if (needs.storesTimingSamples) {

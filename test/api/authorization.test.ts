@@ -342,6 +342,14 @@ const MATRIX: readonly Row[] = [
     body: () => ({ name: '李四', unit: '乡人民政府', phone: '13700007000' }),
     trace: caseTrace,
   },
+  // the proposer's pre-check: whoever may propose (the household's applicant, the village cadre) gets past role
+  // and scope to the 409 of a case not enrolled
+  {
+    route: 'GET /api/cases/{caseId}/risk-elimination-check',
+    own: '409 409 403 403 403 403',
+    other: '404 404 404 403 403 403',
+    fixture: openCase,
+  },
   {
     route: 'GET /api/households/{householdId}/cases',
     own: '200 200 200 200 200 200',

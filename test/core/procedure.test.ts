@@ -8,6 +8,7 @@ import {
   FIRST_STAGE,
   HUMAN_STAGES,
   type HumanStage,
+  IDENTIFICATION,
   isHumanStage,
   isTerminal,
   REJECTING_STAGES,
@@ -102,7 +103,7 @@ describe('routeOf: every stage × decision × order', () => {
   ];
 
   it.each(table)('%s: %s --%s(%s)--> %j', (order, stage, decision, to, expected) => {
-    expect(routeOf(order, stage, decision, to)).toEqual(expected);
+    expect(routeOf(IDENTIFICATION, order, stage, decision, to)).toEqual(expected);
   });
 
   it('the table covers every allowed decision and send-back target of every stage in every order', () => {
@@ -121,7 +122,7 @@ describe('routeOf: every stage × decision × order', () => {
   it.each(ORDERS.flatMap((order) => REJECTING_STAGES.map((stage) => [order, stage] as const)))(
     '%s: reexamination --overturn--> %s, the stage that rejected the case, reviews again',
     (order, rejecting) => {
-      expect(routeOf(order, 'reexamination', 'overturn', undefined, rejecting)).toEqual({
+      expect(routeOf(IDENTIFICATION, order, 'reexamination', 'overturn', undefined, rejecting)).toEqual({
         target: rejecting,
       });
     },
@@ -132,8 +133,10 @@ describe('routeOf: every stage × decision × order', () => {
   });
 
   it('send_back without a target, or overturn without the rejecting stage, is a programming error', () => {
-    expect(() => routeOf('standard', 'county_approval', 'send_back')).toThrow(/target stage/);
-    expect(() => routeOf('standard', 'reexamination', 'overturn')).toThrow(/rejected the case/);
+    expect(() => routeOf(IDENTIFICATION, 'standard', 'county_approval', 'send_back')).toThrow(/target stage/);
+    expect(() => routeOf(IDENTIFICATION, 'standard', 'reexamination', 'overturn')).toThrow(
+      /rejected the case/,
+    );
   });
 });
 
@@ -177,7 +180,7 @@ describe('routeAfterPublicity', () => {
     ['publicity_after_village', 0, { target: 'township_verification' }],
     ['publicity_after_village', 2, { target: 'objection_review' }],
   ] as const)('%s with %i open objections → %j', (order, n, expected) => {
-    expect(routeAfterPublicity(order, n)).toEqual(expected);
+    expect(routeAfterPublicity(IDENTIFICATION, order, n)).toEqual(expected);
   });
 });
 
@@ -186,12 +189,14 @@ describe('after (the next stage on the main line)', () => {
     for (const order of ORDERS) {
       const line = STAGE_ORDERS[order];
       line.forEach((stage, i) => {
-        expect(afterStage(order, stage)).toEqual(
+        expect(afterStage(IDENTIFICATION, order, stage)).toEqual(
           i + 1 < line.length ? { target: line[i + 1] } : { target: 'end', status: 'enrolled' },
         );
       });
       // Objection review leaves the line where publicity does.
-      expect(afterStage(order, 'objection_review')).toEqual(afterStage(order, 'publicity'));
+      expect(afterStage(IDENTIFICATION, order, 'objection_review')).toEqual(
+        afterStage(IDENTIFICATION, order, 'publicity'),
+      );
     }
   });
 
@@ -211,12 +216,16 @@ describe('the state machine’s edges', () => {
     ['county_approval', ['await_supplement', 'end', 'publicity', 'township_verification']],
     ['objection_review', ['end', 'township_verification', 'village_review']],
     ['reexamination', ['county_approval', 'end', 'township_verification', 'village_review']],
-  ] as const)('targetsFrom(%s) = %j', (stage, expected) => {
-    expect(targetsFrom(stage).sort()).toEqual([...expected]);
+  ] as const)('targetsFrom(IDENTIFICATION, %s) = %j', (stage, expected) => {
+    expect(targetsFrom(IDENTIFICATION, stage).sort()).toEqual([...expected]);
   });
 
   it('targetsFromPublicity covers enrolment, objections and the next stage of either order', () => {
-    expect(targetsFromPublicity().sort()).toEqual(['end', 'objection_review', 'township_verification']);
+    expect(targetsFromPublicity(IDENTIFICATION).sort()).toEqual([
+      'end',
+      'objection_review',
+      'township_verification',
+    ]);
   });
 });
 
@@ -316,7 +325,7 @@ describe('random decision sequences (property)', () => {
     if (route.target === 'await_supplement') {
       return moved(c, choice % 4 === 0 ? { target: 'end', status: 'withdrawn' } : { target: route.stage });
     }
-    if (route.target === 'publicity') return moved(c, routeAfterPublicity(order, objections));
+    if (route.target === 'publicity') return moved(c, routeAfterPublicity(IDENTIFICATION, order, objections));
     const stage = route.target;
     const spec = STAGE_SPECS[stage];
     const decision = spec.decisions[choice % spec.decisions.length]!;
@@ -327,7 +336,7 @@ describe('random decision sequences (property)', () => {
     if (to) raw.to = to;
     if ((decision === 'approve' || decision === 'reject') && RECORD[stage]) raw.details = RECORD[stage];
     validateDecision(stage, decisionBodySchema.parse(raw));
-    return moved(c, routeOf(order, stage, decision, to, c.rejectingStage));
+    return moved(c, routeOf(IDENTIFICATION, order, stage, decision, to, c.rejectingStage));
   }
 
   const START: Case = { route: { target: FIRST_STAGE }, stage: FIRST_STAGE };
@@ -357,14 +366,14 @@ describe('random decision sequences (property)', () => {
           expect(KNOWN_TARGETS).toContain(to.target);
           expect(CASE_STATUSES).toContain(statusOn(to));
           if (to.target === 'await_supplement') expect(isHumanStage(to.stage)).toBe(true);
-          if (from.target === 'publicity') expect(targetsFromPublicity()).toContain(to.target);
+          if (from.target === 'publicity') expect(targetsFromPublicity(IDENTIFICATION)).toContain(to.target);
           else if (from.target === 'await_supplement') {
             expect([from.stage, 'end']).toContain(to.target);
           } else if (from.target === 'end') {
             // an ended case moves only by a re-examination request: a new execution entering at its stage
             expect(to.target).toBe('reexamination');
           } else {
-            expect(targetsFrom(from.target)).toContain(to.target);
+            expect(targetsFrom(IDENTIFICATION, from.target)).toContain(to.target);
           }
         }
       }),
@@ -461,9 +470,9 @@ describe('random decision sequences (property)', () => {
       expect(routes.size).toBe(STAGES.length + 3 + 3);
     }
     for (const stage of HUMAN_STAGES) {
-      expect([...(seen.get(stage) ?? [])].sort()).toEqual(targetsFrom(stage).sort());
+      expect([...(seen.get(stage) ?? [])].sort()).toEqual(targetsFrom(IDENTIFICATION, stage).sort());
     }
-    expect([...(seen.get('publicity') ?? [])].sort()).toEqual(targetsFromPublicity().sort());
+    expect([...(seen.get('publicity') ?? [])].sort()).toEqual(targetsFromPublicity(IDENTIFICATION).sort());
     expect([...(seen.get('end') ?? [])]).toEqual(['reexamination']);
   });
 
@@ -475,8 +484,8 @@ describe('random decision sequences (property)', () => {
         visited.push(route.target);
         route =
           route.target === 'publicity'
-            ? routeAfterPublicity(order, 0)
-            : routeOf(order, route.target as HumanStage, 'approve');
+            ? routeAfterPublicity(IDENTIFICATION, order, 0)
+            : routeOf(IDENTIFICATION, order, route.target as HumanStage, 'approve');
       }
       expect(visited).toEqual(STAGE_ORDERS[order]);
       expect(statusOn(route)).toBe('enrolled');

@@ -4,6 +4,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HUMAN_STAGES,
+  IDENTIFICATION,
+  type ProcedureCatalogue,
+  RISK_ELIMINATION,
   type RouteTarget,
   targetsFrom,
   targetsFromPublicity,
@@ -11,8 +14,10 @@ import {
 } from '../../functions/core/procedure.ts';
 import { STEP_ENTRIES } from '../../functions/steps/entries.ts';
 import { TRANSIENT_ERROR } from '../../functions/steps/transient.ts';
+import { STATE_MACHINES } from '../../infra/stacks/workflow-stack.ts';
 import type { AslDefinition, ResolvedStateMachine } from '../../local/template.ts';
-import { LIVE_ALIAS, stageLabel } from '../../workflows/identification.ts';
+import type { Procedure } from '../../schemas/domain.ts';
+import { LIVE_ALIAS, stageLabel } from '../../workflows/procedure-workflow.ts';
 import { type SynthesizedApp, synthApp } from './app-fixture.ts';
 
 type AslValidator = (
@@ -42,13 +47,15 @@ const LAMBDA_SERVICE_ERRORS = [
 
 let synth: SynthesizedApp;
 let machines: ResolvedStateMachine[];
-let identification: AslDefinition;
 
 beforeAll(() => {
   synth = synthApp();
   machines = synth.resolved.stateMachines;
-  identification = machines.find((m) => m.stackName.endsWith('Workflows'))!.definition;
 });
+
+/** The synthesized definition of a procedure's state machine. */
+const definitionOf = (catalogue: ProcedureCatalogue): AslDefinition =>
+  machines.find((m) => m.name === STATE_MACHINES[catalogue.procedure].name)!.definition;
 afterAll(() => synth?.dispose());
 
 describe('every synthesized state machine', () => {
@@ -166,9 +173,9 @@ describe('every synthesized state machine', () => {
   });
 });
 
-describe('the identification workflow', () => {
+describe.each([IDENTIFICATION, RISK_ELIMINATION])('the $procedure workflow', (catalogue) => {
   const state = (name: string) => {
-    const s = identification.States[name] as State | undefined;
+    const s = definitionOf(catalogue).States[name] as State | undefined;
     if (!s) throw new Error(`no state "${name}"`);
     return s;
   };
@@ -194,7 +201,7 @@ describe('the identification workflow', () => {
     Object.fromEntries(targets.map((t) => [t, entryOf(t)]));
 
   it('starts on the route, so a case can enter (or resume) at any stage', () => {
-    expect(identification.StartAt).toBe('Route');
+    expect(definitionOf(catalogue).StartAt).toBe('Route');
     expect(branches('Route')).toEqual(expected([...HUMAN_STAGES, 'publicity', 'await_supplement', 'end']));
     expect(state(state('Route').Default).Type).toBe('Fail');
     // a route to publicity stored before decisions started it (no end yet) enters at its start, first
@@ -214,7 +221,7 @@ describe('the identification workflow', () => {
       const label = stageLabel(stage);
 
       // Assert
-      expect(branches(`${label}: decision`)).toEqual(expected(targetsFrom(stage)));
+      expect(branches(`${label}: decision`)).toEqual(expected(targetsFrom(catalogue, stage)));
       const fallback = state(state(`${label}: decision`).Default);
       expect(fallback.Next).toBe('Mark error');
       expect(fallback.ResultPath).toBe('$.error');
@@ -232,6 +239,7 @@ describe('the identification workflow', () => {
       // Assert: open and await in one callback (timeout from the planned task's escalation) → decision;
       // timeout → escalate → await again, or, once the execution is old enough, renew it
       expect(isCallback(wait)).toBe(true);
+      expect(wait.Comment).toBe(catalogue.statute[stage]);
       expect(wait.TimeoutSecondsPath).toBe('$.route.timeoutSeconds');
       expect(wait.Parameters.Payload).toEqual({
         'caseId.$': '$.caseId',
@@ -266,7 +274,7 @@ describe('the identification workflow', () => {
     expect(wait.TimeoutSecondsPath).toBe('$.route.timeoutSeconds');
     expect(wait.Catch[0]).toMatchObject({ ErrorEquals: ['States.Timeout'], Next: 'Withdraw: no supplement' });
     expect(state('Withdraw: no supplement').Next).toBe(wait.Next);
-    expect(branches(wait.Next)).toEqual(expected(targetsFromSupplementWait()));
+    expect(branches(wait.Next)).toEqual(expected(targetsFromSupplementWait(catalogue)));
   });
 
   it('holds publicity until the end its route carries, then routes on the objections found', () => {
@@ -275,7 +283,7 @@ describe('the identification workflow', () => {
     expect(state('Publicity: wait')).toMatchObject({ Type: 'Wait', TimestampPath: '$.route.endsAt' });
     expect(state('Publicity: wait').Next).toBe('Publicity: close');
     expect(state('Publicity: close').ResultPath).toBe('$.route');
-    expect(branches(state('Publicity: close').Next)).toEqual(expected(targetsFromPublicity()));
+    expect(branches(state('Publicity: close').Next)).toEqual(expected(targetsFromPublicity(catalogue)));
   });
 
   it('invokes each step Lambda by its own function', () => {
@@ -308,6 +316,7 @@ describe('the identification workflow', () => {
 
   it('is a traced Standard state machine that logs transitions but never execution data', () => {
     Template.fromStack(synth.stacks.workflows).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: STATE_MACHINES[catalogue.procedure].name,
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
@@ -317,39 +326,52 @@ describe('the identification workflow', () => {
 
 describe('deploys and in-flight cases', () => {
   const workflows = () => Template.fromStack(synth.stacks.workflows);
-  const resourceOf = (t: Template, type: string) => {
-    const found = Object.entries(t.findResources(type));
+  /** The resource of `type` whose logical id starts with the procedure's construct id: one per procedure. */
+  const resourceOf = (t: Template, type: string, procedure: Procedure) => {
+    const found = Object.entries(t.findResources(type)).filter(([id]) =>
+      id.startsWith(STATE_MACHINES[procedure].id),
+    );
     expect(found, type).toHaveLength(1);
     return found[0]!;
   };
+  const PROCEDURES = Object.keys(STATE_MACHINES) as Procedure[];
 
-  it('retains the state machine, so no stack update or deletion can take running executions with it', () => {
-    const [, machine] = resourceOf(workflows(), 'AWS::StepFunctions::StateMachine');
-    expect(machine.DeletionPolicy).toBe('Retain');
-    expect(machine.UpdateReplacePolicy).toBe('Retain');
-  });
+  it.each(PROCEDURES)(
+    'retains the %s state machine, so no stack change can take running executions with it',
+    (p) => {
+      expect(Object.keys(workflows().findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(
+        PROCEDURES.length,
+      );
+      const [, machine] = resourceOf(workflows(), 'AWS::StepFunctions::StateMachine', p);
+      expect(machine.DeletionPolicy).toBe('Retain');
+      expect(machine.UpdateReplacePolicy).toBe('Retain');
+    },
+  );
 
-  it('publishes each revision as a kept version, and points the live alias wholly at it', () => {
-    const t = workflows();
-    const [machineId] = resourceOf(t, 'AWS::StepFunctions::StateMachine');
-    const [versionId, version] = resourceOf(t, 'AWS::StepFunctions::StateMachineVersion');
-    expect(version.Properties).toMatchObject({
-      StateMachineArn: { Ref: machineId },
-      // a new revision replaces the version resource: CloudFormation publishes a new version
-      StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
-    });
-    // the old version stays for the executions still running on it, until migrate moves them
-    expect(version.DeletionPolicy).toBe('Retain');
-    expect(version.UpdateReplacePolicy).toBe('Retain');
-    const [, alias] = resourceOf(t, 'AWS::StepFunctions::StateMachineAlias');
-    expect(alias.Properties).toMatchObject({
-      Name: LIVE_ALIAS,
-      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
-    });
-  });
+  it.each(PROCEDURES)(
+    'publishes each %s revision as a kept version, and points its live alias wholly at it',
+    (p) => {
+      const t = workflows();
+      const [machineId] = resourceOf(t, 'AWS::StepFunctions::StateMachine', p);
+      const [versionId, version] = resourceOf(t, 'AWS::StepFunctions::StateMachineVersion', p);
+      expect(version.Properties).toMatchObject({
+        StateMachineArn: { Ref: machineId },
+        // a new revision replaces the version resource: CloudFormation publishes a new version
+        StateMachineRevisionId: { 'Fn::GetAtt': [machineId, 'StateMachineRevisionId'] },
+      });
+      // the old version stays for the executions still running on it, until migrate moves them
+      expect(version.DeletionPolicy).toBe('Retain');
+      expect(version.UpdateReplacePolicy).toBe('Retain');
+      const [, alias] = resourceOf(t, 'AWS::StepFunctions::StateMachineAlias', p);
+      expect(alias.Properties).toMatchObject({
+        Name: LIVE_ALIAS,
+        RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
+      });
+    },
+  );
 
-  it('starts every execution through the alias, and lets nothing start one on the bare state machine', () => {
-    const aliasArn = synth.stacks.workflows.identificationAliasArn;
+  it('starts every execution through the aliases, and lets nothing start one on a bare state machine', () => {
+    const aliasArns = Object.values(synth.stacks.workflows.machines).map((m) => m.aliasArn);
     const starters = [
       synth.stacks.api.handlers.cases,
       synth.stacks.workflows.steps.renewExecution,
@@ -368,7 +390,7 @@ describe('deploys and in-flight cases', () => {
         [s.Action].flat().includes('states:StartExecution'),
       );
       expect(starts, pf.entry).toHaveLength(1);
-      expect(stack.resolve(starts[0].Resource)).toEqual(stack.resolve(aliasArn));
+      expect(stack.resolve(starts[0].Resource)).toEqual(stack.resolve(aliasArns));
     }
   });
 

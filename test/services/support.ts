@@ -5,6 +5,7 @@ import type { Deps } from '../../functions/services/deps.ts';
 import type { ExecutionState, WorkflowInput, WorkflowPort } from '../../functions/services/workflow-port.ts';
 import { Store } from '../../functions/store/store.ts';
 import { DEMO_USERS } from '../../local/auth.ts';
+import type { Procedure } from '../../schemas/domain.ts';
 import type { User } from '../../schemas/records.ts';
 import { freshTable } from '../support/ddb.ts';
 
@@ -16,7 +17,7 @@ const staleTokenError = () => Object.assign(new Error('task timed out'), { name:
  * token nothing waits on; `failStart` makes the next start fail like an unreachable engine.
  */
 export class FakeWorkflow implements WorkflowPort {
-  readonly started: { name: string; input: WorkflowInput }[] = [];
+  readonly started: { procedure: Procedure; name: string; input: WorkflowInput }[] = [];
   readonly sent: { token: string; route: Route }[] = [];
   readonly stopped: { executionArn: string; cause: string; error?: string }[] = [];
   readonly stale = new Set<string>();
@@ -25,13 +26,13 @@ export class FakeWorkflow implements WorkflowPort {
   liveVersionArn = 'arn:aws-cn:states:cn-north-1:000000000000:stateMachine:identification:1';
   failStart: Error | undefined;
 
-  executionArn(name: string): string {
-    return `arn:aws-cn:states:cn-north-1:000000000000:execution:identification:${name}`;
+  executionArn(procedure: Procedure, name: string): string {
+    return `arn:aws-cn:states:cn-north-1:000000000000:execution:${procedure}:${name}`;
   }
 
-  async start(name: string, input: WorkflowInput): Promise<void> {
+  async start(procedure: Procedure, name: string, input: WorkflowInput): Promise<void> {
     if (this.failStart) throw this.failStart;
-    this.started.push({ name, input });
+    this.started.push({ procedure, name, input });
   }
 
   async send(token: string, route: Route): Promise<void> {
@@ -49,8 +50,8 @@ export class FakeWorkflow implements WorkflowPort {
     this.stopped.push({ executionArn, cause, error });
   }
 
-  async liveVersion(): Promise<string> {
-    return this.liveVersionArn;
+  async liveVersion(procedure: Procedure): Promise<string> {
+    return this.liveVersionArn.replace(':identification:', `:${procedure}:`);
   }
 
   async describe(executionArn: string): Promise<ExecutionState | undefined> {

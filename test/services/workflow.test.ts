@@ -45,10 +45,14 @@ describe('the services drive the workflow only through its port', () => {
     const filed = await fileApplication(w.deps, user('village'), application());
 
     expect(w.workflow.started).toEqual([
-      { name: filed.caseId, input: { caseId: filed.caseId, route: stageRoute('village_review') } },
+      {
+        procedure: 'identification',
+        name: filed.caseId,
+        input: { caseId: filed.caseId, route: stageRoute('village_review') },
+      },
     ]);
     const stored = await w.store.getCase(filed.caseId);
-    expect(stored?.executionArn).toBe(w.workflow.executionArn(filed.caseId));
+    expect(stored?.executionArn).toBe(w.workflow.executionArn('identification', filed.caseId));
     expect(stored?.status).toBe('open');
   });
 
@@ -143,7 +147,10 @@ describe('the services drive the workflow only through its port', () => {
     await withdraw(w.deps, user('village'), filed.caseId, { reason: '撤回' });
 
     expect(w.workflow.stopped).toEqual([
-      { executionArn: w.workflow.executionArn(filed.caseId), cause: 'withdrawn by applicant' },
+      {
+        executionArn: w.workflow.executionArn('identification', filed.caseId),
+        cause: 'withdrawn by applicant',
+      },
     ]);
     expect(w.workflow.sent).toEqual([]);
   });
@@ -225,7 +232,8 @@ describe('resume', () => {
 
     expect(resumptions).toEqual([
       {
-        executionArn: w.workflow.executionArn(open.caseId),
+        procedure: 'identification',
+        executionArn: w.workflow.executionArn('identification', open.caseId),
         input: {
           caseId: open.caseId,
           route: { ...stageRoute('village_review'), task: { ...stageRoute('').task, taskId: open.taskId } },

@@ -5,6 +5,7 @@ import { sharedDeps } from '../../functions/services/deps.ts';
 import { type MigrationReport, resumeInput } from '../../functions/services/resume.ts';
 import { MIGRATE_ENTRY } from '../../functions/steps/entries.ts';
 import { handler as migrate } from '../../functions/steps/migrate.ts';
+import { STATE_MACHINES } from '../../infra/stacks/workflow-stack.ts';
 import { lambdaContext } from '../../local/lambda-context.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
@@ -80,13 +81,13 @@ describe('a deploy that publishes a new workflow version, then migrate', () => {
     for (const e of before.values()) expect(e.status).toBe('RUNNING');
 
     // Act: the deploy publishes a new version of the definition and moves the alias to it, then migrate runs
-    const [machine] = rt.app.stateMachines;
+    const machine = rt.app.stateMachines.find((m) => m.name === STATE_MACHINES.identification.name);
     const definition = { ...machine!.definition, Comment: `${machine!.definition.Comment} (v2)` };
     const v2 = await rt.engine.publishVersion(machine!.arn, definition);
     const report = await runMigrate();
 
     // Assert: every case moved, each old execution stopped, each new one on v2 at the case's stage
-    expect(report.targetVersionArn).toBe(v2);
+    expect(report.targetVersionArns.identification).toBe(v2);
     expect(new Set(report.moved)).toEqual(new Set(Object.values(at)));
     for (const [caseId, old] of before) {
       expect((await rt.engine.describeExecution(old.executionArn)).status, caseId).toBe('ABORTED');

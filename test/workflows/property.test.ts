@@ -5,6 +5,7 @@ import {
   after,
   FIRST_STAGE,
   type HumanStage,
+  IDENTIFICATION,
   type Route,
   routeOf,
   STAGE_SPECS,
@@ -95,14 +96,14 @@ function expectedOf(tape: readonly number[]): Expected {
     }
     stage = route.target;
     if (stage === 'publicity') {
-      route = after(ORDER, stage);
+      route = after(IDENTIFICATION, ORDER, stage);
       continue;
     }
     const human = stage as HumanStage;
     const moves = movesAt(human);
     const move: Move = k < tape.length ? moves[tape[k++]! % moves.length]! : { decision: 'approve' };
     steps.push({ stage: human, move });
-    route = routeOf(ORDER, human, move.decision, move.to);
+    route = routeOf(IDENTIFICATION, ORDER, human, move.decision, move.to);
   }
   return { steps, taskStages: steps.map((s) => s.stage), status: statusOn(route), stage };
 }
