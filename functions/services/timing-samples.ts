@@ -62,6 +62,21 @@ const milestoneRow = (m: MilestoneItem): TimingRow => ({
   dueAt: m.dueAt,
 });
 
+/** One partition per month of `from`…`to`: its index key, and its records read as timing rows. */
+function monthlyPartitions<R>(
+  from: string,
+  to: string,
+  keyOf: (month: string) => string,
+  read: (month: string, township: string | undefined, since?: TimingSince) => Promise<R[]>,
+  toRow: (record: R) => TimingRow,
+): TimingPartition[] {
+  return monthsBetween(from, to).map((month) => ({
+    indexPartition: keyOf(month),
+    month,
+    rows: async (township, since) => (await read(month, township, since)).map(toRow),
+  }));
+}
+
 /** The stage-record partitions of a county: one per stage × month. */
 export function stagePartitions(
   deps: Deps,
@@ -71,12 +86,13 @@ export function stagePartitions(
   to: string,
 ): TimingPartition[] {
   return stages.flatMap((stage) =>
-    monthsBetween(from, to).map((month) => ({
-      indexPartition: indexKeys.timingPartition(county, stage, month),
-      month,
-      rows: async (township, since) =>
-        (await deps.store.stageRecords(county, stage, month, township, since)).map(stageRow),
-    })),
+    monthlyPartitions(
+      from,
+      to,
+      (month) => indexKeys.timingPartition(county, stage, month),
+      (month, township, since) => deps.store.stageRecords(county, stage, month, township, since),
+      stageRow,
+    ),
   );
 }
 
@@ -88,12 +104,13 @@ export function milestonePartitions(
   from: string,
   to: string,
 ): TimingPartition[] {
-  return monthsBetween(from, to).map((month) => ({
-    indexPartition: indexKeys.wholeCasePartition(county, kind, month),
-    month,
-    rows: async (township, since) =>
-      (await deps.store.milestoneRecords(county, kind, month, township, since)).map(milestoneRow),
-  }));
+  return monthlyPartitions(
+    from,
+    to,
+    (month) => indexKeys.wholeCasePartition(county, kind, month),
+    (month, township, since) => deps.store.milestoneRecords(county, kind, month, township, since),
+    milestoneRow,
+  );
 }
 
 /**
