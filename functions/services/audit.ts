@@ -8,7 +8,7 @@ import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { ACTION_LABELS, DECISION_LABELS, labelOf, ROLE_LABELS, STAGE_LABELS } from '../core/labels.ts';
 import { addDays, parseIso, startOfLocalDay, toIso } from '../core/time.ts';
-import type { AccessLogItem } from '../store/access-log.ts';
+import { type AccessLogItem, accessLogItemSchema } from '../store/access-log.ts';
 import type { CaseItem } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
 import type { Page } from '../store/table.ts';
@@ -254,21 +254,8 @@ const rangeStart = (from: string) => (isDay(from) ? startOfLocalDay(from) : pars
 /** Where a range ending at `to` ends (exclusive), epoch ms: the day's end, or just after the instant. */
 const rangeEnd = (to: string) => (isDay(to) ? startOfLocalDay(addDays(to, 1)) : parseIso(to) + 1);
 
-export const accessLogEntrySchema = z.object({
-  at: z.string(),
-  requestId: z.string(),
-  actor: z.object({
-    sub: z.string(),
-    username: z.string(),
-    name: z.string(),
-    role: z.string(),
-    jurisdiction: z.string(),
-  }),
-  route: z.string(),
-  params: z.record(z.string(), z.string()).optional(),
-  query: z.record(z.string(), z.string()).optional(),
-  status: z.number().int(),
-});
+/** An access-log entry as the admin reads it: the stored read, without its partition's county. */
+export const accessLogEntrySchema = accessLogItemSchema.omit({ county: true });
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 export const accessLogPageSchema = z.object({
   items: z.array(accessLogEntrySchema),
