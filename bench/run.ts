@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: N identification cases (BENCH_CASES, default 1000) driven through the full path on the local
- * runtime over real HTTP, plus the raw TransactWriteItems/s of the same DynamoDB Local, so throughput reads as a
+ * runtime over real HTTP, then the same households' risk-elimination proposals (a measure implemented, six months
+ * passed) driven to `risk_eliminated`, each procedure with its per-case figures; plus the raw TransactWriteItems/s of the same DynamoDB Local, so throughput reads as a
  * share of that ceiling; then the query latencies at realistic volume (bench/volume.ts: BENCH_SEED_CASES cases,
  * default 100 000; 0 skips it); then the console in Chromium with its CPU throttled 4× (bench/console.ts:
  * BENCH_CONSOLE_CASES seeded for the dashboard, default 10 000; 0 skips it). BENCH_CASES=0 skips the end-to-end
@@ -9,8 +10,9 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/commons/clients.ts';
 import { systemClock } from '../functions/commons/clock.ts';
+import { DAY_MS, localDate } from '../functions/core/time.ts';
 import { consumed, resetConsumed } from '../functions/store/capacity.ts';
-import { startRuntime } from '../local/runtime.ts';
+import { type Runtime, startRuntime } from '../local/runtime.ts';
 import { validHousehold } from '../test/support/fixtures.ts';
 import { type ApiClient, login } from '../test/support/runtime.ts';
 import { approval } from '../test/support/scenario.ts';
@@ -32,24 +34,30 @@ const STAGES: [string, string][] = [
   ['county', 'county_approval'],
 ];
 
-const timings = new Timings();
+let timings = new Timings();
 const simNow = () => systemClock.now();
 
 /** A client that records each call's latency under its route. */
 function timed(c: ApiClient): ApiClient {
-  const wrap = (method: 'get' | 'post') => async (path: string, body?: unknown) => {
+  const time = async <R>(method: string, path: string, call: Promise<R>): Promise<R> => {
     const t = performance.now();
-    const res = await (method === 'get' ? c.get(path) : c.post(path, body));
-    timings.add(`${method.toUpperCase()} ${routeOf(path)}`, performance.now() - t);
+    const res = await call;
+    timings.add(`${method} ${routeOf(path)}`, performance.now() - t);
     return res;
   };
-  return { get: wrap('get'), post: wrap('post') } as ApiClient;
+  return {
+    get: (path) => time('GET', path, c.get(path)),
+    post: (path, body) => time('POST', path, c.post(path, body)),
+    put: (path, body) => time('PUT', path, c.put(path, body)),
+    patch: (path, body) => time('PATCH', path, c.patch(path, body)),
+  };
 }
 
 const routeOf = (path: string) =>
   path
     .split('?')[0]!
     .replace(/\/api\/cases\/[^/]+/, '/api/cases/{caseId}')
+    .replace(/\/measures\/[^/]+/, '/measures/{measureId}')
     .replace(/\/api\/tasks\/[^/]+/, '/api/tasks/{taskId}');
 
 /** Polls with backoff (25 ms doubling to 400 ms), as a reviewer refreshing would, without flooding the API. */
@@ -75,25 +83,30 @@ async function eachLimited<T>(items: readonly T[], concurrency: number, work: (i
   );
 }
 
+/** What a phase files and how its cases end: identification cases enrol, proposals end a household's monitoring. */
+interface Procedure {
+  name: 'identification' | 'risk_elimination';
+  /** files case `i` (as its applicant or village cadre would), returns nothing: reviewers find it in their inboxes */
+  file: (i: number) => Promise<void>;
+  /** the body that approves at `stage` */
+  approval: (stage: string) => unknown;
+  /** after the county decision: waits until the case decided as `caseId` has ended as the procedure ends */
+  ended: (caseId: string) => Promise<void>;
+}
+
 /**
- * N cases driven as real clients would: the applicant files them; each reviewer works their inbox — one page of
- * the stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while
- * it has nothing new) — and after the county decision the applicant looks at the case once, comes back when its
- * publicity should be over, and looks until it is enrolled. No client polls a case every few milliseconds.
+ * N cases driven as real clients would: they are filed; each reviewer works their inbox — one page of the
+ * stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while it has
+ * nothing new) — and after the county decision the applicant looks at the case once, comes back when its
+ * publicity should be over, and looks until it has ended. No client polls a case every few milliseconds.
  */
-async function driveCases(users: Record<string, ApiClient>, n: number): Promise<void> {
-  const enrolments: Promise<void>[] = [];
+async function driveCases(users: Record<string, ApiClient>, n: number, p: Procedure): Promise<void> {
+  const endings: Promise<void>[] = [];
   const deadline = Date.now() + 1_200_000;
   const filing = eachLimited(
     Array.from({ length: n }, (_, i) => i),
     CONCURRENCY,
-    async (i) => {
-      const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
-        procedure: 'identification',
-        household: validHousehold(10_000 + i),
-      });
-      if (created.status !== 201) throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
-    },
+    p.file,
   );
   const reviewing = STAGES.map(async ([user, stage]) => {
     const reviewer = users[user]!;
@@ -117,25 +130,25 @@ async function driveCases(users: Record<string, ApiClient>, n: number): Promise<
         const claimed = await reviewer.post(`/api/tasks/${t.taskId}/claim`);
         if (claimed.status !== 200)
           throw new Error(`claim ${stage}: ${claimed.status} ${JSON.stringify(claimed.body)}`);
-        const res = await reviewer.post(`/api/tasks/${t.taskId}/decision`, approval(stage));
+        const res = await reviewer.post(`/api/tasks/${t.taskId}/decision`, p.approval(stage));
         if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
-        if (stage === 'county_approval') enrolments.push(enrolment(users.applicant!, t.caseId));
+        if (stage === 'county_approval') endings.push(p.ended(t.caseId));
       });
     }
   });
   await Promise.all([filing, ...reviewing]);
-  await Promise.all(enrolments);
+  await Promise.all(endings);
 }
 
 /** The applicant's view after the county decision: publicity lasts 5 simulated days; look again when it is over. */
-async function enrolment(applicant: ApiClient, caseId: string): Promise<void> {
+async function endsAs(applicant: ApiClient, caseId: string, status: string): Promise<void> {
   const inPublicity = await applicant.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
   const endsAt = inPublicity.body.publicityEndsAt ? Date.parse(inPublicity.body.publicityEndsAt) : 0;
   await sleep(Math.max(0, (endsAt - simNow()) / TIME_SCALE));
   await until(async () => {
     const c = await applicant.get<{ status: string }>(`/api/cases/${caseId}`);
-    return c.body.status === 'enrolled' ? true : undefined;
-  }, `enrolment of ${caseId}`);
+    return c.body.status === status ? true : undefined;
+  }, `${caseId} to be ${status}`);
 }
 
 /** Raw TransactWriteItems/s (an update + a put, like a case step) against the same DynamoDB Local. */
@@ -168,7 +181,127 @@ async function rawTransactWrites(count: number, concurrency: number): Promise<nu
   return count / ((performance.now() - started) / 1000);
 }
 
-/** The end-to-end part: prints its figures and returns them. */
+/** The per-case figures of one procedure's run: what the engine, the functions and DynamoDB did, and the cost. */
+type PhaseFigures = Awaited<ReturnType<typeof measured>>;
+
+/** Runs `drive` (n cases of one procedure) and turns what the runtime counted meanwhile into per-case figures. */
+async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () => Promise<void>) {
+  timings = new Timings();
+  resetConsumed();
+  const engineBefore = rt.engine.stats();
+  const lambdaBefore = { invocations: rt.lambdaStats.invocations, totalMs: rt.lambdaStats.totalMs };
+  const byEntryBefore = { ...rt.lambdaStats.byEntry };
+  const started = performance.now();
+  await drive();
+  const seconds = (performance.now() - started) / 1000;
+  const engine = rt.engine.stats();
+  const transitions = (engine.transitions - engineBefore.transitions) / n;
+  const invocations = (rt.lambdaStats.invocations - lambdaBefore.invocations) / n;
+  /** Invocations per case of the handlers under `dir` (functions/steps/: the workflow's; functions/api/: the API's). */
+  const invocationsUnder = (dir: string) =>
+    Object.entries(rt.lambdaStats.byEntry)
+      .filter(([entry]) => entry.startsWith(dir))
+      .reduce((sum, [entry, count]) => sum + count - (byEntryBefore[entry] ?? 0), 0) / n;
+  const avgLambdaMs = (rt.lambdaStats.totalMs - lambdaBefore.totalMs) / (invocations * n);
+  const apiRequests = timings.count() / n;
+  const figures = {
+    cases: n,
+    concurrency: CONCURRENCY,
+    seconds: round(seconds),
+    casesPerSecond: round(n / seconds),
+    ddbTransactWritesPerSecond: round(ddbCeiling),
+    transactWritesPerSecondDuringRun: round(consumed.writes / seconds),
+    shareOfDdbCeiling: round(consumed.writes / seconds / ddbCeiling),
+    transitionsPerCase: round(transitions),
+    lambdaInvocationsPerCase: round(invocations),
+    stepInvocationsPerCase: round(invocationsUnder('functions/steps/')),
+    apiInvocationsPerCase: round(invocationsUnder('functions/api/')),
+    avgLambdaMs: round(avgLambdaMs),
+    apiRequestsPerCase: round(apiRequests),
+    writeUnitsPerCase: round(consumed.writeUnits / n),
+    readUnitsPerCase: round(consumed.readUnits / n),
+    latencyMs: timings.summary(),
+    costPerCaseUsd: 0,
+  };
+  figures.costPerCaseUsd = costPerCase({
+    transitions,
+    lambdaInvocations: invocations,
+    lambdaGbSeconds: (invocations * Math.max(1, avgLambdaMs) * 0.5) / 1000,
+    writeUnits: figures.writeUnitsPerCase,
+    readUnits: figures.readUnitsPerCase,
+    apiRequests,
+  });
+  return figures;
+}
+
+function printPhase(title: string, f: PhaseFigures): void {
+  console.log(`${title}: ${f.cases} cases end to end in ${f.seconds} s → ${f.casesPerSecond} cases/s`);
+  console.log(
+    `  DynamoDB Local raw TransactWriteItems: ${f.ddbTransactWritesPerSecond}/s; during the run ${f.transactWritesPerSecondDuringRun}/s (${Math.round(f.shareOfDdbCeiling * 100)}% of the ceiling)`,
+  );
+  console.log(
+    `  per case: ${f.transitionsPerCase} state transitions, ${f.lambdaInvocationsPerCase} Lambda invocations (${f.stepInvocationsPerCase} steps, ${f.apiInvocationsPerCase} API; avg ${f.avgLambdaMs} ms), ${f.apiRequestsPerCase} API requests, ${f.writeUnitsPerCase} WCU, ${f.readUnitsPerCase} RCU`,
+  );
+  for (const [route, s] of Object.entries(f.latencyMs))
+    console.log(`    ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);
+  console.log(`  AWS list-price cost per case: $${f.costPerCaseUsd.toFixed(6)} (${AWS_PRICES.source})`);
+}
+
+/** The risk-elimination evidence a household's proposal carries (docs/domain.md). */
+const EVIDENCE = {
+  incomePerCapita12m: 9800,
+  stableIncomeMonths: 8,
+  twoAssurancesThreeGuarantees: true,
+  safeDrinkingWater: true,
+  narrative: '务工收入稳定，两不愁三保障和饮水安全均有保障。',
+};
+
+/** A proposal's township verification: two verifiers visit and confirm the evidence. */
+const proposalApproval = (stage: string) =>
+  stage === 'township_verification'
+    ? {
+        decision: 'approve',
+        comment: '核实无误',
+        details: {
+          visitDate: localDate(simNow()),
+          verifiers: ['王五', '赵六'],
+          verifiedIncomePerCapita: 9800,
+          evidenceConfirmed: true,
+          findings: '入户核实，收入稳定，风险已消除。',
+        },
+      }
+    : approval(stage);
+
+/**
+ * Before the proposals: the village cadre records one measure on each enrolled case and marks it implemented the
+ * same day (both through the API, outside the measured phase), then the minimum months of enrolment pass.
+ */
+async function measuresThenMonths(village: ApiClient, caseIds: readonly string[]): Promise<void> {
+  await eachLimited(caseIds, CONCURRENCY, async (caseId) => {
+    const today = localDate(simNow());
+    const created = await village.post<{ measureId: string; version: number }>(
+      `/api/cases/${caseId}/measures`,
+      {
+        type: 'employment',
+        description: '推荐到县城工业园区稳定务工',
+        responsibleCadre: { name: '王村干' },
+        plannedAt: today,
+      },
+    );
+    if (created.status !== 201) throw new Error(`measure: ${created.status} ${JSON.stringify(created.body)}`);
+    const done = await village.patch(`/api/cases/${caseId}/measures/${created.body.measureId}`, {
+      status: 'implemented',
+      implementedAt: today,
+      expectedVersion: created.body.version,
+    });
+    if (done.status !== 200) throw new Error(`implemented: ${done.status} ${JSON.stringify(done.body)}`);
+  });
+  // six calendar months and a day later, every household is eligible (policy riskElimination.minEnrolledMonths)
+  const eligibleAt = simNow() + 185 * DAY_MS;
+  await sleep((eligibleAt - simNow()) / TIME_SCALE);
+}
+
+/** The end-to-end part: identification, then risk elimination of the households it enrolled; prints and returns. */
 async function endToEnd() {
   const rt = await startRuntime({
     port: 0,
@@ -178,66 +311,46 @@ async function endToEnd() {
   try {
     const users: Record<string, ApiClient> = {};
     for (const u of ['applicant', 'village', 'township', 'county']) users[u] = timed(await login(rt.url, u));
-
     const ddbCeiling = await rawTransactWrites(Math.min(2000, N * 2), CONCURRENCY);
-    resetConsumed();
-    const engineBefore = rt.engine.stats();
-    const lambdaBefore = { invocations: rt.lambdaStats.invocations, totalMs: rt.lambdaStats.totalMs };
-    const byEntryBefore = { ...rt.lambdaStats.byEntry };
-    const started = performance.now();
-    await driveCases(users, N);
-    const seconds = (performance.now() - started) / 1000;
-    const engine = rt.engine.stats();
-    const transitions = (engine.transitions - engineBefore.transitions) / N;
-    const invocations = (rt.lambdaStats.invocations - lambdaBefore.invocations) / N;
-    /** Invocations per case of the handlers under `dir` (functions/steps/: the workflow's; functions/api/: the API's). */
-    const invocationsUnder = (dir: string) =>
-      Object.entries(rt.lambdaStats.byEntry)
-        .filter(([entry]) => entry.startsWith(dir))
-        .reduce((sum, [entry, count]) => sum + count - (byEntryBefore[entry] ?? 0), 0) / N;
-    const avgLambdaMs = (rt.lambdaStats.totalMs - lambdaBefore.totalMs) / (invocations * N);
-    const apiRequests = timings.count() / N;
-    const figures = {
-      cases: N,
-      concurrency: CONCURRENCY,
-      seconds: round(seconds),
-      casesPerSecond: round(N / seconds),
-      ddbTransactWritesPerSecond: round(ddbCeiling),
-      transactWritesPerSecondDuringRun: round(consumed.writes / seconds),
-      shareOfDdbCeiling: round(consumed.writes / seconds / ddbCeiling),
-      transitionsPerCase: round(transitions),
-      lambdaInvocationsPerCase: round(invocations),
-      stepInvocationsPerCase: round(invocationsUnder('functions/steps/')),
-      apiInvocationsPerCase: round(invocationsUnder('functions/api/')),
-      avgLambdaMs: round(avgLambdaMs),
-      apiRequestsPerCase: round(apiRequests),
-      writeUnitsPerCase: round(consumed.writeUnits / N),
-      readUnitsPerCase: round(consumed.readUnits / N),
-      latencyMs: timings.summary(),
-      costPerCaseUsd: 0,
-    };
-    figures.costPerCaseUsd = costPerCase({
-      transitions,
-      lambdaInvocations: invocations,
-      lambdaGbSeconds: (invocations * Math.max(1, avgLambdaMs) * 0.5) / 1000,
-      writeUnits: figures.writeUnitsPerCase,
-      readUnits: figures.readUnitsPerCase,
-      apiRequests,
-    });
 
-    console.log(
-      `identification: ${N} cases end to end in ${figures.seconds} s → ${figures.casesPerSecond} cases/s`,
+    const enrolled: string[] = [];
+    const identification = await measured(rt, N, ddbCeiling, () =>
+      driveCases(users, N, {
+        name: 'identification',
+        file: async (i) => {
+          const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
+            procedure: 'identification',
+            household: validHousehold(10_000 + i),
+          });
+          if (created.status !== 201)
+            throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
+          enrolled.push(created.body.caseId);
+        },
+        approval,
+        ended: (caseId) => endsAs(users.applicant!, caseId, 'enrolled'),
+      }),
     );
-    console.log(
-      `DynamoDB Local raw TransactWriteItems: ${figures.ddbTransactWritesPerSecond}/s; during the run ${figures.transactWritesPerSecondDuringRun}/s (${Math.round(figures.shareOfDdbCeiling * 100)}% of the ceiling)`,
+    printPhase('identification', identification);
+
+    await measuresThenMonths(users.village!, enrolled);
+    const riskElimination = await measured(rt, enrolled.length, ddbCeiling, () =>
+      driveCases(users, enrolled.length, {
+        name: 'risk_elimination',
+        file: async (i) => {
+          const created = await users.applicant!.post('/api/cases', {
+            procedure: 'risk_elimination',
+            enrolledCaseId: enrolled[i],
+            evidence: EVIDENCE,
+          });
+          if (created.status !== 201)
+            throw new Error(`propose: ${created.status} ${JSON.stringify(created.body)}`);
+        },
+        approval: proposalApproval,
+        ended: (caseId) => endsAs(users.applicant!, caseId, 'risk_eliminated'),
+      }),
     );
-    console.log(
-      `per case: ${figures.transitionsPerCase} state transitions, ${figures.lambdaInvocationsPerCase} Lambda invocations (${figures.stepInvocationsPerCase} steps, ${figures.apiInvocationsPerCase} API; avg ${figures.avgLambdaMs} ms), ${figures.apiRequestsPerCase} API requests, ${figures.writeUnitsPerCase} WCU, ${figures.readUnitsPerCase} RCU`,
-    );
-    for (const [route, s] of Object.entries(figures.latencyMs))
-      console.log(`  ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);
-    console.log(`AWS list-price cost per case: $${figures.costPerCaseUsd.toFixed(6)} (${AWS_PRICES.source})`);
-    return figures;
+    printPhase('risk elimination', riskElimination);
+    return { ...identification, riskElimination };
   } finally {
     await rt.stop();
   }

@@ -18,6 +18,8 @@ export interface ApiClient {
   post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>>;
   // biome-ignore lint/suspicious/noExplicitAny: as for get
   put<T = any>(path: string, body: unknown): Promise<ApiResponse<T>>;
+  // biome-ignore lint/suspicious/noExplicitAny: as for get
+  patch<T = any>(path: string, body: unknown): Promise<ApiResponse<T>>;
 }
 
 let templates: Record<string, CfnTemplate> | undefined;
@@ -72,6 +74,7 @@ export function client(baseUrl: string, token?: string): ApiClient {
     get: (p) => call('GET', p),
     post: (p, b) => call('POST', p, b ?? {}),
     put: (p, b) => call('PUT', p, b),
+    patch: (p, b) => call('PATCH', p, b),
   };
 }
 
