@@ -58,6 +58,9 @@ export const en: Shape<typeof zhCN> = {
     objection_filed: 'Objection filed',
     reexamination_requested: 'Re-examination requested',
     execution_renewed: 'Workflow continued in a new execution',
+    measure_added: 'Assistance measure added',
+    measure_updated: 'Assistance measure updated',
+    contact_set: 'Assistance contact set',
     error: 'Workflow error',
   },
   category: {
@@ -294,6 +297,13 @@ export const en: Shape<typeof zhCN> = {
     required: 'Enter the {{field}}',
   },
   session: { signOut: 'Sign out', jurisdiction: 'Jurisdiction', language: '中文' },
+  punct: {
+    labelled: '{{label}}: {{value}}',
+    inParens: '{{text}} ({{note}})',
+    parens: ' ({{note}})',
+    listSep: ', ',
+    clauseSep: '; ',
+  },
   common: {
     loading: 'Loading…',
     retry: 'Retry',

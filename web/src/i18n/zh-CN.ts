@@ -223,6 +223,14 @@ export const zhCN = {
     required: '请输入{{field}}',
   },
   session: { signOut: '退出登录', jurisdiction: '辖区', language: 'English' },
+  /** punctuation around words the console joins: Chinese takes full-width marks */
+  punct: {
+    labelled: '{{label}}：{{value}}',
+    inParens: '{{text}}（{{note}}）',
+    parens: '（{{note}}）',
+    listSep: '、',
+    clauseSep: '；',
+  },
   common: {
     loading: '加载中…',
     retry: '重试',

@@ -151,7 +151,8 @@ export default function CaseDetailPage() {
                     .map((o) => (
                       <li key={o.objectionId} style={{ padding: '4px 0' }}>
                         <Tag>{t(`objectionStatus.${o.status}`)}</Tag>
-                        {formatDateTime(o.filedAt)} {o.objectorName}：{o.content}
+                        {formatDateTime(o.filedAt)}{' '}
+                        {t('punct.labelled', { label: o.objectorName, value: o.content })}
                       </li>
                     ))}
                 </ul>

@@ -116,7 +116,7 @@ export default function AccessLogPage() {
             title: t('admin.accessLog.reader'),
             key: 'reader',
             width: 220,
-            render: (_, e) => `${e.actor.name}（${e.actor.username}）`,
+            render: (_, e) => t('punct.inParens', { text: e.actor.name, note: e.actor.username }),
           },
           {
             title: t('admin.accessLog.role'),

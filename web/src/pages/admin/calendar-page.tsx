@@ -95,7 +95,7 @@ export default function CalendarPage() {
       await request('PUT', '/api/admin/calendar', {
         body: { county, dates, ...(comment?.trim() ? { comment: comment.trim() } : {}) },
       });
-      message.success(t('admin.calendar.saved', { dates: Object.keys(dates).join('、') }));
+      message.success(t('admin.calendar.saved', { dates: Object.keys(dates).join(t('punct.listSep')) }));
       await load();
       return true;
     } catch (e) {

@@ -146,7 +146,7 @@ export default function DashboardPage() {
         { county, ...query },
         name,
       );
-      message.success(t('dashboard.exported', { files: files.join('、') }));
+      message.success(t('dashboard.exported', { files: files.join(t('punct.listSep')) }));
     } catch (e) {
       message.error(errorText(t, e));
     } finally {
@@ -189,13 +189,16 @@ export default function DashboardPage() {
         { title: t('dashboard.records'), dataIndex: 'count', align: 'right' },
         { title: t('dashboard.breaches'), dataIndex: 'breaches', align: 'right' },
         ...statColumns.map((c) => ({
-          title: `${c.title}（${t('dashboard.daysUnit')}）`,
+          title: t('punct.inParens', { text: c.title, note: t('dashboard.daysUnit') }),
           key: c.key,
           align: 'right' as const,
           render: (_: unknown, g: TimingGroup) => toDays(g.duration[c.key]),
         })),
         {
-          title: `${t('dashboard.queue')}/${t('dashboard.work')}（${t('dashboard.daysUnit')}）`,
+          title: t('punct.inParens', {
+            text: `${t('dashboard.queue')}/${t('dashboard.work')}`,
+            note: t('dashboard.daysUnit'),
+          }),
           key: 'qw',
           align: 'right',
           render: (_, g) => `${toDays(g.queue.mean)} / ${toDays(g.work.mean)}`,
@@ -295,7 +298,9 @@ export default function DashboardPage() {
               <Statistic
                 title={t('dashboard.totalBreaches')}
                 value={breaches}
-                suffix={total ? `（${((breaches / total) * 100).toFixed(1)}%）` : undefined}
+                suffix={
+                  total ? t('punct.parens', { note: `${((breaches / total) * 100).toFixed(1)}%` }) : undefined
+                }
                 styles={breaches ? { content: { color: '#cf1322' } } : undefined}
               />
             </Card>
