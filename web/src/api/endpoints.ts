@@ -9,6 +9,7 @@ import type {
   ContactBody,
   ContactView,
   DecisionBody,
+  HouseholdCase,
   MeasureBody,
   MeasurePatch,
   MeasureView,
@@ -46,8 +47,13 @@ export const api = {
   decide: (taskId: string, body: Partial<DecisionBody>) =>
     request<TaskView>('POST', `/api/tasks/${enc(taskId)}/decision`, { body }),
 
-  listCases: (query: { status?: string; stage?: string; cursor?: string; limit?: number }) =>
-    request<Page<CaseView>>('GET', '/api/cases', { query }),
+  listCases: (query: {
+    procedure?: string;
+    status?: string;
+    stage?: string;
+    cursor?: string;
+    limit?: number;
+  }) => request<Page<CaseView>>('GET', '/api/cases', { query }),
   getCase: (caseId: string) => request<CaseDetail>('GET', `/api/cases/${enc(caseId)}`),
   fileCase: (body: Application) => request<CaseView>('POST', '/api/cases', { body }),
   supplement: (caseId: string, body: Supplement) =>
@@ -68,6 +74,8 @@ export const api = {
     request<MeasureView>('PATCH', `/api/cases/${enc(caseId)}/measures/${enc(measureId)}`, { body }),
   setContact: (caseId: string, body: ContactBody) =>
     request<ContactView>('PUT', `/api/cases/${enc(caseId)}/contact`, { body }),
+  householdCases: (householdId: string) =>
+    request<{ items: HouseholdCase[] }>('GET', `/api/households/${enc(householdId)}/cases`),
   monitoring: (query: { year: string; county?: string }) =>
     request<MonitoringReport>('GET', '/api/reports/monitoring', { query }),
   notice: (caseId: string) => request<string>('GET', `/api/cases/${enc(caseId)}/notice`, { as: 'text' }),

@@ -3,6 +3,7 @@ export type { Application, Household, Member, Supplement, Withdrawal } from '../
 export type { Role } from '../../../schemas/common.ts';
 export type { DecisionBody } from '../../../schemas/decision.ts';
 export type { CaseStatus, DecisionKind, RiskType, Stage } from '../../../schemas/domain.ts';
+export type { HouseholdCase } from '../../../schemas/household.ts';
 export type {
   ContactBody,
   ContactView,

@@ -78,6 +78,7 @@ export const en: Shape<typeof zhCN> = {
     industry_failure: 'Failed industry project',
     other: 'Other',
   },
+  procedure: { identification: 'Identification', risk_elimination: 'Risk elimination' },
   source: {
     self_declared: 'Self-declared',
     cadre_screening: 'Cadre screening',
@@ -160,6 +161,7 @@ export const en: Shape<typeof zhCN> = {
     status: 'Status',
     stage: 'Stage',
     allStatuses: 'All statuses',
+    allProcedures: 'All procedures',
     updatedAt: 'Updated',
     empty: 'No cases',
   },
@@ -183,6 +185,12 @@ export const en: Shape<typeof zhCN> = {
     enrolledAt: 'Enrolled',
     riskEliminatedAt: 'Risk eliminated',
     previousCases: 'Earlier cases (returned to risk)',
+  },
+  history: {
+    title: 'Household history',
+    thisCase: 'this case',
+    procedure: 'Procedure',
+    closedAt: 'Closed',
   },
   household: {
     head: 'Head',

@@ -10,9 +10,11 @@ import { formatDateTime } from '../time.ts';
 import { CaseActions } from './case/case-actions.tsx';
 import { DecisionForm } from './case/decision-form.tsx';
 import { HouseholdPanel } from './case/household.tsx';
+import { HouseholdHistory } from './case/household-history.tsx';
 import { MeasuresPanel } from './case/measures.tsx';
 import { StageDiagram } from './case/stage-diagram.tsx';
 import { CaseTimeline } from './case/timeline.tsx';
+import { StatusTag } from './status-tag.tsx';
 
 const REVIEWER_ROLES = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
 
@@ -55,15 +57,10 @@ export default function CaseDetailPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space align="center" wrap>
-        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
-          {household.head?.name} · {c.villageCode}
+        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }} data-testid="case-title">
+          {t(`procedure.${c.procedure}`)} · {household.head?.name} · {c.villageCode}
         </Typography.Title>
-        <Tag
-          color={c.status === 'rejected' || c.status === 'error' ? 'red' : 'blue'}
-          data-testid="case-status"
-        >
-          {t(`status.${c.status}`)}
-        </Tag>
+        <StatusTag status={c.status} riskEliminatedAt={c.riskEliminatedAt} testId="case-status" />
         {chain ? (
           <Tag color={chain.valid ? 'success' : 'error'} data-testid="chain-badge">
             {chain.valid
@@ -141,6 +138,11 @@ export default function CaseDetailPage() {
             {c.status === 'enrolled' || c.status === 'risk_eliminated' ? (
               <Card size="small" title={t('measures.title')}>
                 <MeasuresPanel c={c} user={user} onChanged={() => void reload()} />
+              </Card>
+            ) : null}
+            {c.householdId ? (
+              <Card size="small" title={t('history.title')}>
+                <HouseholdHistory householdId={c.householdId} caseId={c.caseId} />
               </Card>
             ) : null}
             {c.objections?.length ? (

@@ -29,7 +29,7 @@ interface Page {
   cursor?: string;
 }
 
-export function StuckTable({ county }: { county: string }) {
+export function StuckTable({ county, procedure }: { county: string; procedure?: string }) {
   const { t } = useTranslation();
   const [days, setDays] = useState(STUCK_DAYS);
   const [rows, setRows] = useState<StuckCase[]>([]);
@@ -43,7 +43,7 @@ export function StuckTable({ county }: { county: string }) {
       setError(undefined);
       try {
         const page = await request<Page>('GET', '/api/reports/stuck', {
-          query: { county, days, limit: STUCK_PAGE_SIZE, cursor: after },
+          query: { county, procedure, days, limit: STUCK_PAGE_SIZE, cursor: after },
         });
         setRows((prev) => (after ? [...prev, ...page.items] : page.items));
         setCursor(page.cursor);
@@ -53,7 +53,7 @@ export function StuckTable({ county }: { county: string }) {
         setLoading(false);
       }
     },
-    [county, days],
+    [county, procedure, days],
   );
 
   useEffect(() => {
