@@ -9,7 +9,7 @@ import {
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
-import { choose, inboxRow, until, untranslated } from '../support/steps.ts';
+import { checkEnglish, choose, inboxRow, signInInEnglish, until } from '../support/steps.ts';
 
 /** Publicity (5 days) passes in about 15 s. */
 const TIME_SCALE = 30_000;
@@ -38,25 +38,6 @@ const household = (n: number, head: string) => {
   };
 };
 
-/** Signs `username` in on the login page switched to English, as a user who reads no Chinese would. */
-async function signInInEnglish(username: string): Promise<UserTab> {
-  const tab = await h.open();
-  await tab.page.goto(`${h.url}/login`);
-  await tab.page.getByRole('button', { name: 'English' }).click();
-  await tab.page.getByLabel('Username').fill(username);
-  await tab.page.getByLabel('Password').fill('demo');
-  await tab.page.getByRole('button', { name: 'Sign in' }).click();
-  await tab.page.getByTestId('session-user').waitFor();
-  return tab;
-}
-
-/** What every step of this journey asserts on top of the usual checks: no Chinese but the data. */
-async function checkEnglish(tab: UserTab, name: string): Promise<void> {
-  // the usual checks first: they wait for every answer the page received, which untranslated() reads
-  await tab.check(name);
-  await expect(untranslated(tab)).resolves.toEqual([]);
-}
-
 beforeAll(async () => {
   h = await startConsole({ timeScale: TIME_SCALE, name: 'english', shared: sharedInfrastructure() });
   api = (await loginAll(h.url, ['village', 'township', 'county'])) as typeof api;
@@ -82,7 +63,7 @@ afterAll(() => h?.close());
 
 describe('the console in English', { timeout: JOURNEY_TIMEOUT }, () => {
   it('a village cadre signs in in English and works the inbox and a decision form', async () => {
-    const tab = await signInInEnglish('village');
+    const tab = await signInInEnglish(h, 'village');
     tabs.village = tab;
     const { page } = tab;
     const menu = page.getByRole('navigation').getByRole('menuitem');
@@ -144,14 +125,14 @@ describe('the console in English', { timeout: JOURNEY_TIMEOUT }, () => {
   });
 
   it('the auditor reads the dashboard in English', async () => {
-    const tab = await signInInEnglish('auditor');
+    const tab = await signInInEnglish(h, 'auditor');
     await tab.page.getByRole('heading', { name: /Audit dashboard/ }).waitFor();
     await tab.page.getByTestId('monitoring-card').waitFor();
     await checkEnglish(tab, 'dashboard');
   });
 
   it('the admin reads the policy, the calendar and the access log in English', async () => {
-    const tab = await signInInEnglish('admin');
+    const tab = await signInInEnglish(h, 'admin');
     const { page } = tab;
     await page.getByRole('tab', { name: 'Policy' }).waitFor();
     await checkEnglish(tab, 'admin-policy');

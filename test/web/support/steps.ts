@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
-import { settled, type UserTab } from './browser.ts';
+import { expect } from 'vitest';
+import { type ConsoleHarness, settled, type UserTab } from './browser.ts';
 
 /** Looks for `target` on this page of a cursor-paged list and on each next page, as a user would page on. */
 async function onSomePage(page: Page, target: Locator): Promise<boolean> {
@@ -136,4 +137,22 @@ export async function untranslated(tab: UserTab): Promise<string[]> {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => CJK.test(line));
+}
+
+/** Signs `username` in on the login page switched to English, as a user who reads no Chinese would. */
+export async function signInInEnglish(h: ConsoleHarness, username: string): Promise<UserTab> {
+  const tab = await h.open();
+  await tab.page.goto(`${h.url}/login`);
+  await tab.page.getByRole('button', { name: 'English' }).click();
+  await tab.page.getByLabel('Username').fill(username);
+  await tab.page.getByLabel('Password').fill('demo');
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByTestId('session-user').waitFor();
+  return tab;
+}
+
+/** A step's checks in English: the usual ones (which wait for every answer untranslated() reads), then no Chinese but the data. */
+export async function checkEnglish(tab: UserTab, name: string): Promise<void> {
+  await tab.check(name);
+  await expect(untranslated(tab)).resolves.toEqual([]);
 }
