@@ -65,3 +65,12 @@ export function fieldErrors(
   // antd types field names by the form's values; these come from the API's paths, which mirror them
   return [...byField.values()].map((f) => ({ name: f.name as never, errors: f.errors }));
 }
+
+/**
+ * Details of the ticks a form asks for (a schema's `true` expected at `fields`), worded as what must be confirmed
+ * rather than as a wrong value.
+ */
+export const asConfirmations = <D extends { path: string; rule: string }>(
+  details: D[],
+  fields: readonly string[],
+) => details.map((d) => (fields.some((f) => d.path.endsWith(f)) ? { ...d, rule: 'must_confirm' } : d));

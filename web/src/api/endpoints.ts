@@ -1,9 +1,9 @@
 import { request } from './client.ts';
 import type {
-  Application,
   AssigneeList,
   AuditRecord,
   CaseDetail,
+  CaseFiling,
   CaseView,
   ChainStatus,
   ContactBody,
@@ -17,6 +17,7 @@ import type {
   ObjectionBody,
   ObjectionView,
   Page,
+  RiskEliminationCheck,
   Session,
   Supplement,
   TaskView,
@@ -55,7 +56,9 @@ export const api = {
     limit?: number;
   }) => request<Page<CaseView>>('GET', '/api/cases', { query }),
   getCase: (caseId: string) => request<CaseDetail>('GET', `/api/cases/${enc(caseId)}`),
-  fileCase: (body: Application) => request<CaseView>('POST', '/api/cases', { body }),
+  fileCase: (body: CaseFiling) => request<CaseView>('POST', '/api/cases', { body }),
+  riskEliminationCheck: (caseId: string) =>
+    request<RiskEliminationCheck>('GET', `/api/cases/${enc(caseId)}/risk-elimination-check`),
   supplement: (caseId: string, body: Supplement) =>
     request<CaseView>('POST', `/api/cases/${enc(caseId)}/supplements`, { body }),
   withdraw: (caseId: string, reason: string) =>

@@ -9,6 +9,7 @@ import { useLoad } from '../hooks.ts';
 import { formatDateTime } from '../time.ts';
 import { CaseActions } from './case/case-actions.tsx';
 import { DecisionForm } from './case/decision-form.tsx';
+import { EvidencePanel } from './case/evidence.tsx';
 import { HouseholdPanel } from './case/household.tsx';
 import { HouseholdHistory } from './case/household-history.tsx';
 import { MeasuresPanel } from './case/measures.tsx';
@@ -75,7 +76,7 @@ export default function CaseDetailPage() {
           {t('common.refresh')}
         </Button>
       </Space>
-      <Card size="small">
+      <Card size="small" title={t('caseDetail.stagesOf', { procedure: t(`procedure.${c.procedure}`) })}>
         <StageDiagram c={c} />
       </Card>
       <CaseActions c={c} user={user} onChanged={() => void reload()} />
@@ -114,6 +115,23 @@ export default function CaseDetailPage() {
                     {formatDateTime(c.riskEliminatedAt)}
                   </Descriptions.Item>
                 ) : null}
+                {c.openProposalId ? (
+                  <Descriptions.Item label={t('caseDetail.openProposal')}>
+                    <Link to={`/cases/${encodeURIComponent(c.openProposalId)}`} data-testid="proposal-link">
+                      {c.openProposalId}
+                    </Link>
+                  </Descriptions.Item>
+                ) : null}
+                {c.enrolledCaseId ? (
+                  <Descriptions.Item label={t('caseDetail.enrolledCase')}>
+                    <Link
+                      to={`/cases/${encodeURIComponent(c.enrolledCaseId)}`}
+                      data-testid="enrolled-case-link"
+                    >
+                      {c.enrolledCaseId}
+                    </Link>
+                  </Descriptions.Item>
+                ) : null}
                 {c.previousCaseIds?.length ? (
                   <Descriptions.Item label={t('caseDetail.previousCases')}>
                     <Space size={4} wrap>
@@ -132,10 +150,16 @@ export default function CaseDetailPage() {
                 ) : null}
               </Descriptions>
             </Card>
+            {c.evidence ? (
+              <Card size="small" title={t('proposal.evidence')}>
+                <EvidencePanel evidence={c.evidence} />
+              </Card>
+            ) : null}
             <Card size="small" title={t('caseDetail.household')}>
               <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} />
             </Card>
-            {c.status === 'enrolled' || c.status === 'risk_eliminated' ? (
+            {c.procedure === 'identification' &&
+            (c.status === 'enrolled' || c.status === 'risk_eliminated') ? (
               <Card size="small" title={t('measures.title')}>
                 <MeasuresPanel c={c} user={user} onChanged={() => void reload()} />
               </Card>
@@ -167,7 +191,7 @@ export default function CaseDetailPage() {
         </Col>
         {myTask ? (
           <Col span={10}>
-            <DecisionForm task={myTask} onDecided={() => void reload()} />
+            <DecisionForm task={myTask} procedure={c.procedure} onDecided={() => void reload()} />
           </Col>
         ) : null}
       </Row>
