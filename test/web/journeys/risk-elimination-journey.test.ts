@@ -9,7 +9,17 @@ import {
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
-import { checkEnglish, signInInEnglish, until } from '../support/steps.ts';
+import {
+  addTags,
+  checkEnglish,
+  choose,
+  decisionForm,
+  inboxRow,
+  pickDate,
+  signInInEnglish,
+  tabTo,
+  until,
+} from '../support/steps.ts';
 
 /**
  * Six months of monitoring pass in 80 s (2.3 simulated days a second), time enough for the first step on a loaded
@@ -182,5 +192,99 @@ describe('risk elimination (风险消除) in the console', { timeout: JOURNEY_TI
     await page.getByTestId('enrolled-case-link').click();
     await page.getByTestId('proposal-link').filter({ hasText: proposalId }).click();
     await page.getByTestId('case-title').filter({ hasText: '风险消除' }).waitFor();
+  });
+
+  it('the reviewers take it through every stage in the console: the enrolled household reads risk-eliminated', async () => {
+    const village = tabs.village!;
+    let row = await inboxRow(village, HEAD);
+    await expect(row.textContent()).resolves.toContain('村级民主评议');
+    await row.getByRole('link', { name: HEAD }).click();
+    let form = await decisionForm(village.page);
+    await choose(form, '同意');
+    await pickDate(form, '会议日期', await serverToday());
+    await form.getByLabel('参会人数').fill('28');
+    await form.getByLabel('赞成票').fill('25');
+    await form.getByLabel('反对票').fill('1');
+    await form.getByRole('button', { name: '提交决定' }).click();
+    await village.page.getByText('已提交：同意').waitFor();
+    await village.check('proposal-village-decided');
+
+    // the township's home visit of a proposal confirms its evidence, where an application's confirms risk types
+    const township = tabs.township!;
+    row = await inboxRow(township, HEAD);
+    await row.getByRole('link', { name: HEAD }).click();
+    form = await decisionForm(township.page);
+    await choose(form, '同意');
+    await pickDate(form, '核实日期', await serverToday());
+    await addTags(form, '核实人（至少两人）', ['王磊', '赵静']);
+    await form.getByLabel('核实的人均纯收入').fill('9600');
+    await form.getByLabel('核实情况').fill('入户核实，务工收入稳定，两不愁三保障均已实现。');
+    await expect(form.getByText('确认的风险类型').count()).resolves.toBe(0);
+    await form.getByRole('button', { name: '提交决定' }).click();
+    await form.getByText('须核实确认后勾选').waitFor();
+    await township.check('proposal-township-invalid');
+    await form.getByText(/^核实确认：/).click();
+    await form.getByRole('button', { name: '提交决定' }).click();
+    await township.page.getByText('已提交：同意').waitFor();
+    await township.check('proposal-township-decided');
+
+    // the county decides by keyboard alone, as in identification
+    const county = tabs.county!;
+    const { page } = county;
+    await inboxRow(county, HEAD);
+    await page.locator('body').focus();
+    await tabTo(page, 'link', HEAD);
+    await page.keyboard.press('Enter');
+    await decisionForm(page);
+    await tabTo(page, 'radio', '同意');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'button', '提交决定');
+    await page.keyboard.press('Enter');
+    await page.getByText('已提交：同意').waitFor();
+    await county.check('proposal-county-decided');
+
+    // publicity passes: the proposal and the enrolled case both read risk-eliminated, with the day
+    const ended = await statusReached(api.village, enrolledId, 'risk_eliminated', 60_000);
+    const day = chinaDate(ended.riskEliminatedAt);
+    await until(village, `/cases/${enrolledId}`, (p) =>
+      p.getByTestId('case-status').filter({ hasText: `已风险消除（${day}）` }),
+    );
+    await village.page.getByText('风险消除时间').waitFor();
+    await village.check('enrolled-case-risk-eliminated');
+    const listed = await until(village, '/cases', (p) =>
+      p
+        .getByRole('row')
+        .filter({ hasText: '识别纳入' })
+        .filter({ hasText: `已风险消除（${day}）` }),
+    );
+    await expect(listed.textContent()).resolves.toContain(HEAD);
+    await village.check('cases-risk-eliminated');
+
+    await village.page.goto(new URL(`/cases/${proposalId}`, village.page.url()).href);
+    await village.page.getByTestId('case-status').filter({ hasText: '已风险消除' }).waitFor();
+    await village.page.getByRole('link', { name: '查看公示' }).click();
+    await village.page.frameLocator('iframe').getByText(HEAD).first().waitFor();
+    await village.check('proposal-notice');
+  });
+
+  it('the household falls back into risk: its new case shows the whole history', async () => {
+    const household = validHousehold(970);
+    const again = await file(api.village, { ...household, head: { ...household.head, name: HEAD } });
+    const village = tabs.village!;
+    const { page } = village;
+    await until(village, `/cases/${again.caseId}`, (p) =>
+      p.getByTestId('household-history').getByRole('row'),
+    );
+    const history = page.getByTestId('household-history');
+    await history.getByRole('link', { name: enrolledId }).waitFor();
+    await history.getByRole('link', { name: proposalId }).waitFor();
+    await expect(history.getByRole('row').filter({ hasText: again.caseId }).textContent()).resolves.toContain(
+      '本案',
+    );
+    await expect(history.getByRole('row').filter({ hasText: proposalId }).textContent()).resolves.toContain(
+      '风险消除',
+    );
+    await page.getByText('此前的案件（返贫）').waitFor();
+    await village.check('re-entry-history');
   });
 });
