@@ -42,6 +42,7 @@ import {
   type TimingGroup,
   toDays,
 } from './options.ts';
+import { OverdueTable } from './overdue-table.tsx';
 import { useServerNow } from './server-now.ts';
 import { StuckTable } from './stuck-table.tsx';
 import { VerifyPanel } from './verify-panel.tsx';
@@ -387,6 +388,7 @@ export default function DashboardPage() {
       </Spin>
       {now ? <MonitoringCard county={county} year={String(now.year())} /> : null}
       <StuckTable county={county} procedure={procedure} />
+      <OverdueTable county={county} procedure={procedure} />
       <VerifyPanel county={county} />
     </Space>
   );
