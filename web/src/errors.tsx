@@ -12,7 +12,7 @@ export function ruleMessage(t: TFunction, d: { rule: string; message?: string })
 export function errorText(t: TFunction, error: unknown): string {
   if (!(error instanceof ApiError)) return t('error.internal');
   const title = t(`error.${error.code}`, { defaultValue: t('error.internal') });
-  return error.code === 'network' ? title : `${title}：${error.message}`;
+  return error.code === 'network' ? title : t('punct.labelled', { label: title, value: error.message });
 }
 
 /** An error banner listing each bad field the API named. */
@@ -31,7 +31,7 @@ export function ErrorAlert({ error }: { error: unknown }) {
           <ul style={{ margin: 0, paddingLeft: 20 }}>
             {details.map((d) => (
               <li key={`${d.path}:${d.rule}`}>
-                {d.path}：{ruleMessage(t, d)}
+                {t('punct.labelled', { label: d.path, value: ruleMessage(t, d) })}
               </li>
             ))}
           </ul>
@@ -65,3 +65,12 @@ export function fieldErrors(
   // antd types field names by the form's values; these come from the API's paths, which mirror them
   return [...byField.values()].map((f) => ({ name: f.name as never, errors: f.errors }));
 }
+
+/**
+ * Details of the ticks a form asks for (a schema's `true` expected at `fields`), worded as what must be confirmed
+ * rather than as a wrong value.
+ */
+export const asConfirmations = <D extends { path: string; rule: string }>(
+  details: D[],
+  fields: readonly string[],
+) => details.map((d) => (fields.some((f) => d.path.endsWith(f)) ? { ...d, rule: 'must_confirm' } : d));

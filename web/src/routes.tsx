@@ -59,6 +59,11 @@ export const PAGES: readonly PageDef[] = [
     element: lazy(loadCaseDetail),
   },
   {
+    path: '/cases/:caseId/risk-elimination',
+    roles: ['applicant', 'village_reviewer'],
+    element: lazy(() => import('./pages/risk-elimination/proposal-page.tsx')),
+  },
+  {
     path: '/cases/:caseId/notice',
     roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
     element: lazy(() => import('./pages/notice.tsx')),

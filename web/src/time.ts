@@ -5,7 +5,6 @@ import 'dayjs/locale/zh-cn';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);
-dayjs.locale('zh-cn');
 
 /** Every time the console shows is China Standard Time, whatever the browser's zone. */
 export const CHINA_TZ = 'Asia/Shanghai';

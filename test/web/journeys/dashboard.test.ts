@@ -154,6 +154,19 @@ describe('the auditor dashboard', () => {
     await tab.check('stuck');
   });
 
+  it('lists the overdue tasks, most overdue first, as the overdue report has them', async () => {
+    const { page } = tab;
+    const card = page.locator('.ant-card').filter({ hasText: '超期待办' });
+    const overdue = (
+      await auditor.get<{ items: { taskId: string; daysOver: number }[] }>('/api/reports/overdue?limit=20')
+    ).body.items;
+    expect(overdue.length).toBeGreaterThan(0);
+    const first = card.locator(`tbody tr[data-row-key="${overdue[0]!.taskId}"]`);
+    await expect(first.textContent()).resolves.toContain(`超期 ${overdue[0]!.daysOver} 天`);
+    expect(await card.locator('tbody tr[data-row-key]').count()).toBe(overdue.length);
+    await tab.check('overdue');
+  });
+
   it("verifies the county's audit chains in batches, showing the progress and the result", async () => {
     const { page } = tab;
     const card = page.locator('.ant-card').filter({ hasText: '全县审计链校验' });

@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
-import { settled, type UserTab } from './browser.ts';
+import { expect } from 'vitest';
+import { type ConsoleHarness, settled, type UserTab } from './browser.ts';
 
 /** Looks for `target` on this page of a cursor-paged list and on each next page, as a user would page on. */
 async function onSomePage(page: Page, target: Locator): Promise<boolean> {
@@ -99,4 +100,59 @@ export async function tabTo(page: Page, role: string, name: string, maxTabs = 80
   throw new Error(
     `Tab never reached the ${role} "${name}" in ${maxTabs} presses; passed: ${passed.join(' | ')}`,
   );
+}
+
+/** Chinese characters and full-width punctuation. */
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+/** Every string inside a JSON value that holds Chinese: the data a page shows as it was entered. */
+function chineseData(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (CJK.test(value)) out.add(value);
+  } else if (Array.isArray(value)) for (const v of value) chineseData(v, out);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) chineseData(v, out);
+}
+const PAGE_WORDS = `(() => [document.body.innerText,
+  ...[...document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')].flatMap((el) =>
+    ['aria-label', 'placeholder', 'title', 'alt'].map((a) => el.getAttribute(a) ?? ''))].join('\\n'))()`;
+
+/**
+ * The Chinese a page shows that is not data: what the page draws (its text, and the labels, placeholders and
+ * titles a screen reader or a hover reads) with every Chinese string of the API's answers taken out (names,
+ * addresses, comments are what people typed) and the language button, which names Chinese in its own script.
+ * In English, nothing should be left.
+ */
+export async function untranslated(tab: UserTab): Promise<string[]> {
+  await settled(tab.page);
+  const data = new Set<string>(['中文']);
+  for (const body of tab.apiBodies) {
+    try {
+      chineseData(JSON.parse(body), data);
+    } catch {
+      // not JSON (the notice's HTML, a CSV): the page shows it in a frame or a file, never as its own words
+    }
+  }
+  let text = (await tab.page.evaluate(PAGE_WORDS)) as string;
+  for (const d of [...data].sort((a, b) => b.length - a.length)) text = text.split(d).join(' ');
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => CJK.test(line));
+}
+
+/** Signs `username` in on the login page switched to English, as a user who reads no Chinese would. */
+export async function signInInEnglish(h: ConsoleHarness, username: string): Promise<UserTab> {
+  const tab = await h.open();
+  await tab.page.goto(`${h.url}/login`);
+  await tab.page.getByRole('button', { name: 'English' }).click();
+  await tab.page.getByLabel('Username').fill(username);
+  await tab.page.getByLabel('Password').fill('demo');
+  await tab.page.getByRole('button', { name: 'Sign in' }).click();
+  await tab.page.getByTestId('session-user').waitFor();
+  return tab;
+}
+
+/** A step's checks in English: the usual ones (which wait for every answer untranslated() reads), then no Chinese but the data. */
+export async function checkEnglish(tab: UserTab, name: string): Promise<void> {
+  await tab.check(name);
+  await expect(untranslated(tab)).resolves.toEqual([]);
 }

@@ -1,14 +1,15 @@
 import { request } from './client.ts';
 import type {
-  Application,
   AssigneeList,
   AuditRecord,
   CaseDetail,
+  CaseFiling,
   CaseView,
   ChainStatus,
   ContactBody,
   ContactView,
   DecisionBody,
+  HouseholdCase,
   MeasureBody,
   MeasurePatch,
   MeasureView,
@@ -16,6 +17,7 @@ import type {
   ObjectionBody,
   ObjectionView,
   Page,
+  RiskEliminationCheck,
   Session,
   Supplement,
   TaskView,
@@ -46,10 +48,17 @@ export const api = {
   decide: (taskId: string, body: Partial<DecisionBody>) =>
     request<TaskView>('POST', `/api/tasks/${enc(taskId)}/decision`, { body }),
 
-  listCases: (query: { status?: string; stage?: string; cursor?: string; limit?: number }) =>
-    request<Page<CaseView>>('GET', '/api/cases', { query }),
+  listCases: (query: {
+    procedure?: string;
+    status?: string;
+    stage?: string;
+    cursor?: string;
+    limit?: number;
+  }) => request<Page<CaseView>>('GET', '/api/cases', { query }),
   getCase: (caseId: string) => request<CaseDetail>('GET', `/api/cases/${enc(caseId)}`),
-  fileCase: (body: Application) => request<CaseView>('POST', '/api/cases', { body }),
+  fileCase: (body: CaseFiling) => request<CaseView>('POST', '/api/cases', { body }),
+  riskEliminationCheck: (caseId: string) =>
+    request<RiskEliminationCheck>('GET', `/api/cases/${enc(caseId)}/risk-elimination-check`),
   supplement: (caseId: string, body: Supplement) =>
     request<CaseView>('POST', `/api/cases/${enc(caseId)}/supplements`, { body }),
   withdraw: (caseId: string, reason: string) =>
@@ -68,6 +77,8 @@ export const api = {
     request<MeasureView>('PATCH', `/api/cases/${enc(caseId)}/measures/${enc(measureId)}`, { body }),
   setContact: (caseId: string, body: ContactBody) =>
     request<ContactView>('PUT', `/api/cases/${enc(caseId)}/contact`, { body }),
+  householdCases: (householdId: string) =>
+    request<{ items: HouseholdCase[] }>('GET', `/api/households/${enc(householdId)}/cases`),
   monitoring: (query: { year: string; county?: string }) =>
     request<MonitoringReport>('GET', '/api/reports/monitoring', { query }),
   notice: (caseId: string) => request<string>('GET', `/api/cases/${enc(caseId)}/notice`, { as: 'text' }),

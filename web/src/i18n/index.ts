@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { dayjs } from '../time.ts';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -7,6 +8,9 @@ export type Language = 'zh-CN' | 'en';
 const LANGUAGE_KEY = 'console.language';
 
 export const savedLanguage = (): Language => (localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh-CN');
+/** dayjs names months and weekdays (a calendar's month list) in the console's language. */
+const DAYJS_LOCALE: Readonly<Record<Language, string>> = { 'zh-CN': 'zh-cn', en: 'en' };
+dayjs.locale(DAYJS_LOCALE[savedLanguage()]);
 
 /** i18next with Chinese first; the choice is kept in localStorage so a reload keeps it. */
 export const i18n = i18next.createInstance();
@@ -21,5 +25,6 @@ void i18n.use(initReactI18next).init({
 export function setLanguage(lang: Language): void {
   localStorage.setItem(LANGUAGE_KEY, lang);
   document.documentElement.lang = lang;
+  dayjs.locale(DAYJS_LOCALE[lang]);
   void i18n.changeLanguage(lang);
 }

@@ -53,7 +53,7 @@ export function AppLayout() {
               {t(`role.${user.role}`)}
             </Tag>
             <span data-testid="session-jurisdiction">
-              {t('session.jurisdiction')}：{user.jurisdiction}
+              {t('punct.labelled', { label: t('session.jurisdiction'), value: user.jurisdiction })}
             </span>
             <Button icon={<TranslationOutlined />} onClick={() => setLanguage(other)}>
               {t('session.language')}

@@ -9,10 +9,13 @@ import { useLoad } from '../hooks.ts';
 import { formatDateTime } from '../time.ts';
 import { CaseActions } from './case/case-actions.tsx';
 import { DecisionForm } from './case/decision-form.tsx';
+import { EvidencePanel } from './case/evidence.tsx';
 import { HouseholdPanel } from './case/household.tsx';
+import { HouseholdHistory } from './case/household-history.tsx';
 import { MeasuresPanel } from './case/measures.tsx';
 import { StageDiagram } from './case/stage-diagram.tsx';
 import { CaseTimeline } from './case/timeline.tsx';
+import { StatusTag } from './status-tag.tsx';
 
 const REVIEWER_ROLES = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
 
@@ -55,15 +58,10 @@ export default function CaseDetailPage() {
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space align="center" wrap>
-        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }}>
-          {household.head?.name} · {c.villageCode}
+        <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }} data-testid="case-title">
+          {t(`procedure.${c.procedure}`)} · {household.head?.name} · {c.villageCode}
         </Typography.Title>
-        <Tag
-          color={c.status === 'rejected' || c.status === 'error' ? 'red' : 'blue'}
-          data-testid="case-status"
-        >
-          {t(`status.${c.status}`)}
-        </Tag>
+        <StatusTag status={c.status} riskEliminatedAt={c.riskEliminatedAt} testId="case-status" />
         {chain ? (
           <Tag color={chain.valid ? 'success' : 'error'} data-testid="chain-badge">
             {chain.valid
@@ -78,7 +76,7 @@ export default function CaseDetailPage() {
           {t('common.refresh')}
         </Button>
       </Space>
-      <Card size="small">
+      <Card size="small" title={t('caseDetail.stagesOf', { procedure: t(`procedure.${c.procedure}`) })}>
         <StageDiagram c={c} />
       </Card>
       <CaseActions c={c} user={user} onChanged={() => void reload()} />
@@ -117,6 +115,23 @@ export default function CaseDetailPage() {
                     {formatDateTime(c.riskEliminatedAt)}
                   </Descriptions.Item>
                 ) : null}
+                {c.openProposalId ? (
+                  <Descriptions.Item label={t('caseDetail.openProposal')}>
+                    <Link to={`/cases/${encodeURIComponent(c.openProposalId)}`} data-testid="proposal-link">
+                      {c.openProposalId}
+                    </Link>
+                  </Descriptions.Item>
+                ) : null}
+                {c.enrolledCaseId ? (
+                  <Descriptions.Item label={t('caseDetail.enrolledCase')}>
+                    <Link
+                      to={`/cases/${encodeURIComponent(c.enrolledCaseId)}`}
+                      data-testid="enrolled-case-link"
+                    >
+                      {c.enrolledCaseId}
+                    </Link>
+                  </Descriptions.Item>
+                ) : null}
                 {c.previousCaseIds?.length ? (
                   <Descriptions.Item label={t('caseDetail.previousCases')}>
                     <Space size={4} wrap>
@@ -135,12 +150,23 @@ export default function CaseDetailPage() {
                 ) : null}
               </Descriptions>
             </Card>
+            {c.evidence ? (
+              <Card size="small" title={t('proposal.evidence')}>
+                <EvidencePanel evidence={c.evidence} />
+              </Card>
+            ) : null}
             <Card size="small" title={t('caseDetail.household')}>
               <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} />
             </Card>
-            {c.status === 'enrolled' || c.status === 'risk_eliminated' ? (
+            {c.procedure === 'identification' &&
+            (c.status === 'enrolled' || c.status === 'risk_eliminated') ? (
               <Card size="small" title={t('measures.title')}>
                 <MeasuresPanel c={c} user={user} onChanged={() => void reload()} />
+              </Card>
+            ) : null}
+            {c.householdId ? (
+              <Card size="small" title={t('history.title')}>
+                <HouseholdHistory householdId={c.householdId} caseId={c.caseId} />
               </Card>
             ) : null}
             {c.objections?.length ? (
@@ -151,7 +177,8 @@ export default function CaseDetailPage() {
                     .map((o) => (
                       <li key={o.objectionId} style={{ padding: '4px 0' }}>
                         <Tag>{t(`objectionStatus.${o.status}`)}</Tag>
-                        {formatDateTime(o.filedAt)} {o.objectorName}：{o.content}
+                        {formatDateTime(o.filedAt)}{' '}
+                        {t('punct.labelled', { label: o.objectorName, value: o.content })}
                       </li>
                     ))}
                 </ul>
@@ -164,7 +191,7 @@ export default function CaseDetailPage() {
         </Col>
         {myTask ? (
           <Col span={10}>
-            <DecisionForm task={myTask} onDecided={() => void reload()} />
+            <DecisionForm task={myTask} procedure={c.procedure} onDecided={() => void reload()} />
           </Col>
         ) : null}
       </Row>

@@ -1,7 +1,7 @@
-import { Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_STATUSES, STAGES } from '../../../schemas/domain.ts';
+import { CASE_STATUSES, PROCEDURES, STAGES } from '../../../schemas/domain.ts';
 import { api } from '../api/endpoints.ts';
 import type { CaseView, Household } from '../api/types.ts';
 import { ErrorAlert } from '../errors.tsx';
@@ -9,13 +9,14 @@ import { useLoad } from '../hooks.ts';
 import { CursorPager, useCursorPages } from '../paging.tsx';
 import { formatDateTime } from '../time.ts';
 import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
+import { StatusTag } from './status-tag.tsx';
 
 const PAGE_SIZE = 20;
 
-/** The cases in the caller's scope (an applicant: their own), filtered by status and stage, cursor paging. */
+/** The cases in the caller's scope (an applicant: their own), filtered by procedure, status and stage, cursor paging. */
 export default function CasesPage() {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<{ status?: string; stage?: string }>({});
+  const [filters, setFilters] = useState<{ procedure?: string; status?: string; stage?: string }>({});
   const pages = useCursorPages();
   const { cursor } = pages;
   const { data, error, loading, reload } = useLoad(
@@ -32,6 +33,15 @@ export default function CasesPage() {
         {t('menu.cases')}
       </Typography.Title>
       <Space wrap>
+        <Select
+          aria-label={t('history.procedure')}
+          allowClear
+          style={{ width: 160 }}
+          placeholder={t('cases.allProcedures')}
+          value={filters.procedure}
+          onChange={(procedure) => setFilter({ procedure })}
+          options={PROCEDURES.map((p) => ({ value: p, label: t(`procedure.${p}`) }))}
+        />
         <Select
           aria-label={t('cases.status')}
           allowClear
@@ -64,9 +74,16 @@ export default function CasesPage() {
           headColumn(t, (c: CaseView) => (c.household as Partial<Household>).head?.name),
           villageColumn(t),
           {
+            title: t('history.procedure'),
+            dataIndex: 'procedure',
+            render: (p: string) => t(`procedure.${p}`),
+          },
+          {
             title: t('cases.status'),
-            dataIndex: 'status',
-            render: (s: string) => <Tag data-testid="case-row-status">{t(`status.${s}`)}</Tag>,
+            key: 'status',
+            render: (_, c) => (
+              <StatusTag status={c.status} riskEliminatedAt={c.riskEliminatedAt} testId="case-row-status" />
+            ),
           },
           stageColumn(t),
           {

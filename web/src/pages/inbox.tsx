@@ -72,7 +72,8 @@ export default function InboxPage() {
       try {
         await api.claim(id);
       } catch (e) {
-        state.failed.push(`${data?.items.find((x) => x.taskId === id)?.headName ?? id}：${errorText(t, e)}`);
+        const head = data?.items.find((x) => x.taskId === id)?.headName ?? id;
+        state.failed.push(t('punct.labelled', { label: head, value: errorText(t, e) }));
       }
       state.done++;
       setBulk({ ...state });

@@ -106,7 +106,8 @@ export default function AccessLogPage() {
         loading={loading}
         dataSource={rows}
         pagination={false}
-        scroll={{ y: 420 }}
+        // the header stays in view as the page scrolls: a scrolling box of its own would need a keyboard stop (axe)
+        sticky
         locale={{
           emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('admin.accessLog.none')} />,
         }}
@@ -116,7 +117,7 @@ export default function AccessLogPage() {
             title: t('admin.accessLog.reader'),
             key: 'reader',
             width: 220,
-            render: (_, e) => `${e.actor.name}（${e.actor.username}）`,
+            render: (_, e) => t('punct.inParens', { text: e.actor.name, note: e.actor.username }),
           },
           {
             title: t('admin.accessLog.role'),

@@ -57,6 +57,9 @@ interface EditValues {
 
 export default function CalendarPage() {
   const { t } = useTranslation();
+  /** The official schedule names its holidays in Chinese (国庆节): each has its name in the console's language. */
+  const holidayName = (name?: string) =>
+    name ? t(`admin.calendar.holidays.${name}`, { defaultValue: name }) : '';
   const { message } = App.useApp();
   const user = useUser();
   const county = user.jurisdiction.slice(0, 6);
@@ -95,7 +98,7 @@ export default function CalendarPage() {
       await request('PUT', '/api/admin/calendar', {
         body: { county, dates, ...(comment?.trim() ? { comment: comment.trim() } : {}) },
       });
-      message.success(t('admin.calendar.saved', { dates: Object.keys(dates).join('、') }));
+      message.success(t('admin.calendar.saved', { dates: Object.keys(dates).join(t('punct.listSep')) }));
       await load();
       return true;
     } catch (e) {
@@ -191,7 +194,7 @@ export default function CalendarPage() {
                         <Badge
                           dot
                           color={day.working ? '#1677ff' : '#f5222d'}
-                          title={`${day.name ?? ''} ${t(`admin.calendar.kinds.${day.kind}`)}`}
+                          title={`${holidayName(day.name)} ${t(`admin.calendar.kinds.${day.kind}`)}`}
                         >
                           <span style={{ color: day.working ? undefined : '#cf1322' }}>{d.date()}</span>
                         </Badge>
@@ -278,7 +281,7 @@ export default function CalendarPage() {
                   render: (d: string) => `${d} ${t(`admin.calendar.weekdays.${dayjs(d).day()}`)}`,
                 },
                 { title: t('admin.calendar.kind'), key: 'kind', render: (_, d) => kindTag(d) },
-                { title: t('admin.calendar.name'), dataIndex: 'name' },
+                { title: t('admin.calendar.name'), dataIndex: 'name', render: holidayName },
                 {
                   title: t('admin.calendar.source'),
                   dataIndex: 'source',

@@ -56,6 +56,17 @@ export const adminZhCN = {
   },
   calendar: {
     title: '工作日历',
+    holidays: {
+      元旦: '元旦',
+      春节: '春节',
+      清明: '清明',
+      劳动节: '劳动节',
+      端午: '端午',
+      中秋: '中秋',
+      国庆节: '国庆节',
+      中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日:
+        '中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日',
+    },
     year: '年度',
     month: '月份',
     noOfficial: '{{year}} 年尚无国家法定节假日安排数据',
@@ -162,6 +173,16 @@ export const adminEn: typeof adminZhCN = {
   },
   calendar: {
     title: 'Working-day calendar',
+    holidays: {
+      元旦: "New Year's Day",
+      春节: 'Spring Festival',
+      清明: 'Tomb-sweeping Day',
+      劳动节: 'Labour Day',
+      端午: 'Dragon Boat Festival',
+      中秋: 'Mid-autumn Festival',
+      国庆节: 'National Day',
+      中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日: 'Anti-Fascist 70th Day',
+    },
     year: 'Year',
     month: 'Month',
     noOfficial: 'No official holiday schedule for {{year}} yet',

@@ -360,7 +360,7 @@ export default function PolicyPage() {
                     (k) =>
                       `${t(`admin.policy.limits.${k}`, { defaultValue: k })} ${p.limits[k]!.days}${t(`admin.policy.unitsShort.${p.limits[k]!.unit}`)}`,
                   )
-                  .join('；'),
+                  .join(t('punct.clauseSep')),
             },
             { title: t('admin.comment'), dataIndex: 'comment' },
           ]}

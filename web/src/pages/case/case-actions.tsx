@@ -1,6 +1,7 @@
 import { Button, Form, Input, Modal, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import { issuesToDetails } from '../../../../functions/core/decisions.ts';
 import type { StageOrder } from '../../../../functions/core/policy.ts';
@@ -94,11 +95,12 @@ export const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : und
 
 /**
  * What the user may do to the case beyond a stage decision, each only where the case allows it: supplement a
- * returned case, withdraw before the county decides, ask once for re-examination of a rejection, and file an
- * objection during publicity.
+ * returned case, withdraw before the county decides, ask once for re-examination of a rejection, file an
+ * objection during publicity, and propose the risk elimination of an enrolled household (its own page).
  */
 export function CaseActions({ c, user, onChanged }: { c: CaseView; user: User; onChanged: () => void }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const [open, setOpen] = useState<'supplement' | 'withdraw' | 'reexamination' | 'objection'>();
   const filer = user.role === 'applicant' || user.role === 'village_reviewer';
   const canSupplement = filer && c.status === 'returned';
@@ -109,14 +111,24 @@ export function CaseActions({ c, user, onChanged }: { c: CaseView; user: User; o
     (user.role === 'village_reviewer' || user.role === 'township_reviewer') &&
     c.stage === 'publicity' &&
     c.status === 'open';
+  const canPropose =
+    filer && c.procedure === 'identification' && c.status === 'enrolled' && !c.openProposalId;
   const close = (changed: boolean) => {
     setOpen(undefined);
     if (changed) onChanged();
   };
-  if (!canSupplement && !canWithdraw && !canReexamine && !canObject) return null;
+  if (!canSupplement && !canWithdraw && !canReexamine && !canObject && !canPropose) return null;
   return (
     <>
       <Space wrap>
+        {canPropose ? (
+          <Button
+            type="primary"
+            onClick={() => navigate(`/cases/${encodeURIComponent(c.caseId)}/risk-elimination`)}
+          >
+            {t('caseActions.propose')}
+          </Button>
+        ) : null}
         {canSupplement ? (
           <Button type="primary" onClick={() => setOpen('supplement')}>
             {t('caseActions.supplement')}

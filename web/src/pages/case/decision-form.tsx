@@ -1,16 +1,16 @@
-import { Alert, App, Button, Card, Form, Input, InputNumber, Radio, Select } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Radio, Select } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { issuesToDetails, validateDecision } from '../../../../functions/core/decisions.ts';
 import { DomainError } from '../../../../functions/core/errors.ts';
-import { type HumanStage, STAGE_SPECS } from '../../../../functions/core/procedure.ts';
+import { catalogueOf, type HumanStage } from '../../../../functions/core/procedure.ts';
 import { decisionBodySchema, requiredTextByStage } from '../../../../schemas/decision.ts';
-import { RISK_TYPES } from '../../../../schemas/domain.ts';
+import { type Procedure, RISK_TYPES } from '../../../../schemas/domain.ts';
 import { ApiError } from '../../api/client.ts';
 import { api } from '../../api/endpoints.ts';
 import type { DecisionKind, TaskView } from '../../api/types.ts';
-import { ErrorAlert, fieldErrors } from '../../errors.tsx';
+import { asConfirmations, ErrorAlert, fieldErrors } from '../../errors.tsx';
 import { useFeedback } from '../../feedback.ts';
 import { CheckboxGroupField, DateField } from '../../fields.tsx';
 
@@ -29,6 +29,7 @@ interface Values {
     verifiers?: string[];
     verifiedIncomePerCapita?: number;
     confirmedRiskTypes?: string[];
+    evidenceConfirmed?: boolean;
     findings?: string;
   };
 }
@@ -37,8 +38,14 @@ interface Values {
 const WITH_DETAILS: readonly DecisionKind[] = ['approve', 'reject'];
 const CONFIRM: readonly DecisionKind[] = ['reject', 'send_back'];
 
+/** What the home visit records besides its date, verifiers, income and findings, by procedure. */
+const visitRecord = (procedure: Procedure, x: NonNullable<Values['details']>) =>
+  procedure === 'risk_elimination'
+    ? { evidenceConfirmed: x.evidenceConfirmed ?? false }
+    : { confirmedRiskTypes: x.confirmedRiskTypes ?? [] };
+
 /** The body as the API takes it: only the fields the chosen decision uses, dates as YYYY-MM-DD. */
-function bodyOf(stage: HumanStage, v: Values): Record<string, unknown> {
+function bodyOf(procedure: Procedure, stage: HumanStage, v: Values): Record<string, unknown> {
   const d = v.decision;
   const texts = requiredTextByStage[stage]?.[d as DecisionKind] ?? [];
   const body: Record<string, unknown> = { decision: d, comment: v.comment ?? '' };
@@ -59,7 +66,7 @@ function bodyOf(stage: HumanStage, v: Values): Record<string, unknown> {
             visitDate: x.visitDate?.format('YYYY-MM-DD'),
             verifiers: x.verifiers ?? [],
             verifiedIncomePerCapita: x.verifiedIncomePerCapita,
-            confirmedRiskTypes: x.confirmedRiskTypes ?? [],
+            ...visitRecord(procedure, x),
             findings: x.findings,
           };
   }
@@ -67,11 +74,20 @@ function bodyOf(stage: HumanStage, v: Values): Record<string, unknown> {
 }
 
 /**
- * The decision form of the task's stage: exactly the decisions the stage allows and the details each needs,
- * checked in the browser by the same rules the API applies (zod schema, then the stage's rules), and a
+ * The decision form of the task's stage in its procedure's catalogue: exactly the decisions the stage allows and
+ * the details each needs (a proposal's home visit confirms its evidence where an application's confirms the risk
+ * types), checked in the browser by the same rules the API applies (zod schema, then the stage's rules), and a
  * confirmation before a rejection or a send-back.
  */
-export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: () => void }) {
+export function DecisionForm({
+  task,
+  procedure,
+  onDecided,
+}: {
+  task: TaskView;
+  procedure: Procedure;
+  onDecided: () => void;
+}) {
   const { t } = useTranslation();
   const { modal } = App.useApp();
   const feedback = useFeedback();
@@ -79,7 +95,8 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const stage = task.stage as HumanStage;
-  const spec = STAGE_SPECS[stage];
+  const catalogue = catalogueOf(procedure);
+  const spec = catalogue.stages[stage];
   const decision = Form.useWatch('decision', form);
   const texts = decision ? (requiredTextByStage[stage]?.[decision] ?? []) : [];
   const needsReason = decision === 'reject' || decision === 'send_back' || texts.includes('reason');
@@ -90,10 +107,10 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
     const parsed = decisionBodySchema.safeParse(body);
     if (!parsed.success) return issuesToDetails(parsed.error.issues);
     try {
-      validateDecision(stage, parsed.data);
+      validateDecision(stage, parsed.data, undefined, catalogue);
       return [];
     } catch (e) {
-      if (e instanceof DomainError) return e.details;
+      if (e instanceof DomainError) return asConfirmations(e.details, ['evidenceConfirmed']);
       throw e;
     }
   };
@@ -115,7 +132,7 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
 
   const submit = async () => {
     const values = form.getFieldsValue(true) as Values;
-    const body = bodyOf(stage, values);
+    const body = bodyOf(procedure, stage, values);
     const found = problems(body);
     if (found.length) {
       form.setFields(fieldErrors(t, found));
@@ -206,15 +223,21 @@ export function DecisionForm({ task, onDecided }: { task: TaskView; onDecided: (
             >
               <InputNumber min={0} suffix={t('household.yuan')} />
             </Form.Item>
-            <Form.Item
-              name={['details', 'confirmedRiskTypes']}
-              label={t('decisionForm.confirmedRisks')}
-              required
-            >
-              <CheckboxGroupField
-                options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))}
-              />
-            </Form.Item>
+            {procedure === 'risk_elimination' ? (
+              <Form.Item name={['details', 'evidenceConfirmed']} valuePropName="checked" required>
+                <Checkbox>{t('decisionForm.evidenceConfirmed')}</Checkbox>
+              </Form.Item>
+            ) : (
+              <Form.Item
+                name={['details', 'confirmedRiskTypes']}
+                label={t('decisionForm.confirmedRisks')}
+                required
+              >
+                <CheckboxGroupField
+                  options={RISK_TYPES.map((r) => ({ value: r, label: t(`riskType.${r}`) }))}
+                />
+              </Form.Item>
+            )}
             <Form.Item name={['details', 'findings']} label={t('decisionForm.findings')} required>
               <Input.TextArea rows={3} maxLength={4000} />
             </Form.Item>

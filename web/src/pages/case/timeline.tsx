@@ -12,7 +12,7 @@ function dataLines(t: TFunction, r: AuditRecord): string[] {
   const d: Data = r.data ?? {};
   const lines: string[] = [];
   if (typeof d.reason === 'string') lines.push(t('timeline.reason', { text: d.reason }));
-  if (d.missing) lines.push(t('timeline.missing', { items: list(d.missing).join('；') }));
+  if (d.missing) lines.push(t('timeline.missing', { items: list(d.missing).join(t('punct.clauseSep')) }));
   if (typeof d.to === 'string') lines.push(t('timeline.sentBackTo', { stage: t(`stage.${d.to}`) }));
   if (typeof d.to === 'object' && d.to && 'name' in d.to) {
     lines.push(t('timeline.reassignedTo', { name: String((d.to as { name: unknown }).name) }));
@@ -32,11 +32,11 @@ function dataLines(t: TFunction, r: AuditRecord): string[] {
     lines.push(
       t('timeline.visit', {
         date: details.visitDate,
-        verifiers: list(details.verifiers).join('、'),
+        verifiers: list(details.verifiers).join(t('punct.listSep')),
         income: details.verifiedIncomePerCapita,
         risks: list(details.confirmedRiskTypes)
           .map((x) => t(`riskType.${x}`))
-          .join('、'),
+          .join(t('punct.listSep')),
       }),
     );
     if (typeof details.findings === 'string') lines.push(t('timeline.findings', { text: details.findings }));
@@ -46,6 +46,13 @@ function dataLines(t: TFunction, r: AuditRecord): string[] {
   }
   if (typeof d.onBehalfOf === 'string') lines.push(t('timeline.onBehalfOf'));
   return lines;
+}
+
+/** The action, at its stage, with its decision: 作出决定（县级审定）：同意. */
+function whatHappened(t: TFunction, r: AuditRecord): string {
+  const action = t(`action.${r.action}`, { defaultValue: r.action });
+  const atStage = r.stage ? t('punct.inParens', { text: action, note: t(`stage.${r.stage}`) }) : action;
+  return r.decision ? t('punct.labelled', { label: atStage, value: t(`decision.${r.decision}`) }) : atStage;
 }
 
 /** Every audit record of the case, oldest first, as sentences: who, when, what, the comment. */
@@ -67,11 +74,9 @@ export function CaseTimeline({ records }: { records: AuditRecord[] }) {
             <Typography.Text strong>
               {r.actor.role === 'system'
                 ? t('role.system')
-                : `${r.actor.name}（${t(`role.${r.actor.role}`)}）`}
+                : t('punct.inParens', { text: r.actor.name, note: t(`role.${r.actor.role}`) })}
             </Typography.Text>{' '}
-            {t(`action.${r.action}`, { defaultValue: r.action })}
-            {r.stage ? `（${t(`stage.${r.stage}`)}）` : ''}
-            {r.decision ? `：${t(`decision.${r.decision}`)}` : ''}
+            {whatHappened(t, r)}
             {r.comment ? <div>{t('timeline.comment', { text: r.comment })}</div> : null}
             {dataLines(t, r).map((line) => (
               <div key={line}>{line}</div>

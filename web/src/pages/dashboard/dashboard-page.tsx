@@ -12,6 +12,7 @@ import {
   Col,
   DatePicker,
   Row,
+  Select,
   Space,
   Spin,
   Statistic,
@@ -23,6 +24,7 @@ import type { Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { PROCEDURES, type Procedure } from '../../../../schemas/domain.ts';
 import { request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { errorText } from '../../errors.tsx';
@@ -40,6 +42,7 @@ import {
   type TimingGroup,
   toDays,
 } from './options.ts';
+import { OverdueTable } from './overdue-table.tsx';
 import { useServerNow } from './server-now.ts';
 import { StuckTable } from './stuck-table.tsx';
 import { VerifyPanel } from './verify-panel.tsx';
@@ -73,22 +76,32 @@ interface Reports {
   byTownship?: StageTimings;
 }
 
-const timings = (county: string, months: MonthWindow, groupBy: string) =>
-  request<StageTimings>('GET', '/api/reports/stage-timings', { query: { county, ...months, groupBy } });
+/** The reports' filter: one procedure's cases, or (none chosen) both. */
+type ProcedureFilter = { procedure?: Procedure };
+
+const timings = (county: string, months: MonthWindow, groupBy: string, filter: ProcedureFilter) =>
+  request<StageTimings>('GET', '/api/reports/stage-timings', {
+    query: { county, ...months, groupBy, ...filter },
+  });
 
 /**
  * The window's two reports, at once, each shown as it arrives: by stage, and by township (which also answers the
  * heatmap's township × stage cells). The settled months come from the samples the scheduled job stored.
  */
-async function loadReports(county: string, months: MonthWindow, show: (r: Reports) => void): Promise<void> {
+async function loadReports(
+  county: string,
+  months: MonthWindow,
+  filter: ProcedureFilter,
+  show: (r: Reports) => void,
+): Promise<void> {
   let shown: Reports = {};
   const add = (next: Reports) => {
     shown = { ...shown, ...next };
     show(shown);
   };
   await Promise.all([
-    timings(county, months, 'stage').then((byStage) => add({ byStage })),
-    timings(county, months, 'township').then((byTownship) => add({ byTownship })),
+    timings(county, months, 'stage', filter).then((byStage) => add({ byStage })),
+    timings(county, months, 'township', filter).then((byTownship) => add({ byTownship })),
   ]);
 }
 
@@ -99,6 +112,7 @@ export default function DashboardPage() {
   const county = user.jurisdiction.slice(0, 6);
   const now = useServerNow();
   const [chosen, setMonths] = useState<MonthWindow>();
+  const [procedure, setProcedure] = useState<Procedure>();
   const months = chosen ?? (now ? lastTwelveMonths(now) : undefined);
   const from = months?.from;
   const to = months?.to;
@@ -113,13 +127,13 @@ export default function DashboardPage() {
     setLoading(true);
     setError(undefined);
     setReports({});
-    loadReports(county, { from, to }, (r) => current && setReports(r))
+    loadReports(county, { from, to }, { procedure }, (r) => current && setReports(r))
       .catch((e: unknown) => current && setError(e))
       .finally(() => current && setLoading(false));
     return () => {
       current = false;
     };
-  }, [county, from, to]);
+  }, [county, from, to, procedure]);
 
   const stageName = (s: string) => t(`stage.${s}`);
   const labels = useMemo(
@@ -143,10 +157,10 @@ export default function DashboardPage() {
     try {
       const { files } = await exportCsv(
         (query) => request<Response>('GET', path, { query, as: 'response' }),
-        { county, ...query },
+        { county, ...query, ...(procedure ? { procedure } : {}) },
         name,
       );
-      message.success(t('dashboard.exported', { files: files.join('、') }));
+      message.success(t('dashboard.exported', { files: files.join(t('punct.listSep')) }));
     } catch (e) {
       message.error(errorText(t, e));
     } finally {
@@ -189,13 +203,16 @@ export default function DashboardPage() {
         { title: t('dashboard.records'), dataIndex: 'count', align: 'right' },
         { title: t('dashboard.breaches'), dataIndex: 'breaches', align: 'right' },
         ...statColumns.map((c) => ({
-          title: `${c.title}（${t('dashboard.daysUnit')}）`,
+          title: t('punct.inParens', { text: c.title, note: t('dashboard.daysUnit') }),
           key: c.key,
           align: 'right' as const,
           render: (_: unknown, g: TimingGroup) => toDays(g.duration[c.key]),
         })),
         {
-          title: `${t('dashboard.queue')}/${t('dashboard.work')}（${t('dashboard.daysUnit')}）`,
+          title: t('punct.inParens', {
+            text: `${t('dashboard.queue')}/${t('dashboard.work')}`,
+            note: t('dashboard.daysUnit'),
+          }),
           key: 'qw',
           align: 'right',
           render: (_, g) => `${toDays(g.queue.mean)} / ${toDays(g.work.mean)}`,
@@ -264,6 +281,15 @@ export default function DashboardPage() {
           </Typography.Text>
         </Typography.Title>
         <Space wrap>
+          <Select
+            aria-label={t('history.procedure')}
+            allowClear
+            style={{ width: 160 }}
+            placeholder={t('cases.allProcedures')}
+            value={procedure}
+            onChange={setProcedure}
+            options={PROCEDURES.map((p) => ({ value: p, label: t(`procedure.${p}`) }))}
+          />
           <label htmlFor="dashboard-months">{t('dashboard.window')}</label>
           <DatePicker.RangePicker
             id={{ start: 'dashboard-months' }}
@@ -295,7 +321,9 @@ export default function DashboardPage() {
               <Statistic
                 title={t('dashboard.totalBreaches')}
                 value={breaches}
-                suffix={total ? `（${((breaches / total) * 100).toFixed(1)}%）` : undefined}
+                suffix={
+                  total ? t('punct.parens', { note: `${((breaches / total) * 100).toFixed(1)}%` }) : undefined
+                }
                 styles={breaches ? { content: { color: '#cf1322' } } : undefined}
               />
             </Card>
@@ -359,7 +387,8 @@ export default function DashboardPage() {
         </Row>
       </Spin>
       {now ? <MonitoringCard county={county} year={String(now.year())} /> : null}
-      <StuckTable county={county} />
+      <StuckTable county={county} procedure={procedure} />
+      <OverdueTable county={county} procedure={procedure} />
       <VerifyPanel county={county} />
     </Space>
   );

@@ -38,6 +38,11 @@ export const dashboardZhCN = {
     withMeasure: '已落实帮扶措施的监测户',
     households: '{{households}} 户 / {{persons}} 人',
   },
+  overdue: {
+    title: '超期待办',
+    none: '没有超期的待办任务',
+    daysOver: '超期',
+  },
   stuck: {
     title: '停滞与异常案件',
     days: '无进展天数 ≥',
@@ -114,6 +119,11 @@ export const dashboardEn: typeof dashboardZhCN = {
     returnedToRisk: 'Returned to risk',
     withMeasure: 'Monitored households with an implemented measure',
     households: '{{households}} households / {{persons}} persons',
+  },
+  overdue: {
+    title: 'Overdue tasks',
+    none: 'No overdue tasks',
+    daysOver: 'Overdue',
   },
   stuck: {
     title: 'Stuck and error cases',

@@ -3,13 +3,13 @@
  * no progress for `days` days, longest idle first; further pages on request.
  */
 import { Button, Card, Empty, InputNumber, Space, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { request } from '../../api/client.ts';
 import { ErrorAlert } from '../../errors.tsx';
 import { STUCK_DAYS, STUCK_PAGE_SIZE } from '../../first-load.ts';
 import { formatDateTime } from '../../time.ts';
+import { useReportPages } from './report-pages.ts';
 
 interface StuckCase {
   caseId: string;
@@ -24,41 +24,15 @@ interface StuckCase {
   error?: { cause: string; at: string };
 }
 
-interface Page {
-  items: StuckCase[];
-  cursor?: string;
-}
-
-export function StuckTable({ county }: { county: string }) {
+export function StuckTable({ county, procedure }: { county: string; procedure?: string }) {
   const { t } = useTranslation();
   const [days, setDays] = useState(STUCK_DAYS);
-  const [rows, setRows] = useState<StuckCase[]>([]);
-  const [cursor, setCursor] = useState<string>();
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>();
-
-  const load = useCallback(
-    async (after: string | undefined) => {
-      setLoading(true);
-      setError(undefined);
-      try {
-        const page = await request<Page>('GET', '/api/reports/stuck', {
-          query: { county, days, limit: STUCK_PAGE_SIZE, cursor: after },
-        });
-        setRows((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.cursor);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [county, days],
-  );
-
-  useEffect(() => {
-    void load(undefined);
-  }, [load]);
+  const { rows, cursor, loading, error, more } = useReportPages<StuckCase>('/api/reports/stuck', {
+    county,
+    procedure,
+    days,
+    limit: STUCK_PAGE_SIZE,
+  });
 
   return (
     <Card
@@ -120,7 +94,7 @@ export function StuckTable({ county }: { county: string }) {
         ]}
       />
       {cursor && (
-        <Button style={{ marginTop: 8 }} loading={loading} onClick={() => load(cursor)}>
+        <Button style={{ marginTop: 8 }} loading={loading} onClick={() => void more()}>
           {t('dashboard.more')}
         </Button>
       )}
