@@ -153,7 +153,7 @@ describe('function roles', () => {
     ]);
   });
 
-  it('lets only the cases API start the identification workflow, and only that state machine', () => {
+  it("lets only the cases API start the procedures' workflows, and only their state machines", () => {
     // Arrange
     const { handlers } = synth.stacks.api;
     const start = roleStatements(handlers.cases).find((s) =>
@@ -162,23 +162,23 @@ describe('function roles', () => {
 
     // Assert
     // through the live alias, so a deploy's new version takes every new case (issue 13: versions and aliases)
-    expect(JSON.stringify(start?.Resource)).toContain(
-      ':stateMachine:AssistanceApprovals-Identification:live"',
-    );
+    const resources = [start?.Resource].flat().map((r) => JSON.stringify(r));
+    expect(resources).toHaveLength(2);
+    expect(resources[0]).toContain(':stateMachine:AssistanceApprovals-Identification:live"');
+    expect(resources[1]).toContain(':stateMachine:AssistanceApprovals-RiskElimination:live"');
   });
 
-  it('completes callback tasks and stops executions of the identification state machine only', () => {
+  it("completes callback tasks and stops executions of the procedures' state machines only", () => {
+    const ours = /:(stateMachine|execution):AssistanceApprovals-(Identification|RiskElimination)(:\*)?"/;
     for (const [name, pf] of cases()) {
       for (const s of roleStatements(pf)) {
         const actions = [s.Action].flat();
-        if (actions.includes('states:SendTaskSuccess')) {
-          expect(JSON.stringify(s.Resource), name).toMatch(
-            /stateMachine:AssistanceApprovals-Identification"|IdentificationStateMachine/,
-          );
+        if (actions.includes('states:SendTaskSuccess') || actions.includes('states:StopExecution')) {
+          for (const r of [s.Resource].flat()) expect(JSON.stringify(r), name).toMatch(ours);
         }
         if (actions.includes('states:StopExecution')) {
           expect(JSON.stringify(s.Resource), name).toContain(
-            ':execution:AssistanceApprovals-Identification:*',
+            ':execution:AssistanceApprovals-RiskElimination:*',
           );
         }
       }
