@@ -1,5 +1,5 @@
 import type { Household } from '../../schemas/application.ts';
-import type { RiskType, Source } from '../../schemas/domain.ts';
+import type { Procedure, RiskType, Source } from '../../schemas/domain.ts';
 import type { AuditRecord } from '../../schemas/records.ts';
 import { maskPersonalData } from './masking.ts';
 import { CST_OFFSET_MS, parseIso } from './time.ts';
@@ -67,8 +67,28 @@ export function noticePassage(trail: readonly AuditRecord[]): NoticePassage {
   return { stages, ...(confirmed?.length ? { confirmedRiskTypes: confirmed } : {}) };
 }
 
+/** What a notice of each procedure is called and proposes (识别纳入 · 风险消除). */
+const NOTICE_WORDING: Readonly<
+  Record<Procedure, { title: string; proposes: string; riskTypes: [confirmed: string, declared: string] }>
+> = {
+  identification: {
+    title: '防止返贫监测对象识别纳入公示',
+    proposes: '拟将以下农户纳入防止返贫监测对象',
+    riskTypes: ['主要风险类型（乡镇核实）', '申报风险类型'],
+  },
+  risk_elimination: {
+    title: '防止返贫监测对象风险消除公示',
+    proposes: '以下监测对象风险已稳定消除，拟标注为风险消除',
+    riskTypes: ['原主要风险类型', '原主要风险类型'],
+  },
+};
+
+/** How a proposal came, the first step its notice names. */
+const PROPOSAL_ORIGIN = '村级提出风险消除申请';
+
 /** What a publicity notice may show. Built field by field, so nothing else of the household can slip in. */
 export interface NoticeContent {
+  procedure: Procedure;
   villageCode: string;
   headName: string;
   category: string;
@@ -87,18 +107,21 @@ export interface NoticeContent {
  * details).
  */
 export function noticeContent(
-  villageCode: string,
+  c: { procedure: Procedure; villageCode: string },
   household: Pick<Household, 'head' | 'category' | 'riskTypes' | 'source'>,
   passage: NoticePassage,
   period: { startsAt: string; endsAt: string },
 ): NoticeContent {
   const confirmed = passage.confirmedRiskTypes;
+  // a proposal comes from the village or the household itself, whatever brought the household in
+  const origin = c.procedure === 'risk_elimination' ? PROPOSAL_ORIGIN : SOURCE_LABELS[household.source];
   return {
-    villageCode,
+    procedure: c.procedure,
+    villageCode: c.villageCode,
     // a name is free text too: whatever number was typed into it is masked like everywhere else
     headName: maskPersonalData(household.head.name),
     category: CATEGORY_LABELS[household.category],
-    steps: [SOURCE_LABELS[household.source], ...passage.stages.map((s) => PASSED_STAGE_LABELS[s])],
+    steps: [origin, ...passage.stages.map((s) => PASSED_STAGE_LABELS[s])],
     riskTypes: {
       confirmed: confirmed !== undefined,
       labels: (confirmed ?? household.riskTypes).map((r) => RISK_TYPE_LABELS[r]),
@@ -130,17 +153,18 @@ export function renderNotice(n: NoticeContent): string {
   const e = escapeHtml;
   const start = localDateTime(n.startsAt);
   const end = localDateTime(n.endsAt);
+  const w = NOTICE_WORDING[n.procedure];
   return `<!doctype html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<title>防止返贫监测对象识别纳入公示</title>
+<title>${w.title}</title>
 </head>
 <body>
-<h1>防止返贫监测对象识别纳入公示</h1>
-<p>根据防止返贫动态监测和帮扶工作有关规定，经${n.steps.map(e).join('、')}，拟将以下农户纳入防止返贫监测对象，现予以公示。</p>
+<h1>${w.title}</h1>
+<p>根据防止返贫动态监测和帮扶工作有关规定，经${n.steps.map(e).join('、')}，${w.proposes}，现予以公示。</p>
 <table>
-<thead><tr><th>村（区划代码）</th><th>户主姓名</th><th>监测类型</th><th>${n.riskTypes.confirmed ? '主要风险类型（乡镇核实）' : '申报风险类型'}</th></tr></thead>
+<thead><tr><th>村（区划代码）</th><th>户主姓名</th><th>监测类型</th><th>${w.riskTypes[n.riskTypes.confirmed ? 0 : 1]}</th></tr></thead>
 <tbody><tr><td>${e(n.villageCode)}</td><td>${e(n.headName)}</td><td>${e(n.category)}</td><td>${n.riskTypes.labels.map(e).join('、')}</td></tr></tbody>
 </table>
 <p>公示期：${e(start)} 至 ${e(end)}（北京时间）。</p>

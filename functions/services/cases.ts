@@ -25,7 +25,7 @@ import type { Page } from '../store/table.ts';
 import { resumeTaskWorkflow } from './callbacks.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
-import { proposeRiskElimination } from './risk-elimination.ts';
+import { proposalEnd, proposeRiskElimination } from './risk-elimination.ts';
 import { armed, enter } from './stage-entry.ts';
 import { auditView, caseView, objectionView } from './views.ts';
 
@@ -135,8 +135,11 @@ async function householdHistory(
   const links = await deps.store.personHouseholds(idNumbersOf(household));
   const householdId = links.find((l) => l !== undefined)?.householdId;
   if (!householdId) return { householdId: caseId, previousCaseIds: [] };
-  const earlier = await deps.store.householdCases(householdId);
-  const ends = earlier
+  // the household's identification cases: its proposals (风险消除) end with the case they name
+  const monitored = (await deps.store.householdCases(householdId)).filter(
+    (c) => c.procedure === 'identification',
+  );
+  const ends = monitored
     .map(
       (c) =>
         c.riskEliminatedAt ?? (c.status === 'rejected' || c.status === 'withdrawn' ? c.closedAt : undefined),
@@ -146,7 +149,7 @@ async function householdHistory(
     .sort();
   return {
     householdId,
-    previousCaseIds: earlier.filter((c) => c.status === 'risk_eliminated').map((c) => c.caseId),
+    previousCaseIds: monitored.filter((c) => c.status === 'risk_eliminated').map((c) => c.caseId),
     ...(ends.length ? { previousEndedOn: ends.at(-1) } : {}),
   };
 }
@@ -366,6 +369,7 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
           }
         : undefined,
     releaseGuards: heldGuards(c),
+    enrolledCase: await proposalEnd(deps, c, route, at, actorOf(user)),
   });
   // The supplement token is on the case, whose version a rebinding moves, so the one read here is current.
   if (c.status === 'returned') {

@@ -19,7 +19,5 @@ export async function publicityNotice(deps: Deps, user: User, caseId: string): P
   if (!started || typeof endsAt !== 'string') {
     throw conflict('the case has not been publicised yet', [{ path: 'case.stage', rule: 'publicised' }]);
   }
-  return renderNotice(
-    noticeContent(c.villageCode, c.household, noticePassage(trail), { startsAt: started.at, endsAt }),
-  );
+  return renderNotice(noticeContent(c, c.household, noticePassage(trail), { startsAt: started.at, endsAt }));
 }

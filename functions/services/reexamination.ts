@@ -7,6 +7,7 @@ import { toIso } from '../core/time.ts';
 import { actorOf, claimingGuards, guardClaims, startWorkflow, visibleCase } from './cases.ts';
 import type { Deps } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { proposalReopened } from './risk-elimination.ts';
 import { enter } from './stage-entry.ts';
 import { caseView } from './views.ts';
 
@@ -48,6 +49,7 @@ async function requestOnce(
     now,
   );
   const name = reexaminationExecutionName(caseId);
+  const enrolledCase = await proposalReopened(deps, c, at, actorOf(user));
   const { case: after } = await claimingGuards(deps, user, () =>
     deps.store.apply({
       before: c,
@@ -69,7 +71,9 @@ async function requestOnce(
         comment: body.reason,
         data: { rejectingStage },
       },
-      claimGuards: guardClaims(c.household),
+      // a proposal's people stay with its enrolled case, which it becomes the open case of again
+      ...(c.procedure === 'identification' ? { claimGuards: guardClaims(c.household) } : {}),
+      enrolledCase,
     }),
   );
   await startWorkflow(deps, c.procedure, caseId, name, route);

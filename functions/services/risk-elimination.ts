@@ -4,16 +4,17 @@
  * proposal's filing: its own case, in the same transaction as the enrolled case it names.
  */
 import type { Proposal } from '../../schemas/application.ts';
-import type { CaseView, User } from '../../schemas/records.ts';
+import type { Actor, CaseView, User } from '../../schemas/records.ts';
 import { assertCanActForApplicant } from '../core/access.ts';
 import { GENESIS_HASH } from '../core/audit-chain.ts';
 import { conflict } from '../core/errors.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import { assertRiskEliminable, type RiskEliminationCheck, riskEliminationCheck } from '../core/monitoring.ts';
 import { minEnrolledMonths, type Policy } from '../core/policy.ts';
-import { FIRST_STAGE } from '../core/procedure.ts';
+import { FIRST_STAGE, type Route } from '../core/procedure.ts';
 import { toIso } from '../core/time.ts';
-import type { CaseItem } from '../store/case.ts';
+import { type CaseItem, heldGuards } from '../store/case.ts';
+import type { LinkedChange } from '../store/case-transaction.ts';
 import { actorOf, startWorkflow, visibleCase } from './cases.ts';
 import { type Deps, policyOf } from './deps.ts';
 import { retryOnStaleVersion } from './retry.ts';
@@ -129,4 +130,68 @@ async function proposeOnce(deps: Deps, user: User, body: Proposal): Promise<Case
   });
   await startWorkflow(deps, 'risk_elimination', caseId, caseId, filed.route);
   return caseView(filed);
+}
+
+/**
+ * What a proposal's end changes on its enrolled case, for the ending step's own transaction (the enrolled case's
+ * version, its audit record): `risk_eliminated` ends the enrolled case's monitoring (status, `riskEliminatedAt`,
+ * its people's guards released, so they may be identified again); a rejection or withdrawal leaves it enrolled
+ * and free for a later proposal. Undefined for an identification case, or a route that does not end.
+ */
+export async function proposalEnd(
+  deps: Deps,
+  c: Pick<CaseItem, 'caseId' | 'procedure' | 'enrolledCaseId'>,
+  route: Route,
+  at: string,
+  actor: Actor,
+): Promise<LinkedChange | undefined> {
+  if (c.procedure !== 'risk_elimination' || route.target !== 'end' || !c.enrolledCaseId) return undefined;
+  const enrolled = await deps.store.getCase(c.enrolledCaseId);
+  if (!enrolled) throw new Error(`proposal ${c.caseId} names no enrolled case ${c.enrolledCaseId}`);
+  const data = { proposalId: c.caseId, status: route.status };
+  if (route.status !== 'risk_eliminated') {
+    return {
+      before: enrolled,
+      remove: ['openProposalId'],
+      audit: { at, actor, action: 'risk_elimination_ended', stage: enrolled.stage, data },
+    };
+  }
+  return {
+    before: enrolled,
+    set: { status: 'risk_eliminated', riskEliminatedAt: at },
+    remove: ['openProposalId'],
+    audit: { at, actor, action: 'risk_eliminated', stage: enrolled.stage, data },
+    releaseGuards: heldGuards(enrolled),
+  };
+}
+
+/**
+ * What a rejected proposal's re-examination (复核) changes on its enrolled case: it is the household's open case
+ * again (`openProposalId`), which only a case still enrolled with no other proposal under way accepts (409
+ * `open_case` otherwise). Undefined for an identification case.
+ */
+export async function proposalReopened(
+  deps: Deps,
+  c: Pick<CaseItem, 'caseId' | 'procedure' | 'enrolledCaseId'>,
+  at: string,
+  actor: Actor,
+): Promise<LinkedChange | undefined> {
+  if (c.procedure !== 'risk_elimination' || !c.enrolledCaseId) return undefined;
+  const enrolled = await deps.store.getCase(c.enrolledCaseId);
+  if (!enrolled || enrolled.status !== 'enrolled' || enrolled.openProposalId) {
+    throw conflict('the household is no longer enrolled, or another proposal is under way', [
+      { path: 'enrolledCaseId', rule: 'open_case' },
+    ]);
+  }
+  return {
+    before: enrolled,
+    set: { openProposalId: c.caseId },
+    audit: {
+      at,
+      actor,
+      action: 'risk_elimination_proposed',
+      stage: enrolled.stage,
+      data: { proposalId: c.caseId },
+    },
+  };
 }

@@ -26,6 +26,7 @@ import { actorOf } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { proposalEnd } from './risk-elimination.ts';
 import { enter } from './stage-entry.ts';
 import { taskView } from './views.ts';
 
@@ -215,9 +216,11 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
           },
         }
       : undefined,
-    // an enrolled household stays under monitoring: its IDs keep the case as their one open case
+    // an enrolled household stays under monitoring: its IDs keep the case as their one open case (a proposal
+    // holds none: they stay with its enrolled case, which its end releases)
     releaseGuards: ended && statusOn(route) !== 'enrolled' ? heldGuards(c) : undefined,
     milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
+    enrolledCase: await proposalEnd(deps, c, route, at, actorOf(user)),
   });
   await resumeTaskWorkflow(deps, task.taskId, entry.route);
   return taskView(after!, at);

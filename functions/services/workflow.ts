@@ -21,6 +21,7 @@ import { SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
+import { proposalEnd } from './risk-elimination.ts';
 import { armed, enter, publicityStart } from './stage-entry.ts';
 
 /** The execution carrying the step: when it started (`$$.Execution.StartTime`), epoch ms. */
@@ -255,6 +256,7 @@ export function withdrawUnsupplemented(deps: Deps, caseId: string): Promise<Rout
         data: { reason: 'no_supplement', supplementDueAt: c.supplementDueAt },
       },
       releaseGuards: heldGuards(c),
+      enrolledCase: await proposalEnd(deps, c, route, at, SYSTEM),
     });
     return route;
   });
@@ -291,21 +293,28 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
     const route = routeAfterPublicity(catalogueOf(c.procedure), c.policy.order, openObjections);
     const now = deps.clock.now();
     const at = toIso(now);
-    const enrolled = route.target === 'end';
+    const ended = route.target === 'end';
     const entry = await enter(deps, c, route, now);
     await deps.store.apply({
       before: c,
-      set: enrolled
-        ? { status: statusOn(route), enrolledAt: at, closedAt: at, route }
+      set: ended
+        ? {
+            status: statusOn(route),
+            closedAt: at,
+            route,
+            ...(route.status === 'enrolled' ? { enrolledAt: at } : {}),
+          }
         : { route: entry.route },
       audit: {
         at,
         actor: SYSTEM,
-        action: enrolled ? 'enrolled' : 'publicity_ended',
+        // enrolled, or risk_eliminated: the procedure's success
+        action: ended ? route.status : 'publicity_ended',
         stage: 'publicity',
         data: { openObjections, route },
       },
       milestones: await milestonesReached(deps, c, { stage: 'publicity', route }, at),
+      enrolledCase: await proposalEnd(deps, c, route, at, SYSTEM),
     });
     return armed(deps, entry.route);
   });

@@ -37,10 +37,11 @@ const passage: NoticePassage = {
   confirmedRiskTypes: ['illness', 'accident'],
 };
 const period = { startsAt: '2026-11-10T09:00:00.000+08:00', endsAt: '2026-11-15T09:00:00.000+08:00' };
+const ident = { procedure: 'identification', villageCode: sensitive.villageCode } as const;
 
 describe('publicity notice', () => {
   it('shows village, head name, category, risk types in Chinese and the period in local time', () => {
-    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, passage, period));
+    const html = renderNotice(noticeContent(ident, sensitive, passage, period));
 
     expect(html).toContain('611002100201');
     expect(html).toContain('王&lt;b&gt;大&lt;/b&gt;山');
@@ -54,7 +55,7 @@ describe('publicity notice', () => {
   });
 
   it('never contains an ID number, phone, bank account, income, address or health and disability details', () => {
-    const html = renderNotice(noticeContent(sensitive.villageCode, sensitive, passage, period));
+    const html = renderNotice(noticeContent(ident, sensitive, passage, period));
 
     const forbidden = [
       sensitive.head.idNumber,
@@ -79,7 +80,7 @@ describe('publicity notice', () => {
   it('masks an ID or phone number typed into the head’s name, as every output does (core/masking)', () => {
     const head = { ...sensitive.head, name: `王大山${sensitive.head.idNumber} +86 139 1234 5678` };
 
-    const html = renderNotice(noticeContent(sensitive.villageCode, { ...sensitive, head }, passage, period));
+    const html = renderNotice(noticeContent(ident, { ...sensitive, head }, passage, period));
 
     expect(html).not.toContain(sensitive.head.idNumber);
     expect(html).toContain(
@@ -105,6 +106,38 @@ const approved = (seq: number, stage: string, details?: unknown) =>
     data: details ? { details } : {},
   } as Partial<AuditRecord>);
 
+describe('the notice of a risk-elimination proposal (风险消除)', () => {
+  it('names the procedure, comes from the village, and shows no ID, phone, income or health detail', () => {
+    const proposal = { procedure: 'risk_elimination', villageCode: sensitive.villageCode } as const;
+
+    const html = renderNotice(
+      noticeContent(
+        proposal,
+        sensitive,
+        { stages: ['village_review', 'township_verification', 'county_approval'] },
+        period,
+      ),
+    );
+
+    expect(html).toContain('<h1>防止返贫监测对象风险消除公示</h1>');
+    expect(html).toContain(
+      '经村级提出风险消除申请、村级民主评议、乡镇入户核实、县级审定，以下监测对象风险已稳定消除',
+    );
+    expect(html).not.toContain('识别纳入');
+    expect(html).not.toContain('干部排查');
+    for (const secret of [
+      '61010219',
+      '13800138000',
+      '3412.5',
+      '先天性心脏病',
+      '尿毒症',
+      '6222021234567890123',
+    ]) {
+      expect(html).not.toContain(secret);
+    }
+  });
+});
+
 describe('what the notice says the case passed', () => {
   it('names only the stages passed before publicity, in the county’s order: publicity right after the village', () => {
     const trail = [
@@ -114,9 +147,7 @@ describe('what the notice says the case passed', () => {
     ];
 
     const p = noticePassage(trail);
-    const html = renderNotice(
-      noticeContent(sensitive.villageCode, { ...sensitive, source: 'self_declared' }, p, period),
-    );
+    const html = renderNotice(noticeContent(ident, { ...sensitive, source: 'self_declared' }, p, period));
 
     expect(p).toEqual({ stages: ['village_review'] });
     expect(html).toContain('经农户申请、村级民主评议，拟将');

@@ -1,11 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../functions/core/errors.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
+import type { HumanStage, PlannedTask } from '../../functions/core/procedure.ts';
 import { addDays, DAY_MS, localDate } from '../../functions/core/time.ts';
-import { caseWithTimeline, fileApplication, fileCase } from '../../functions/services/cases.ts';
+import {
+  auditTrail,
+  caseWithTimeline,
+  fileApplication,
+  fileCase,
+  withdraw,
+} from '../../functions/services/cases.ts';
 import { addMeasure, updateMeasure } from '../../functions/services/measures.ts';
+import { requestReexamination } from '../../functions/services/reexamination.ts';
 import { riskEliminationPrecheck } from '../../functions/services/risk-elimination.ts';
+import { decide } from '../../functions/services/tasks.ts';
+import { closePublicity, openStage } from '../../functions/services/workflow.ts';
 import type { Evidence, Household } from '../../schemas/application.ts';
+import type { DecisionBody } from '../../schemas/decision.ts';
+import { approval } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { enrol } from './monitoring-seed.ts';
 import { type ServiceWorld, serviceWorld, user } from './support.ts';
@@ -209,5 +221,150 @@ describe('an accepted proposal', () => {
     // Assert
     expect(check).toMatchObject({ eligible: false, eligibleFrom: '2027-03-02' });
     expect(check.failures.map((f) => f.rule)).toEqual(['enrolled_months']);
+  });
+});
+
+/** The task the workflow was last handed (a start, or a decision's route), opened as its stage's step opens it. */
+async function openPlanned(caseId: string, stage: HumanStage) {
+  const sent = w.workflow.sent.at(-1)?.route;
+  const started = w.workflow.started.at(-1)?.input.route;
+  const route = (sent && 'task' in sent && sent.task ? sent : started) as { task: PlannedTask };
+  await openStage(w.deps, caseId, stage, route.task, `token-${caseId}-${stage}-${w.workflow.sent.length}`);
+  return route.task.taskId;
+}
+
+const proposalVerification = {
+  visitDate: '2026-09-20',
+  verifiers: ['王五', '赵六'],
+  verifiedIncomePerCapita: 9500,
+  evidenceConfirmed: true,
+  findings: '务工收入稳定，两不愁三保障均已落实。',
+};
+const approvalAt = (stage: HumanStage) =>
+  stage === 'township_verification'
+    ? { decision: 'approve' as const, comment: '核实无误', details: proposalVerification }
+    : (approval(stage) as DecisionBody);
+
+/** An enrolled case eligible for a proposal today (enrolled 200 days ago, a measure implemented before today). */
+async function eligibleCase() {
+  const caseId = await enrolledCase();
+  w.clock.ms += 200 * DAY_MS;
+  await implemented(caseId, addDays(today(), -2));
+  return caseId;
+}
+
+describe('the proposal through its stages (services, the workflow engine faked)', () => {
+  it('approved at every stage and publicised: the proposal and the enrolled case read risk_eliminated, its people free again', async () => {
+    // Arrange
+    const h = validHousehold(8000 + n++);
+    const enrolledId = await enrolledCase(h);
+    w.clock.ms += 200 * DAY_MS;
+    await implemented(enrolledId, addDays(today(), -2));
+    const proposal = await propose(enrolledId);
+
+    // Act
+    for (const stage of ['village_review', 'township_verification', 'county_approval'] as const) {
+      const taskId = await openPlanned(proposal.caseId, stage);
+      await decide(
+        w.deps,
+        user(stage === 'village_review' ? 'village' : stage === 'county_approval' ? 'county' : 'township'),
+        taskId,
+        approvalAt(stage),
+      );
+    }
+    const inPublicity = (await w.store.getCase(proposal.caseId))!;
+    w.clock.ms = Date.parse(inPublicity.publicityEndsAt!) + 1000;
+    const route = await closePublicity(w.deps, proposal.caseId);
+
+    // Assert
+    expect(route).toEqual({ target: 'end', status: 'risk_eliminated' });
+    const ended = await caseWithTimeline(w.deps, user('village'), proposal.caseId);
+    const enrolled = await caseWithTimeline(w.deps, user('village'), enrolledId);
+    expect(ended).toMatchObject({ status: 'risk_eliminated', stage: 'publicity' });
+    expect(ended.timeline.at(-1)!.action).toBe('risk_eliminated');
+    expect(enrolled).toMatchObject({ status: 'risk_eliminated', riskEliminatedAt: ended.updatedAt });
+    expect(enrolled.openProposalId).toBeUndefined();
+    expect(enrolled.timeline.at(-1)).toMatchObject({
+      action: 'risk_eliminated',
+      data: { proposalId: proposal.caseId, status: 'risk_eliminated' },
+    });
+    expect((await auditTrail(w.deps, user('county'), enrolledId)).chain.valid).toBe(true);
+    expect((await auditTrail(w.deps, user('county'), proposal.caseId)).chain.valid).toBe(true);
+    // no whole-identification SLA milestone for a proposal
+    const monitored = await w.store.monitoredCases('611002', '2099-01-01');
+    expect(monitored.find((m) => m.caseId === enrolledId)).toMatchObject({
+      status: 'risk_eliminated',
+      riskEliminatedAt: ended.updatedAt,
+    });
+    expect(monitored.find((m) => m.caseId === proposal.caseId)).toBeUndefined();
+    // re-entry (返贫): the people are free, and the new case links the identification case only
+    w.clock.ms += 30 * DAY_MS;
+    const again = await fileApplication(w.deps, user('village'), {
+      procedure: 'identification',
+      household: h,
+    });
+    expect(again.previousCaseIds).toEqual([enrolledId]);
+  });
+
+  it('rejected at township verification: the household stays enrolled, free for a later proposal; re-examined, it is the open case again', async () => {
+    // Arrange
+    const enrolledId = await eligibleCase();
+    const proposal = await propose(enrolledId);
+    await decide(
+      w.deps,
+      user('village'),
+      await openPlanned(proposal.caseId, 'village_review'),
+      approvalAt('village_review'),
+    );
+    const township = await openPlanned(proposal.caseId, 'township_verification');
+
+    // Act
+    const identificationDetails = await failure(
+      decide(w.deps, user('township'), township, {
+        ...(approval('township_verification') as DecisionBody),
+        decision: 'reject',
+        reason: '收入不稳定',
+      }),
+    );
+    await decide(w.deps, user('township'), township, {
+      ...approvalAt('township_verification'),
+      decision: 'reject',
+      reason: '务工收入尚不稳定',
+    });
+    const afterRejection = (await w.store.getCase(enrolledId))!;
+    const reexamined = await requestReexamination(w.deps, user('village'), proposal.caseId, {
+      reason: '已补充务工合同',
+    });
+
+    // Assert
+    expect(identificationDetails.code).toBe('invalid_input');
+    expect(identificationDetails.rules).toEqual(expect.arrayContaining(['unknown_field', 'invalid_value']));
+    expect(afterRejection.status).toBe('enrolled');
+    expect(afterRejection.openProposalId).toBeUndefined();
+    expect(afterRejection.guards?.length).toBeGreaterThan(0);
+    expect(reexamined).toMatchObject({ status: 'open', stage: 'reexamination' });
+    expect((await w.store.getCase(enrolledId))!.openProposalId).toBe(proposal.caseId);
+    expect(w.workflow.started.at(-1)).toMatchObject({ procedure: 'risk_elimination' });
+  });
+
+  it('withdrawn: the household stays enrolled and a new proposal is accepted', async () => {
+    // Arrange
+    const enrolledId = await eligibleCase();
+    const proposal = await propose(enrolledId);
+    await openPlanned(proposal.caseId, 'village_review');
+
+    // Act
+    const withdrawn = await withdraw(w.deps, user('village'), proposal.caseId, { reason: '暂缓申请' });
+    const next = await propose(enrolledId);
+
+    // Assert
+    expect(withdrawn.status).toBe('withdrawn');
+    const enrolled = await caseWithTimeline(w.deps, user('village'), enrolledId);
+    expect(enrolled).toMatchObject({ status: 'enrolled', openProposalId: next.caseId });
+    expect(enrolled.timeline.map((r) => r.action).slice(-3)).toEqual([
+      'risk_elimination_proposed',
+      'risk_elimination_ended',
+      'risk_elimination_proposed',
+    ]);
   });
 });
