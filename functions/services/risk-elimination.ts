@@ -178,7 +178,7 @@ export async function proposalReopened(
 ): Promise<LinkedChange | undefined> {
   if (c.procedure !== 'risk_elimination' || !c.enrolledCaseId) return undefined;
   const enrolled = await deps.store.getCase(c.enrolledCaseId);
-  if (!enrolled || enrolled.status !== 'enrolled' || enrolled.openProposalId) {
+  if (enrolled?.status !== 'enrolled' || enrolled.openProposalId) {
     throw conflict('the household is no longer enrolled, or another proposal is under way', [
       { path: 'enrolledCaseId', rule: 'open_case' },
     ]);
