@@ -290,10 +290,20 @@ async function supplementOnce(deps: Deps, user: User, caseId: string, body: Supp
       { path: 'case.status', rule: 'returned' },
     ]);
   }
+  // a proposal's household is its enrolled case's, as that case holds it (and its people's guards): a note only
+  if (c.procedure === 'risk_elimination' && body.household) {
+    throw invalid('a risk-elimination proposal takes a note, not household changes', [
+      {
+        path: 'household',
+        rule: 'not_on_proposal',
+        message: 'change the household on its enrolled case, then supplement with a note',
+      },
+    ]);
+  }
   const household = supplementedHousehold(c.household, body);
   assertJustifiedAboveLine(c.policy, household, localYear(c.createdAt));
   const held = heldGuards(c);
-  const people = idNumbersOf(household);
+  const people = c.procedure === 'identification' ? idNumbersOf(household) : [];
   const claim = people.filter((id) => !held.includes(id));
   const release = held.filter((id) => !people.includes(id));
   const now = deps.clock.now();

@@ -8,6 +8,7 @@ import {
   caseWithTimeline,
   fileApplication,
   fileCase,
+  supplement,
   withdraw,
 } from '../../functions/services/cases.ts';
 import { addMeasure, updateMeasure } from '../../functions/services/measures.ts';
@@ -366,5 +367,34 @@ describe('the proposal through its stages (services, the workflow engine faked)'
       'risk_elimination_ended',
       'risk_elimination_proposed',
     ]);
+  });
+});
+
+describe('a returned proposal', () => {
+  it('is supplemented with a note (its people stay with the enrolled case); household changes are a 400', async () => {
+    // Arrange
+    const enrolledId = await eligibleCase();
+    const proposal = await propose(enrolledId);
+    const taskId = await openPlanned(proposal.caseId, 'village_review');
+    await decide(w.deps, user('village'), taskId, {
+      decision: 'return',
+      comment: '材料不全',
+      missing: ['务工合同'],
+    });
+
+    // Act
+    const changed = await failure(
+      supplement(w.deps, user('village'), proposal.caseId, {
+        note: '已补充',
+        household: { address: '示范村二组' },
+      }),
+    );
+    const noted = await supplement(w.deps, user('village'), proposal.caseId, { note: '已补充务工合同' });
+
+    // Assert
+    expect(changed).toEqual({ code: 'invalid_input', rules: ['not_on_proposal'] });
+    expect(noted.status).toBe('open');
+    expect((await w.store.getCase(proposal.caseId))!.guards).toEqual([]);
+    expect((await w.store.getCase(enrolledId))!.guards?.length).toBeGreaterThan(0);
   });
 });

@@ -1,10 +1,11 @@
 import { expect } from 'vitest';
-import { executionArnOf } from '../../functions/commons/step-functions.ts';
+import { executionArnOf, STATE_MACHINE_ENV } from '../../functions/commons/step-functions.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import type { Household } from '../../schemas/application.ts';
+import type { Procedure } from '../../schemas/domain.ts';
 import type { AuditRecord, ChainStatus, TaskView } from '../../schemas/records.ts';
 import { approval } from './decisions.ts';
-import { type ApiClient, eventually } from './runtime.ts';
+import { type ApiClient, client, eventually } from './runtime.ts';
 
 export { approval, townshipDetails, villageDetails } from './decisions.ts';
 
@@ -132,7 +133,22 @@ export function expectChronological(timeline: { at: string }[]) {
 }
 
 /** Waits until the case's workflow execution has finished, and returns how (SUCCEEDED, ABORTED, …). */
-export async function workflowEnded(rt: Runtime, caseId: string): Promise<string> {
-  const arn = executionArnOf(process.env.IDENTIFICATION_STATE_MACHINE_ARN!, caseId);
+export async function workflowEnded(
+  rt: Runtime,
+  caseId: string,
+  procedure: Procedure = 'identification',
+): Promise<string> {
+  const arn = executionArnOf(process.env[STATE_MACHINE_ENV[procedure]]!, caseId);
   return (await rt.engine.waitForExecution(arn, 30_000)).status;
+}
+
+/** A case's publicity notice as the raw HTTP response (the JSON client would try to parse it). */
+export async function noticeOf(rt: Runtime, username: string, caseId: string): Promise<Response> {
+  const { body } = await client(rt.url).post<{ token: string }>('/api/auth/login', {
+    username,
+    password: 'demo',
+  });
+  return fetch(`${rt.url}/api/cases/${caseId}/notice`, {
+    headers: { authorization: `Bearer ${body.token}` },
+  });
 }

@@ -4,7 +4,7 @@ import { sharedDeps } from '../../functions/services/deps.ts';
 import { keys } from '../../functions/store/keys.ts';
 import type { Runtime } from '../../local/runtime.ts';
 import { validHousehold } from '../support/fixtures.ts';
-import { type ApiClient, client, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
+import { type ApiClient, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
   approval,
@@ -12,6 +12,7 @@ import {
   caseOf,
   decide,
   file,
+  noticeOf,
   openTask,
   REVIEW_STAGES,
   rejection,
@@ -65,17 +66,6 @@ const REVIEWED_TO_PUBLICITY = [
   'publicity_started',
 ];
 
-/** The notice as the raw HTTP response (the JSON client would try to parse it). */
-async function notice(username: string, caseId: string) {
-  const { body } = await client(rt.url).post<{ token: string }>('/api/auth/login', {
-    username,
-    password: 'demo',
-  });
-  return fetch(`${rt.url}/api/cases/${caseId}/notice`, {
-    headers: { authorization: `Bearer ${body.token}` },
-  });
-}
-
 /** The whole-case milestone items of a case, as `kind@at`, read straight from its partition. */
 async function milestonesOf(caseId: string): Promise<string[]> {
   const { store } = sharedDeps();
@@ -94,7 +84,7 @@ describe('publicity objections', () => {
     const { caseId, household } = await inPublicity();
 
     const filed = await a.village.post(`/api/cases/${caseId}/objections`, objection);
-    const page = await notice('applicant', caseId);
+    const page = await noticeOf(rt, 'applicant', caseId);
     const html = await page.text();
     const review = await openTask(a.township, caseId, 'objection_review');
     await decide(a.township, review.taskId, { decision: 'uphold', comment: '异议属实，重新入户核实' });
@@ -205,7 +195,7 @@ describe('publicity objections', () => {
     const early = await a.village.post(`/api/cases/${caseId}/objections`, objection);
     await decide(a.village, task.taskId, rejection('village_review'));
     const rejected = await statusReached(a.applicant, caseId, 'rejected');
-    const noNotice = await notice('village', caseId);
+    const noNotice = await noticeOf(rt, 'village', caseId);
 
     expect(early.status).toBe(409);
     expect(early.body.error.details).toEqual([{ path: 'case.stage', rule: 'in_publicity' }]);
@@ -223,8 +213,8 @@ describe('publicity objections', () => {
       objector: { phone: '12' },
       content: '',
     });
-    const outsideNotice = await notice('township2', caseId);
-    const countyNotice = await notice('county', caseId);
+    const outsideNotice = await noticeOf(rt, 'township2', caseId);
+    const countyNotice = await noticeOf(rt, 'county', caseId);
     const enrolled = await statusReached(a.applicant, caseId, 'enrolled', UNTIL_ENROLLED_MS);
 
     expect(county.status).toBe(403);
