@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { caseStatusSchema, stageSchema } from './domain.ts';
+import { caseStatusSchema, procedureSchema, stageSchema } from './domain.ts';
 
 /** Paging of every list route: an opaque cursor from the previous page, and a page size. */
 export const pageQuerySchema = z.strictObject({
@@ -11,6 +11,8 @@ export const pageQuerySchema = z.strictObject({
 export const caseListQuerySchema = pageQuerySchema.extend({
   status: caseStatusSchema.optional(),
   stage: stageSchema.optional(),
+  /** identification cases or risk-elimination proposals only (contract v1.2) */
+  procedure: procedureSchema.optional(),
 });
 
 /** A query-string flag: `true` or `false`. */

@@ -218,17 +218,22 @@ export async function visibleCase(deps: Deps, user: User, caseId: string): Promi
   return c;
 }
 
-/** Cases in the caller's scope: an applicant's own, a reviewer's or auditor's jurisdiction. */
+/**
+ * Cases in the caller's scope: an applicant's own, a reviewer's or auditor's jurisdiction. `procedure` is
+ * matched on the cases the page read (the list indexes copy no procedure, and a new projection would rebuild
+ * them), so a filtered page may come back short, like any filtered page; its cursor goes on.
+ */
 export async function listCases(
   deps: Deps,
   user: User,
-  q: { status?: string; stage?: string; cursor?: string; limit: number },
+  q: { status?: string; stage?: string; procedure?: Procedure; cursor?: string; limit: number },
 ): Promise<Page<CaseView>> {
   const today = localDate(deps.clock.now());
+  const ofProcedure = (c: CaseItem) => !q.procedure || c.procedure === q.procedure;
   if (user.role === 'applicant') {
     const page = await deps.store.casesOfApplicant(user.sub, q);
     const items = page.items.filter(
-      (c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage),
+      (c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage) && ofProcedure(c),
     );
     return { items: items.map((c) => caseView(c, { today })), cursor: page.cursor };
   }
@@ -237,7 +242,7 @@ export async function listCases(
     { status: q.status, stage: q.stage },
     q,
   );
-  return { items: page.items.map((c) => caseView(c, { today })), cursor: page.cursor };
+  return { items: page.items.filter(ofProcedure).map((c) => caseView(c, { today })), cursor: page.cursor };
 }
 
 /** A case with its timeline (audit records, oldest first). */

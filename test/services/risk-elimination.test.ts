@@ -8,6 +8,7 @@ import {
   caseWithTimeline,
   fileApplication,
   fileCase,
+  listCases,
   supplement,
   withdraw,
 } from '../../functions/services/cases.ts';
@@ -396,5 +397,26 @@ describe('a returned proposal', () => {
     expect(noted.status).toBe('open');
     expect((await w.store.getCase(proposal.caseId))!.guards).toEqual([]);
     expect((await w.store.getCase(enrolledId))!.guards?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /api/cases?procedure=', () => {
+  it('lists the proposals, or the identification cases, of the caller’s scope', async () => {
+    // Arrange
+    const enrolledId = await eligibleCase();
+    const proposal = await propose(enrolledId);
+
+    // Act
+    const proposals = await listCases(w.deps, user('village'), { procedure: 'risk_elimination', limit: 100 });
+    const identifications = await listCases(w.deps, user('township'), {
+      procedure: 'identification',
+      limit: 100,
+    });
+    const own = await listCases(w.deps, user('applicant'), { procedure: 'risk_elimination', limit: 100 });
+
+    // Assert
+    expect(proposals.items.map((c) => c.caseId)).toEqual([proposal.caseId]);
+    expect(identifications.items.map((c) => c.caseId)).toEqual([enrolledId]);
+    expect(own.items).toEqual([]);
   });
 });
