@@ -7,8 +7,10 @@ import {
   eligibleForRiskElimination,
   type MonitoredCase,
   monitoringCounts,
+  riskEliminationCheck,
   riskEliminationEligibleOn,
 } from '../../functions/core/monitoring.ts';
+import { addDays } from '../../functions/core/time.ts';
 
 const dateArb = fc
   .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
@@ -130,5 +132,81 @@ describe('monitoringCounts', () => {
 
   it('no monitored household: zero, and a share of 0', () => {
     expect(monitoringCounts([], '2026', now).withImplementedMeasure).toEqual({ households: 0, share: 0 });
+  });
+});
+
+describe('riskEliminationCheck: the one rule set of a proposal and its pre-check', () => {
+  const able = [{ ableToWork: true }];
+  const at = (iso: string) => Date.parse(iso);
+  const rules = (c: Parameters<typeof riskEliminationCheck>[0], now: string, months = 6) =>
+    riskEliminationCheck(c, months, at(now)).failures.map((f) => f.rule);
+
+  it.each([
+    // enrolled, measure implemented, refused on, accepted on (county time)
+    ['2026-08-31T10:00:00+08:00', '2026-10-01', '2027-02-27T23:59:00+08:00', '2027-02-28T00:01:00+08:00'],
+    ['2027-08-31T10:00:00+08:00', '2027-10-01', '2028-02-28T12:00:00+08:00', '2028-02-29T08:00:00+08:00'],
+    ['2026-12-31T17:00:00Z', '2027-02-01', '2027-06-30T23:00:00+08:00', '2027-07-01T00:30:00+08:00'],
+    ['2026-07-31T09:00:00+08:00', '2026-08-15', '2027-01-30T09:00:00+08:00', '2027-01-31T09:00:00+08:00'],
+  ])(
+    'enrolled %s, a measure on %s: enrolled_months on %s, accepted on %s',
+    (enrolledAt, measure, refused, accepted) => {
+      const c = { enrolledAt, firstImplementedAt: measure, members: able };
+      expect(rules(c, refused)).toEqual(['enrolled_months']);
+      expect(rules(c, accepted)).toEqual([]);
+    },
+  );
+
+  it('a measure implemented on the proposal day is too late; the day after it counts', () => {
+    const c = { enrolledAt: '2026-01-10T10:00:00+08:00', firstImplementedAt: '2026-09-01', members: able };
+    expect(rules(c, '2026-09-01T18:00:00+08:00')).toEqual(['measure_implemented']);
+    expect(riskEliminationCheck(c, 6, at('2026-09-01T18:00:00+08:00')).eligibleFrom).toBe('2026-09-02');
+    expect(rules(c, '2026-09-02T00:00:00+08:00')).toEqual([]);
+  });
+
+  it('names every failing rule at once, in order, and the later of the two dated days', () => {
+    const check = riskEliminationCheck(
+      {
+        enrolledAt: '2026-03-02T10:00:00+08:00',
+        members: [{ ableToWork: false }, {}],
+        openCaseId: 'case_open',
+      },
+      6,
+      at('2026-04-01T10:00:00+08:00'),
+    );
+    expect(check.failures.map((f) => [f.rule, f.path])).toEqual([
+      ['enrolled_months', 'case.enrolledAt'],
+      ['measure_implemented', 'case.measures'],
+      ['no_labour', 'case.household.members'],
+      ['open_case', 'case.openProposalId'],
+    ]);
+    expect(check).toMatchObject({ eligible: false, eligibleFrom: '2026-09-02' });
+    const late = riskEliminationCheck(
+      { enrolledAt: '2026-03-02T10:00:00+08:00', firstImplementedAt: '2026-10-10', members: able },
+      6,
+      at('2026-10-10T10:00:00+08:00'),
+    );
+    expect(late.eligibleFrom).toBe('2026-10-11');
+  });
+
+  it('property: accepted exactly from eligibleFrom on, for an able household with no other case', () => {
+    fc.assert(
+      fc.property(
+        dateArb,
+        fc.integer({ min: 0, max: 400 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: -5, max: 900 }),
+        (enrolled, measureAfter, months, dayOffset) => {
+          const c = {
+            enrolledAt: `${enrolled}T12:00:00+08:00`,
+            firstImplementedAt: addDays(enrolled, measureAfter),
+            members: able,
+          };
+          const { eligibleFrom } = riskEliminationCheck(c, months, at(`${enrolled}T12:00:00+08:00`));
+          const day = addDays(eligibleFrom, dayOffset);
+          const check = riskEliminationCheck(c, months, at(`${day}T12:00:00+08:00`));
+          expect(check.eligible).toBe(dayOffset >= 0);
+        },
+      ),
+    );
   });
 });
