@@ -208,7 +208,7 @@ describe('meta routes', () => {
       if (r.auth) expect(op?.responses['401']).toBeDefined();
     }
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['Application', 'CaseView', 'TaskView', 'AuditRecord', 'ChainStatus', 'Error']),
+      expect.arrayContaining(['CaseFiling', 'CaseView', 'TaskView', 'AuditRecord', 'ChainStatus', 'Error']),
     );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
