@@ -267,35 +267,6 @@ describe('risk elimination (风险消除) in the console', { timeout: JOURNEY_TI
     await village.check('proposal-notice');
   });
 
-  it('the case list and the dashboard filter by procedure', async () => {
-    const village = tabs.village!;
-    const { page } = village;
-    await page.goto(new URL('/cases', page.url()).href);
-    await page.getByLabel('程序').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '风险消除' }).click();
-    const rows = page.locator('.ant-table-tbody').getByRole('row').filter({ hasText: HEAD });
-    await rows.first().waitFor();
-    await expect(rows.allTextContents()).resolves.toEqual([expect.stringContaining('风险消除')]);
-    await village.check('cases-by-procedure');
-
-    const auditor = tabs.auditor!;
-    const dashboard = auditor.page;
-    await dashboard.goto(new URL('/dashboard', dashboard.url()).href);
-    await dashboard.getByLabel('程序').click();
-    const asked = dashboard.waitForRequest((r) => /stage-timings.*procedure=risk_elimination/.test(r.url()));
-    await dashboard.locator('.ant-select-item-option').filter({ hasText: '风险消除' }).click();
-    const url = new URL((await asked).url());
-    const report = await api.auditor!.get<{ groups: { count: number }[] }>(`${url.pathname}${url.search}`);
-    const records = report.body.groups.reduce((n, g) => n + g.count, 0);
-    expect(records).toBeGreaterThanOrEqual(3);
-    await dashboard
-      .locator('.ant-statistic')
-      .filter({ hasText: '环节办结记录' })
-      .getByText(String(records), { exact: true })
-      .waitFor();
-    await auditor.check('dashboard-by-procedure');
-  });
-
   it('the household falls back into risk: its new case shows the whole history', async () => {
     const household = validHousehold(970);
     const again = await file(api.village, { ...household, head: { ...household.head, name: HEAD } });
