@@ -85,7 +85,6 @@ async function eachLimited<T>(items: readonly T[], concurrency: number, work: (i
 
 /** What a phase files and how its cases end: identification cases enrol, proposals end a household's monitoring. */
 interface Procedure {
-  name: 'identification' | 'risk_elimination';
   /** files case `i` (as its applicant or village cadre would), returns nothing: reviewers find it in their inboxes */
   file: (i: number) => Promise<void>;
   /** the body that approves at `stage` */
@@ -316,7 +315,6 @@ async function endToEnd() {
     const enrolled: string[] = [];
     const identification = await measured(rt, N, ddbCeiling, () =>
       driveCases(users, N, {
-        name: 'identification',
         file: async (i) => {
           const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
             procedure: 'identification',
@@ -335,7 +333,6 @@ async function endToEnd() {
     await measuresThenMonths(users.village!, enrolled);
     const riskElimination = await measured(rt, enrolled.length, ddbCeiling, () =>
       driveCases(users, enrolled.length, {
-        name: 'risk_elimination',
         file: async (i) => {
           const created = await users.applicant!.post('/api/cases', {
             procedure: 'risk_elimination',

@@ -50,12 +50,6 @@ export const proposalVerificationDetailsSchema = z.strictObject({
   findings: z.string().trim().min(1).max(4000),
 });
 
-/** Identification's stage-specific `details` schemas; a stage not listed takes none. */
-export const detailsSchemaByStage: Partial<Record<Stage, z.ZodType>> = {
-  village_review: villageReviewDetailsSchema,
-  township_verification: townshipVerificationDetailsSchema,
-};
-
 /**
  * Text fields a decision must carry at a stage beyond the body's own rules (a `comment` must then be non-empty).
  * At re-examination (复核) the applicant is told why the rejection falls, and why it stands.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { issuesToDetails } from '../../functions/core/decisions.ts';
+import { IDENTIFICATION } from '../../functions/core/procedure.ts';
 import {
   decisionBodySchema,
-  detailsSchemaByStage,
   townshipVerificationDetailsSchema,
   villageReviewDetailsSchema,
 } from '../../schemas/decision.ts';
@@ -155,8 +155,8 @@ describe('townshipVerificationDetailsSchema', () => {
   });
 });
 
-describe('detailsSchemaByStage', () => {
+describe('the identification catalogue’s details', () => {
   it('has a record for village review and township verification only', () => {
-    expect(Object.keys(detailsSchemaByStage).sort()).toEqual(['township_verification', 'village_review']);
+    expect(Object.keys(IDENTIFICATION.details).sort()).toEqual(['township_verification', 'village_review']);
   });
 });
