@@ -36,8 +36,8 @@ export const STEP_NEEDS: Readonly<Record<StepName, StepNeeds>> = {
   // Withdrawing releases the household's one-open-case guards.
   withdrawUnsupplemented: { table: [...CASE_STEP, 'DeleteItem'] },
   startPublicity: { table: CASE_STEP },
-  // Looks for open objections.
-  closePublicity: { table: [...CASE_STEP, 'Query'] },
+  // Looks for open objections; a risk elimination's close releases the enrolled case's guards.
+  closePublicity: { table: [...CASE_STEP, 'Query', 'DeleteItem'] },
   markError: { table: CASE_STEP },
   // Names the new execution on the case (with its audit record), then starts it.
   renewExecution: { table: CASE_STEP, startsExecutions: true },

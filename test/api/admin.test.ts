@@ -113,6 +113,7 @@ describe('the county policy', () => {
       order: 'standard',
       villageVote: 'majority_of_cast',
       monitoringLine: {},
+      riskElimination: DEFAULTS.riskElimination,
       limits: DEFAULTS.limits,
     });
   });
