@@ -14,6 +14,7 @@ import { createEngine, type Engine } from './engine/engine.ts';
 import { crashedAfterWrite, type Faults } from './faults.ts';
 import { type LocalRoute, startHttpServer } from './http-server.ts';
 import { LOCAL_ACCOUNT, lambdaContext } from './lambda-context.ts';
+import { createOidcAuth, type OidcSettings } from './oidc.ts';
 import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
 import { startScheduler } from './scheduler.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
@@ -59,6 +60,11 @@ export interface RuntimeOptions {
    * by its own hand. `Runtime.runSchedules` runs them either way.
    */
   schedules?: boolean;
+  /**
+   * Trust an external OIDC issuer's tokens instead of the local sign-in, as a deployment with
+   * `-c identity=oidc` does (the remote API suite runs this way); default: local tokens and the demo users.
+   */
+  oidc?: OidcSettings;
 }
 
 export interface Runtime {
@@ -227,7 +233,9 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     process.env.AWS_ENDPOINT_URL_SFN = sfn.url;
     resetSharedDeps();
 
-    const auth = createLocalAuth(dataDir ? await loadOrCreateSecret(dataDir) : randomBytes(32));
+    const auth = opts.oidc
+      ? createOidcAuth(opts.oidc)
+      : createLocalAuth(dataDir ? await loadOrCreateSecret(dataDir) : randomBytes(32));
     // the demo reviewers are colleagues to reassign to before they ever sign in
     for (const user of auth.users) await enterDirectory(sharedDeps(), user);
     const routes: LocalRoute[] = app.routes.map((r) => ({
