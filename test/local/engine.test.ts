@@ -435,6 +435,7 @@ describe('local engine', () => {
       States: { Review: reviewTask({ End: true }, { TimeoutSeconds: 60 }) },
     };
     const { calls, invoke } = lambda({ 'open-task': () => ({}) });
+    let second: Engine | undefined;
     try {
       const first = await engineFor(definition, invoke, { journalPath });
       const running = await first.startExecution({
@@ -446,7 +447,7 @@ describe('local engine', () => {
 
       // Act
       await first.stop();
-      const second = await engineFor(definition, invoke, { journalPath });
+      second = await engineFor(definition, invoke, { journalPath });
       const interrupted = second.interrupted();
       const resumed = await second.startExecution({
         stateMachineArn: SM_ARN,
@@ -468,6 +469,8 @@ describe('local engine', () => {
         name: 'TaskDoesNotExist',
       });
     } finally {
+      // stopped before the folder goes: its journal writes the resumed execution shortly after
+      await second?.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });
