@@ -281,6 +281,7 @@ class SeededCase {
     for (const kind of milestonesOf(step)) {
       this.milestones.set(kind, {
         caseId: c.caseId,
+        procedure: c.procedure,
         kind,
         villageCode: c.villageCode,
         startedAt: c.createdAt,
@@ -360,6 +361,7 @@ function runStage(s: SeededCase, stage: SeededStage, openedAt: number): Next {
   const task: TaskItem = {
     taskId,
     caseId: c.caseId,
+    procedure: c.procedure,
     stage,
     role: spec.role,
     jurisdiction: taskJurisdiction(stage, c.villageCode),

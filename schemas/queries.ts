@@ -19,12 +19,14 @@ export const caseListQuerySchema = pageQuerySchema.extend({
 const flagSchema = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 /**
- * `GET /api/tasks`: the inbox, narrowed by `stage`, `overdue` (past due or not), `mine` (claimed by the caller);
+ * `GET /api/tasks`: the inbox, narrowed by `stage`, `procedure`, `overdue` (past due or not), `mine` (claimed by the caller);
  * `view=escalations` lists instead the overdue tasks of the level below inside the caller's jurisdiction.
  */
 export const taskListQuerySchema = pageQuerySchema
   .extend({
     stage: stageSchema.optional(),
+    /** identification's tasks or risk-elimination proposals' only (contract v1.2) */
+    procedure: procedureSchema.optional(),
     overdue: flagSchema.optional(),
     mine: z
       .literal('true')

@@ -75,6 +75,8 @@ export type CaseView = z.infer<typeof caseViewSchema>;
 export const taskViewSchema = z.object({
   taskId: z.string(),
   caseId: z.string(),
+  /** its case's procedure (contract v1.2); a task stored before tasks kept it is identification's */
+  procedure: procedureSchema,
   stage: stageSchema,
   role: roleSchema,
   jurisdiction: jurisdictionSchema,

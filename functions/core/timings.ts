@@ -5,7 +5,7 @@
  * the p-th percentile is the value at 1-based rank ⌈p/100 · n⌉. It is always one of the observed values, so
  * it is exact (no interpolation) and an auditor can point at the stage record it came from.
  */
-import type { DecisionKind, Stage } from '../../schemas/domain.ts';
+import type { DecisionKind, Procedure, Stage } from '../../schemas/domain.ts';
 import { townshipOf } from './jurisdiction.ts';
 import type { Route } from './procedure.ts';
 import { DAY_MS, localMonth, parseIso, startOfLocalDay } from './time.ts';
@@ -237,16 +237,24 @@ export function monthsBefore(month: string, n: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** The whole-case measures, from the application: to the county's decision (approve or reject), to enrolment. */
-export const MILESTONE_KINDS = ['county_decision', 'enrolled'] as const;
+/**
+ * The whole-case measures, from the application: to the county's decision (approve or reject), to the
+ * procedure's success (an identification's enrolment, a proposal's risk eliminated).
+ */
+export const MILESTONE_KINDS = ['county_decision', 'enrolled', 'risk_eliminated'] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
+/** The whole-case measures of each procedure: the county's decision, then its success. */
+export const MILESTONES_OF: Readonly<Record<Procedure, readonly [MilestoneKind, MilestoneKind]>> = {
+  identification: ['county_decision', 'enrolled'],
+  risk_elimination: ['county_decision', 'risk_eliminated'],
+};
 
 /** The county decides a case by approving or rejecting it at county approval; a return or send-back does not. */
 const COUNTY_DECISIONS: readonly DecisionKind[] = ['approve', 'reject'];
 
 /**
- * The whole-case milestones a step reaches: a county decision, and enrolment when its route ends there (both at
- * once where county approval is the last stage).
+ * The whole-case milestones a step reaches: a county decision, and enrolment (risk eliminated, for a proposal)
+ * when its route ends there (both at once where county approval is the last stage).
  */
 export function milestonesOf(step: { stage: Stage; decision?: DecisionKind; route: Route }): MilestoneKind[] {
   const kinds: MilestoneKind[] = [];
@@ -254,5 +262,6 @@ export function milestonesOf(step: { stage: Stage; decision?: DecisionKind; rout
     kinds.push('county_decision');
   }
   if (step.route.target === 'end' && step.route.status === 'enrolled') kinds.push('enrolled');
+  if (step.route.target === 'end' && step.route.status === 'risk_eliminated') kinds.push('risk_eliminated');
   return kinds;
 }

@@ -219,9 +219,9 @@ export async function visibleCase(deps: Deps, user: User, caseId: string): Promi
 }
 
 /**
- * Cases in the caller's scope: an applicant's own, a reviewer's or auditor's jurisdiction. `procedure` is
- * matched on the cases the page read (the list indexes copy no procedure, and a new projection would rebuild
- * them), so a filtered page may come back short, like any filtered page; its cursor goes on.
+ * Cases in the caller's scope: an applicant's own, a reviewer's or auditor's jurisdiction. `status`, `stage` and
+ * `procedure` filter inside the index Query (the list indexes copy them), and a filtered page reads on until it is
+ * full, so a page is short only at the end (or after Table.page's read bound).
  */
 export async function listCases(
   deps: Deps,
@@ -229,20 +229,12 @@ export async function listCases(
   q: { status?: string; stage?: string; procedure?: Procedure; cursor?: string; limit: number },
 ): Promise<Page<CaseView>> {
   const today = localDate(deps.clock.now());
-  const ofProcedure = (c: CaseItem) => !q.procedure || c.procedure === q.procedure;
-  if (user.role === 'applicant') {
-    const page = await deps.store.casesOfApplicant(user.sub, q);
-    const items = page.items.filter(
-      (c) => (!q.status || c.status === q.status) && (!q.stage || c.stage === q.stage) && ofProcedure(c),
-    );
-    return { items: items.map((c) => caseView(c, { today })), cursor: page.cursor };
-  }
-  const page = await deps.store.casesInJurisdiction(
-    user.jurisdiction,
-    { status: q.status, stage: q.stage },
-    q,
-  );
-  return { items: page.items.filter(ofProcedure).map((c) => caseView(c, { today })), cursor: page.cursor };
+  const filter = { status: q.status, stage: q.stage, procedure: q.procedure };
+  const page =
+    user.role === 'applicant'
+      ? await deps.store.casesOfApplicant(user.sub, filter, q)
+      : await deps.store.casesInJurisdiction(user.jurisdiction, filter, q);
+  return { items: page.items.map((c) => caseView(c, { today })), cursor: page.cursor };
 }
 
 /** A case with its timeline (audit records, oldest first). */

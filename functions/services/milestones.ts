@@ -10,9 +10,10 @@ import { calendarOf, type Deps } from './deps.ts';
 
 /**
  * The whole-case milestones a step of case `c` reaches at `at`, for the step's own CaseChange (so the timing
- * entry is written in the same transaction as the step), or undefined when it reaches none or its procedure has no
- * whole-procedure SLA. Each is due the `wholeIdentification` limit of the policy the case started with after the day the risk was found (the
- * application, for a case filed before `riskFoundAt` existed).
+ * entry is written in the same transaction as the step), or undefined when it reaches none. An identification's
+ * are timed from the day the risk was found (the application, for a case filed before `riskFoundAt` existed) and
+ * due the `wholeIdentification` limit of the policy the case started with; a risk-elimination proposal's are
+ * timed from its filing and have no due date (no whole-procedure limit applies to it, docs/domain.md §10).
  */
 export async function milestonesReached(
   deps: Deps,
@@ -22,18 +23,22 @@ export async function milestonesReached(
 ): Promise<MilestoneItem[] | undefined> {
   const { sla } = catalogueOf(c.procedure);
   const kinds = milestonesOf(step);
+  if (kinds.length === 0) return undefined;
   // the whole-procedure SLA is identification's (15 days from the risk found); a proposal has none
-  if (kinds.length === 0 || !sla) return undefined;
-  const calendar = await calendarOf(deps, countyOf(c.villageCode));
-  const startedAt = c.riskFoundAt ? toIso(startOfLocalDay(c.riskFoundAt)) : c.createdAt;
-  const dueAt = toIso(deadline(parseIso(startedAt), c.policy.limits[sla], calendar));
+  const startedAt = sla && c.riskFoundAt ? toIso(startOfLocalDay(c.riskFoundAt)) : c.createdAt;
+  const dueAt = sla
+    ? toIso(
+        deadline(parseIso(startedAt), c.policy.limits[sla], await calendarOf(deps, countyOf(c.villageCode))),
+      )
+    : undefined;
   return kinds.map((kind) => ({
     caseId: c.caseId,
+    procedure: c.procedure,
     kind,
     villageCode: c.villageCode,
     startedAt,
     at,
-    dueAt,
+    ...(dueAt ? { dueAt } : {}),
     ...(kind === 'county_decision' ? { decision: step.decision } : {}),
   }));
 }

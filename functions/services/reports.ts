@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countyCodeSchema, matching, monthSchema } from '../../schemas/common.ts';
-import { caseStatusSchema, stageSchema } from '../../schemas/domain.ts';
+import { caseStatusSchema, type Procedure, procedureSchema, stageSchema } from '../../schemas/domain.ts';
 import { measureViewSchema } from '../../schemas/measure.ts';
 import type { MonitoringQuery, MonitoringReport } from '../../schemas/monitoring.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
@@ -17,7 +17,7 @@ import { DAY_MS, localDate, localMonth, parseIso, startOfLocalDay, toIso } from 
 import {
   breachCells,
   daysOver,
-  MILESTONE_KINDS,
+  MILESTONES_OF,
   monthCount,
   monthsBefore,
   monthsBetween,
@@ -49,10 +49,11 @@ const formatSchema = z.enum(['json', 'csv']).default('json');
 const townshipSchema = matching(/^\d{9}$/, 'township_code', 'must be 9 digits');
 const humanStageSchema = z.enum(HUMAN_STAGES as [HumanStage, ...HumanStage[]]);
 /**
- * The procedure a report covers. Only identification's records exist yet, so any other is a 400 until the
- * risk-elimination procedure writes its own (its stage records then carry the procedure to filter on).
+ * The procedure a report covers (contract v1.2): identification cases or risk-elimination proposals, each read
+ * from its own timing-index partitions or filtered on the procedure its index entries carry. Without it, a report
+ * covers identification, as every report did before v1.2.
  */
-const reportProcedureSchema = z.enum(['identification']).default('identification');
+const reportProcedureSchema = procedureSchema.default('identification');
 
 const statsSchema = z.object({
   p50: z.number(),
@@ -80,8 +81,12 @@ export type StageTimingsQuery = z.output<typeof stageTimingsQuerySchema>;
 /** One group of a whole-case measure: how long cases took from their application, and how many ran late. */
 const wholeCaseGroupSchema = z.object({
   key: z.string(),
+  procedure: procedureSchema,
   count: z.number().int(),
-  /** reached after the `wholeIdentification` limit of the policy the case started with */
+  /**
+   * reached after the `wholeIdentification` limit of the policy the case started with; always 0 for risk
+   * elimination (no whole-procedure limit applies to a proposal)
+   */
   breaches: z.number().int(),
   duration: statsSchema,
 });
@@ -90,6 +95,8 @@ type WholeCaseGroup = z.infer<typeof wholeCaseGroupSchema>;
 /** The timing report: one summary per group, hours, nearest-rank percentiles. */
 export const stageTimingsSchema = z.object({
   county: z.string(),
+  /** the procedure whose cases the report covers */
+  procedure: procedureSchema,
   township: z.string().optional(),
   stage: z.string().optional(),
   from: z.string(),
@@ -101,6 +108,7 @@ export const stageTimingsSchema = z.object({
   groups: z.array(
     z.object({
       key: z.string(),
+      procedure: procedureSchema,
       count: z.number().int(),
       breaches: z.number().int(),
       duration: statsSchema,
@@ -115,10 +123,12 @@ export const stageTimingsSchema = z.object({
    * application.
    */
   wholeCase: z.object({
-    /** application → county decision (approve or reject) */
+    /** application (a proposal's filing) → county decision (approve or reject) */
     countyDecision: z.array(wholeCaseGroupSchema),
-    /** application → enrolled */
+    /** application → enrolled (identification; empty for risk elimination) */
     enrolled: z.array(wholeCaseGroupSchema),
+    /** proposal filed → risk eliminated (risk elimination only) */
+    riskEliminated: z.array(wholeCaseGroupSchema).optional(),
   }),
   /**
    * Records and breaches per township × stage, whatever `groupBy` says (the console's SLA heatmap, in one call):
@@ -128,6 +138,7 @@ export const stageTimingsSchema = z.object({
     z.object({
       township: z.string(),
       stage: z.string(),
+      procedure: procedureSchema,
       count: z.number().int(),
       breaches: z.number().int(),
     }),
@@ -136,9 +147,14 @@ export const stageTimingsSchema = z.object({
 export type StageTimings = z.infer<typeof stageTimingsSchema>;
 
 /** Count, breaches and duration statistics of one whole-case measure, grouped like the stage groups. */
-function wholeCaseGroups(samples: readonly TimingSample[], by: TimingGroupBy): WholeCaseGroup[] {
+function wholeCaseGroups(
+  samples: readonly TimingSample[],
+  by: TimingGroupBy,
+  procedure: Procedure,
+): WholeCaseGroup[] {
   return summarizeSamples(samples, by).map(({ key, count, breaches, duration }) => ({
     key,
+    procedure,
     count,
     breaches,
     duration,
@@ -146,24 +162,36 @@ function wholeCaseGroups(samples: readonly TimingSample[], by: TimingGroupBy): W
 }
 
 /**
- * Stage timings of a county, or of one township: count, breaches and duration / queue / work statistics per
- * stage, township or decision month, and the whole-case times from application to county decision and to
- * enrolment. A township reviewer sees only their township (core/access reportScope).
+ * Stage timings of a county's cases of one procedure, or of one township: count, breaches and duration / queue /
+ * work statistics per stage, township or decision month, and the whole-case times from application to county
+ * decision and to the procedure's success (enrolment; risk eliminated). Each procedure's records lie in their own
+ * timing-index partitions. A township reviewer sees only their township (core/access reportScope).
  */
 export async function stageTimings(deps: Deps, user: User, query: StageTimingsQuery): Promise<StageTimings> {
   checkWindow(query, deps.clock.now());
   const scope = reportScope(user, query);
   const stages = query.stage ? [query.stage] : HUMAN_STAGES;
   const { county, township } = scope;
-  const [stageSamples, countyDecision, enrolled] = await Promise.all([
-    samplesOfPartitions(deps, stagePartitions(deps, county, stages, query.from, query.to), township),
-    ...MILESTONE_KINDS.map((kind) =>
-      samplesOfPartitions(deps, milestonePartitions(deps, county, kind, query.from, query.to), township),
+  const { procedure } = query;
+  const [stageSamples, countyDecision, success] = await Promise.all([
+    samplesOfPartitions(
+      deps,
+      stagePartitions(deps, procedure, county, stages, query.from, query.to),
+      township,
+    ),
+    ...MILESTONES_OF[procedure].map((kind) =>
+      samplesOfPartitions(
+        deps,
+        milestonePartitions(deps, procedure, county, kind, query.from, query.to),
+        township,
+      ),
     ),
   ]);
   const by = query.groupBy as TimingGroupBy;
+  const successGroups = wholeCaseGroups(success!, by, procedure);
   return {
     county: scope.county,
+    procedure,
     ...(scope.township ? { township: scope.township } : {}),
     ...(query.stage ? { stage: query.stage } : {}),
     from: query.from,
@@ -172,12 +200,14 @@ export async function stageTimings(deps: Deps, user: User, query: StageTimingsQu
     unit: 'hours',
     percentiles: 'nearest_rank',
     generatedAt: toIso(deps.clock.now()),
-    groups: summarizeSamples(stageSamples, by, HUMAN_STAGES),
+    groups: summarizeSamples(stageSamples, by, HUMAN_STAGES).map((g) => ({ ...g, procedure })),
     wholeCase: {
-      countyDecision: wholeCaseGroups(countyDecision!, by),
-      enrolled: wholeCaseGroups(enrolled!, by),
+      countyDecision: wholeCaseGroups(countyDecision!, by, procedure),
+      ...(procedure === 'identification'
+        ? { enrolled: successGroups }
+        : { enrolled: [], riskEliminated: successGroups }),
     },
-    cells: breachCells(stageSamples, HUMAN_STAGES),
+    cells: breachCells(stageSamples, HUMAN_STAGES).map((c) => ({ ...c, procedure })),
   };
 }
 
@@ -196,6 +226,7 @@ const MEASURE_LABELS = {
   work: '办理时间（认领→决定）',
   countyDecision: '全流程（申请→县级审定）',
   enrolled: '全流程（申请→纳入监测）',
+  riskEliminated: '全流程（申请→风险消除）',
 } as const;
 
 const statColumns = (): CsvColumn<TimingLine>[] => [
@@ -221,8 +252,8 @@ export async function stageTimingsCsv(deps: Deps, user: User, query: StageTiming
         stats: g[m],
       })),
     ),
-    ...(['countyDecision', 'enrolled'] as const).flatMap((m) =>
-      report.wholeCase[m].map((g) => ({ ...g, measure: MEASURE_LABELS[m], stats: g.duration })),
+    ...(['countyDecision', 'enrolled', 'riskEliminated'] as const).flatMap((m) =>
+      (report.wholeCase[m] ?? []).map((g) => ({ ...g, measure: MEASURE_LABELS[m], stats: g.duration })),
     ),
   ];
   const columns: CsvColumn<TimingLine>[] = [
@@ -236,12 +267,14 @@ export async function stageTimingsCsv(deps: Deps, user: User, query: StageTiming
     ...statColumns(),
   ];
   return {
-    filename: `stage-timings-${report.township ?? report.county}-${report.from}-${report.to}`,
+    filename: `stage-timings-${procedureTag(report.procedure)}${report.township ?? report.county}-${report.from}-${report.to}`,
     body: toCsv(columns, lines),
   };
 }
 
-/** Checks a `from`/`to` month range: `to` not before `from`, at most MAX_REPORT_MONTHS months. */
+/** A risk-elimination export's file name names the procedure; identification's keep their v1.1 names. */
+const procedureTag = (procedure: Procedure) => (procedure === 'identification' ? '' : `${procedure}-`);
+
 /** The earliest month a report covers: no county kept these records before it. */
 export const FIRST_REPORT_MONTH = '2000-01';
 
@@ -369,6 +402,7 @@ export type SlaBreachesQuery = z.output<typeof slaBreachesQuerySchema>;
 export const slaBreachSchema = z.object({
   taskId: z.string(),
   caseId: z.string(),
+  procedure: procedureSchema,
   stage: z.string(),
   township: z.string(),
   villageCode: z.string(),
@@ -386,8 +420,9 @@ export const slaBreachPageSchema = z.object({
 });
 
 /**
- * SLA breaches of a county (or township): open tasks already past due (the county's open-task index, sort key
- * below now) first, then tasks decided after their due date (the timing index, one Query per stage × month).
+ * SLA breaches of a county's (or township's) cases of one procedure: open tasks already past due (the county's
+ * open-task index, sort key below now, filtered on the tasks' procedure) first, then tasks decided after their
+ * due date (the procedure's timing-index partitions, one Query per stage × month).
  * Paged across all of those Queries with one opaque cursor; never a Scan.
  */
 export async function slaBreaches(deps: Deps, user: User, query: SlaBreachesQuery): Promise<Page<SlaBreach>> {
@@ -409,8 +444,16 @@ export async function slaBreaches(deps: Deps, user: User, query: SlaBreachesQuer
     months.map(
       (month): Source<SlaBreach> =>
         async (page) =>
-          mapPage(await deps.store.lateStageRecords(scope.county, stage, month, scope.township, page), (r) =>
-            breachRow(r, r.decidedAt, nowMs),
+          mapPage(
+            await deps.store.lateStageRecords(
+              query.procedure,
+              scope.county,
+              stage,
+              month,
+              scope.township,
+              page,
+            ),
+            (r) => breachRow(r, query.procedure, r.decidedAt, nowMs),
           ),
     ),
   );
@@ -419,22 +462,24 @@ export async function slaBreaches(deps: Deps, user: User, query: SlaBreachesQuer
       await deps.store.overdueOpenTasks(
         scope.county,
         now,
-        { stage: query.stage, township: scope.township },
+        { stage: query.stage, township: scope.township, procedure: query.procedure },
         page,
       ),
-      (t) => breachRow(t, undefined, nowMs),
+      (t) => breachRow(t, t.procedure, undefined, nowMs),
     );
   return pageAcross([open, ...late], query.cursor, query.limit);
 }
 
 function breachRow(
   t: Pick<TimingRecord, 'taskId' | 'caseId' | 'stage' | 'villageCode' | 'dueAt'>,
+  procedure: Procedure,
   decidedAt: string | undefined,
   nowMs: number,
 ): SlaBreach {
   return {
     taskId: t.taskId,
     caseId: t.caseId,
+    procedure,
     stage: t.stage,
     township: townshipOf(t.villageCode),
     villageCode: t.villageCode,
@@ -465,7 +510,7 @@ export async function slaBreachesCsv(deps: Deps, user: User, query: SlaBreachesQ
     query.cursor,
   );
   return {
-    filename: `sla-breaches-${scope.township ?? scope.county}`,
+    filename: `sla-breaches-${procedureTag(query.procedure)}${scope.township ?? scope.county}`,
     body: toCsv(BREACH_COLUMNS, rows.items),
     ...(rows.cursor ? { cursor: rows.cursor } : {}),
   };
@@ -484,6 +529,7 @@ export type StuckQuery = z.output<typeof stuckQuerySchema>;
 
 export const stuckCaseSchema = z.object({
   caseId: z.string(),
+  procedure: procedureSchema,
   villageCode: z.string(),
   township: z.string(),
   stage: stageSchema,
@@ -502,13 +548,14 @@ export const stuckPageSchema = z.object({ items: z.array(stuckCaseSchema), curso
 
 /**
  * Cases that need someone to look at them: the cases in error first, then open or returned cases with no
- * progress for `days` days, longest idle first. Two Queries on the sparse activity entries of the case items
- * (store.apply keeps them), paged across both with one cursor; township and stage filter inside the pages.
+ * progress for `days` days, longest idle first, of one procedure. Two Queries on the sparse activity entries of
+ * the case items (store.apply keeps them), paged across both with one cursor; township, stage and procedure
+ * filter inside the Queries.
  */
 export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Promise<Page<StuckCase>> {
   const scope = reportScope(user, query);
   const nowMs = deps.clock.now();
-  const filter = { stage: query.stage, within: scope.township };
+  const filter = { stage: query.stage, within: scope.township, procedure: query.procedure };
   const idleBefore = toIso(nowMs - query.days * DAY_MS);
   const source =
     (kind: 'error' | 'idle'): Source<StuckCase> =>
@@ -528,6 +575,7 @@ export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Pro
 function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCase {
   return {
     caseId: c.caseId,
+    procedure: c.procedure,
     villageCode: c.villageCode,
     township: townshipOf(c.villageCode),
     stage: c.stage,
@@ -554,6 +602,11 @@ export const overdueQuerySchema = pageQuerySchema
     path: ['stage'],
     message: 'measures have no stage',
     params: { rule: 'tasks_only' },
+  })
+  .refine((q) => !(q.kind === 'measures' && q.procedure === 'risk_elimination'), {
+    path: ['procedure'],
+    message: 'measures belong to enrolled (identification) cases',
+    params: { rule: 'tasks_only' },
   });
 export type OverdueQuery = z.output<typeof overdueQuerySchema>;
 
@@ -565,6 +618,8 @@ export const overdueTaskSchema = taskViewSchema.extend({
 export type OverdueTask = z.infer<typeof overdueTaskSchema>;
 /** An assistance measure still planned past its planned day (`kind=measures`). */
 export const overdueMeasureSchema = measureViewSchema.extend({
+  /** the procedure of the enrolled case the measure assists */
+  procedure: z.literal('identification'),
   villageCode: z.string(),
   township: z.string(),
   /** whole days since the planned day */
@@ -577,8 +632,9 @@ export const overduePageSchema = z.object({
 });
 
 /**
- * Open tasks past their due date in the caller's jurisdiction, most overdue first: one Query per page on the
- * county's open-task index bounded at now (store.overdueOpenTasks); stage and jurisdiction filter in the page.
+ * Open tasks of one procedure past their due date in the caller's jurisdiction, most overdue first: one Query per
+ * page on the county's open-task index bounded at now (store.overdueOpenTasks); stage, jurisdiction and procedure
+ * filter inside the Query.
  * With `kind=measures`, the measures still planned past their planned day instead (store.overdueMeasures).
  */
 export async function overdueTasks(
@@ -594,6 +650,7 @@ export async function overdueTasks(
     const page = await deps.store.overdueMeasures(scope.county, today, scope.within, query);
     return mapPage(page, (m: MeasureItem) => ({
       ...measureView(m, today),
+      procedure: 'identification' as const,
       villageCode: m.villageCode,
       township: townshipOf(m.villageCode),
       daysOver: Math.round((startOfLocalDay(today) - startOfLocalDay(m.plannedAt)) / DAY_MS),
@@ -602,7 +659,7 @@ export async function overdueTasks(
   const page = await deps.store.overdueOpenTasks(
     scope.county,
     now,
-    { stage: query.stage, township: scope.within },
+    { stage: query.stage, township: scope.within, procedure: query.procedure },
     { cursor: query.cursor, limit: query.limit },
   );
   return mapPage(page, (t: TaskItem) => ({

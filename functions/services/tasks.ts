@@ -37,14 +37,18 @@ import { taskView } from './views.ts';
 
 /**
  * The caller's inbox: open tasks of their role in their jurisdiction, soonest due first, narrowed by stage,
- * overdue and `mine` (claimed by the caller). `view=escalations` lists instead the overdue tasks of the level
+ * procedure, overdue and `mine` (claimed by the caller). `view=escalations` lists instead the overdue tasks of the level
  * below inside the caller's jurisdiction, from the county's open-task index. Either way one Query per page.
  */
 export async function inbox(deps: Deps, user: User, query: TaskListQuery): Promise<Page<TaskView>> {
   assertHasInbox(user);
   const now = toIso(deps.clock.now());
   const page = { cursor: query.cursor, limit: query.limit };
-  const filter: InboxFilter = { stage: query.stage, assignee: query.mine ? user.sub : undefined };
+  const filter: InboxFilter = {
+    stage: query.stage,
+    assignee: query.mine ? user.sub : undefined,
+    procedure: query.procedure,
+  };
   let out: Page<TaskItem>;
   if (query.view === 'escalations') {
     const { county, ...below } = escalationScope(user);

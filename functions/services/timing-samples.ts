@@ -6,12 +6,14 @@
  * the records decided since, so no report reads a settled month's records and none reads more than the last hour
  * or so of any month.
  */
+
+import { PROCEDURES, type Procedure } from '../../schemas/domain.ts';
 import { logger } from '../commons/logger.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { localMonth, toIso } from '../core/time.ts';
 import {
   isSettledMonth,
-  MILESTONE_KINDS,
+  MILESTONES_OF,
   type MilestoneKind,
   monthsBefore,
   monthsBetween,
@@ -53,13 +55,16 @@ export interface TimingPartition {
 /** A completed stage's record as a timing row (the index holds decided tasks only). */
 const stageRow = (r: TimingRecord): TimingRow => ({ ...r, decidedAt: r.decidedAt! });
 
-/** A milestone as a timing row: opened at the application, decided when reached, in the single `all` stage. */
+/**
+ * A milestone as a timing row: opened at the application, decided when reached, in the single `all` stage. A
+ * milestone without a due date (a risk-elimination proposal's: no whole-procedure limit) is never late.
+ */
 const milestoneRow = (m: MilestoneItem): TimingRow => ({
   stage: ALL,
   villageCode: m.villageCode,
   openedAt: m.startedAt,
   decidedAt: m.at,
-  dueAt: m.dueAt,
+  dueAt: m.dueAt ?? m.at,
 });
 
 /** One partition per month of `from`…`to`: its index key, and its records read as timing rows. */
@@ -77,9 +82,10 @@ function monthlyPartitions<R>(
   }));
 }
 
-/** The stage-record partitions of a county: one per stage × month. */
+/** The stage-record partitions of a county's cases of `procedure`: one per stage × month. */
 export function stagePartitions(
   deps: Deps,
+  procedure: Procedure,
   county: string,
   stages: readonly HumanStage[],
   from: string,
@@ -89,16 +95,17 @@ export function stagePartitions(
     monthlyPartitions(
       from,
       to,
-      (month) => indexKeys.timingPartition(county, stage, month),
-      (month, township, since) => deps.store.stageRecords(county, stage, month, township, since),
+      (month) => indexKeys.timingPartition(procedure, county, stage, month),
+      (month, township, since) => deps.store.stageRecords(procedure, county, stage, month, township, since),
       stageRow,
     ),
   );
 }
 
-/** The whole-case milestone partitions of a county, kind `kind`: one per month reached. */
+/** The whole-case milestone partitions of a county's cases of `procedure`, kind `kind`: one per month reached. */
 export function milestonePartitions(
   deps: Deps,
+  procedure: Procedure,
   county: string,
   kind: MilestoneKind,
   from: string,
@@ -107,8 +114,8 @@ export function milestonePartitions(
   return monthlyPartitions(
     from,
     to,
-    (month) => indexKeys.wholeCasePartition(county, kind, month),
-    (month, township, since) => deps.store.milestoneRecords(county, kind, month, township, since),
+    (month) => indexKeys.wholeCasePartition(procedure, county, kind, month),
+    (month, township, since) => deps.store.milestoneRecords(procedure, county, kind, month, township, since),
     milestoneRow,
   );
 }
@@ -168,7 +175,7 @@ export interface SamplesJobReport {
 }
 
 /**
- * The scheduled job: for each county, every partition of the last MAX_REPORT_MONTHS months (so a missed run is
+ * The scheduled job: for each county and procedure, every partition of the last MAX_REPORT_MONTHS months (so a missed run is
  * made up by the next): a settled month not yet stored in full is stored in full; an open month is stored again
  * with its records decided before now − SAMPLES_MARGIN_MS. Safe to run at any time, and twice at once. A failed
  * read or write fails the run (the function's error alarm); the next run makes it up.
@@ -186,10 +193,14 @@ export async function storeTimingSamples(deps: Deps, counties: readonly string[]
     tooLarge: 0,
     through,
   };
-  const partitions = report.counties.flatMap((county) => [
-    ...stagePartitions(deps, county, HUMAN_STAGES, from, to),
-    ...MILESTONE_KINDS.flatMap((kind) => milestonePartitions(deps, county, kind, from, to)),
-  ]);
+  const partitions = report.counties.flatMap((county) =>
+    PROCEDURES.flatMap((procedure) => [
+      ...stagePartitions(deps, procedure, county, HUMAN_STAGES, from, to),
+      ...MILESTONES_OF[procedure].flatMap((kind) =>
+        milestonePartitions(deps, procedure, county, kind, from, to),
+      ),
+    ]),
+  );
   await pooled(partitions, QUERY_CONCURRENCY, async (p) => {
     const settled = isSettledMonth(p.month, nowMs);
     const marker = await deps.store.samplesMarker(p.indexPartition);

@@ -151,6 +151,7 @@ export function taskView(t: TaskItem, nowIso: string): TaskView {
   return {
     taskId: t.taskId,
     caseId: t.caseId,
+    procedure: t.procedure,
     stage: t.stage,
     role: t.role,
     jurisdiction: t.jurisdiction,

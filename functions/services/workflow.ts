@@ -99,6 +99,7 @@ export async function openStage(
     const task: TaskItem = {
       taskId: planned.taskId,
       caseId,
+      procedure: c.procedure,
       stage,
       role: spec.role,
       jurisdiction: taskJurisdiction(stage, c.villageCode),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Evidence, Household } from '../../schemas/application.ts';
 import { isoDateSchema } from '../../schemas/common.ts';
-import { caseStatusSchema, procedureSchema, stageSchema } from '../../schemas/domain.ts';
+import { caseStatusSchema, type Procedure, procedureSchema, stageSchema } from '../../schemas/domain.ts';
 import { contactViewSchema } from '../../schemas/measure.ts';
 import { type AuditRecord, actorSchema } from '../../schemas/records.ts';
 import { CASE_ERROR_CODES } from '../core/failure.ts';
@@ -24,6 +24,7 @@ import {
   type PageRequest,
   parseItem,
   placeFilter,
+  procedureFilter,
   projection,
   type QueryInput,
   storedObject,
@@ -120,11 +121,14 @@ export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: caseIte
 
 /** A case needing attention as the stuck-case report reads it from the activity index. */
 const ACTIVITY_FIELDS = TIMING_INDEX_READS.activity;
-const activityRecordSchema = caseItemSchema.pick(
-  Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, true])) as {
-    [K in (typeof ACTIVITY_FIELDS)[number]]: true;
-  },
-);
+const activityRecordSchema = caseItemSchema
+  .pick(
+    Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, true])) as {
+      [K in (typeof ACTIVITY_FIELDS)[number]]: true;
+    },
+  )
+  // an entry of an index not yet rebuilt with `procedure` in its projection reads identification
+  .extend({ procedure: procedureSchema.default('identification') });
 export type ActivityRecord = z.infer<typeof activityRecordSchema>;
 const ACTIVITY: EntitySchema<ActivityRecord> = { name: 'case activity', schema: activityRecordSchema };
 
@@ -263,26 +267,52 @@ async function listedCases(table: Table, input: QueryInput, page: PageRequest): 
   return { items, cursor: listed.cursor };
 }
 
-/** (2) An applicant's own cases, oldest first. */
-export const casesOfApplicant = (table: Table, sub: string, page: PageRequest): Promise<Page<CaseItem>> =>
-  listedCases(
+/** What narrows a case list: status, stage and procedure, inside the Query (the list indexes copy all three). */
+export interface CaseListFilter {
+  status?: string;
+  stage?: string;
+  procedure?: Procedure;
+}
+
+/** The FilterExpression of a case list's filter, its values added to `values`. */
+const caseListFilter = (filter: CaseListFilter, values: Item) =>
+  filterParts(
+    procedureFilter(
+      filter.procedure,
+      equalityFilter({ status: filter.status, stage: filter.stage }, values),
+      values,
+    ),
+  );
+
+/** (2) An applicant's own cases, oldest first; status, stage and procedure filter inside the Query. */
+export function casesOfApplicant(
+  table: Table,
+  sub: string,
+  filter: CaseListFilter,
+  page: PageRequest,
+): Promise<Page<CaseItem>> {
+  const values: Item = { ':pk': indexKeys.applicantPartition(sub) };
+  const filters = caseListFilter(filter, values);
+  return listedCases(
     table,
     {
       IndexName: INDEXES.byOwner.name,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.applicantPartition(sub) },
+      ...filters,
+      ExpressionAttributeValues: values,
     },
     page,
   );
+}
 
 /**
  * Cases inside a jurisdiction (county, township or village code), ordered by village then filing time.
- * `status`/`stage` filter inside the Query page.
+ * `status`/`stage`/`procedure` filter inside the Query (Table.page reads on until the page is full).
  */
 export function casesInJurisdiction(
   table: Table,
   jurisdiction: string,
-  filter: { status?: string; stage?: string },
+  filter: CaseListFilter,
   page: PageRequest,
 ): Promise<Page<CaseItem>> {
   const values: Item = { ':pk': indexKeys.countyCasesPartition(countyOf(jurisdiction)) };
@@ -291,7 +321,7 @@ export function casesInJurisdiction(
     condition += ' AND begins_with(gsi2sk, :scope)';
     values[':scope'] = jurisdiction;
   }
-  const filters = filterParts(equalityFilter({ status: filter.status, stage: filter.stage }, values));
+  const filters = caseListFilter(filter, values);
   return listedCases(
     table,
     {
@@ -307,13 +337,13 @@ export function casesInJurisdiction(
 /**
  * (10) One page of a county's cases needing attention, oldest first: open or returned cases whose last
  * progress is before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
- * of the case items; stage and jurisdiction filter inside the page, so a page may come back short.
+ * of the case items; stage, jurisdiction and procedure filter inside the Query.
  */
 export function casesNeedingAttention(
   table: Table,
   county: string,
   kind: 'idle' | 'error',
-  filter: { idleBefore?: string; stage?: string; within?: string },
+  filter: { idleBefore?: string; stage?: string; within?: string; procedure?: Procedure },
   page: PageRequest,
 ): Promise<Page<ActivityRecord>> {
   const idle = kind === 'idle';
@@ -325,7 +355,11 @@ export function casesNeedingAttention(
     condition += ' AND gsi3sk < :before';
     values[':before'] = indexKeys.idleSince(filter.idleBefore);
   }
-  const { names, parts } = placeFilter({ stage: filter.stage }, filter.within, values);
+  const { names, parts } = procedureFilter(
+    filter.procedure,
+    placeFilter({ stage: filter.stage }, filter.within, values),
+    values,
+  );
   const read = projection(ACTIVITY_FIELDS);
   return table.page(
     ACTIVITY,

@@ -4,6 +4,7 @@
  * (docs/data-model.md, "Access patterns"): the numbers refer to that list.
  */
 import { createHash } from 'node:crypto';
+import type { Procedure } from '../../schemas/domain.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -16,6 +17,7 @@ export const TIMING_INDEX_READS = {
   stageRecord: [
     'taskId',
     'caseId',
+    'procedure',
     'stage',
     'villageCode',
     'openedAt',
@@ -24,8 +26,8 @@ export const TIMING_INDEX_READS = {
     'dueAt',
     'decision',
   ],
-  milestone: ['caseId', 'kind', 'villageCode', 'startedAt', 'at', 'dueAt', 'decision'],
-  activity: ['caseId', 'villageCode', 'stage', 'status', 'updatedAt', 'openTaskId', 'error'],
+  milestone: ['caseId', 'procedure', 'kind', 'villageCode', 'startedAt', 'at', 'dueAt', 'decision'],
+  activity: ['caseId', 'procedure', 'villageCode', 'stage', 'status', 'updatedAt', 'openTaskId', 'error'],
   monitored: [
     'caseId',
     'villageCode',
@@ -73,6 +75,7 @@ export const LIST_INDEX_READS = {
   task: [
     'taskId',
     'caseId',
+    'procedure',
     'stage',
     'role',
     'jurisdiction',
@@ -89,7 +92,7 @@ export const LIST_INDEX_READS = {
     'claimedAt',
   ],
   staff: ['sub', 'name', 'role', 'jurisdiction'],
-  case: ['caseId', 'status', 'stage'],
+  case: ['caseId', 'status', 'stage', 'procedure'],
   /** the overdue-measure report reads whole measures (no household data: the cadre's name and phone) */
   measure: [
     'measureId',
@@ -158,6 +161,12 @@ export const INDEXES = {
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES]['name'];
 
 const pad = (n: number) => String(n).padStart(6, '0');
+
+/**
+ * The procedure's segment of a timing-index partition key: none for identification (its keys are those stored
+ * before risk elimination existed, so nothing stored moves), `risk_elimination#` for risk elimination.
+ */
+const procedureSegment = (procedure: Procedure) => (procedure === 'identification' ? '' : `${procedure}#`);
 
 /** ID numbers never appear in keys: a one-way hash keeps the duplicate guard without exposing them. */
 export const idNumberDigest = (idNumber: string) =>
@@ -266,8 +275,12 @@ export const indexKeys = {
     gsi1sk: sub,
   }),
   staffPartition: (role: string, jurisdiction: string) => `STAFF#${role}#${jurisdiction}`,
-  /** present once the task is decided: the stage-timing record */
+  /**
+   * present once the task is decided: the stage-timing record, in its procedure's partition
+   * (`TIMING#<county>#<stage>#<month>` for identification, `TIMING#<county>#risk_elimination#<stage>#<month>`)
+   */
   doneTask: (
+    procedure: Procedure,
     county: string,
     stage: string,
     month: string,
@@ -275,16 +288,29 @@ export const indexKeys = {
     decidedAt: string,
     taskId: string,
   ) => ({
-    gsi3pk: `TIMING#${county}#${stage}#${month}`,
+    gsi3pk: indexKeys.timingPartition(procedure, county, stage, month),
     gsi3sk: `${township}#${decidedAt}#${taskId}`,
   }),
-  timingPartition: (county: string, stage: string, month: string) => `TIMING#${county}#${stage}#${month}`,
-  /** a whole-case milestone by (county, kind, month reached), sorted by township like the stage records */
-  wholeCase: (county: string, kind: string, month: string, township: string, at: string, caseId: string) => ({
-    gsi3pk: `WHOLE#${county}#${kind}#${month}`,
+  timingPartition: (procedure: Procedure, county: string, stage: string, month: string) =>
+    `TIMING#${county}#${procedureSegment(procedure)}${stage}#${month}`,
+  /**
+   * a whole-case milestone by (procedure, county, kind, month reached), sorted by township like the stage records
+   * (`WHOLE#<county>#<kind>#<month>` for identification, `WHOLE#<county>#risk_elimination#<kind>#<month>`)
+   */
+  wholeCase: (
+    procedure: Procedure,
+    county: string,
+    kind: string,
+    month: string,
+    township: string,
+    at: string,
+    caseId: string,
+  ) => ({
+    gsi3pk: indexKeys.wholeCasePartition(procedure, county, kind, month),
     gsi3sk: `${township}#${at}#${caseId}`,
   }),
-  wholeCasePartition: (county: string, kind: string, month: string) => `WHOLE#${county}#${kind}#${month}`,
+  wholeCasePartition: (procedure: Procedure, county: string, kind: string, month: string) =>
+    `WHOLE#${county}#${procedureSegment(procedure)}${kind}#${month}`,
   /** (10) on the case item while it is open or returned: the county's cases by last progress */
   activeCase: (villageCode: string, updatedAt: string, caseId: string) => ({
     gsi3pk: `ACTIVE#${countyOf(villageCode)}`,

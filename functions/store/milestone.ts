@@ -4,7 +4,8 @@
  * (keys.milestone): a case that reaches it again gets a second item and counts again.
  */
 import { z } from 'zod';
-import { decisionKindSchema } from '../../schemas/domain.ts';
+import type { Procedure } from '../../schemas/domain.ts';
+import { decisionKindSchema, procedureSchema } from '../../schemas/domain.ts';
 import { countyOf, townshipOf } from '../core/jurisdiction.ts';
 import { localMonth, parseIso } from '../core/time.ts';
 import { MILESTONE_KINDS } from '../core/timings.ts';
@@ -16,13 +17,18 @@ export const MILESTONE_ENTITY = 'milestone';
 
 export const milestoneItemSchema = z.object({
   caseId: z.string(),
+  /** the case's procedure; a milestone stored before risk elimination wrote any has none: identification */
+  procedure: procedureSchema.default('identification'),
   kind: z.enum(MILESTONE_KINDS),
   villageCode: z.string(),
   /** the day the risk was found (its local midnight), or for older cases the application (createdAt) */
   startedAt: z.string(),
   at: z.string(),
-  /** `startedAt` plus the `wholeIdentification` limit of the policy the case started with */
-  dueAt: z.string(),
+  /**
+   * `startedAt` plus the `wholeIdentification` limit of the policy the case started with; none on a
+   * risk-elimination proposal's (no whole-procedure limit applies to it: never counted late)
+   */
+  dueAt: z.string().optional(),
   decision: decisionKindSchema.optional(),
 });
 export type MilestoneItem = z.infer<typeof milestoneItemSchema>;
@@ -33,6 +39,7 @@ const MILESTONE_FIELDS = TIMING_INDEX_READS.milestone satisfies readonly (keyof 
 export const milestoneItem = (m: MilestoneItem): Item => ({
   ...keys.milestone(m.caseId, m.kind, m.at),
   ...indexKeys.wholeCase(
+    m.procedure,
     countyOf(m.villageCode),
     m.kind,
     localMonth(parseIso(m.at)),
@@ -49,9 +56,13 @@ export const putMilestoneItem = (tableName: string, m: MilestoneItem): TransactI
   Put: { TableName: tableName, Item: milestoneItem(m) },
 });
 
-/** Every whole-case milestone of (county, kind, month reached), optionally of one township, like stageRecords. */
+/**
+ * Every whole-case milestone of (procedure, county, kind, month reached), optionally of one township, like
+ * stageRecords.
+ */
 export const milestoneRecords = (
   table: Table,
+  procedure: Procedure,
   county: string,
   kind: string,
   month: string,
@@ -61,7 +72,7 @@ export const milestoneRecords = (
   timingIndexPartition(
     table,
     MILESTONE,
-    indexKeys.wholeCasePartition(county, kind, month),
+    indexKeys.wholeCasePartition(procedure, county, kind, month),
     township,
     MILESTONE_FIELDS,
     since,

@@ -4,6 +4,7 @@
  * the table of (a fresh DynamoDB Local table), and the one thing a handler builds from its environment.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Procedure } from '../../schemas/domain.ts';
 import type { StaffMember } from '../../schemas/staff.ts';
 import { documentClient, env } from '../commons/clients.ts';
 import type { TimingSample } from '../core/timings.ts';
@@ -47,16 +48,14 @@ export class Store {
   // cases (case.ts)
   getCase = (caseId: string) => cases.getCase(this.table, caseId);
   getCaseWithTrail = (caseId: string) => cases.getCaseWithTrail(this.table, caseId);
-  casesOfApplicant = (sub: string, page: PageRequest) => cases.casesOfApplicant(this.table, sub, page);
-  casesInJurisdiction = (
-    jurisdiction: string,
-    filter: { status?: string; stage?: string },
-    page: PageRequest,
-  ) => cases.casesInJurisdiction(this.table, jurisdiction, filter, page);
+  casesOfApplicant = (sub: string, filter: cases.CaseListFilter, page: PageRequest) =>
+    cases.casesOfApplicant(this.table, sub, filter, page);
+  casesInJurisdiction = (jurisdiction: string, filter: cases.CaseListFilter, page: PageRequest) =>
+    cases.casesInJurisdiction(this.table, jurisdiction, filter, page);
   casesNeedingAttention = (
     county: string,
     kind: 'idle' | 'error',
-    filter: { idleBefore?: string; stage?: string; within?: string },
+    filter: { idleBefore?: string; stage?: string; within?: string; procedure?: Procedure },
     page: PageRequest,
   ) => cases.casesNeedingAttention(this.table, county, kind, filter, page);
   inFlightCases = (counties: readonly string[]) => cases.inFlightCases(this.table, counties);
@@ -73,22 +72,35 @@ export class Store {
   overdueOpenTasks = (
     county: string,
     beforeIso: string,
-    filter: { stage?: string; township?: string; role?: string; assignee?: string },
+    filter: { stage?: string; township?: string; role?: string; assignee?: string; procedure?: Procedure },
     page: PageRequest,
   ) => tasks.overdueOpenTasks(this.table, county, beforeIso, filter, page);
-  stageRecords = (county: string, stage: string, month: string, township?: string, since?: TimingSince) =>
-    tasks.stageRecords(this.table, county, stage, month, township, since);
+  stageRecords = (
+    procedure: Procedure,
+    county: string,
+    stage: string,
+    month: string,
+    township?: string,
+    since?: TimingSince,
+  ) => tasks.stageRecords(this.table, procedure, county, stage, month, township, since);
   lateStageRecords = (
+    procedure: Procedure,
     county: string,
     stage: string,
     month: string,
     township: string | undefined,
     page: PageRequest,
-  ) => tasks.lateStageRecords(this.table, county, stage, month, township, page);
+  ) => tasks.lateStageRecords(this.table, procedure, county, stage, month, township, page);
 
   // milestones (milestone.ts), objections (objection.ts), guards (guard.ts)
-  milestoneRecords = (county: string, kind: string, month: string, township?: string, since?: TimingSince) =>
-    milestones.milestoneRecords(this.table, county, kind, month, township, since);
+  milestoneRecords = (
+    procedure: Procedure,
+    county: string,
+    kind: string,
+    month: string,
+    township?: string,
+    since?: TimingSince,
+  ) => milestones.milestoneRecords(this.table, procedure, county, kind, month, township, since);
   openObjections = (caseId: string) => objections.openObjections(this.table, caseId);
   personHouseholds = (idNumbers: readonly string[]) => guards.personHouseholds(this.table, idNumbers);
   repairGuards = (

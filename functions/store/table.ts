@@ -13,9 +13,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import type { Procedure } from '../../schemas/domain.ts';
 import { conflict } from '../core/errors.ts';
 import { countCapacity } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+
+/** The most Queries one filtered page reads to fill itself (Table.page). */
+export const MAX_FILTERED_READS = 10;
 
 /** A DynamoDB item or expression-value map as the document client takes it. */
 export type Item = Record<string, unknown>;
@@ -113,6 +117,27 @@ export function placeFilter(
   return filter;
 }
 
+/**
+ * Adds to a filter built by equalityFilter/placeFilter the part matching the items of `procedure`. An index entry
+ * without one is identification's: a task stored before tasks kept their procedure, or any entry of an index not
+ * yet rebuilt with `procedure` in its projection (docs/data-model.md, tables stored with an earlier layout).
+ */
+export function procedureFilter(
+  procedure: Procedure | undefined,
+  filter: { names: Record<string, string>; parts: string[] },
+  values: Item,
+) {
+  if (!procedure) return filter;
+  filter.names['#procedure'] = 'procedure';
+  values[':procedure'] = procedure;
+  filter.parts.push(
+    procedure === 'identification'
+      ? '(attribute_not_exists(#procedure) OR #procedure = :procedure)'
+      : '#procedure = :procedure',
+  );
+  return filter;
+}
+
 /** The Query parts of a filter built by equalityFilter/placeFilter: absent when it filters nothing. */
 export const filterParts = (filter: { names: Record<string, string>; parts: string[] }) =>
   filter.parts.length
@@ -175,20 +200,30 @@ export class Table {
     });
   }
 
-  /** One page of a Query from the caller's cursor: the items parsed, and the cursor to the next page. */
+  /**
+   * One page of a Query from the caller's cursor: the items parsed, and the cursor to the next page. A filtered
+   * Query reads on from where its last read stopped, each read evaluating no more items than the page still lacks
+   * (so it never overshoots and its cursor is DynamoDB's own), until the page is full or the range ends; after
+   * MAX_FILTERED_READS reads it answers what it has, with its cursor.
+   */
   async page<T>(entity: EntitySchema<T>, input: QueryInput, page: PageRequest): Promise<Page<T>> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.name,
-        ...input,
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    );
-    return {
-      items: (out.Items ?? []).map((i) => parseItem(entity, i)),
-      cursor: encodeCursor(out.LastEvaluatedKey),
-    };
+    const items: T[] = [];
+    let start = decodeCursor(page.cursor);
+    let reads = 0;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.name,
+          ...input,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => parseItem(entity, i)));
+      start = out.LastEvaluatedKey;
+      reads++;
+    } while (input.FilterExpression && start && items.length < page.limit && reads < MAX_FILTERED_READS);
+    return { items, cursor: encodeCursor(start) };
   }
 
   /** Every item a Query matches, following its pages to the end, unparsed (an item collection of entities). */

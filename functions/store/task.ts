@@ -4,7 +4,12 @@
  */
 import { z } from 'zod';
 import { roleSchema } from '../../schemas/common.ts';
-import { decisionKindSchema, taskStatusSchema } from '../../schemas/domain.ts';
+import {
+  decisionKindSchema,
+  type Procedure,
+  procedureSchema,
+  taskStatusSchema,
+} from '../../schemas/domain.ts';
 import { countyOf, townshipOf } from '../core/jurisdiction.ts';
 import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
 import { localMonth, parseIso } from '../core/time.ts';
@@ -17,6 +22,7 @@ import {
   type Page,
   type PageRequest,
   placeFilter,
+  procedureFilter,
   storedObject,
   type Table,
   type TransactItem,
@@ -32,6 +38,8 @@ export const humanStageSchema = z.enum(HUMAN_STAGES as [HumanStage, ...HumanStag
 export const taskItemSchema = z.object({
   taskId: z.string(),
   caseId: z.string(),
+  /** its case's procedure, written when the task opens; a task stored before tasks kept it reads identification */
+  procedure: procedureSchema.default('identification'),
   stage: humanStageSchema,
   role: roleSchema,
   jurisdiction: z.string(),
@@ -80,6 +88,7 @@ export function taskIndexKeys(t: TaskItem, indexing: TaskIndexing): Item {
   if (indexing === 'open') return indexKeys.openTask(t.role, t.jurisdiction, t.dueAt, t.taskId);
   const decidedAt = t.decidedAt!;
   return indexKeys.doneTask(
+    t.procedure,
     countyOf(t.jurisdiction),
     t.stage,
     localMonth(parseIso(decidedAt)),
@@ -155,18 +164,22 @@ export const bindTaskToken = (table: Table, taskId: string, token: string): Prom
     ':done': 'done',
   });
 
-/** What narrows an inbox Query: a due bound on the sort key (at most one), stage and assignee inside the page. */
+/**
+ * What narrows an inbox Query: a due bound on the sort key (at most one), stage, assignee and procedure inside
+ * the page.
+ */
 export interface InboxFilter {
   dueBefore?: string;
   dueFrom?: string;
   stage?: string;
   assignee?: string;
+  procedure?: Procedure;
 }
 
 /**
  * (3) Open tasks of (role, jurisdiction), soonest due first: one Query on the sparse inbox index. A due bound
- * narrows the sort-key range (`dueBefore`: the overdue ones, `dueFrom`: the others); stage and assignee filter
- * inside the page, so a page may come back short with a cursor.
+ * narrows the sort-key range (`dueBefore`: the overdue ones, `dueFrom`: the others); stage, assignee and procedure
+ * filter inside the Query (Table.page reads on until the page is full).
  */
 export function inbox(
   table: Table,
@@ -184,7 +197,13 @@ export function inbox(
     condition += ' AND gsi1sk >= :due';
     values[':due'] = indexKeys.openTasksDueBefore(filter.dueFrom);
   }
-  const filters = filterParts(equalityFilter({ stage: filter.stage, assignee: filter.assignee }, values));
+  const filters = filterParts(
+    procedureFilter(
+      filter.procedure,
+      equalityFilter({ stage: filter.stage, assignee: filter.assignee }, values),
+      values,
+    ),
+  );
   return table.page(
     TASK,
     {
@@ -199,13 +218,13 @@ export function inbox(
 
 /**
  * (7) One page of a county's open tasks due before `beforeIso`, soonest due first: a Query on the county's
- * open-task index, bounded by the sort key; stage, role, assignee and township filter inside the page.
+ * open-task index, bounded by the sort key; stage, role, assignee, township and procedure filter inside the Query.
  */
 export function overdueOpenTasks(
   table: Table,
   county: string,
   beforeIso: string,
-  filter: { stage?: string; township?: string; role?: string; assignee?: string },
+  filter: { stage?: string; township?: string; role?: string; assignee?: string; procedure?: Procedure },
   page: PageRequest,
 ): Promise<Page<TaskItem>> {
   const values: Item = {
@@ -213,9 +232,13 @@ export function overdueOpenTasks(
     ':before': indexKeys.openTasksDueBefore(beforeIso),
   };
   const filters = filterParts(
-    placeFilter(
-      { stage: filter.stage, role: filter.role, assignee: filter.assignee },
-      filter.township,
+    procedureFilter(
+      filter.procedure,
+      placeFilter(
+        { stage: filter.stage, role: filter.role, assignee: filter.assignee },
+        filter.township,
+        values,
+      ),
       values,
     ),
   );
@@ -232,11 +255,13 @@ export function overdueOpenTasks(
 }
 
 /**
- * (6) Every completed-stage record of (county, stage, month), optionally of one township, or those decided from
- * `since` on: Queries on the timing index, followed page by page. Only the fields the timing maths needs are read back.
+ * (6) Every completed-stage record of (procedure, county, stage, month), optionally of one township, or those
+ * decided from `since` on: Queries on the timing index, followed page by page. Only the fields the timing maths
+ * needs are read back.
  */
 export const stageRecords = (
   table: Table,
+  procedure: Procedure,
   county: string,
   stage: string,
   month: string,
@@ -246,25 +271,26 @@ export const stageRecords = (
   timingIndexPartition(
     table,
     TIMING_RECORD,
-    indexKeys.timingPartition(county, stage, month),
+    indexKeys.timingPartition(procedure, county, stage, month),
     township,
     TIMING_FIELDS,
     since,
   );
 
 /**
- * One page of the stage records of (county, stage, month) decided after their due date: a Query on the timing
- * index (optionally one township) filtered on decidedAt > dueAt.
+ * One page of the stage records of (procedure, county, stage, month) decided after their due date: a Query on the
+ * timing index (optionally one township) filtered on decidedAt > dueAt.
  */
 export function lateStageRecords(
   table: Table,
+  procedure: Procedure,
   county: string,
   stage: string,
   month: string,
   township: string | undefined,
   page: PageRequest,
 ): Promise<Page<TimingRecord>> {
-  const values: Item = { ':pk': indexKeys.timingPartition(county, stage, month) };
+  const values: Item = { ':pk': indexKeys.timingPartition(procedure, county, stage, month) };
   let condition = 'gsi3pk = :pk';
   if (township) {
     condition += ' AND begins_with(gsi3sk, :township)';

@@ -195,13 +195,13 @@ describe('the household history and the reports over HTTP', () => {
     expect(hidden.status).toBe(404);
   });
 
-  it('the monitoring report, overdue measures, and a procedure the reports do not know yet (400)', async () => {
+  it('the monitoring report, overdue measures, and measures asked of risk elimination (400)', async () => {
     const year = new Date(rt.now() + 8 * 3600_000).toISOString().slice(0, 4);
 
     const report = await u.auditor.get(`/api/reports/monitoring?year=${year}`);
     const badYear = await u.auditor.get('/api/reports/monitoring?year=26');
     const overdue = await u.township.get('/api/reports/overdue?kind=measures');
-    const procedure = await u.auditor.get('/api/reports/stuck?procedure=risk_elimination');
+    const procedure = await u.auditor.get('/api/reports/overdue?kind=measures&procedure=risk_elimination');
 
     expect(report.status).toBe(200);
     expect(report.body.enrolled.households).toBeGreaterThanOrEqual(1);

@@ -333,7 +333,8 @@ describe('GET /api/reports/stage-timings', () => {
         .map((id) => {
           const [township, , stage] = id.split('|') as [string, string, string];
           const g = selected.filter((r) => r.township === township && r.stage === stage);
-          return { township, stage, count: g.length, breaches: g.filter((r) => r.breach).length };
+          const breaches = g.filter((r) => r.breach).length;
+          return { township, stage, procedure: 'identification', count: g.length, breaches };
         });
     expect(byStage.body.cells).toEqual(cells(rows));
     expect(byMonth.body.cells).toEqual(byStage.body.cells);
@@ -353,7 +354,8 @@ describe('GET /api/reports/stage-timings', () => {
   });
 
   it('stores a settled month’s samples once and answers from them; the open month stays live', async () => {
-    const village = (month: string) => indexKeys.timingPartition('611002', 'village_review', month);
+    const village = (month: string) =>
+      indexKeys.timingPartition('identification', '611002', 'village_review', month);
     const { store } = sharedDeps();
     expect(isSettledMonth('2026-11', now) && !isSettledMonth('2026-12', now)).toBe(true);
 
@@ -372,7 +374,7 @@ describe('GET /api/reports/stage-timings', () => {
     );
     expect(await store.storedSamples(village('2026-12'))).toBeUndefined();
     const decisions = await store.storedSamples(
-      indexKeys.wholeCasePartition('611002', 'county_decision', '2026-11'),
+      indexKeys.wholeCasePartition('identification', '611002', 'county_decision', '2026-11'),
     );
     expect(decisions?.samples.reduce((n, s) => n + s.queueMs.length, 0)).toBe(
       countyDecided().filter((c) => localMonth(c.endMs) === '2026-11').length,
@@ -380,7 +382,8 @@ describe('GET /api/reports/stage-timings', () => {
   });
 
   it('runs the scheduled timing-samples job as the scheduler would: the open month stored up to a quarter hour ago', async () => {
-    const village = (month: string) => indexKeys.timingPartition('611002', 'village_review', month);
+    const village = (month: string) =>
+      indexKeys.timingPartition('identification', '611002', 'village_review', month);
     const { store } = sharedDeps();
     const before = await timings('auditor', 'from=2026-11&to=2026-12&groupBy=township');
 

@@ -61,7 +61,7 @@ describe('riskFoundAt', () => {
     ))!;
 
     expect(m!.startedAt).toBe('2026-02-20T00:00:00.000+08:00');
-    expect(parseIso(m!.dueAt) - parseIso(m!.startedAt)).toBe(15 * DAY_MS);
+    expect(parseIso(m!.dueAt!) - parseIso(m!.startedAt)).toBe(15 * DAY_MS);
   });
 });
 

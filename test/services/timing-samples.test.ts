@@ -24,9 +24,9 @@ beforeEach(async () => {
   rows = [];
   reads = [];
   const stageRecords = w.store.stageRecords;
-  w.store.stageRecords = (county, stage, month, township, since) => {
-    if (stage === 'village_review') reads.push({ month, township, since });
-    return stageRecords(county, stage, month, township, since);
+  w.store.stageRecords = (procedure, county, stage, month, township, since) => {
+    if (stage === 'village_review' && procedure === 'identification') reads.push({ month, township, since });
+    return stageRecords(procedure, county, stage, month, township, since);
   };
 });
 
@@ -41,6 +41,7 @@ async function decided(village: string, decidedMs: number, hours = 30): Promise<
     taskItem({
       taskId: `task_${String(n).padStart(4, '0')}`,
       caseId: `case_${n}`,
+      procedure: 'identification',
       stage: 'village_review',
       role: 'village_reviewer',
       jurisdiction: village,
@@ -66,7 +67,7 @@ const expected = (township?: string) =>
     rows.filter((r) => !township || r.villageCode.startsWith(township)),
     'township',
     HUMAN_STAGES,
-  );
+  ).map((g) => ({ ...g, procedure: 'identification' }));
 
 describe('the timing-samples job and the report', () => {
   it('stores a settled month in full and the open month up to a quarter hour ago', async () => {
@@ -77,12 +78,13 @@ describe('the timing-samples job and the report', () => {
 
     const run = await storeTimingSamples(w.deps, ['611002']);
 
-    const partition = (month: string) => indexKeys.timingPartition('611002', 'village_review', month);
+    const partition = (month: string) =>
+      indexKeys.timingPartition('identification', '611002', 'village_review', month);
     const october = await w.store.storedSamples(partition('2026-10'));
     const november = await w.store.storedSamples(partition('2026-11'));
     expect(run).toMatchObject({ counties: ['611002'], through: toIso(NOW - SAMPLES_MARGIN_MS), tooLarge: 0 });
-    // 24 months × (5 stages + 2 whole-case kinds): the current one open, the rest settled
-    expect([run.settled, run.open, run.kept]).toEqual([23 * 7, 7, 0]);
+    // 2 procedures × 24 months × (5 stages + 2 whole-case kinds): the current one open, the rest settled
+    expect([run.settled, run.open, run.kept]).toEqual([2 * 23 * 7, 2 * 7, 0]);
     expect(october?.through).toBeUndefined();
     expect(october?.samples.map((s) => [s.township, s.queueMs.length])).toEqual([
       ['611002100', 1],
@@ -128,9 +130,9 @@ describe('the timing-samples job and the report', () => {
 
     const again = await storeTimingSamples(w.deps, ['611002']);
 
-    expect([again.settled, again.open, again.kept]).toEqual([0, 7, 23 * 7]);
+    expect([again.settled, again.open, again.kept]).toEqual([0, 2 * 7, 2 * 23 * 7]);
     const november = await w.store.storedSamples(
-      indexKeys.timingPartition('611002', 'village_review', '2026-11'),
+      indexKeys.timingPartition('identification', '611002', 'village_review', '2026-11'),
     );
     expect(november?.through).toBe(toIso(NOW + 12 * H - SAMPLES_MARGIN_MS));
     expect(november?.samples.flatMap((s) => s.queueMs)).toHaveLength(1);
@@ -151,7 +153,7 @@ describe('the timing-samples job and the report', () => {
     ]);
     // the report stored the settled month's samples for the next one
     const stored = await w.store.storedSamples(
-      indexKeys.timingPartition('611002', 'village_review', '2026-10'),
+      indexKeys.timingPartition('identification', '611002', 'village_review', '2026-10'),
     );
     expect(stored?.samples.map((s) => s.month)).toEqual(['2026-10']);
   });

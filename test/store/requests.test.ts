@@ -19,13 +19,14 @@ import {
   inFlightCases,
 } from '../../functions/store/case.ts';
 import { caseTransaction } from '../../functions/store/case-transaction.ts';
+import { decodeCursor } from '../../functions/store/cursor.ts';
 import { idNumberDigest, keys } from '../../functions/store/keys.ts';
 import { milestoneRecords } from '../../functions/store/milestone.ts';
 import { openObjections } from '../../functions/store/objection.ts';
 import { policyHistory, putPolicy } from '../../functions/store/policy.ts';
 import { storedSamples } from '../../functions/store/samples.ts';
 import { putStaff } from '../../functions/store/staff.ts';
-import { StoredItemError, Table } from '../../functions/store/table.ts';
+import { MAX_FILTERED_READS, StoredItemError, Table } from '../../functions/store/table.ts';
 import { bindTaskToken, inbox, overdueOpenTasks, type TaskItem } from '../../functions/store/task.ts';
 import { validHousehold } from '../support/fixtures.ts';
 
@@ -74,6 +75,7 @@ const filed: CaseItem = {
 const task: TaskItem = {
   taskId: 'task_1',
   caseId: 'case_1',
+  procedure: 'identification',
   stage: 'village_review',
   role: 'village_reviewer',
   jurisdiction: '611002100201',
@@ -155,9 +157,54 @@ describe('case.ts', () => {
       Limit: 20,
       ReturnConsumedCapacity: 'TOTAL',
     });
+    // a filtered page that finds nothing reads on, up to its bound, and answers empty with its cursor
+    expect(sent).toHaveLength(MAX_FILTERED_READS);
+    expect(page.cursor).toBeDefined();
     await casesInJurisdiction(table, '611002', {}, { limit: 5, cursor: page.cursor });
-    expect(sent[1]!.input.ExclusiveStartKey).toEqual({ pk: 'a', sk: 'b', gsi2pk: 'c', gsi2sk: 'd' });
-    expect(sent[1]!.input.FilterExpression).toBeUndefined();
+    const next = sent[MAX_FILTERED_READS]!.input;
+    expect(next.ExclusiveStartKey).toEqual({ pk: 'a', sk: 'b', gsi2pk: 'c', gsi2sk: 'd' });
+    expect(next.FilterExpression).toBeUndefined();
+    expect(sent).toHaveLength(MAX_FILTERED_READS + 1);
+  });
+
+  it('fills a filtered page: reads on from where the last read stopped, never asking for more than it lacks', async () => {
+    const listed = (n: number) => ({ caseId: `case_${n}`, status: 'open', stage: 'village_review' });
+    let reads = 0;
+    const { table, sent } = offline((command) => {
+      if (command === 'BatchGetCommand') return { Responses: { T: [] } };
+      reads++;
+      return reads === 1
+        ? { Items: [listed(1)], LastEvaluatedKey: { pk: 'p1', sk: 's', gsi2pk: 'c', gsi2sk: 'd1' } }
+        : {
+            Items: [listed(2), listed(3)],
+            LastEvaluatedKey: { pk: 'p3', sk: 's', gsi2pk: 'c', gsi2sk: 'd3' },
+          };
+    });
+
+    const page = await casesInJurisdiction(table, '611002', { procedure: 'risk_elimination' }, { limit: 3 });
+
+    const queries = sent.filter((s) => s.command === 'QueryCommand').map((s) => s.input);
+    expect(queries.map((q) => [q.Limit, q.ExclusiveStartKey])).toEqual([
+      [3, undefined],
+      [2, { pk: 'p1', sk: 's', gsi2pk: 'c', gsi2sk: 'd1' }],
+    ]);
+    expect(queries[0]).toMatchObject({
+      FilterExpression: '#procedure = :procedure',
+      ExpressionAttributeNames: { '#procedure': 'procedure' },
+      ExpressionAttributeValues: { ':pk': 'CASES#611002', ':procedure': 'risk_elimination' },
+    });
+    expect(decodeCursor(page.cursor)).toEqual({ pk: 'p3', sk: 's', gsi2pk: 'c', gsi2sk: 'd3' });
+  });
+
+  it('matches identification on entries without a procedure (tasks stored before tasks kept it)', async () => {
+    const { table, sent } = offline(() => ({ Items: [] }));
+
+    await inbox(table, 'village_reviewer', '611002100201', { limit: 10 }, { procedure: 'identification' });
+
+    expect(sent[0]!.input).toMatchObject({
+      FilterExpression: '(attribute_not_exists(#procedure) OR #procedure = :procedure)',
+      ExpressionAttributeValues: { ':procedure': 'identification' },
+    });
   });
 
   it('finds in-flight cases with one Query per county on the active entries, never a Scan', async () => {
@@ -194,7 +241,7 @@ describe('case.ts', () => {
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
       FilterExpression: 'begins_with(#village, :within)',
       ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':before': AT, ':within': '611002100' },
-      ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5, #p6',
+      ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5, #p6, #p7',
       Limit: 50,
     });
   });
@@ -282,6 +329,7 @@ describe('case-transaction.ts', () => {
       milestones: [
         {
           caseId: 'case_1',
+          procedure: 'identification',
           kind: 'county_decision',
           villageCode: '611002100201',
           startedAt: AT,
@@ -439,12 +487,12 @@ describe('the other entities', () => {
 
   it('milestone.ts: one township of a whole-case partition, only the fields the report reads', async () => {
     const { table, sent } = offline(() => ({ Items: [] }));
-    await milestoneRecords(table, '611002', 'enrolled', '2026-11', '611002100');
+    await milestoneRecords(table, 'identification', '611002', 'enrolled', '2026-11', '611002100');
     expect(sent[0]!.input).toMatchObject({
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND begins_with(gsi3sk, :township)',
       ExpressionAttributeValues: { ':pk': 'WHOLE#611002#enrolled#2026-11', ':township': '611002100#' },
-      ProjectionExpression: '#t0, #t1, #t2, #t3, #t4, #t5, #t6',
+      ProjectionExpression: '#t0, #t1, #t2, #t3, #t4, #t5, #t6, #t7',
     });
   });
 

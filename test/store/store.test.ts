@@ -41,6 +41,7 @@ function task(c: CaseItem, over: Partial<TaskItem> = {}): TaskItem {
   return {
     taskId: `task_${c.caseId}`,
     caseId: c.caseId,
+    procedure: c.procedure,
     stage: 'village_review',
     role: 'village_reviewer',
     jurisdiction: c.villageCode,
