@@ -15,6 +15,7 @@ import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts'
 import { AUDIT } from './audit.ts';
 import { HOUSEHOLD_INDEX_READS, INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import { OBJECTION, type ObjectionItem } from './objection.ts';
+import { policyRefOf, policyRefSchema, resolvedPolicy } from './policy.ts';
 import {
   type EntitySchema,
   equalityFilter,
@@ -117,7 +118,27 @@ export const caseItemSchema = z.object({
   evidence: storedObject<Evidence>().optional(),
 });
 export type CaseItem = z.infer<typeof caseItemSchema>;
-export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: caseItemSchema };
+
+/**
+ * The case item as stored: when a reference reads the same policy back (the county's defaults, version 0), the
+ * case keeps `policyRef` instead of the ~0.4 KB copy, which every step would otherwise rewrite. A case stored
+ * before, or filed under a stored policy version, keeps the copy and reads as it always did.
+ */
+const storedCaseSchema = caseItemSchema
+  .extend({ policy: storedObject<Policy>().optional(), policyRef: policyRefSchema.optional() })
+  .transform(({ policyRef, policy, ...c }, ctx): CaseItem => {
+    const resolved = policy ?? (policyRef ? resolvedPolicy(policyRef) : undefined);
+    if (!resolved) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy'],
+        message: 'neither a policy nor a reference it reads',
+      });
+      return z.NEVER;
+    }
+    return { ...c, policy: resolved };
+  });
+export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: storedCaseSchema };
 
 /** A case needing attention as the stuck-case report reads it from the activity index. */
 const ACTIVITY_FIELDS = TIMING_INDEX_READS.activity;
@@ -190,8 +211,13 @@ export function caseActivityKeys(c: CaseItem): Item | undefined {
   return undefined;
 }
 
-/** The case's whole item as first written: keys, its applicant's and county's index entries, its activity. */
+/**
+ * The case's whole item as first written: keys, its applicant's and county's index entries, its activity; its
+ * policy as a reference when one reads the same policy back.
+ */
 export function caseItem(c: CaseItem): Item {
+  const { policy, ...rest } = c;
+  const policyRef = policyRefOf(policy);
   return {
     ...keys.case(c.caseId),
     ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
@@ -199,7 +225,8 @@ export function caseItem(c: CaseItem): Item {
     ...caseActivityKeys(c),
     ...(c.householdId ? indexKeys.householdCase(c.householdId, c.createdAt, c.caseId) : {}),
     entity: CASE_ENTITY,
-    ...c,
+    ...rest,
+    ...(policyRef ? { policyRef } : { policy }),
   };
 }
 
@@ -224,12 +251,17 @@ export function updateCaseItem(
   const { caseId: _id, ...fields } = after;
   const activity = caseActivityKeys(after);
   const setNames = new Set(changed.set);
+  // a policy set in place is kept as a copy, which replaces any reference
   const u = updateExpression(
     {
       ...Object.fromEntries(Object.entries(fields).filter(([k]) => setNames.has(k) || CHAIN_FIELDS.has(k))),
       ...activity,
     },
-    [...changed.remove, ...(activity ? [] : ACTIVITY_ATTRIBUTES)],
+    [
+      ...changed.remove,
+      ...(activity ? [] : ACTIVITY_ATTRIBUTES),
+      ...(setNames.has('policy') ? ['policyRef'] : []),
+    ],
   );
   return {
     Update: {

@@ -117,6 +117,19 @@ export const LIST_INDEX_READS = {
 /** What the owner and county indexes copy besides keys: the union of what their readers read. */
 export const LIST_INDEX_ATTRIBUTES: readonly string[] = [...new Set(Object.values(LIST_INDEX_READS).flat())];
 
+/**
+ * What the owner index copies: what its readers read (tasks, staff, cases), not the measures' fields, which only
+ * the county index holds. A measure's `version` and `updatedAt` are names every case step changes on the case
+ * item too: copied to the owner index, each step would rewrite the case's applicant entry there for nothing.
+ */
+export const OWNER_INDEX_ATTRIBUTES: readonly string[] = [
+  ...new Set([...LIST_INDEX_READS.task, ...LIST_INDEX_READS.staff, ...LIST_INDEX_READS.case]),
+];
+/** What the county index copies: open tasks, cases, planned measures. */
+export const COUNTY_INDEX_ATTRIBUTES: readonly string[] = [
+  ...new Set([...LIST_INDEX_READS.task, ...LIST_INDEX_READS.case, ...LIST_INDEX_READS.measure]),
+];
+
 /** What a GSI copies besides its keys: every attribute, or only those named. */
 export type IndexProjection = 'ALL' | readonly string[];
 
@@ -130,14 +143,14 @@ export const INDEXES = {
     name: 'gsi1',
     partitionKey: 'gsi1pk',
     sortKey: 'gsi1sk',
-    projection: LIST_INDEX_ATTRIBUTES as IndexProjection,
+    projection: OWNER_INDEX_ATTRIBUTES as IndexProjection,
   },
   /** cases in a county by village code · (7) open tasks of a county by due date · planned measures by date */
   byCounty: {
     name: 'gsi2',
     partitionKey: 'gsi2pk',
     sortKey: 'gsi2sk',
-    projection: LIST_INDEX_ATTRIBUTES as IndexProjection,
+    projection: COUNTY_INDEX_ATTRIBUTES as IndexProjection,
   },
   /**
    * (6) completed stage records by (county, stage, month), sorted by township, and whole-case milestones by

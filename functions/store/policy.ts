@@ -1,7 +1,9 @@
 /** The county policy entity: the current policy and every stored version, in the county's policy partition. */
+
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { actorSchema } from '../../schemas/records.ts';
-import { type Policy, VILLAGE_VOTE_RULES } from '../core/policy.ts';
+import { defaultPolicy, type Policy, VILLAGE_VOTE_RULES } from '../core/policy.ts';
 import { keys } from './keys.ts';
 import { type EntitySchema, type Page, type PageRequest, storedObject, type Table } from './table.ts';
 
@@ -69,3 +71,22 @@ export const policyHistory = (table: Table, county: string, page: PageRequest): 
     },
     page,
   );
+
+/** Which policy a case started with: the county and the version, which never changes once stored. */
+export const policyRefSchema = z.object({ county: z.string(), version: z.int() });
+export type PolicyRef = z.infer<typeof policyRefSchema>;
+
+/**
+ * The reference a case keeps instead of a copy of `policy`, when the reference reads the same policy back without
+ * a request: the county's defaults (version 0). A stored version stays copied for now: every function that reads
+ * a case would have to read the version item too (the audit API may not GetItem), see docs/data-model.md.
+ */
+export function policyRefOf(policy: Policy): PolicyRef | undefined {
+  return policy.version === 0 && isDeepStrictEqual(policy, defaultPolicy(policy.county))
+    ? { county: policy.county, version: 0 }
+    : undefined;
+}
+
+/** The policy a reference names, when it reads back without a request (policyRefOf); otherwise none. */
+export const resolvedPolicy = (ref: PolicyRef): Policy | undefined =>
+  ref.version === 0 ? defaultPolicy(ref.county) : undefined;

@@ -1,8 +1,10 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  COUNTY_INDEX_ATTRIBUTES,
   HOUSEHOLD_INDEX_READS,
   LIST_INDEX_ATTRIBUTES,
+  OWNER_INDEX_ATTRIBUTES,
   TABLE_SPEC,
   TIMING_INDEX_ATTRIBUTES,
 } from '../../functions/store/keys.ts';
@@ -74,8 +76,8 @@ describe('the records table', () => {
     );
 
     expect(projections).toEqual({
-      gsi1: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_INDEX_ATTRIBUTES] },
-      gsi2: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_INDEX_ATTRIBUTES] },
+      gsi1: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...OWNER_INDEX_ATTRIBUTES] },
+      gsi2: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...COUNTY_INDEX_ATTRIBUTES] },
       gsi3: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TIMING_INDEX_ATTRIBUTES] },
       gsi4: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...HOUSEHOLD_INDEX_READS] },
     });
@@ -87,6 +89,10 @@ describe('the records table', () => {
     // never the task token, the route it replays, the household or its ID numbers, the policy snapshot
     for (const attribute of ['taskToken', 'supplementToken', 'route', 'household', 'guards', 'policy']) {
       expect(LIST_INDEX_ATTRIBUTES).not.toContain(attribute);
+    }
+    // nothing every case step changes lands in the case's applicant entry (a measure's version, updatedAt)
+    for (const attribute of ['version', 'updatedAt', 'auditHead', 'auditLength']) {
+      expect(OWNER_INDEX_ATTRIBUTES).not.toContain(attribute);
     }
     // never the task token, the household or its ID numbers
     for (const copied of [TIMING_INDEX_ATTRIBUTES, HOUSEHOLD_INDEX_READS as readonly string[]]) {

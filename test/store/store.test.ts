@@ -97,6 +97,31 @@ describe('Store.apply', () => {
     expect(verifyChain(trail, { length: read!.auditLength, head: read!.auditHead }).valid).toBe(true);
   });
 
+  it('keeps the default policy as a reference, not a copy, and reads it back whole', async () => {
+    const c = draft();
+    await file(c);
+
+    const raw = await store.doc.send(
+      new GetCommand({ TableName: store.tableName, Key: keys.case(c.caseId) }),
+    );
+
+    expect(raw.Item?.policy).toBeUndefined();
+    expect(raw.Item?.policyRef).toEqual({ county: '611002', version: 0 });
+    expect((await store.getCase(c.caseId))?.policy).toEqual(defaultPolicy('611002'));
+  });
+
+  it('reads a case stored before: its policy and household copied on the item, as they were', async () => {
+    const c = { ...draft(), version: 1, policy: { ...defaultPolicy('611002'), version: 3 } };
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: { ...keys.case(c.caseId), ...c, policy: { ...c.policy } },
+      }),
+    );
+
+    expect(await store.getCase(c.caseId)).toEqual(c);
+  });
+
   it('refuses a second open case for any person of the household, naming their field but not the open case', async () => {
     const first = draft();
     await file(first);
