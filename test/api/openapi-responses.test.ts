@@ -11,6 +11,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const task = {
   taskId: 't-1',
   caseId: 'c-1',
+  procedure: 'identification',
   stage: 'village_review',
   role: 'village_reviewer',
   jurisdiction: '611002100201',
