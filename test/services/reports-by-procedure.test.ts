@@ -26,7 +26,7 @@ import type { Evidence } from '../../schemas/application.ts';
 import type { DecisionBody } from '../../schemas/decision.ts';
 import type { Procedure } from '../../schemas/domain.ts';
 import { caseListQuerySchema, taskListQuerySchema } from '../../schemas/queries.ts';
-import { approval } from '../support/decisions.ts';
+import { approval, proposalApproval, proposalEvidence } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { enrol } from './monitoring-seed.ts';
 import { type ServiceWorld, serviceWorld, user } from './support.ts';
@@ -38,29 +38,16 @@ beforeEach(async () => {
   w = await serviceWorld('2026-03-02T09:00:00.000+08:00');
 });
 
-const evidence: Evidence = {
-  incomePerCapita12m: 9800,
-  stableIncomeMonths: 8,
-  twoAssurancesThreeGuarantees: true,
-  safeDrinkingWater: true,
-  narrative: '务工收入稳定，医疗费用已纳入保障。',
-};
-const proposalVerification = {
-  visitDate: '2026-09-20',
-  verifiers: ['王五', '赵六'],
-  verifiedIncomePerCapita: 9500,
-  evidenceConfirmed: true,
-  findings: '务工收入稳定，两不愁三保障均已落实。',
-};
+const evidence: Evidence = proposalEvidence;
 const REVIEWER: Record<string, string> = {
   village_review: 'village',
   township_verification: 'township',
   county_approval: 'county',
 };
 const approvalOf = (procedure: Procedure, stage: HumanStage): DecisionBody =>
-  procedure === 'risk_elimination' && stage === 'township_verification'
-    ? { decision: 'approve', comment: '核实无误', details: proposalVerification }
-    : (approval(stage) as DecisionBody);
+  (procedure === 'risk_elimination'
+    ? proposalApproval(stage, '2026-09-20')
+    : approval(stage)) as DecisionBody;
 
 /** Opens the stage's task the workflow was last handed (the filing's start, or the last decision's route). */
 async function open(caseId: string, stage: HumanStage, from: 'start' | 'decision'): Promise<string> {

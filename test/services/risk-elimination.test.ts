@@ -19,7 +19,7 @@ import { decide } from '../../functions/services/tasks.ts';
 import { closePublicity, openStage } from '../../functions/services/workflow.ts';
 import type { Evidence, Household } from '../../schemas/application.ts';
 import type { DecisionBody } from '../../schemas/decision.ts';
-import { approval } from '../support/decisions.ts';
+import { approval, proposalApproval, proposalEvidence } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { enrol } from './monitoring-seed.ts';
 import { type ServiceWorld, serviceWorld, user } from './support.ts';
@@ -30,13 +30,7 @@ beforeEach(async () => {
   w = await serviceWorld('2026-03-02T09:00:00.000+08:00');
 });
 
-const evidence: Evidence = {
-  incomePerCapita12m: 9800,
-  stableIncomeMonths: 8,
-  twoAssurancesThreeGuarantees: true,
-  safeDrinkingWater: true,
-  narrative: '务工收入稳定，医疗费用已纳入保障。',
-};
+const evidence: Evidence = proposalEvidence;
 
 /** An identification case filed by `by` and enrolled now. */
 async function enrolledCase(household: Household = validHousehold(8000 + n++), by = 'village') {
@@ -235,17 +229,7 @@ async function openPlanned(caseId: string, stage: HumanStage) {
   return route.task.taskId;
 }
 
-const proposalVerification = {
-  visitDate: '2026-09-20',
-  verifiers: ['王五', '赵六'],
-  verifiedIncomePerCapita: 9500,
-  evidenceConfirmed: true,
-  findings: '务工收入稳定，两不愁三保障均已落实。',
-};
-const approvalAt = (stage: HumanStage) =>
-  stage === 'township_verification'
-    ? { decision: 'approve' as const, comment: '核实无误', details: proposalVerification }
-    : (approval(stage) as DecisionBody);
+const approvalAt = (stage: HumanStage) => proposalApproval(stage, '2026-09-20') as DecisionBody;
 
 /** An enrolled case eligible for a proposal today (enrolled 200 days ago, a measure implemented before today). */
 async function eligibleCase() {

@@ -4,12 +4,12 @@ import { DAY_MS, localDate, toIso } from '../../functions/core/time.ts';
 import { SYSTEM } from '../../functions/services/cases.ts';
 import { sharedDeps } from '../../functions/services/deps.ts';
 import type { Runtime } from '../../local/runtime.ts';
+import { proposalApproval, proposalEvidence } from '../support/decisions.ts';
 import { validHousehold } from '../support/fixtures.ts';
 import { type ApiClient, eventually, loginAll, startTestRuntime } from '../support/runtime.ts';
 import {
   type Actors,
   actionsOf,
-  approval,
   approveThrough,
   caseOf,
   decide,
@@ -44,25 +44,8 @@ beforeAll(async () => {
 });
 afterAll(() => rt?.stop());
 
-const evidence = {
-  incomePerCapita12m: 9800,
-  stableIncomeMonths: 8,
-  twoAssurancesThreeGuarantees: true,
-  safeDrinkingWater: true,
-  narrative: '务工收入稳定，医疗费用已纳入保障。',
-};
-const proposalVerification = {
-  visitDate: '2026-11-05',
-  verifiers: ['王五', '赵六'],
-  verifiedIncomePerCapita: 9500,
-  evidenceConfirmed: true,
-  findings: '务工收入稳定，两不愁三保障均已落实。',
-};
-/** The approval of a proposal at `stage`: the home visit confirms the evidence. */
-const approvalOf = (stage: string) =>
-  stage === 'township_verification'
-    ? { decision: 'approve', comment: '核实无误', details: proposalVerification }
-    : approval(stage);
+const evidence = proposalEvidence;
+const approvalOf = (stage: string) => proposalApproval(stage, '2026-11-05');
 
 const today = () => localDate(systemClock.now());
 
