@@ -408,8 +408,8 @@ export const ROUTE_CATALOG = declareRoutes({
     path: '/api/reports/stuck',
     group: 'reports',
     summary:
-      'Cases in error, then open or returned cases with no progress for `days` days (default 10), longest idle ' +
-      'first; paged, filter township and stage',
+      'Cases in error, then open or returned cases in their stage and status for `days` days (default 10; a ' +
+      'claim is not progress), longest idle first; paged, filter township and stage',
     query: stuckQuerySchema,
     response: named('StuckCasePage', stuckPageSchema),
     errors: ['forbidden', 'not_found'],

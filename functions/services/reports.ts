@@ -26,7 +26,7 @@ import {
   type TimingGroupBy,
   type TimingSample,
 } from '../core/timings.ts';
-import type { ActivityRecord } from '../store/case.ts';
+import { type CaseItem, stageEnteredAt } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
 import type { MeasureItem } from '../store/measure.ts';
 import type { Page } from '../store/table.ts';
@@ -522,7 +522,7 @@ export const stuckQuerySchema = pageQuerySchema.extend({
   township: townshipSchema.optional(),
   stage: stageSchema.optional(),
   procedure: reportProcedureSchema,
-  /** no progress for at least this many days */
+  /** in its stage and status for at least this many days (a claim or a comment is not progress) */
   days: z.coerce.number().int().min(1).max(365).default(10),
 });
 export type StuckQuery = z.output<typeof stuckQuerySchema>;
@@ -534,11 +534,13 @@ export const stuckCaseSchema = z.object({
   township: z.string(),
   stage: stageSchema,
   status: caseStatusSchema,
-  /** `error`: the workflow failed (see `error`); `no_progress`: open or returned with no change for `days` */
+  /** `error`: the workflow failed (see `error`); `no_progress`: open or returned, in its stage for `days` or more */
   reason: z.enum(['error', 'no_progress']),
   /** the case's last change */
   updatedAt: z.string(),
-  /** whole days since the last change */
+  /** when it entered its current stage and status (v1.2): a claim or a comment is not progress */
+  stageEnteredAt: z.string(),
+  /** whole days since it entered its current stage and status */
   idleDays: z.number().int(),
   openTaskId: z.string().optional(),
   error: caseErrorViewSchema.optional(),
@@ -547,10 +549,10 @@ export type StuckCase = z.infer<typeof stuckCaseSchema>;
 export const stuckPageSchema = z.object({ items: z.array(stuckCaseSchema), cursor: z.string().optional() });
 
 /**
- * Cases that need someone to look at them: the cases in error first, then open or returned cases with no
- * progress for `days` days, longest idle first, of one procedure. Two Queries on the sparse activity entries of
- * the case items (store.apply keeps them), paged across both with one cursor; township, stage and procedure
- * filter inside the Queries.
+ * Cases that need someone to look at them: the cases in error first, then open or returned cases that have been
+ * in their stage and status for `days` days, longest idle first, of one procedure. Two Queries on the sparse
+ * activity entries of the case items (store.apply keeps them), paged across both with one cursor; township,
+ * stage and procedure filter inside the Queries.
  */
 export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Promise<Page<StuckCase>> {
   const scope = reportScope(user, query);
@@ -572,7 +574,8 @@ export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Pro
   return pageAcross([source('error'), source('idle')], query.cursor, query.limit);
 }
 
-function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCase {
+function stuckRow(c: CaseItem, nowMs: number, withCause: boolean): StuckCase {
+  const since = stageEnteredAt(c);
   return {
     caseId: c.caseId,
     procedure: c.procedure,
@@ -582,7 +585,8 @@ function stuckRow(c: ActivityRecord, nowMs: number, withCause: boolean): StuckCa
     status: c.status,
     reason: c.status === 'error' ? 'error' : 'no_progress',
     updatedAt: c.updatedAt,
-    idleDays: Math.floor((nowMs - parseIso(c.updatedAt)) / DAY_MS),
+    stageEnteredAt: since,
+    idleDays: Math.floor((nowMs - parseIso(since)) / DAY_MS),
     ...(c.openTaskId ? { openTaskId: c.openTaskId } : {}),
     ...(c.error ? { error: caseErrorView(c.error, withCause) } : {}),
   };

@@ -182,7 +182,7 @@ export class CaseTransaction {
 
 /**
  * The case after `change` with its sealed audit record (and follow-up): the next version, progress time and chain
- * head.
+ * head, and the time it entered its stage when the change moves its stage or status.
  */
 export function caseAfter(change: Omit<CaseChange, 'enrolledCase'>): {
   after: CaseItem;
@@ -200,12 +200,14 @@ export function caseAfter(change: Omit<CaseChange, 'enrolledCase'>): {
     : undefined;
   const last = followUp ?? first;
   const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
+  const moved = { ...before, ...change.set };
+  const entersStage = before.version === 0 || moved.stage !== before.stage || moved.status !== before.status;
   const after: CaseItem = {
-    ...before,
-    ...change.set,
+    ...moved,
     ...(movesGuards ? { guards: guardsAfter(change) } : {}),
     version: before.version + 1,
     updatedAt: last.at,
+    ...(entersStage ? { stageEnteredAt: last.at } : {}),
     auditLength: last.seq,
     auditHead: last.hash,
   };

@@ -71,6 +71,11 @@ export const caseItemSchema = z.object({
   applicant: actorSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
+  /**
+   * when the case entered its current stage and status: the stuck-case report's idle time counts from it, and the
+   * activity entry sorts by it; absent on a case stored before it (its `updatedAt` stands in)
+   */
+  stageEnteredAt: z.string().optional(),
   version: z.number(),
   policy: storedObject<Policy>(),
   /** number of audit records and the hash of the last one: the chain's head */
@@ -140,23 +145,11 @@ const storedCaseSchema = caseItemSchema
   });
 export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: storedCaseSchema };
 
-/** A case needing attention as the stuck-case report reads it from the activity index. */
-const ACTIVITY_FIELDS = TIMING_INDEX_READS.activity;
-const activityRecordSchema = caseItemSchema
-  .pick(
-    Object.fromEntries(ACTIVITY_FIELDS.map((f) => [f, true])) as {
-      [K in (typeof ACTIVITY_FIELDS)[number]]: true;
-    },
-  )
-  // an entry of an index not yet rebuilt with `procedure` in its projection reads identification
-  .extend({ procedure: procedureSchema.default('identification') });
-export type ActivityRecord = z.infer<typeof activityRecordSchema>;
-const ACTIVITY: EntitySchema<ActivityRecord> = { name: 'case activity', schema: activityRecordSchema };
-
-const inFlightSchema = caseItemSchema.pick({ caseId: true });
-const IN_FLIGHT: EntitySchema<z.infer<typeof inFlightSchema>> = {
+/** A case needing attention as the activity index copies it: enough to name it and filter the page. */
+const activityEntrySchema = caseItemSchema.pick({ caseId: true });
+const ACTIVITY: EntitySchema<z.infer<typeof activityEntrySchema>> = {
   name: 'case activity',
-  schema: inFlightSchema,
+  schema: activityEntrySchema,
 };
 
 /** A monitored case as the monitoring report reads it from the county's monitored entries. */
@@ -192,16 +185,20 @@ export const heldGuards = (c: Pick<CaseItem, 'guards' | 'household'>): string[] 
 /** The case item's attributes that hold its activity entry (the stuck-case report's index). */
 const ACTIVITY_ATTRIBUTES = [INDEXES.byTiming.partitionKey, INDEXES.byTiming.sortKey];
 
+/** When the case entered its current stage and status; the last change for a case stored before that was kept. */
+export const stageEnteredAt = (c: Pick<CaseItem, 'stageEnteredAt' | 'updatedAt'>): string =>
+  c.stageEnteredAt ?? c.updatedAt;
+
 /**
- * Where a case stands in the activity index: open or returned cases by their last progress, cases in error by
- * when they failed, enrolled and risk-eliminated cases by their enrolment (with their household's size, which
+ * Where a case stands in the activity index: open or returned cases by when they entered their stage and status,
+ * cases in error by when they failed, enrolled and risk-eliminated cases by their enrolment (with their household's size, which
  * the monitoring report counts); none once it ended otherwise.
  */
 export function caseActivityKeys(c: CaseItem): Item | undefined {
   if (c.status === 'open' || c.status === 'returned') {
-    return indexKeys.activeCase(c.villageCode, c.updatedAt, c.caseId);
+    return indexKeys.activeCase(c.villageCode, stageEnteredAt(c), c.caseId);
   }
-  if (c.status === 'error') return indexKeys.errorCase(c.villageCode, c.updatedAt, c.caseId);
+  if (c.status === 'error') return indexKeys.errorCase(c.villageCode, stageEnteredAt(c), c.caseId);
   if ((c.status === 'enrolled' || c.status === 'risk_eliminated') && c.enrolledAt) {
     return {
       ...indexKeys.monitoredCase(c.villageCode, c.enrolledAt, c.caseId),
@@ -230,8 +227,8 @@ export function caseItem(c: CaseItem): Item {
   };
 }
 
-/** Fields every case change moves: its version, progress time and chain head. */
-const CHAIN_FIELDS = new Set(['version', 'updatedAt', 'auditLength', 'auditHead']);
+/** Fields every case change writes: its version, progress time, chain head and stage entry. */
+const CHAIN_FIELDS = new Set(['version', 'updatedAt', 'auditLength', 'auditHead', 'stageEnteredAt']);
 
 /** The transaction item that files a new case: it must not exist yet. */
 export const putCaseItem = (tableName: string, after: CaseItem): TransactItem => ({
@@ -240,7 +237,7 @@ export const putCaseItem = (tableName: string, after: CaseItem): TransactItem =>
 
 /**
  * The transaction item that moves a case from `before.version` to `after`: the fields the change set, the chain
- * fields, the activity entry (its sort key is updatedAt; it leaves with the open states) and what it removes.
+ * fields, the activity entry (its sort key is stageEnteredAt; it leaves with the open states) and what it removes.
  */
 export function updateCaseItem(
   tableName: string,
@@ -288,8 +285,13 @@ const LISTED_CASE: EntitySchema<z.infer<typeof listedCaseSchema>> = {
  * One page of cases from an index Query, then the cases themselves by key (one BatchGetItem): the index copies
  * only what the page filters on, so no case step rewrites a household into it.
  */
-async function listedCases(table: Table, input: QueryInput, page: PageRequest): Promise<Page<CaseItem>> {
-  const listed = await table.page(LISTED_CASE, input, page);
+async function listedCases(
+  table: Table,
+  input: QueryInput,
+  page: PageRequest,
+  entry: EntitySchema<{ caseId: string }> = LISTED_CASE,
+): Promise<Page<CaseItem>> {
+  const listed = await table.page(entry, input, page);
   const items = listed.items.length
     ? await table.getMany(
         CASE,
@@ -367,9 +369,9 @@ export function casesInJurisdiction(
 }
 
 /**
- * (10) One page of a county's cases needing attention, oldest first: open or returned cases whose last
- * progress is before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
- * of the case items; stage, jurisdiction and procedure filter inside the Query.
+ * (10) One page of a county's cases needing attention, oldest first: open or returned cases that entered their
+ * stage and status before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
+ * of the case items, stage, jurisdiction and procedure filtering inside it, then the cases themselves by key.
  */
 export function casesNeedingAttention(
   table: Table,
@@ -377,7 +379,7 @@ export function casesNeedingAttention(
   kind: 'idle' | 'error',
   filter: { idleBefore?: string; stage?: string; within?: string; procedure?: Procedure },
   page: PageRequest,
-): Promise<Page<ActivityRecord>> {
+): Promise<Page<CaseItem>> {
   const idle = kind === 'idle';
   const values: Item = {
     ':pk': idle ? indexKeys.activeCasesPartition(county) : indexKeys.errorCasesPartition(county),
@@ -392,9 +394,9 @@ export function casesNeedingAttention(
     placeFilter({ stage: filter.stage }, filter.within, values),
     values,
   );
-  const read = projection(ACTIVITY_FIELDS);
-  return table.page(
-    ACTIVITY,
+  const read = projection(['caseId']);
+  return listedCases(
+    table,
     {
       IndexName: INDEXES.byTiming.name,
       KeyConditionExpression: condition,
@@ -404,6 +406,7 @@ export function casesNeedingAttention(
       ExpressionAttributeValues: values,
     },
     page,
+    ACTIVITY,
   );
 }
 
@@ -415,7 +418,7 @@ export function casesNeedingAttention(
 export async function inFlightCases(table: Table, counties: readonly string[]): Promise<string[]> {
   const found = await Promise.all(
     [...new Set(counties)].map((county) =>
-      table.all(IN_FLIGHT, {
+      table.all(ACTIVITY, {
         IndexName: INDEXES.byTiming.name,
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': indexKeys.activeCasesPartition(county) },

@@ -27,7 +27,8 @@ export const TIMING_INDEX_READS = {
     'decision',
   ],
   milestone: ['caseId', 'procedure', 'kind', 'villageCode', 'startedAt', 'at', 'dueAt', 'decision'],
-  activity: ['caseId', 'procedure', 'villageCode', 'stage', 'status', 'updatedAt', 'openTaskId', 'error'],
+  /** what the stuck-case report filters on: it then reads the cases themselves by key */
+  activity: ['caseId', 'procedure', 'villageCode', 'stage'],
   monitored: [
     'caseId',
     'villageCode',
@@ -93,34 +94,17 @@ export const LIST_INDEX_READS = {
   ],
   staff: ['sub', 'name', 'role', 'jurisdiction'],
   case: ['caseId', 'status', 'stage', 'procedure'],
-  /** the overdue-measure report reads whole measures (no household data: the cadre's name and phone) */
-  measure: [
-    'measureId',
-    'caseId',
-    'villageCode',
-    'type',
-    'description',
-    'targetMember',
-    'responsibleCadre',
-    'plannedAt',
-    'implementedAt',
-    'effect',
-    'status',
-    'cancelReason',
-    'createdAt',
-    'createdBy',
-    'updatedAt',
-    'version',
-  ],
+  /** the overdue-measure report filters on the village, then reads the measures themselves by key */
+  measure: ['measureId', 'caseId', 'villageCode'],
 } as const;
 
 /** What the owner and county indexes copy besides keys: the union of what their readers read. */
 export const LIST_INDEX_ATTRIBUTES: readonly string[] = [...new Set(Object.values(LIST_INDEX_READS).flat())];
 
 /**
- * What the owner index copies: what its readers read (tasks, staff, cases), not the measures' fields, which only
- * the county index holds. A measure's `version` and `updatedAt` are names every case step changes on the case
- * item too: copied to the owner index, each step would rewrite the case's applicant entry there for nothing.
+ * What the owner index copies: what its readers read (tasks, staff, cases). No index copies a name every case step
+ * changes on the case item (`version`, `updatedAt`, the chain head): each step would rewrite the case's entries
+ * for nothing.
  */
 export const OWNER_INDEX_ATTRIBUTES: readonly string[] = [
   ...new Set([...LIST_INDEX_READS.task, ...LIST_INDEX_READS.staff, ...LIST_INDEX_READS.case]),
@@ -324,18 +308,21 @@ export const indexKeys = {
   }),
   wholeCasePartition: (procedure: Procedure, county: string, kind: string, month: string) =>
     `WHOLE#${county}#${procedureSegment(procedure)}${kind}#${month}`,
-  /** (10) on the case item while it is open or returned: the county's cases by last progress */
-  activeCase: (villageCode: string, updatedAt: string, caseId: string) => ({
+  /**
+   * (10) on the case item while it is open or returned: the county's cases by when they entered their current
+   * stage and status (a claim or a decision awaiting the next step does not move the entry)
+   */
+  activeCase: (villageCode: string, stageEnteredAt: string, caseId: string) => ({
     gsi3pk: `ACTIVE#${countyOf(villageCode)}`,
-    gsi3sk: `${updatedAt}#${caseId}`,
+    gsi3sk: `${stageEnteredAt}#${caseId}`,
   }),
   activeCasesPartition: (county: string) => `ACTIVE#${county}`,
-  /** upper bound (exclusive) of the active-case sort keys whose last progress is before `iso` */
+  /** upper bound (exclusive) of the active-case sort keys that entered their stage before `iso` */
   idleSince: (iso: string) => iso,
-  /** (10) on the case item while it is in error, instead of the active entry */
-  errorCase: (villageCode: string, updatedAt: string, caseId: string) => ({
+  /** (10) on the case item while it is in error, instead of the active entry: by when it failed */
+  errorCase: (villageCode: string, stageEnteredAt: string, caseId: string) => ({
     gsi3pk: `ERRORS#${countyOf(villageCode)}`,
-    gsi3sk: `${updatedAt}#${caseId}`,
+    gsi3sk: `${stageEnteredAt}#${caseId}`,
   }),
   errorCasesPartition: (county: string) => `ERRORS#${county}`,
   /** (9) on a measure item while it is planned: the county's planned measures by planned date */

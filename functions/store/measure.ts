@@ -78,11 +78,19 @@ export const measuresOfCase = (table: Table, caseId: string): Promise<MeasureIte
     ConsistentRead: true,
   });
 
+/** A planned measure as the county index copies it: enough to filter on its village and read it by key. */
+const plannedEntrySchema = measureItemSchema.pick({ measureId: true, caseId: true });
+const PLANNED: EntitySchema<z.infer<typeof plannedEntrySchema>> = {
+  name: 'planned measure',
+  schema: plannedEntrySchema,
+};
+
 /**
  * (9) One page of a county's measures still planned whose planned day is before `date` (the overdue ones),
- * longest overdue first; the jurisdiction filters inside the page.
+ * longest overdue first: the jurisdiction filters inside the Query on the planned entries, then the measures
+ * themselves are read by key (the index copies none of their fields, so no measure change rewrites it).
  */
-export function overdueMeasures(
+export async function overdueMeasures(
   table: Table,
   county: string,
   date: string,
@@ -94,8 +102,8 @@ export function overdueMeasures(
     ':before': indexKeys.plannedBefore(date),
   };
   const { names, parts } = placeFilter({}, within, values);
-  return table.page(
-    MEASURE,
+  const listed = await table.page(
+    PLANNED,
     {
       IndexName: INDEXES.byCounty.name,
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
@@ -105,4 +113,12 @@ export function overdueMeasures(
     },
     page,
   );
+  const items = listed.items.length
+    ? await table.getMany(
+        MEASURE,
+        listed.items.map((m) => keys.measure(m.caseId, m.measureId)),
+      )
+    : [];
+  // the index lags the items: one implemented or cancelled meanwhile is no longer overdue
+  return { items: items.filter((m) => m.status === 'planned'), cursor: listed.cursor };
 }

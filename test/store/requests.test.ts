@@ -13,6 +13,7 @@ import { putCalendar } from '../../functions/store/calendar.ts';
 import { consumed } from '../../functions/store/capacity.ts';
 import {
   type CaseItem,
+  caseItem,
   casesInJurisdiction,
   casesNeedingAttention,
   getCase,
@@ -21,6 +22,7 @@ import {
 import { caseTransaction } from '../../functions/store/case-transaction.ts';
 import { decodeCursor } from '../../functions/store/cursor.ts';
 import { idNumberDigest, keys } from '../../functions/store/keys.ts';
+import { type MeasureItem, measureItem, overdueMeasures } from '../../functions/store/measure.ts';
 import { milestoneRecords } from '../../functions/store/milestone.ts';
 import { openObjections } from '../../functions/store/objection.ts';
 import { policyHistory, putPolicy } from '../../functions/store/policy.ts';
@@ -225,10 +227,14 @@ describe('case.ts', () => {
     expect(ids).toEqual(['in-ACTIVE#611002', 'in-ACTIVE#611003']);
   });
 
-  it('reads stuck cases from the activity entries, projected, idle bound on the sort key', async () => {
-    const { table, sent } = offline(() => ({ Items: [] }));
+  it('reads stuck cases from the activity entries (their ids only, idle bound on the sort key), then the cases by key', async () => {
+    const { table, sent } = offline((command) =>
+      command === 'QueryCommand'
+        ? { Items: [{ caseId: 'case_1' }] }
+        : { Responses: { T: [caseItem(filed)] } },
+    );
 
-    await casesNeedingAttention(
+    const page = await casesNeedingAttention(
       table,
       '611002',
       'idle',
@@ -241,9 +247,82 @@ describe('case.ts', () => {
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
       FilterExpression: 'begins_with(#village, :within)',
       ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':before': AT, ':within': '611002100' },
-      ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5, #p6, #p7',
+      ProjectionExpression: '#p0',
       Limit: 50,
     });
+    expect(sent[0]!.input.ExpressionAttributeNames).toMatchObject({ '#p0': 'caseId' });
+    expect(sent[1]).toEqual({
+      command: 'BatchGetItemCommand',
+      input: {
+        RequestItems: { T: { Keys: [{ pk: 'CASE#case_1', sk: '#CASE' }] } },
+        ReturnConsumedCapacity: 'TOTAL',
+      },
+    });
+    expect(page.items.map((c) => c.caseId)).toEqual(['case_1']);
+  });
+});
+
+describe('measure.ts', () => {
+  const measure = (measureId: string, status: MeasureItem['status']): MeasureItem => ({
+    measureId,
+    caseId: 'case_1',
+    villageCode: '611002100201',
+    type: 'industry',
+    description: '养殖补贴',
+    responsibleCadre: { name: '王干部' },
+    plannedAt: '2026-10-01',
+    status,
+    createdAt: AT,
+    createdBy: filed.applicant,
+    updatedAt: AT,
+    version: 1,
+  });
+
+  it('reads overdue measures from their planned entries (ids only, bound on the planned day), then the measures by key', async () => {
+    const { table, sent } = offline((command) =>
+      command === 'QueryCommand'
+        ? {
+            Items: [
+              { caseId: 'case_1', measureId: 'm1' },
+              { caseId: 'case_1', measureId: 'm2' },
+            ],
+          }
+        : {
+            Responses: {
+              T: [measureItem(measure('m1', 'planned')), measureItem(measure('m2', 'implemented'))],
+            },
+          },
+    );
+
+    const page = await overdueMeasures(table, '611002', '2026-11-02', '611002100', { limit: 20 });
+
+    expect(sent[0]!.input).toMatchObject({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
+      FilterExpression: 'begins_with(#village, :within)',
+      ExpressionAttributeValues: {
+        ':pk': 'MEASURES#611002',
+        ':before': '2026-11-02',
+        ':within': '611002100',
+      },
+      Limit: 20,
+    });
+    expect(sent[1]).toEqual({
+      command: 'BatchGetItemCommand',
+      input: {
+        ReturnConsumedCapacity: 'TOTAL',
+        RequestItems: {
+          T: {
+            Keys: [
+              { pk: 'CASE#case_1', sk: 'MEASURE#m1' },
+              { pk: 'CASE#case_1', sk: 'MEASURE#m2' },
+            ],
+          },
+        },
+      },
+    });
+    // implemented since the index was written: no longer overdue
+    expect(page.items.map((m) => m.measureId)).toEqual(['m1']);
   });
 });
 
@@ -345,7 +424,7 @@ describe('case-transaction.ts', () => {
       TableName: 'T',
       Key: { pk: 'CASE#case_1', sk: '#CASE' },
       UpdateExpression:
-        'SET #a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3, #a4 = :a4, #a5 = :a5, #a6 = :a6, #a7 = :a7 REMOVE #a8, #a9, #a10',
+        'SET #a0 = :a0, #a1 = :a1, #a2 = :a2, #a3 = :a3, #a4 = :a4, #a5 = :a5, #a6 = :a6, #a7 = :a7, #a8 = :a8 REMOVE #a9, #a10, #a11',
       ConditionExpression: '#ver = :expected',
       ExpressionAttributeNames: {
         '#a0': 'status',
@@ -356,9 +435,11 @@ describe('case-transaction.ts', () => {
         '#a5': 'route',
         '#a6': 'guards',
         '#a7': 'closedAt',
-        '#a8': 'openTaskId',
-        '#a9': 'gsi3pk',
-        '#a10': 'gsi3sk',
+        // the status moved: the case entered a new stage and status now
+        '#a8': 'stageEnteredAt',
+        '#a9': 'openTaskId',
+        '#a10': 'gsi3pk',
+        '#a11': 'gsi3sk',
         '#ver': 'version',
       },
       ExpressionAttributeValues: {
@@ -370,6 +451,7 @@ describe('case-transaction.ts', () => {
         ':a5': route,
         ':a6': [],
         ':a7': decidedAt,
+        ':a8': decidedAt,
         ':expected': 1,
       },
     });
