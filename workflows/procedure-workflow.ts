@@ -10,7 +10,6 @@ import {
   type ProcedureCatalogue,
   type RouteTarget,
   targetsFrom,
-  targetsFromPublicity,
   targetsFromSupplementWait,
 } from '../functions/core/procedure.ts';
 import type { StepName } from '../functions/steps/entries.ts';
@@ -84,8 +83,9 @@ function invoke(scope: Construct, id: string, props: tasks.LambdaInvokeProps): t
  * stage gets the same states — one callback task that opens the task its
  * route planned and waits for the decision, its escalation loop, the decision Choice — and every edge of its
  * decision Choice comes from `targetsFrom(catalogue, stage)`. A new stage or decision target changes the graph with no edit
- * here. A happy-path case takes 11 transitions: the start Choice, two per stage, publicity's Wait, close and
- * outcome, and the end (publicity is started by the decision that routes to it, in the decision's transaction).
+ * here. A happy-path case takes 9 transitions: the start Choice, two per stage, publicity's Wait and its close,
+ * which ends the execution (publicity is started by the decision that routes to it, in the decision's
+ * transaction; an objection's review continues in a fresh execution the close starts).
  *
  * Execution input is `{ caseId, route }`. Starting on `route` is also how a case resumes after a restart or
  * migrates to a new version: it enters at the stage its record says it is in. A rejected case's re-examination
@@ -140,14 +140,18 @@ export class ProcedureWorkflow extends Construct {
         resultPath,
       });
 
-    // ── Publicity (公示): the decision that routes here posted the notice; wait until it ends, then look for open
-    // objections. Only a route stored before decisions posted it enters at `Publicity: start` ────────────────
+    // ── Publicity (公示): the decision that routes here posted the notice; wait until it ends, then close it: the
+    // case is enrolled (or its risk eliminated) and the execution ends, or with an open objection the close hands
+    // the case to a fresh execution at objection review and this one ends too — no Choice after the close. Only
+    // a route stored before decisions posted the notice enters at `Publicity: start` ─────────────────────────
+    const startedAt = sfn.JsonPath.stringAt('$$.Execution.StartTime');
+    const executionName = sfn.JsonPath.stringAt('$$.Execution.Name');
     const publicityStart = step('Publicity: start', 'startPublicity', { caseId }, '$.route');
     const publicityWait = new sfn.Wait(this, 'Publicity: wait', {
       comment: 'The notice stays up for the policy period (default 5 calendar days); anyone may object.',
       time: sfn.WaitTime.timestampPath('$.route.endsAt'),
     });
-    const publicityClose = step('Publicity: close', 'closePublicity', { caseId }, '$.route');
+    const publicityClose = step('Publicity: close', 'closePublicity', { caseId, executionName }, '$.route');
 
     // ── Return (退回补充): the applicant supplements within the policy limit, or the case is withdrawn ──────
     const awaitSupplement = invoke(this, 'Await supplement', {
@@ -168,13 +172,7 @@ export class ProcedureWorkflow extends Construct {
 
     // ── Renewal: an execution that has carried a case for EXECUTION_HORIZON_MS (a task sitting for months) hands
     // it to a fresh execution at the same stage and ends, long before Step Functions' one-year limit ──────────
-    const startedAt = sfn.JsonPath.stringAt('$$.Execution.StartTime');
-    const renew = step(
-      'Renew execution',
-      'renewExecution',
-      { caseId, executionName: sfn.JsonPath.stringAt('$$.Execution.Name') },
-      sfn.JsonPath.DISCARD,
-    );
+    const renew = step('Renew execution', 'renewExecution', { caseId, executionName }, sfn.JsonPath.DISCARD);
     guard(renew);
     renew.next(
       new sfn.Succeed(this, 'Renewed', { comment: 'A fresh execution carries the case on at its stage.' }),
@@ -247,9 +245,6 @@ export class ProcedureWorkflow extends Construct {
     publicityStart.next(publicityWait).next(publicityClose);
     guard(publicityStart);
     guard(publicityClose);
-    publicityClose.next(
-      routeOn(new sfn.Choice(this, 'Publicity: outcome'), targetsFromPublicity(catalogue), unexpectedRoute),
-    );
 
     awaitSupplement.addCatch(withdrawUnsupplemented, {
       errors: [sfn.Errors.TIMEOUT],

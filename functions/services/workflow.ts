@@ -2,7 +2,7 @@ import { escalationTarget, taskJurisdiction } from '../core/access.ts';
 import { deadline } from '../core/calendar.ts';
 import { conflict, DomainError, notFound } from '../core/errors.ts';
 import { dueOfEscalation, escalationAt } from '../core/escalation.ts';
-import { renewalDueAt } from '../core/execution.ts';
+import { executionNameOf, nextExecutionName, renewalDueAt } from '../core/execution.ts';
 import { countyOf } from '../core/jurisdiction.ts';
 import {
   catalogueOf,
@@ -17,7 +17,7 @@ import {
 import { parseIso, toIso } from '../core/time.ts';
 import { type CaseItem, heldGuards } from '../store/case.ts';
 import type { TaskItem } from '../store/task.ts';
-import { SYSTEM } from './cases.ts';
+import { SYSTEM, startWorkflow } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 import { milestonesReached } from './milestones.ts';
 import { retryOnStaleVersion } from './retry.ts';
@@ -280,15 +280,24 @@ export function startPublicity(deps: Deps, caseId: string): Promise<Route> {
 }
 
 /**
- * Publicity ended: with an open objection the case goes to objection review; otherwise onwards, which on the
- * standard order means the household is enrolled. Idempotent: once closed, it answers the route taken.
+ * Publicity ended: with no open objection the case goes onwards, which on the standard order means the household
+ * is enrolled, and the execution ends. With one, the case goes back to review in a fresh execution: the case names
+ * it (in the same transaction as its record), it starts at the review's stage, and this one ends — so the
+ * publicity's happy path takes no Choice after its close. Idempotent: once closed, it answers the route taken and
+ * starts the fresh execution again (Step Functions answers a second start of the same name as already running);
+ * a close retried after that execution moved the case on answers the route without touching anything.
  */
-export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
-  return retryOnStaleVersion(async () => {
+export async function closePublicity(deps: Deps, caseId: string, executionName?: string): Promise<Route> {
+  const closed = await retryOnStaleVersion(async () => {
     const c = await liveCase(deps, caseId);
+    const current = c.executionArn ? executionNameOf(c.executionArn) : undefined;
+    // Handed over already (a retried step): the fresh execution carries the case, whatever stage it reached.
+    if (executionName && current && current !== executionName) {
+      return { route: c.route, handOver: { procedure: c.procedure, name: current } };
+    }
     if (c.stage !== 'publicity') throw conflict(`case ${caseId} is not in publicity`);
     // Already closed (a retried or replayed step): the route it took, and no second record.
-    if (c.route.target !== 'publicity') return armed(deps, c.route);
+    if (c.route.target !== 'publicity') return { route: c.route, handOver: handOverOf(c, current) };
     // A concurrent objection bumps the case version, so the apply below fails and this count is taken again.
     const openObjections = (await deps.store.openObjections(caseId)).length;
     const route = routeAfterPublicity(catalogueOf(c.procedure), c.policy.order, openObjections);
@@ -296,6 +305,7 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
     const at = toIso(now);
     const ended = route.target === 'end';
     const entry = await enter(deps, c, route, now);
+    const next = ended ? undefined : nextExecutionName(executionName ?? current ?? caseId);
     await deps.store.apply({
       before: c,
       set: ended
@@ -305,18 +315,26 @@ export function closePublicity(deps: Deps, caseId: string): Promise<Route> {
             route,
             ...(route.status === 'enrolled' ? { enrolledAt: at } : {}),
           }
-        : { route: entry.route },
+        : { route: entry.route, executionArn: deps.workflow.executionArn(c.procedure, next!) },
       audit: {
         at,
         actor: SYSTEM,
         // enrolled, or risk_eliminated: the procedure's success
         action: ended ? route.status : 'publicity_ended',
         stage: 'publicity',
-        data: { openObjections, route },
+        data: { openObjections, route, ...(next ? { execution: next } : {}) },
       },
       milestones: await milestonesReached(deps, c, { stage: 'publicity', route }, at),
       enrolledCase: await proposalEnd(deps, c, route, at, SYSTEM),
     });
-    return armed(deps, entry.route);
+    return { route: entry.route, handOver: next ? { procedure: c.procedure, name: next } : undefined };
   });
+  if (closed.handOver) {
+    await startWorkflow(deps, closed.handOver.procedure, caseId, closed.handOver.name, closed.route);
+  }
+  return armed(deps, closed.route);
 }
+
+/** The fresh execution a closed publicity handed the case to, when it went back to review. */
+const handOverOf = (c: CaseItem, current: string | undefined) =>
+  c.route.target !== 'end' && current ? { procedure: c.procedure, name: current } : undefined;

@@ -68,7 +68,8 @@ export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: CASE_WRITES, startsExecutions: true, stopsExecutions: true, completesTasks: true },
   tasks: { table: CASE_WRITES.filter((a) => a !== 'BatchGetItem'), completesTasks: true },
   meta: {},
-  reports: { table: ['GetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
+  // The stuck cases and overdue measures: an index page, then the cases or measures by key.
+  reports: { table: ['GetItem', 'BatchGetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },
   // The audit check lists a county's cases (an index page, then the cases by key) and reads each trail.
   audit: { table: ['BatchGetItem', 'Query'], writesAccessLog: true },
   // Policy versions and calendar overrides are only ever put whole, each on a version condition.

@@ -36,8 +36,9 @@ export const STEP_NEEDS: Readonly<Record<StepName, StepNeeds>> = {
   // Withdrawing releases the household's one-open-case guards.
   withdrawUnsupplemented: { table: [...CASE_STEP, 'DeleteItem'] },
   startPublicity: { table: CASE_STEP },
-  // Looks for open objections; a risk elimination's close releases the enrolled case's guards.
-  closePublicity: { table: [...CASE_STEP, 'Query', 'DeleteItem'] },
+  // Looks for open objections; a risk elimination's close releases the enrolled case's guards; with an objection
+  // it names a fresh execution on the case and starts it at the review.
+  closePublicity: { table: [...CASE_STEP, 'Query', 'DeleteItem'], startsExecutions: true },
   markError: { table: CASE_STEP },
   // Names the new execution on the case (with its audit record), then starts it.
   renewExecution: { table: CASE_STEP, startsExecutions: true },

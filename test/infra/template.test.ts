@@ -67,10 +67,16 @@ describe('resolveTemplates on the synthesized app', () => {
       expect(f.arn).toBe(`arn:aws:lambda:${LOCAL.region}:${LOCAL.accountId}:function:${f.logicalId}`);
       if (f.environment.TABLE_NAME) expect(f.environment.TABLE_NAME).toBe(table!.name);
     }
-    // every function that starts executions starts them through the alias (filing, renewal, migration)
+    // every function that starts executions starts them through the alias (filing, renewal, migration, the
+    // review of an objection after publicity)
     const starters = app.functions.filter((f) => f.environment.IDENTIFICATION_STATE_MACHINE_ARN);
     expect(starters.map((f) => f.entry).sort()).toEqual(
-      ['functions/api/cases.ts', 'functions/steps/migrate.ts', 'functions/steps/renew-execution.ts'].sort(),
+      [
+        'functions/api/cases.ts',
+        'functions/steps/close-publicity.ts',
+        'functions/steps/migrate.ts',
+        'functions/steps/renew-execution.ts',
+      ].sort(),
     );
     expect(new Set(starters.map((f) => f.environment.IDENTIFICATION_STATE_MACHINE_ARN))).toEqual(
       new Set([`${machine!.arn}:live`]),

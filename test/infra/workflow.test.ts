@@ -277,13 +277,20 @@ describe.each([IDENTIFICATION, RISK_ELIMINATION])('the $procedure workflow', (ca
     expect(branches(wait.Next)).toEqual(expected(targetsFromSupplementWait(catalogue)));
   });
 
-  it('holds publicity until the end its route carries, then routes on the objections found', () => {
+  it('holds publicity until the end its route carries, then closes it and ends: an objection continues in a fresh execution', () => {
     expect(state('Publicity: start').ResultPath).toBe('$.route');
     expect(state('Publicity: start').Next).toBe('Publicity: wait');
     expect(state('Publicity: wait')).toMatchObject({ Type: 'Wait', TimestampPath: '$.route.endsAt' });
     expect(state('Publicity: wait').Next).toBe('Publicity: close');
-    expect(state('Publicity: close').ResultPath).toBe('$.route');
-    expect(branches(state('Publicity: close').Next)).toEqual(expected(targetsFromPublicity(catalogue)));
+    expect(state('Publicity: close')).toMatchObject({ ResultPath: '$.route', End: true });
+    expect(state('Publicity: close').Parameters).toEqual({
+      'caseId.$': '$.caseId',
+      'executionName.$': '$$.Execution.Name',
+    });
+    // every target after publicity but the end is where the fresh execution enters, from its start
+    const reviews = targetsFromPublicity(catalogue).filter((t) => t !== 'end');
+    expect(reviews.length).toBeGreaterThan(0);
+    expect(branches('Route')).toMatchObject(expected(reviews));
   });
 
   it('invokes each step Lambda by its own function', () => {
