@@ -5,13 +5,15 @@
  * Kept free of React and Ant Design: the boot imports it.
  */
 import { withQuery } from './api/client.ts';
-import type { Role, User } from './api/types.ts';
+import type { Procedure, Role, User } from './api/types.ts';
 
 /** The inbox's page of tasks. */
 export const INBOX_PAGE_SIZE = 20;
 /** The dashboard's page of stuck cases, and the idle days it starts with. */
 export const STUCK_PAGE_SIZE = 20;
 export const STUCK_DAYS = 10;
+/** The procedure the dashboard's reports start with (they answer one at a time). */
+export const DASHBOARD_PROCEDURE: Procedure = 'identification';
 
 export const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
 /** Who may open the pages the boot starts early (routes.tsx gives them these). */
@@ -58,6 +60,7 @@ const FIRST_LOADS: readonly FirstLoad[] = [
       '/health',
       withQuery('/api/reports/stuck', {
         county: countyOf(user.jurisdiction),
+        procedure: DASHBOARD_PROCEDURE,
         days: STUCK_DAYS,
         limit: STUCK_PAGE_SIZE,
       }),

@@ -6,6 +6,7 @@ import {
   type ConsoleHarness,
   HOOK_TIMEOUT,
   JOURNEY_TIMEOUT,
+  settled,
   startConsole,
   type UserTab,
 } from '../support/browser.ts';
@@ -198,6 +199,28 @@ describe('risk elimination (风险消除) in the console', { timeout: JOURNEY_TI
     const village = tabs.village!;
     let row = await inboxRow(village, HEAD);
     await expect(row.textContent()).resolves.toContain('村级民主评议');
+    // the inbox filtered by procedure: identification's tasks leave the proposal out, risk elimination's show it
+    const inbox = village.page;
+    const tasks = inbox.locator('.ant-table-tbody tr[data-row-key]');
+    const headRow = tasks.filter({ has: inbox.getByRole('link', { name: HEAD, exact: true }) });
+    for (const [label, procedure] of [
+      ['识别纳入', 'identification'],
+      ['风险消除', 'risk_elimination'],
+    ] as const) {
+      const asked = inbox.waitForResponse((r) =>
+        new RegExp(`/api/tasks\\?.*procedure=${procedure}`).test(r.url()),
+      );
+      await inbox.getByLabel('程序').click();
+      await inbox.locator('.ant-select-item-option').filter({ hasText: label }).click();
+      await asked;
+      await settled(inbox);
+      const tags = await tasks.getByTestId('procedure-tag').allTextContents();
+      expect(tags.every((tag) => tag === label)).toBe(true);
+      await expect(headRow.count()).resolves.toBe(procedure === 'risk_elimination' ? 1 : 0);
+    }
+    await expect(headRow.getByTestId('procedure-tag').textContent()).resolves.toBe('风险消除');
+    await village.check('inbox-by-procedure');
+    row = headRow;
     await row.getByRole('link', { name: HEAD }).click();
     let form = await decisionForm(village.page);
     await choose(form, '同意');
@@ -265,6 +288,51 @@ describe('risk elimination (风险消除) in the console', { timeout: JOURNEY_TI
     await village.page.getByRole('link', { name: '查看公示' }).click();
     await village.page.frameLocator('iframe').getByText(HEAD).first().waitFor();
     await village.check('proposal-notice');
+  });
+
+  it('the case list and the dashboard filter by procedure', async () => {
+    const village = tabs.village!;
+    const { page } = village;
+    await page.goto(new URL('/cases', page.url()).href);
+    await page.getByLabel('程序').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '风险消除' }).click();
+    const rows = page.locator('.ant-table-tbody').getByRole('row').filter({ hasText: HEAD });
+    await rows.first().waitFor();
+    await expect(rows.allTextContents()).resolves.toEqual([expect.stringContaining('风险消除')]);
+    await expect(rows.getByTestId('procedure-tag').allTextContents()).resolves.toEqual(['风险消除']);
+    await village.check('cases-by-procedure');
+
+    // the dashboard reports one procedure at a time: identification first, then risk elimination on every report
+    const auditor = tabs.auditor!;
+    const dashboard = auditor.page;
+    await dashboard.goto(new URL('/dashboard', dashboard.url()).href);
+    await settled(dashboard);
+    const reports: URL[] = [];
+    dashboard.on('request', (r) => r.url().includes('/api/reports/') && reports.push(new URL(r.url())));
+    await dashboard.getByLabel('程序').click();
+    const asked = dashboard.waitForRequest((r) => /stage-timings.*procedure=risk_elimination/.test(r.url()));
+    await dashboard.locator('.ant-select-item-option').filter({ hasText: '风险消除' }).click();
+    const url = new URL((await asked).url());
+    const report = await api.auditor!.get<{ groups: { count: number }[] }>(`${url.pathname}${url.search}`);
+    const records = report.body.groups.reduce((n, g) => n + g.count, 0);
+    expect(records).toBeGreaterThanOrEqual(3);
+    await dashboard
+      .locator('.ant-statistic')
+      .filter({ hasText: '环节办结记录' })
+      .getByText(String(records), { exact: true })
+      .waitFor();
+    // a proposal has no whole-procedure limit: no case of it is late overall
+    await dashboard.locator('.ant-statistic').filter({ hasText: '全流程超期案件' }).getByText('—').waitFor();
+    await settled(dashboard);
+    // every report the switch asked again names the procedure (the monitoring year counts households, not cases)
+    const again = reports.filter((r) => !r.pathname.endsWith('/monitoring'));
+    expect(again.map((r) => r.pathname.replace('/api/reports/', ''))).toEqual(
+      expect.arrayContaining(['stage-timings', 'stuck', 'overdue']),
+    );
+    expect(again.filter((r) => r.searchParams.get('procedure') !== 'risk_elimination').map(String)).toEqual(
+      [],
+    );
+    await auditor.check('dashboard-by-procedure');
   });
 
   it('the household falls back into risk: its new case shows the whole history', async () => {

@@ -17,6 +17,7 @@ import type {
   ObjectionBody,
   ObjectionView,
   Page,
+  Procedure,
   RiskEliminationCheck,
   Session,
   Supplement,
@@ -33,6 +34,7 @@ export const api = {
 
   listTasks: (query: {
     stage?: string;
+    procedure?: Procedure;
     overdue?: 'true' | 'false';
     mine?: 'true';
     view?: 'escalations';
@@ -49,7 +51,7 @@ export const api = {
     request<TaskView>('POST', `/api/tasks/${enc(taskId)}/decision`, { body }),
 
   listCases: (query: {
-    procedure?: string;
+    procedure?: Procedure;
     status?: string;
     stage?: string;
     cursor?: string;

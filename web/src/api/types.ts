@@ -10,7 +10,7 @@ export type {
 } from '../../../schemas/application.ts';
 export type { Role } from '../../../schemas/common.ts';
 export type { DecisionBody } from '../../../schemas/decision.ts';
-export type { CaseStatus, DecisionKind, RiskType, Stage } from '../../../schemas/domain.ts';
+export type { CaseStatus, DecisionKind, Procedure, RiskType, Stage } from '../../../schemas/domain.ts';
 export type { HouseholdCase } from '../../../schemas/household.ts';
 export type {
   ContactBody,

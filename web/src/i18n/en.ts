@@ -83,6 +83,7 @@ export const en: Shape<typeof zhCN> = {
     other: 'Other',
   },
   procedure: { identification: 'Identification', risk_elimination: 'Risk elimination' },
+  procedures: { label: 'Procedure', all: 'All procedures' },
   source: {
     self_declared: 'Self-declared',
     cadre_screening: 'Cadre screening',
@@ -165,7 +166,6 @@ export const en: Shape<typeof zhCN> = {
     status: 'Status',
     stage: 'Stage',
     allStatuses: 'All statuses',
-    allProcedures: 'All procedures',
     updatedAt: 'Updated',
     empty: 'No cases',
   },
@@ -195,7 +195,6 @@ export const en: Shape<typeof zhCN> = {
   history: {
     title: 'Household history',
     thisCase: 'this case',
-    procedure: 'Procedure',
     closedAt: 'Closed',
   },
   household: {

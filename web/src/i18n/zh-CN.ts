@@ -21,6 +21,8 @@ export const zhCN = {
   category: CATEGORY_LABELS,
   riskType: RISK_TYPE_LABELS,
   procedure: { identification: '识别纳入', risk_elimination: '风险消除' },
+  /** the procedure column and filter of the lists and reports */
+  procedures: { label: '程序', all: '全部程序' },
   source: { self_declared: '农户自主申报', cadre_screening: '干部排查', department_alert: '部门预警' },
   objectionStatus: { open: '待复核', upheld: '异议成立', dismissed: '异议不成立' },
   measureType: MEASURE_TYPE_LABELS,
@@ -90,7 +92,6 @@ export const zhCN = {
     status: '状态',
     stage: '环节',
     allStatuses: '全部状态',
-    allProcedures: '全部程序',
     updatedAt: '最近更新',
     empty: '暂无案件',
   },
@@ -120,7 +121,6 @@ export const zhCN = {
   history: {
     title: '家庭监测历程',
     thisCase: '本案',
-    procedure: '程序',
     closedAt: '办结时间',
   },
   household: {

@@ -1,11 +1,14 @@
 import type { TFunction } from 'i18next';
 import { Link } from 'react-router';
+import type { Procedure } from '../../../schemas/domain.ts';
+import { ProcedureTag } from './procedure.tsx';
 
-/** Columns the cases list and the inbox share: a row of either names its case, head and village. */
+/** Columns the cases list and the inbox share: a row of either names its case, head, village and procedure. */
 interface CaseRow {
   caseId: string;
   villageCode?: string;
   stage?: string;
+  procedure?: Procedure;
 }
 
 /** The household head's name, linking to the case (the case id when the name is not known). */
@@ -18,6 +21,13 @@ export const headColumn = <T extends CaseRow>(t: TFunction, head: (row: T) => st
 });
 
 export const villageColumn = (t: TFunction) => ({ title: t('inbox.village'), dataIndex: 'villageCode' });
+
+/** The row's procedure as a tag (识别纳入 / 风险消除). */
+export const procedureColumn = <T extends Pick<CaseRow, 'procedure'>>(t: TFunction) => ({
+  title: t('procedures.label'),
+  key: 'procedure',
+  render: (_: unknown, row: T) => <ProcedureTag procedure={row.procedure} />,
+});
 
 export const stageColumn = (t: TFunction) => ({
   title: t('inbox.stage'),

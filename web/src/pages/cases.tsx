@@ -1,14 +1,15 @@
 import { Button, Select, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { CASE_STATUSES, PROCEDURES, STAGES } from '../../../schemas/domain.ts';
+import { CASE_STATUSES, type Procedure, STAGES } from '../../../schemas/domain.ts';
 import { api } from '../api/endpoints.ts';
 import type { CaseView, Household } from '../api/types.ts';
 import { ErrorAlert } from '../errors.tsx';
 import { useLoad } from '../hooks.ts';
 import { CursorPager, useCursorPages } from '../paging.tsx';
 import { formatDateTime } from '../time.ts';
-import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
+import { headColumn, procedureColumn, stageColumn, villageColumn } from './case-columns.tsx';
+import { ProcedureSelect } from './procedure.tsx';
 import { StatusTag } from './status-tag.tsx';
 
 const PAGE_SIZE = 20;
@@ -16,7 +17,7 @@ const PAGE_SIZE = 20;
 /** The cases in the caller's scope (an applicant: their own), filtered by procedure, status and stage, cursor paging. */
 export default function CasesPage() {
   const { t } = useTranslation();
-  const [filters, setFilters] = useState<{ procedure?: string; status?: string; stage?: string }>({});
+  const [filters, setFilters] = useState<{ procedure?: Procedure; status?: string; stage?: string }>({});
   const pages = useCursorPages();
   const { cursor } = pages;
   const { data, error, loading, reload } = useLoad(
@@ -33,15 +34,7 @@ export default function CasesPage() {
         {t('menu.cases')}
       </Typography.Title>
       <Space wrap>
-        <Select
-          aria-label={t('history.procedure')}
-          allowClear
-          style={{ width: 160 }}
-          placeholder={t('cases.allProcedures')}
-          value={filters.procedure}
-          onChange={(procedure) => setFilter({ procedure })}
-          options={PROCEDURES.map((p) => ({ value: p, label: t(`procedure.${p}`) }))}
-        />
+        <ProcedureSelect value={filters.procedure} onChange={(procedure) => setFilter({ procedure })} />
         <Select
           aria-label={t('cases.status')}
           allowClear
@@ -73,11 +66,7 @@ export default function CasesPage() {
         columns={[
           headColumn(t, (c: CaseView) => (c.household as Partial<Household>).head?.name),
           villageColumn(t),
-          {
-            title: t('history.procedure'),
-            dataIndex: 'procedure',
-            render: (p: string) => t(`procedure.${p}`),
-          },
+          procedureColumn(t),
           {
             title: t('cases.status'),
             key: 'status',

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STAGE_SPECS } from '../../../functions/core/procedure.ts';
 import { api } from '../api/endpoints.ts';
-import type { StaffMember, TaskView } from '../api/types.ts';
+import type { Procedure, StaffMember, TaskView } from '../api/types.ts';
 import { useUser } from '../auth/session.tsx';
 import { ErrorAlert, errorText } from '../errors.tsx';
 import { useFeedback } from '../feedback.ts';
@@ -12,10 +12,12 @@ import { INBOX_PAGE_SIZE } from '../first-load.ts';
 import { useLoad } from '../hooks.ts';
 import { CursorPager, useCursorPages } from '../paging.tsx';
 import { daysUntil, formatDateTime } from '../time.ts';
-import { headColumn, stageColumn, villageColumn } from './case-columns.tsx';
+import { headColumn, procedureColumn, stageColumn, villageColumn } from './case-columns.tsx';
+import { ProcedureSelect } from './procedure.tsx';
 
 interface Filters {
   stage?: string;
+  procedure?: Procedure;
   overdue?: 'true' | 'false';
   mine: boolean;
   escalations: boolean;
@@ -37,6 +39,7 @@ export default function InboxPage() {
     const [page, health] = await Promise.all([
       api.listTasks({
         stage: filters.stage,
+        procedure: filters.procedure,
         overdue: filters.escalations ? undefined : filters.overdue,
         mine: filters.mine ? 'true' : undefined,
         view: filters.escalations ? 'escalations' : undefined,
@@ -89,6 +92,7 @@ export default function InboxPage() {
   const columns: ColumnsType<TaskView> = [
     headColumn(t, (task: TaskView) => task.headName),
     villageColumn(t),
+    procedureColumn(t),
     stageColumn(t),
     { title: t('inbox.dueAt'), dataIndex: 'dueAt', render: (d: string) => formatDateTime(d) },
     {
@@ -146,6 +150,7 @@ export default function InboxPage() {
         {t('menu.inbox')}
       </Typography.Title>
       <Space wrap>
+        <ProcedureSelect value={filters.procedure} onChange={(procedure) => setFilter({ procedure })} />
         <Select
           aria-label={t('inbox.stage')}
           style={{ width: 180 }}

@@ -6,6 +6,7 @@ import type { HouseholdCase } from '../../api/types.ts';
 import { ErrorAlert } from '../../errors.tsx';
 import { useLoad } from '../../hooks.ts';
 import { formatDate } from '../../time.ts';
+import { procedureColumn } from '../case-columns.tsx';
 import { StatusTag } from '../status-tag.tsx';
 
 /**
@@ -39,11 +40,7 @@ export function HouseholdHistory({ householdId, caseId }: { householdId: string;
                 <Link to={`/cases/${encodeURIComponent(h.caseId)}`}>{h.caseId}</Link>
               ),
           },
-          {
-            title: t('history.procedure'),
-            key: 'procedure',
-            render: (_, h) => t(`procedure.${h.procedure}`),
-          },
+          procedureColumn<HouseholdCase>(t),
           {
             title: t('cases.status'),
             key: 'status',

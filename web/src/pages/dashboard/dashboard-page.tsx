@@ -1,7 +1,8 @@
 /**
- * The auditor dashboard: over a window of months, the stage-duration percentiles per stage and per township,
- * queue vs work time, SLA breaches township × stage, the cases that are stuck or in error, the county's chain
- * verification, and a CSV export of each report. Loaded as its own chunk (ECharts comes with it).
+ * The auditor dashboard: for one procedure (identification or risk elimination, as the reports answer) over a
+ * window of months, the stage-duration percentiles per stage and per township, queue vs work time, SLA breaches
+ * township × stage, the cases that are stuck or in error, the overdue tasks, the county's chain verification, and
+ * a CSV export of each report. Loaded as its own chunk (ECharts comes with it).
  */
 import { DownloadOutlined } from '@ant-design/icons';
 import {
@@ -12,7 +13,6 @@ import {
   Col,
   DatePicker,
   Row,
-  Select,
   Space,
   Spin,
   Statistic,
@@ -24,11 +24,13 @@ import type { Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { PROCEDURES, type Procedure } from '../../../../schemas/domain.ts';
+import type { Procedure } from '../../../../schemas/domain.ts';
 import { request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { errorText } from '../../errors.tsx';
+import { DASHBOARD_PROCEDURE } from '../../first-load.ts';
 import { dayjs } from '../../time.ts';
+import { ProcedureSelect } from '../procedure.tsx';
 import { Chart } from './chart.tsx';
 import { exportCsv } from './csv.ts';
 import { MonitoringCard } from './monitoring-card.tsx';
@@ -76,22 +78,20 @@ interface Reports {
   byTownship?: StageTimings;
 }
 
-/** The reports' filter: one procedure's cases, or (none chosen) both. */
-type ProcedureFilter = { procedure?: Procedure };
-
-const timings = (county: string, months: MonthWindow, groupBy: string, filter: ProcedureFilter) =>
+const timings = (county: string, months: MonthWindow, groupBy: string, procedure: Procedure) =>
   request<StageTimings>('GET', '/api/reports/stage-timings', {
-    query: { county, ...months, groupBy, ...filter },
+    query: { county, ...months, groupBy, procedure },
   });
 
 /**
- * The window's two reports, at once, each shown as it arrives: by stage, and by township (which also answers the
- * heatmap's township × stage cells). The settled months come from the samples the scheduled job stored.
+ * The window's two reports of one procedure, at once, each shown as it arrives: by stage, and by township (which
+ * also answers the heatmap's township × stage cells). The settled months come from the samples the scheduled job
+ * stored.
  */
 async function loadReports(
   county: string,
   months: MonthWindow,
-  filter: ProcedureFilter,
+  procedure: Procedure,
   show: (r: Reports) => void,
 ): Promise<void> {
   let shown: Reports = {};
@@ -100,8 +100,8 @@ async function loadReports(
     show(shown);
   };
   await Promise.all([
-    timings(county, months, 'stage', filter).then((byStage) => add({ byStage })),
-    timings(county, months, 'township', filter).then((byTownship) => add({ byTownship })),
+    timings(county, months, 'stage', procedure).then((byStage) => add({ byStage })),
+    timings(county, months, 'township', procedure).then((byTownship) => add({ byTownship })),
   ]);
 }
 
@@ -112,7 +112,7 @@ export default function DashboardPage() {
   const county = user.jurisdiction.slice(0, 6);
   const now = useServerNow();
   const [chosen, setMonths] = useState<MonthWindow>();
-  const [procedure, setProcedure] = useState<Procedure>();
+  const [procedure, setProcedure] = useState<Procedure>(DASHBOARD_PROCEDURE);
   const months = chosen ?? (now ? lastTwelveMonths(now) : undefined);
   const from = months?.from;
   const to = months?.to;
@@ -127,7 +127,7 @@ export default function DashboardPage() {
     setLoading(true);
     setError(undefined);
     setReports({});
-    loadReports(county, { from, to }, { procedure }, (r) => current && setReports(r))
+    loadReports(county, { from, to }, procedure, (r) => current && setReports(r))
       .catch((e: unknown) => current && setError(e))
       .finally(() => current && setLoading(false));
     return () => {
@@ -157,7 +157,7 @@ export default function DashboardPage() {
     try {
       const { files } = await exportCsv(
         (query) => request<Response>('GET', path, { query, as: 'response' }),
-        { county, ...query, ...(procedure ? { procedure } : {}) },
+        { county, ...query, procedure },
         name,
       );
       message.success(t('dashboard.exported', { files: files.join(t('punct.listSep')) }));
@@ -257,6 +257,8 @@ export default function DashboardPage() {
   const total = byStage?.groups.reduce((n, g) => n + g.count, 0) ?? 0;
   const breaches = byStage?.groups.reduce((n, g) => n + g.breaches, 0) ?? 0;
   const decision = byStage?.wholeCase.countyDecision[0];
+  // a proposal has no whole-procedure limit to be late against
+  const wholeLimit = procedure === 'identification' ? decision : undefined;
   const townships = useMemo(() => byTownship?.groups.map((g) => g.key) ?? [], [byTownship]);
   // Options built once per report, so a re-render (a tab switch, an export) never redraws a chart.
   const options = useMemo(() => {
@@ -281,15 +283,7 @@ export default function DashboardPage() {
           </Typography.Text>
         </Typography.Title>
         <Space wrap>
-          <Select
-            aria-label={t('history.procedure')}
-            allowClear
-            style={{ width: 160 }}
-            placeholder={t('cases.allProcedures')}
-            value={procedure}
-            onChange={setProcedure}
-            options={PROCEDURES.map((p) => ({ value: p, label: t(`procedure.${p}`) }))}
-          />
+          <ProcedureSelect required value={procedure} onChange={setProcedure} />
           <label htmlFor="dashboard-months">{t('dashboard.window')}</label>
           <DatePicker.RangePicker
             id={{ start: 'dashboard-months' }}
@@ -341,8 +335,8 @@ export default function DashboardPage() {
             <Card>
               <Statistic
                 title={t('dashboard.wholeCaseLate')}
-                value={decision ? decision.breaches : '—'}
-                suffix={decision ? `/ ${decision.count}` : undefined}
+                value={wholeLimit ? wholeLimit.breaches : '—'}
+                suffix={wholeLimit ? `/ ${wholeLimit.count}` : undefined}
               />
             </Card>
           </Col>

@@ -1,11 +1,11 @@
 /**
- * Open tasks past their due date in the county (GET /api/reports/overdue), most overdue first: whose desk each
- * waits on and for how long; further pages on request.
+ * Open tasks of one procedure past their due date in the county (GET /api/reports/overdue), most overdue first:
+ * whose desk each waits on and for how long; further pages on request.
  */
 import { Button, Card, Empty, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { TaskView } from '../../api/types.ts';
+import type { Procedure, TaskView } from '../../api/types.ts';
 import { ErrorAlert } from '../../errors.tsx';
 import { formatDateTime } from '../../time.ts';
 import { useReportPages } from './report-pages.ts';
@@ -14,7 +14,7 @@ const PAGE_SIZE = 20;
 
 type OverdueTask = TaskView & { daysOver: number };
 
-export function OverdueTable({ county, procedure }: { county: string; procedure?: string }) {
+export function OverdueTable({ county, procedure }: { county: string; procedure: Procedure }) {
   const { t } = useTranslation();
   const { rows, cursor, loading, error, more } = useReportPages<OverdueTask>('/api/reports/overdue', {
     county,

@@ -1,11 +1,12 @@
 /**
- * Cases that need someone to look at them (GET /api/reports/stuck): the cases in error first, then those with
- * no progress for `days` days, longest idle first; further pages on request.
+ * Cases of one procedure that need someone to look at them (GET /api/reports/stuck): the cases in error first,
+ * then those with no progress for `days` days, longest idle first; further pages on request.
  */
 import { Button, Card, Empty, InputNumber, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { Procedure } from '../../api/types.ts';
 import { ErrorAlert } from '../../errors.tsx';
 import { STUCK_DAYS, STUCK_PAGE_SIZE } from '../../first-load.ts';
 import { formatDateTime } from '../../time.ts';
@@ -24,7 +25,7 @@ interface StuckCase {
   error?: { cause: string; at: string };
 }
 
-export function StuckTable({ county, procedure }: { county: string; procedure?: string }) {
+export function StuckTable({ county, procedure }: { county: string; procedure: Procedure }) {
   const { t } = useTranslation();
   const [days, setDays] = useState(STUCK_DAYS);
   const { rows, cursor, loading, error, more } = useReportPages<StuckCase>('/api/reports/stuck', {
