@@ -2,11 +2,11 @@ import type { HouseholdCase } from '../../schemas/household.ts';
 import type { User } from '../../schemas/records.ts';
 import { canSeeCase } from '../core/access.ts';
 import { notFound } from '../core/errors.ts';
-import type { HistoryRecord } from '../store/case.ts';
+import type { CaseItem } from '../store/case.ts';
 import type { Deps } from './deps.ts';
 
 /**
- * A household's whole history, oldest first: one Query on the household index. The caller reads the cases a
+ * A household's whole history, oldest first: one Query on the household index, then its cases by key. The caller reads the cases a
  * reviewer of their jurisdiction reads (an applicant only the cases they filed);
  * a household none of whose cases they may read is a 404, as an unknown one.
  */
@@ -23,7 +23,7 @@ export async function householdHistory(
   return { items: readable.map(historyView) };
 }
 
-const historyView = (r: HistoryRecord): HouseholdCase => ({
+const historyView = (r: CaseItem): HouseholdCase => ({
   caseId: r.caseId,
   procedure: r.procedure,
   status: r.status,

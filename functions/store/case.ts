@@ -13,7 +13,7 @@ import { countyOf } from '../core/jurisdiction.ts';
 import type { Policy } from '../core/policy.ts';
 import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
 import { AUDIT } from './audit.ts';
-import { HOUSEHOLD_INDEX_READS, INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
+import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import { OBJECTION, type ObjectionItem } from './objection.ts';
 import { policyRefOf, policyRefSchema, resolvedPolicy } from './policy.ts';
 import {
@@ -164,14 +164,12 @@ const monitoredRecordSchema = caseItemSchema
 export type MonitoredRecord = z.infer<typeof monitoredRecordSchema>;
 const MONITORED: EntitySchema<MonitoredRecord> = { name: 'monitored case', schema: monitoredRecordSchema };
 
-/** A case of a household's history as the household index copies it. */
-const historyRecordSchema = caseItemSchema.pick(
-  Object.fromEntries(HOUSEHOLD_INDEX_READS.map((f) => [f, true])) as {
-    [K in (typeof HOUSEHOLD_INDEX_READS)[number]]: true;
-  },
-);
-export type HistoryRecord = z.infer<typeof historyRecordSchema>;
-const HISTORY: EntitySchema<HistoryRecord> = { name: 'household case', schema: historyRecordSchema };
+/** A case of a household's history as the household index copies it: its id. */
+const householdEntrySchema = caseItemSchema.pick({ caseId: true });
+const HOUSEHOLD_ENTRY: EntitySchema<z.infer<typeof householdEntrySchema>> = {
+  name: 'household case',
+  schema: householdEntrySchema,
+};
 
 /** Every distinct resident ID number of a household, head first: one person, one guard. */
 export const idNumbersOf = (h: Pick<Household, 'head' | 'members'>): string[] => [
@@ -478,10 +476,22 @@ export const monitoredCases = (table: Table, county: string, before: string): Pr
     ...projection(MONITORED_FIELDS),
   });
 
-/** (15) A household's cases, oldest first: one Query on the household index. */
-export const householdCases = (table: Table, householdId: string): Promise<HistoryRecord[]> =>
-  table.all(HISTORY, {
+/** (15) A household's cases, oldest first: one Query on the household index, then the cases by key. */
+export async function householdCases(table: Table, householdId: string): Promise<CaseItem[]> {
+  const entries = await table.all(HOUSEHOLD_ENTRY, {
     IndexName: INDEXES.byHousehold.name,
     KeyConditionExpression: 'gsi4pk = :pk',
     ExpressionAttributeValues: { ':pk': indexKeys.householdPartition(householdId) },
   });
+  const found: CaseItem[] = [];
+  // BatchGetItem takes at most 100 keys
+  for (let i = 0; i < entries.length; i += 100) {
+    found.push(
+      ...(await table.getMany(
+        CASE,
+        entries.slice(i, i + 100).map((e) => keys.case(e.caseId)),
+      )),
+    );
+  }
+  return found;
+}

@@ -41,22 +41,11 @@ export const TIMING_INDEX_READS = {
   ],
 } as const;
 
-/** What the household index copies besides keys: what a household's history lists of each case. */
-export const HOUSEHOLD_INDEX_READS = [
-  'caseId',
-  'procedure',
-  'status',
-  'stage',
-  'villageCode',
-  'householdId',
-  'createdAt',
-  'riskFoundAt',
-  'enrolledAt',
-  'riskEliminatedAt',
-  'closedAt',
-  'previousCaseIds',
-  'applicant',
-] as const;
+/**
+ * What the household index copies besides keys: the case's id only. A household has a handful of cases, read by
+ * key after the index, so no change of a case's status or stage rewrites its household entry.
+ */
+export const HOUSEHOLD_INDEX_READS = ['caseId'] as const;
 
 /**
  * What the timing index copies besides keys: what its readers read and nothing more. A case step then copies a
