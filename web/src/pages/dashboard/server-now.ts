@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { api } from '../../api/endpoints.ts';
-import { CHINA_TZ, dayjs } from '../../time.ts';
+import { cst, type dayjs } from '../../time.ts';
 
 /** The server's now in China Standard Time, or undefined until it answered (the browser's if it cannot). */
 export function useServerNow() {
@@ -15,7 +15,7 @@ export function useServerNow() {
       .health()
       .then((h) => h.now)
       .catch(() => undefined)
-      .then((iso) => current && setNow(dayjs(iso ?? Date.now()).tz(CHINA_TZ)));
+      .then((iso) => current && setNow(cst(iso ?? Date.now())));
     return () => {
       current = false;
     };
