@@ -145,12 +145,16 @@ const storedCaseSchema = caseItemSchema
   });
 export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: storedCaseSchema };
 
-/** A case needing attention as the activity index copies it: enough to name it and filter the page. */
-const activityEntrySchema = caseItemSchema.pick({ caseId: true });
-const ACTIVITY: EntitySchema<z.infer<typeof activityEntrySchema>> = {
-  name: 'case activity',
-  schema: activityEntrySchema,
+/**
+ * A case's entry in an index its readers read the case itself through (the lists, the activity entries, the
+ * household's history): its id, what the page filtered on left aside.
+ */
+const caseEntrySchema = caseItemSchema.pick({ caseId: true });
+const CASE_ENTRY: EntitySchema<z.infer<typeof caseEntrySchema>> = {
+  name: 'case entry',
+  schema: caseEntrySchema,
 };
+const caseKeyOf = (c: { caseId: string }) => keys.case(c.caseId);
 
 /** A monitored case as the monitoring report reads it from the county's monitored entries. */
 const MONITORED_FIELDS = TIMING_INDEX_READS.monitored;
@@ -163,13 +167,6 @@ const monitoredRecordSchema = caseItemSchema
   });
 export type MonitoredRecord = z.infer<typeof monitoredRecordSchema>;
 const MONITORED: EntitySchema<MonitoredRecord> = { name: 'monitored case', schema: monitoredRecordSchema };
-
-/** A case of a household's history as the household index copies it: its id. */
-const householdEntrySchema = caseItemSchema.pick({ caseId: true });
-const HOUSEHOLD_ENTRY: EntitySchema<z.infer<typeof householdEntrySchema>> = {
-  name: 'household case',
-  schema: householdEntrySchema,
-};
 
 /** Every distinct resident ID number of a household, head first: one person, one guard. */
 export const idNumbersOf = (h: Pick<Household, 'head' | 'members'>): string[] => [
@@ -272,32 +269,12 @@ export function updateCaseItem(
 
 export const getCase = (table: Table, caseId: string) => table.get(CASE, keys.case(caseId));
 
-/** A case as the list indexes copy it (LIST_INDEX_READS.case): enough to name it and filter the page. */
-const listedCaseSchema = caseItemSchema.pick({ caseId: true, status: true, stage: true });
-const LISTED_CASE: EntitySchema<z.infer<typeof listedCaseSchema>> = {
-  name: 'listed case',
-  schema: listedCaseSchema,
-};
-
 /**
  * One page of cases from an index Query, then the cases themselves by key (one BatchGetItem): the index copies
- * only what the page filters on, so no case step rewrites a household into it.
+ * only what the page filters on (LIST_INDEX_READS.case), so no case step rewrites a household into it.
  */
-async function listedCases(
-  table: Table,
-  input: QueryInput,
-  page: PageRequest,
-  entry: EntitySchema<{ caseId: string }> = LISTED_CASE,
-): Promise<Page<CaseItem>> {
-  const listed = await table.page(entry, input, page);
-  const items = listed.items.length
-    ? await table.getMany(
-        CASE,
-        listed.items.map((c) => keys.case(c.caseId)),
-      )
-    : [];
-  return { items, cursor: listed.cursor };
-}
+const listedCases = (table: Table, input: QueryInput, page: PageRequest): Promise<Page<CaseItem>> =>
+  table.pageByKey(CASE_ENTRY, input, page, CASE, caseKeyOf);
 
 /** What narrows a case list: status, stage and procedure, inside the Query (the list indexes copy all three). */
 export interface CaseListFilter {
@@ -404,7 +381,6 @@ export function casesNeedingAttention(
       ExpressionAttributeValues: values,
     },
     page,
-    ACTIVITY,
   );
 }
 
@@ -416,7 +392,7 @@ export function casesNeedingAttention(
 export async function inFlightCases(table: Table, counties: readonly string[]): Promise<string[]> {
   const found = await Promise.all(
     [...new Set(counties)].map((county) =>
-      table.all(ACTIVITY, {
+      table.all(CASE_ENTRY, {
         IndexName: INDEXES.byTiming.name,
         KeyConditionExpression: 'gsi3pk = :pk',
         ExpressionAttributeValues: { ':pk': indexKeys.activeCasesPartition(county) },
@@ -478,20 +454,10 @@ export const monitoredCases = (table: Table, county: string, before: string): Pr
 
 /** (15) A household's cases, oldest first: one Query on the household index, then the cases by key. */
 export async function householdCases(table: Table, householdId: string): Promise<CaseItem[]> {
-  const entries = await table.all(HOUSEHOLD_ENTRY, {
+  const entries = await table.all(CASE_ENTRY, {
     IndexName: INDEXES.byHousehold.name,
     KeyConditionExpression: 'gsi4pk = :pk',
     ExpressionAttributeValues: { ':pk': indexKeys.householdPartition(householdId) },
   });
-  const found: CaseItem[] = [];
-  // BatchGetItem takes at most 100 keys
-  for (let i = 0; i < entries.length; i += 100) {
-    found.push(
-      ...(await table.getMany(
-        CASE,
-        entries.slice(i, i + 100).map((e) => keys.case(e.caseId)),
-      )),
-    );
-  }
-  return found;
+  return table.getMany(CASE, entries.map(caseKeyOf));
 }

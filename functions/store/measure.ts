@@ -102,7 +102,7 @@ export async function overdueMeasures(
     ':before': indexKeys.plannedBefore(date),
   };
   const { names, parts } = placeFilter({}, within, values);
-  const listed = await table.page(
+  const listed = await table.pageByKey(
     PLANNED,
     {
       IndexName: INDEXES.byCounty.name,
@@ -112,13 +112,9 @@ export async function overdueMeasures(
       ExpressionAttributeValues: values,
     },
     page,
+    MEASURE,
+    (m) => keys.measure(m.caseId, m.measureId),
   );
-  const items = listed.items.length
-    ? await table.getMany(
-        MEASURE,
-        listed.items.map((m) => keys.measure(m.caseId, m.measureId)),
-      )
-    : [];
   // the index lags the items: one implemented or cancelled meanwhile is no longer overdue
-  return { items: items.filter((m) => m.status === 'planned'), cursor: listed.cursor };
+  return { items: listed.items.filter((m) => m.status === 'planned'), cursor: listed.cursor };
 }

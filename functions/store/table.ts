@@ -21,6 +21,9 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 /** The most Queries one filtered page reads to fill itself (Table.page). */
 export const MAX_FILTERED_READS = 10;
 
+/** The most keys one BatchGetItem takes. */
+const BATCH_GET_KEYS = 100;
+
 /** A DynamoDB item or expression-value map as the document client takes it. */
 export type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -178,26 +181,49 @@ export class Table {
   }
 
   /**
-   * Items by key (at most 100, a page's worth) in one BatchGetItem, eventually consistent like the index page
-   * that named them, retrying with backoff whatever DynamoDB leaves unprocessed; in the order of `keys`, an item
-   * gone meanwhile left out.
+   * Items by key in BatchGetItems of at most 100 keys (a page's worth is one), eventually consistent like the index
+   * page that named them, retrying with backoff whatever DynamoDB leaves unprocessed; in the order of `keys`, an
+   * item gone meanwhile left out.
    */
   async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[]): Promise<T[]> {
     const found = new Map<string, Item>();
     const id = (k: Item) => `${k.pk}\u0000${k.sk}`;
+    for (let i = 0; i < itemKeys.length; i += BATCH_GET_KEYS) {
+      await this.batchGet(itemKeys.slice(i, i + BATCH_GET_KEYS), (item) => found.set(id(item), item));
+    }
+    return itemKeys.flatMap((k) => {
+      const item = found.get(id(k));
+      return item ? [parseItem(entity, item)] : [];
+    });
+  }
+
+  /** One BatchGetItem of at most 100 keys, retried with backoff until nothing is left unprocessed. */
+  private async batchGet(itemKeys: Item[], found: (item: Item) => void): Promise<void> {
     let pending = itemKeys;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
       const out = await this.doc.send(
         new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending } } }),
       );
-      for (const item of out.Responses?.[this.name] ?? []) found.set(id(item), item);
+      for (const item of out.Responses?.[this.name] ?? []) found(item);
       pending = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
     }
-    return itemKeys.flatMap((k) => {
-      const item = found.get(id(k));
-      return item ? [parseItem(entity, item)] : [];
-    });
+  }
+
+  /**
+   * One page of an index Query whose entries copy only what the page filters on, then the items they name, by
+   * key: no change of those items' other fields rewrites the index.
+   */
+  async pageByKey<E, T>(
+    entry: EntitySchema<E>,
+    input: QueryInput,
+    page: PageRequest,
+    entity: EntitySchema<T>,
+    keyOf: (entry: E) => Item,
+  ): Promise<Page<T>> {
+    const listed = await this.page(entry, input, page);
+    const items = listed.items.length ? await this.getMany(entity, listed.items.map(keyOf)) : [];
+    return { items, cursor: listed.cursor };
   }
 
   /**
