@@ -5,15 +5,14 @@
  * Kept free of React and Ant Design: the boot imports it.
  */
 import { withQuery } from './api/client.ts';
-import type { Procedure, Role, User } from './api/types.ts';
+import type { Role, User } from './api/types.ts';
+import { DASHBOARD_PROCEDURE, defaultStageTimings } from './report-queries.ts';
 
 /** The inbox's page of tasks. */
 export const INBOX_PAGE_SIZE = 20;
 /** The dashboard's page of stuck cases, and the idle days it starts with. */
 export const STUCK_PAGE_SIZE = 20;
 export const STUCK_DAYS = 10;
-/** The procedure the dashboard's reports start with (they answer one at a time). */
-export const DASHBOARD_PROCEDURE: Procedure = 'identification';
 
 export const REVIEWERS: readonly Role[] = ['village_reviewer', 'township_reviewer', 'county_reviewer'];
 /** Who may open the pages the boot starts early (routes.tsx gives them these). */
@@ -34,6 +33,8 @@ interface FirstLoad {
   load: () => Promise<unknown>;
   /** the GETs the page makes first, exactly as it makes them */
   requests: (match: RegExpExecArray, user: User) => string[];
+  /** the GETs it makes once it knows the server's now (GET /health, among `requests`) */
+  afterNow?: (now: number, user: User) => string[];
 }
 
 const FIRST_LOADS: readonly FirstLoad[] = [
@@ -65,18 +66,30 @@ const FIRST_LOADS: readonly FirstLoad[] = [
         limit: STUCK_PAGE_SIZE,
       }),
     ],
+    // the page's default window: the last twelve months of the server's now, by stage and by township
+    afterNow: (now, user) => defaultStageTimings(countyOf(user.jurisdiction), now),
   },
 ];
 
-/** The page at `pathname` for `user`: its chunk loader and first GETs; undefined for any other page. */
+/**
+ * The page at `pathname` for `user`: its chunk loader, first GETs and those that follow the server's now; undefined
+ * for any other page.
+ */
 export function firstLoadOf(
   pathname: string,
   user: User,
-): { load: () => Promise<unknown>; requests: string[] } | undefined {
+): { load: () => Promise<unknown>; requests: string[]; afterNow?: (now: number) => string[] } | undefined {
   for (const f of FIRST_LOADS) {
     const match = f.pattern.exec(pathname);
     // a page the role may not open is never fetched for it (the console shows its 404)
-    if (match && f.roles.includes(user.role)) return { load: f.load, requests: f.requests(match, user) };
+    if (match && f.roles.includes(user.role)) {
+      const { afterNow } = f;
+      return {
+        load: f.load,
+        requests: f.requests(match, user),
+        ...(afterNow ? { afterNow: (now: number) => afterNow(now, user) } : {}),
+      };
+    }
   }
   return undefined;
 }

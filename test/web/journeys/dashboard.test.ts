@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { seedCounty } from '../../../bench/seed.ts';
+import { SEED_COUNTY, seedCounty } from '../../../bench/seed.ts';
 import { Store } from '../../../functions/store/store.ts';
+import { defaultStageTimings, STAGE_TIMINGS_PATH } from '../../../web/src/report-queries.ts';
 import { type ApiClient, login, sharedInfrastructure } from '../../support/runtime.ts';
 import { type ConsoleHarness, fullIdNumbers, startConsole, type UserTab } from '../support/browser.ts';
 
@@ -94,6 +95,31 @@ describe('the auditor dashboard', () => {
     ]);
     expect(cells[6]).toBe(days(village.duration.max));
     await tab.check('stage-table');
+  });
+
+  it("asks for the year's reports as soon as the server's now is known, once, and the page takes those answers", async () => {
+    const { page } = tab;
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/')) asked.push(`${url.pathname}${url.search}`);
+    };
+    page.on('request', onRequest);
+    await page.reload();
+    await page
+      .getByRole('img', { name: /各乡镇用时分位数/ })
+      .locator('svg')
+      .waitFor({ timeout: 90_000 });
+    await page.waitForLoadState('networkidle');
+    page.off('request', onRequest);
+    const timings = asked.filter((path) => path.startsWith(STAGE_TIMINGS_PATH));
+    // the boot's requests are exactly the page's: had they differed, the page would have asked again (four)
+    expect(timings.sort()).toEqual(defaultStageTimings(SEED_COUNTY, NOW).sort());
+    // and they left before the page's own code asked for anything it does not prefetch
+    const overdue = asked.findIndex((path) => path.startsWith('/api/reports/overdue'));
+    expect(overdue).toBeGreaterThan(-1);
+    expect(asked.indexOf(timings[0]!)).toBeLessThan(overdue);
+    expect(asked.indexOf(timings[1]!)).toBeLessThan(overdue);
   });
 
   it('narrows the window by keyboard and reloads every report for it', async () => {

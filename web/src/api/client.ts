@@ -40,13 +40,15 @@ const prefetched = new Map<string, { at: number; response: Promise<Response> }>(
 
 /**
  * Starts a GET the page about to load will make (the boot does this while the page's code downloads), so the
- * page's own request for exactly `path` gets this answer instead of waiting for a new one. Used once.
+ * page's own request for exactly `path` gets this answer instead of waiting for a new one. Used once. Resolves to
+ * a copy of the answer the boot may read itself (the page reads the original).
  */
-export function prefetch(path: string, token: string): void {
+export function prefetch(path: string, token: string): Promise<Response> {
   const response = fetch(path, { headers: { authorization: `Bearer ${token}` } });
   // an answer nobody takes must not surface as an unhandled rejection
   response.catch(() => undefined);
   prefetched.set(`${token} ${path}`, { at: Date.now(), response });
+  return response.then((r) => r.clone());
 }
 
 function takePrefetched(token: string | undefined, url: string): Promise<Response> | undefined {

@@ -8,6 +8,7 @@ import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } 
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import EChartsReactCore from 'echarts-for-react/esm/core';
+import { useMemo } from 'react';
 
 echarts.use([
   BarChart,
@@ -28,13 +29,17 @@ export interface ChartProps {
   locale: 'ZH' | 'EN';
 }
 
-/** A chart that follows its container's size and redraws when its option changes. */
+/**
+ * A chart that follows its container's size and redraws when its option changes, without animation: a report is
+ * read, not watched, and the animation frames cost a modest laptop more than drawing the chart.
+ */
 export function Chart({ option, label, height = 300, locale }: ChartProps) {
+  const still = useMemo(() => ({ ...option, animation: false }), [option]);
   return (
     <EChartsReactCore
       key={locale}
       echarts={echarts}
-      option={option}
+      option={still}
       notMerge
       opts={{ renderer: 'svg', locale }}
       role="img"

@@ -28,7 +28,7 @@ import type { Procedure } from '../../../../schemas/domain.ts';
 import { request } from '../../api/client.ts';
 import { useUser } from '../../auth/session.tsx';
 import { errorText } from '../../errors.tsx';
-import { DASHBOARD_PROCEDURE } from '../../first-load.ts';
+import { DASHBOARD_PROCEDURE, STAGE_TIMINGS_PATH, stageTimingsQuery } from '../../report-queries.ts';
 import { dayjs } from '../../time.ts';
 import { ProcedureSelect } from '../procedure.tsx';
 import { Chart } from './chart.tsx';
@@ -79,8 +79,8 @@ interface Reports {
 }
 
 const timings = (county: string, months: MonthWindow, groupBy: string, procedure: Procedure) =>
-  request<StageTimings>('GET', '/api/reports/stage-timings', {
-    query: { county, ...months, groupBy, procedure },
+  request<StageTimings>('GET', STAGE_TIMINGS_PATH, {
+    query: stageTimingsQuery(county, months, groupBy, procedure),
   });
 
 /**
@@ -113,7 +113,7 @@ export default function DashboardPage() {
   const now = useServerNow();
   const [chosen, setMonths] = useState<MonthWindow>();
   const [procedure, setProcedure] = useState<Procedure>(DASHBOARD_PROCEDURE);
-  const months = chosen ?? (now ? lastTwelveMonths(now) : undefined);
+  const months = chosen ?? (now ? lastTwelveMonths(now.valueOf()) : undefined);
   const from = months?.from;
   const to = months?.to;
   const [reports, setReports] = useState<Reports>({});
@@ -178,7 +178,7 @@ export default function DashboardPage() {
     </Button>
   );
   const timingsExport = (groupBy: string) =>
-    exportButton(`stage-timings-${groupBy}`, '/api/reports/stage-timings', { groupBy });
+    exportButton(`stage-timings-${groupBy}`, STAGE_TIMINGS_PATH, { groupBy });
 
   const onWindow = (range: [Dayjs | null, Dayjs | null] | null) => {
     if (range?.[0] && range[1])
