@@ -14,8 +14,16 @@ export const SAMPLES_ENTITY = 'samples';
 
 /** The most bytes of durations one stored-samples item holds: DynamoDB items stop at 400 KB. */
 const MAX_SAMPLE_BYTES = 350_000;
-/** Bytes per record in a stored sample: queue and work milliseconds, float64 little-endian. */
-const SAMPLE_RECORD_BYTES = 16;
+/**
+ * How a stored sample packs its records' queue and work times, little-endian: `s32`, whole seconds as int32
+ * (8 bytes a record: samples hold whole seconds, core/timings samplesOf); absent, on items stored before it,
+ * milliseconds as float64 (16 bytes a record). Half the bytes is half the reads of a report's first call.
+ */
+const FORMATS = {
+  s32: { bytes: 8, get: (v: DataView, at: number) => v.getInt32(at, true) * 1000 },
+  f64: { bytes: 16, get: (v: DataView, at: number) => v.getFloat64(at, true) },
+} as const;
+const SAMPLE_FORMAT = 's32';
 
 /** A township's timing samples of one timing-index partition, durations packed in one binary value. */
 const samplesItemSchema = z.object({
@@ -24,6 +32,8 @@ const samplesItemSchema = z.object({
   month: z.string(),
   breaches: z.number(),
   durations: z.instanceof(Uint8Array),
+  /** how `durations` is packed (FORMATS); absent: float64 milliseconds */
+  format: z.literal('s32').optional(),
   /** absent: every record of a settled month; else the records decided before this instant */
   through: z.string().optional(),
   /** the store that put it (absent on items stored before stores were named) */
@@ -51,11 +61,12 @@ export interface StoredSamples {
 }
 
 function packSample(s: TimingSample, through: string | undefined, storeId: string): SamplesItem {
-  const bytes = new Uint8Array(s.queueMs.length * SAMPLE_RECORD_BYTES);
+  const size = FORMATS[SAMPLE_FORMAT].bytes;
+  const bytes = new Uint8Array(s.queueMs.length * size);
   const view = new DataView(bytes.buffer);
   s.queueMs.forEach((queue, i) => {
-    view.setFloat64(i * SAMPLE_RECORD_BYTES, queue, true);
-    view.setFloat64(i * SAMPLE_RECORD_BYTES + 8, s.workMs[i]!, true);
+    view.setInt32(i * size, Math.round(queue / 1000), true);
+    view.setInt32(i * size + 4, Math.round(s.workMs[i]! / 1000), true);
   });
   return {
     stage: s.stage,
@@ -63,6 +74,7 @@ function packSample(s: TimingSample, through: string | undefined, storeId: strin
     month: s.month,
     breaches: s.breaches,
     durations: bytes,
+    format: SAMPLE_FORMAT,
     ...(through ? { through } : {}),
     storeId,
   };
@@ -70,12 +82,14 @@ function packSample(s: TimingSample, through: string | undefined, storeId: strin
 
 function unpackSample(item: SamplesItem): TimingSample {
   const view = new DataView(item.durations.buffer, item.durations.byteOffset, item.durations.byteLength);
-  const n = item.durations.byteLength / SAMPLE_RECORD_BYTES;
+  const { bytes, get } = FORMATS[item.format ?? 'f64'];
+  const half = bytes / 2;
+  const n = item.durations.byteLength / bytes;
   const queueMs: number[] = new Array(n);
   const workMs: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    queueMs[i] = view.getFloat64(i * SAMPLE_RECORD_BYTES, true);
-    workMs[i] = view.getFloat64(i * SAMPLE_RECORD_BYTES + 8, true);
+    queueMs[i] = get(view, i * bytes);
+    workMs[i] = get(view, i * bytes + half);
   }
   return {
     stage: item.stage,

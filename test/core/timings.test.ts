@@ -56,6 +56,33 @@ describe('stats', () => {
   it('reports hours, the mean included', () => {
     expect(stats([1 * H, 3 * H, 2 * H, 10 * H])).toEqual({ p50: 2, p90: 10, p95: 10, max: 10, mean: 4 });
   });
+
+  it('selects exactly the nearest ranks a sort gives, whatever the order and however many repeats', () => {
+    const hours = (ms: number) => Math.round((ms / H) * 10_000) / 10_000;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(fc.integer({ min: 0, max: 1e10 }), { minLength: 1, maxLength: 3000 }),
+          // few distinct values: the partition's equal-to-pivot paths
+          fc.array(
+            fc.integer({ min: 0, max: 4 }).map((d) => d * H),
+            { minLength: 1, maxLength: 3000 },
+          ),
+        ),
+        (values) => {
+          const sorted = [...values].sort((a, b) => a - b);
+          expect(stats(values)).toEqual({
+            p50: hours(nearestRank(sorted, 50)),
+            p90: hours(nearestRank(sorted, 90)),
+            p95: hours(nearestRank(sorted, 95)),
+            max: hours(sorted[sorted.length - 1]!),
+            mean: hours(sorted.reduce((s, v) => s + v, 0) / sorted.length),
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('summarize', () => {

@@ -356,9 +356,9 @@ describe('stored timing samples', () => {
     township,
     month: '2026-10',
     breaches: 1,
-    // fractions and large values come back bit for bit
-    queueMs: Array.from({ length: n }, (_, i) => i * 3_600_000 + 0.5),
-    workMs: Array.from({ length: n }, (_, i) => 40 * 86_400_000 + i),
+    // whole seconds (as samplesOf makes them), long ones too, come back exactly
+    queueMs: Array.from({ length: n }, (_, i) => i * 3_600_000 + 1000),
+    workMs: Array.from({ length: n }, (_, i) => 400 * 86_400_000 + i * 1000),
   });
 
   it('reads back every township’s samples, or one township’s, exactly as stored', async () => {
@@ -403,6 +403,29 @@ describe('stored timing samples', () => {
     expect(await store.storedSamples(mixed, '611002100')).toBeUndefined();
   });
 
+  it('reads the float64 milliseconds of items stored before the whole-second format', async () => {
+    const partition = 'TIMING#611002#village_review#2026-05';
+    const durations = new Uint8Array(32);
+    const view = new DataView(durations.buffer);
+    for (const [i, ms] of [1.5, 3_600_000, 2_000.25, 86_400_000].entries()) view.setFloat64(i * 8, ms, true);
+    const { queueMs, workMs, ...rest } = sample('611002100', 0);
+    await store.putItems([
+      { ...keys.samples(partition, '611002100'), entity: 'samples', ...rest, durations, storeId: 'old' },
+      {
+        ...keys.samplesStored(partition),
+        entity: 'samples',
+        townships: ['611002100'],
+        storedAt: '2026-06-02T09:00:00.000+08:00',
+        storeId: 'old',
+      },
+    ]);
+
+    expect(await store.storedSamples(partition)).toEqual({
+      samples: [{ ...rest, queueMs: [1.5, 2_000.25], workMs: [3_600_000, 86_400_000] }],
+      townships: ['611002100'],
+    });
+  });
+
   it('tells a partition never stored (undefined) from one stored empty ([])', async () => {
     await store.putSamples('TIMING#611002#county_approval#2026-09', [], '2026-11-25T09:00:00.000+08:00');
 
@@ -434,7 +457,7 @@ describe('stored timing samples', () => {
 
     const stored = await store.putSamples(
       partition,
-      [sample('611002100', 30_000)],
+      [sample('611002100', 50_000)],
       '2026-11-25T09:00:00.000+08:00',
     );
 
