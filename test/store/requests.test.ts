@@ -18,6 +18,7 @@ import {
   casesNeedingAttention,
   getCase,
   inFlightCases,
+  monitoredCases,
 } from '../../functions/store/case.ts';
 import { caseTransaction } from '../../functions/store/case-transaction.ts';
 import { decodeCursor } from '../../functions/store/cursor.ts';
@@ -28,7 +29,12 @@ import { openObjections } from '../../functions/store/objection.ts';
 import { policyHistory, putPolicy } from '../../functions/store/policy.ts';
 import { storedSamples } from '../../functions/store/samples.ts';
 import { putStaff } from '../../functions/store/staff.ts';
-import { MAX_FILTERED_READS, StoredItemError, Table } from '../../functions/store/table.ts';
+import {
+  MAX_FILTERED_READS,
+  QUERY_ALL_PAGE_ITEMS,
+  StoredItemError,
+  Table,
+} from '../../functions/store/table.ts';
 import { bindTaskToken, inbox, overdueOpenTasks, type TaskItem } from '../../functions/store/task.ts';
 import { validHousehold } from '../support/fixtures.ts';
 
@@ -207,6 +213,36 @@ describe('case.ts', () => {
       FilterExpression: '(attribute_not_exists(#procedure) OR #procedure = :procedure)',
       ExpressionAttributeValues: { ':procedure': 'identification' },
     });
+  });
+
+  it('reads the monitored entries in pages of at most a thousand, following them to the end', async () => {
+    const monitored = (n: number) => ({
+      caseId: `case_${n}`,
+      villageCode: '611002100201',
+      status: 'enrolled',
+      enrolledAt: AT,
+      personCount: 3,
+    });
+    const { table, sent } = offline((_c, input) =>
+      input.ExclusiveStartKey
+        ? { Items: [monitored(2)] }
+        : { Items: [monitored(1)], LastEvaluatedKey: { pk: 'p1', sk: 's', gsi3pk: 'm', gsi3sk: 'k1' } },
+    );
+
+    const cases = await monitoredCases(table, '611002', '2027-01-01T00:00:00.000+08:00');
+
+    const queries = sent.map((s) => s.input);
+    expect(queries.map((q) => [q.Limit, q.ExclusiveStartKey])).toEqual([
+      [QUERY_ALL_PAGE_ITEMS, undefined],
+      [QUERY_ALL_PAGE_ITEMS, { pk: 'p1', sk: 's', gsi3pk: 'm', gsi3sk: 'k1' }],
+    ]);
+    expect(QUERY_ALL_PAGE_ITEMS).toBe(1_000);
+    expect(queries[0]).toMatchObject({
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+      ExpressionAttributeValues: { ':pk': 'MONITORED#611002', ':before': '2027-01-01T00:00:00.000+08:00' },
+    });
+    expect(cases.map((c) => c.caseId)).toEqual(['case_1', 'case_2']);
   });
 
   it('finds in-flight cases with one Query per county on the active entries, never a Scan', async () => {
