@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { countyCodeSchema, isoDateSchema, isoDateTimeSchema, type Role } from '../../schemas/common.ts';
 import { pageQuerySchema } from '../../schemas/queries.ts';
 import type { AuditRecord, ChainStatus, CountyVerification, User } from '../../schemas/records.ts';
+import { pooled } from '../commons/pool.ts';
 import { countyScope } from '../core/access.ts';
 import { verifyChain } from '../core/audit-chain.ts';
 import { type CsvColumn, type CsvExport, toCsv } from '../core/csv.ts';
@@ -14,7 +15,6 @@ import { badCursor } from '../store/cursor.ts';
 import type { Page } from '../store/table.ts';
 import { auditTrail } from './cases.ts';
 import type { Deps } from './deps.ts';
-import { pooled } from './pool.ts';
 
 /** Cases per page of the county walk, and trails verified at a time. */
 const WALK_PAGE = 100;

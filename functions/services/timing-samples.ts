@@ -9,6 +9,7 @@
 
 import { PROCEDURES, type Procedure } from '../../schemas/domain.ts';
 import { logger } from '../commons/logger.ts';
+import { pooled } from '../commons/pool.ts';
 import { HUMAN_STAGES, type HumanStage } from '../core/procedure.ts';
 import { localMonth, toIso } from '../core/time.ts';
 import {
@@ -26,7 +27,6 @@ import type { MilestoneItem } from '../store/milestone.ts';
 import type { TimingRecord } from '../store/task.ts';
 import type { TimingSince } from '../store/timing-index.ts';
 import type { Deps } from './deps.ts';
-import { pooled } from './pool.ts';
 
 /** The longest period one timing report covers: every (stage, month) is one partition, so the range is bounded. */
 export const MAX_REPORT_MONTHS = 24;

@@ -330,6 +330,19 @@ export const indexKeys = {
   monitoredCasesPartition: (county: string) => `MONITORED#${county}`,
   /** upper bound (exclusive) of the monitored-case sort keys enrolled before `iso` */
   enrolledBefore: (iso: string) => iso,
+  /**
+   * The monitored-case sort keys enrolled before `iso`, cut into contiguous ranges read side by side: everything
+   * before the year two years back, then each quarter up to `iso`. Each range is `[from, to)`; `from` is absent for
+   * the first. The bounds are month prefixes (`2026-04`), below every key of that month and above every earlier one.
+   */
+  enrolmentRanges: (iso: string): { from?: string; to: string }[] => {
+    const year = Number(iso.slice(0, 4));
+    const bounds: string[] = [];
+    for (let y = year - 2; y <= year; y++) {
+      for (const m of ['01', '04', '07', '10']) if (`${y}-${m}` < iso) bounds.push(`${y}-${m}`);
+    }
+    return [...bounds, iso].map((to, i) => (i === 0 ? { to } : { from: bounds[i - 1], to }));
+  },
   /** (15) on every case item of a household: its history in filing order */
   householdCase: (householdId: string, createdAt: string, caseId: string) => ({
     gsi4pk: `HOUSEHOLD#${householdId}`,

@@ -215,34 +215,61 @@ describe('case.ts', () => {
     });
   });
 
-  it('reads the monitored entries in pages of at most a thousand, following them to the end', async () => {
-    const monitored = (n: number) => ({
-      caseId: `case_${n}`,
+  it('reads the monitored entries by enrolment range, four at a time, in pages of at most a thousand', async () => {
+    const monitored = (n: string) => ({
+      caseId: n,
       villageCode: '611002100201',
       status: 'enrolled',
       enrolledAt: AT,
       personCount: 3,
     });
-    const { table, sent } = offline((_c, input) =>
-      input.ExclusiveStartKey
-        ? { Items: [monitored(2)] }
-        : { Items: [monitored(1)], LastEvaluatedKey: { pk: 'p1', sk: 's', gsi3pk: 'm', gsi3sk: 'k1' } },
-    );
+    let inFlight = 0;
+    let most = 0;
+    const { table, sent } = offline((_c, input) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      queueMicrotask(() => inFlight--);
+      const v = input.ExpressionAttributeValues as Record<string, string>;
+      return input.ExclusiveStartKey
+        ? { Items: [monitored(`${v[':to']}/2`)] }
+        : {
+            Items: [monitored(`${v[':to']}/1`)],
+            LastEvaluatedKey: { pk: 'p', sk: 's', gsi3pk: 'm', gsi3sk: v[':to'] },
+          };
+    });
 
     const cases = await monitoredCases(table, '611002', '2027-01-01T00:00:00.000+08:00');
 
     const queries = sent.map((s) => s.input);
-    expect(queries.map((q) => [q.Limit, q.ExclusiveStartKey])).toEqual([
-      [QUERY_ALL_PAGE_ITEMS, undefined],
-      [QUERY_ALL_PAGE_ITEMS, { pk: 'p1', sk: 's', gsi3pk: 'm', gsi3sk: 'k1' }],
+    expect(queries.every((q) => q.Limit === QUERY_ALL_PAGE_ITEMS && q.IndexName === 'gsi3')).toBe(true);
+    // everything before 2025, then each quarter up to the bound, contiguous: no key in two ranges or in none
+    const ranges = queries
+      .filter((q) => !q.ExclusiveStartKey)
+      .map((q) => {
+        const v = q.ExpressionAttributeValues as Record<string, string>;
+        expect(v[':pk']).toBe('MONITORED#611002');
+        return [q.KeyConditionExpression, v[':from'], v[':to']];
+      });
+    expect(ranges[0]).toEqual(['gsi3pk = :pk AND gsi3sk < :to', undefined, '2025-01']);
+    expect(ranges.slice(1, 3)).toEqual([
+      ['gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to', '2025-01', '2025-04'],
+      ['gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to', '2025-04', '2025-07'],
     ]);
-    expect(QUERY_ALL_PAGE_ITEMS).toBe(1_000);
-    expect(queries[0]).toMatchObject({
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
-      ExpressionAttributeValues: { ':pk': 'MONITORED#611002', ':before': '2027-01-01T00:00:00.000+08:00' },
-    });
-    expect(cases.map((c) => c.caseId)).toEqual(['case_1', 'case_2']);
+    expect(ranges.at(-1)).toEqual([
+      'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+      '2027-01',
+      '2027-01-01T00:00:00.000+08:00',
+    ]);
+    expect(ranges).toHaveLength(10);
+    // every range followed to its end, and the cases in enrolment order
+    expect(cases).toHaveLength(20);
+    expect(cases.slice(0, 4).map((c) => c.caseId)).toEqual([
+      '2025-01/1',
+      '2025-01/2',
+      '2025-04/1',
+      '2025-04/2',
+    ]);
+    expect(most).toBeLessThanOrEqual(4);
   });
 
   it('finds in-flight cases with one Query per county on the active entries, never a Scan', async () => {
