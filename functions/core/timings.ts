@@ -47,11 +47,13 @@ export interface TimingGroup {
   work: Stats;
 }
 
+/** Where the nearest-rank percentile p (1 ≤ p ≤ 100) of n ≥ 1 values sits once they are sorted ascending. */
+const nearestRankIndex = (n: number, p: number) => Math.max(1, Math.ceil((p / 100) * n)) - 1;
+
 /** Nearest-rank percentile of values sorted ascending (1 ≤ p ≤ 100; n ≥ 1). */
 export function nearestRank(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) throw new Error('no values');
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1]!;
+  return sorted[nearestRankIndex(sorted.length, p)]!;
 }
 
 const round = (hours: number) => Math.round(hours * 10_000) / 10_000;
@@ -93,8 +95,7 @@ export function stats(valuesMs: ArrayLike<number>): Stats {
   const values = Float64Array.from(valuesMs);
   const n = values.length;
   if (n === 0) throw new Error('no values');
-  const rank = (p: number) => Math.max(1, Math.ceil((p / 100) * n)) - 1;
-  const [r50, r90, r95] = [rank(50), rank(90), rank(95)];
+  const [r50, r90, r95] = [50, 90, 95].map((p) => nearestRankIndex(n, p)) as [number, number, number];
   selectRank(values, r95, 0, n - 1);
   selectRank(values, r90, 0, r95);
   selectRank(values, r50, 0, r90);
