@@ -95,7 +95,7 @@ export function stats(valuesMs: ArrayLike<number>): Stats {
   const values = Float64Array.from(valuesMs);
   const n = values.length;
   if (n === 0) throw new Error('no values');
-  const [r50, r90, r95] = [50, 90, 95].map((p) => nearestRankIndex(n, p)) as [number, number, number];
+  const [r50, r90, r95] = [nearestRankIndex(n, 50), nearestRankIndex(n, 90), nearestRankIndex(n, 95)];
   selectRank(values, r95, 0, n - 1);
   selectRank(values, r90, 0, r95);
   selectRank(values, r50, 0, r90);

@@ -215,7 +215,7 @@ describe('case.ts', () => {
     });
   });
 
-  it('reads the monitored entries by enrolment range, four at a time, in pages of at most a thousand', async () => {
+  it('reads the monitored entries by contiguous enrolment ranges, in pages of at most a thousand', async () => {
     const monitored = (n: string) => ({
       caseId: n,
       villageCode: '611002100201',
@@ -223,12 +223,7 @@ describe('case.ts', () => {
       enrolledAt: AT,
       personCount: 3,
     });
-    let inFlight = 0;
-    let most = 0;
     const { table, sent } = offline((_c, input) => {
-      inFlight++;
-      most = Math.max(most, inFlight);
-      queueMicrotask(() => inFlight--);
       const v = input.ExpressionAttributeValues as Record<string, string>;
       return input.ExclusiveStartKey
         ? { Items: [monitored(`${v[':to']}/2`)] }
@@ -269,7 +264,6 @@ describe('case.ts', () => {
       '2025-04/1',
       '2025-04/2',
     ]);
-    expect(most).toBeLessThanOrEqual(4);
   });
 
   it('finds in-flight cases with one Query per county on the active entries, never a Scan', async () => {
