@@ -33,7 +33,7 @@ import { addDays, DAY_MS, localDate, startOfLocalDay, toIso } from '../functions
 import { milestonesOf } from '../functions/core/timings.ts';
 import { actorOf, SYSTEM } from '../functions/services/cases.ts';
 import { type AuditEntry, auditItem } from '../functions/store/audit.ts';
-import { type CaseItem, caseItem, idNumbersOf } from '../functions/store/case.ts';
+import { type CaseItem, caseItems, idNumbersOf } from '../functions/store/case.ts';
 import { caseAfter } from '../functions/store/case-transaction.ts';
 import { guardItem } from '../functions/store/guard.ts';
 import { type MilestoneItem, milestoneItem } from '../functions/store/milestone.ts';
@@ -303,7 +303,7 @@ class SeededCase {
     const c = this.c;
     // a rejected or withdrawn case released its guards; an open or enrolled one holds them
     const guards = c.status !== 'rejected' && c.status !== 'withdrawn' ? idNumbersOf(c.household) : [];
-    yield caseItem({ ...c, guards });
+    yield* caseItems({ ...c, guards });
     for (const r of this.audits) yield auditItem(r);
     for (const t of this.tasks) yield taskItem(t);
     for (const o of this.objections) yield objectionItem(o);

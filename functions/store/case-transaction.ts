@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../schemas/records.ts';
 import { seal } from '../core/audit-chain.ts';
 import { conflict } from '../core/errors.ts';
 import { type AuditEntry, putAuditItem } from './audit.ts';
-import { type CaseItem, heldGuards, putCaseItem, updateCaseItem } from './case.ts';
+import { type CaseItem, heldGuards, putCaseItems, updateCaseItems } from './case.ts';
 import {
   claimGuardItem,
   type GuardClaim,
@@ -223,7 +223,11 @@ export function caseTransaction(
   const { before } = change;
   const { after, audit, followUp } = caseAfter(change);
   const tx = new CaseTransaction(before.caseId);
-  tx.add('case', before.version === 0 ? putCaseItem(tableName, after) : caseUpdate(tableName, change, after));
+  for (const item of before.version === 0
+    ? putCaseItems(tableName, after)
+    : caseUpdate(tableName, change, after)) {
+    tx.add('case', item);
+  }
   tx.add('audit', putAuditItem(tableName, audit));
   if (followUp) tx.add('audit', putAuditItem(tableName, followUp));
   let task: TaskItem | undefined;
@@ -262,14 +266,14 @@ export function caseTransaction(
   return { tx, applied: { case: after, audit, task } };
 }
 
-/** The update moving an existing case to `after`: the fields the change sets (its guards when it moves them). */
+/** The updates moving an existing case to `after`: the fields the change sets (its guards when it moves them). */
 function caseUpdate(
   tableName: string,
   change: Pick<CaseChange, 'before' | 'set' | 'remove' | 'claimGuards' | 'releaseGuards'>,
   after: CaseItem,
-): TransactItem {
+): TransactItem[] {
   const movesGuards = change.claimGuards !== undefined || change.releaseGuards !== undefined;
-  return updateCaseItem(tableName, change.before, after, {
+  return updateCaseItems(tableName, change.before, after, {
     set: [...Object.keys(change.set ?? {}), ...(movesGuards ? ['guards'] : [])],
     remove: (change.remove as string[] | undefined) ?? [],
   });
@@ -278,7 +282,7 @@ function caseUpdate(
 /** The enrolled case's update, its audit record and the guards it releases, in the proposal's transaction. */
 function addLinkedChange(tx: CaseTransaction, tableName: string, linked: LinkedChange): void {
   const { after, audit } = caseAfter(linked);
-  tx.add('enrolled', caseUpdate(tableName, linked, after));
+  for (const item of caseUpdate(tableName, linked, after)) tx.add('enrolled', item);
   tx.add('audit', putAuditItem(tableName, audit));
   for (const id of linked.releaseGuards ?? []) {
     tx.add('release', releaseGuardItem(tableName, id, linked.before.caseId));

@@ -19,7 +19,6 @@ import { OBJECTION, type ObjectionItem } from './objection.ts';
 import { policyRefOf, policyRefSchema, resolvedPolicy } from './policy.ts';
 import {
   type EntitySchema,
-  equalityFilter,
   filterParts,
   type Item,
   type Page,
@@ -147,6 +146,50 @@ const storedCaseSchema = caseItemSchema
 export const CASE: EntitySchema<CaseItem> = { name: CASE_ENTITY, schema: storedCaseSchema };
 
 /**
+ * What a case's filing fixed and only a rare step changes (a supplement of the household, a renewed execution):
+ * the household (ID numbers kept for matching), who filed it, the policy it was filed under, a proposal's evidence,
+ * its household's id and its execution. They live on the case's filing item (`keys.caseFiling`), beside the case
+ * item that every step rewrites, so a step writes well under 1 KB of case (docs/data-model.md, "Case"). A case
+ * stored before keeps them on its case item, and moves them to a filing item the first time one of them changes.
+ */
+export const FILING_FIELDS = [
+  'household',
+  'applicant',
+  'policy',
+  'evidence',
+  'householdId',
+  'executionArn',
+] as const satisfies readonly (keyof CaseItem)[];
+const FILING_FIELD_SET = new Set<string>(FILING_FIELDS);
+/** The filing fields as stored: the policy may be a reference (policyRef) instead of its copy. */
+const STORED_FILING_FIELDS = [...FILING_FIELDS, 'policyRef'];
+const CASE_FILING_ENTITY = 'case filing';
+/**
+ * The index keys the filing item holds: the case's entries in its applicant's and county's lists and its
+ * household's history, written once (a case stored before holds them itself).
+ */
+const FILING_INDEX_ATTRIBUTES = [INDEXES.byOwner, INDEXES.byCounty, INDEXES.byHousehold].flatMap((i) => [
+  i.partitionKey,
+  i.sortKey,
+]);
+
+/** A case read back: its case item completed by its filing item (a case stored before has none). */
+function joinedCase(caseItem: Item, filing: Item | undefined): CaseItem {
+  if (!filing) return parseItem(CASE, caseItem);
+  const fields = Object.fromEntries(
+    STORED_FILING_FIELDS.filter((k) => k in filing).map((k) => [k, filing[k]]),
+  );
+  return parseItem(CASE, { ...caseItem, ...fields });
+}
+
+/** The case among the items of its partition (or of a BatchGetItem), joined with its filing item. */
+function caseAmong(items: readonly Item[], caseId: string): CaseItem | undefined {
+  const at = (key: Item) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+  const found = at(keys.case(caseId));
+  return found ? joinedCase(found, at(keys.caseFiling(caseId))) : undefined;
+}
+
+/**
  * A case's entry in an index its readers read the case itself through (the lists, the activity entries, the
  * household's history): its id, what the page filtered on left aside.
  */
@@ -155,7 +198,6 @@ const CASE_ENTRY: EntitySchema<z.infer<typeof caseEntrySchema>> = {
   name: 'case entry',
   schema: caseEntrySchema,
 };
-const caseKeyOf = (c: { caseId: string }) => keys.case(c.caseId);
 
 /** A monitored case as the monitoring report reads it from the county's monitored entries. */
 const MONITORED_FIELDS = TIMING_INDEX_READS.monitored;
@@ -192,7 +234,7 @@ export const stageEnteredAt = (c: Pick<CaseItem, 'stageEnteredAt' | 'updatedAt'>
  */
 export function caseActivityKeys(c: CaseItem): Item | undefined {
   if (c.status === 'open' || c.status === 'returned') {
-    return indexKeys.activeCase(c.villageCode, stageEnteredAt(c), c.caseId);
+    return indexKeys.activeCase(c.villageCode, c.createdAt, c.caseId);
   }
   if (c.status === 'error') return indexKeys.errorCase(c.villageCode, stageEnteredAt(c), c.caseId);
   if ((c.status === 'enrolled' || c.status === 'risk_eliminated') && c.enrolledAt) {
@@ -205,58 +247,83 @@ export function caseActivityKeys(c: CaseItem): Item | undefined {
 }
 
 /**
- * The case's whole item as first written: keys, its applicant's and county's index entries, its activity; its
- * policy as a reference when one reads the same policy back.
+ * The case item: keys, its activity entry, and every field but the filing fields. Written at filing, then moved
+ * by each step; no index but the activity's copies from it.
  */
 export function caseItem(c: CaseItem): Item {
-  const { policy, ...rest } = c;
+  const rest = Object.fromEntries(Object.entries(c).filter(([k]) => !FILING_FIELD_SET.has(k)));
+  return { ...keys.case(c.caseId), ...caseActivityKeys(c), entity: CASE_ENTITY, ...rest };
+}
+
+/**
+ * The case's filing item: its filing fields, the policy as a reference when one reads the same policy back, and
+ * its entries in its applicant's and county's lists and its household's history, with the procedure those lists
+ * filter on. Nothing on it changes as the case moves, so no step rewrites those entries.
+ */
+export function caseFilingItem(c: CaseItem): Item {
+  const { policy, ...fields } = Object.fromEntries(
+    FILING_FIELDS.flatMap((k) => (c[k] === undefined ? [] : [[k, c[k]]])),
+  ) as Pick<CaseItem, (typeof FILING_FIELDS)[number]>;
   const policyRef = policyRefOf(policy);
   return {
-    ...keys.case(c.caseId),
+    ...keys.caseFiling(c.caseId),
     ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
     ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
-    ...caseActivityKeys(c),
     ...(c.householdId ? indexKeys.householdCase(c.householdId, c.createdAt, c.caseId) : {}),
-    entity: CASE_ENTITY,
-    ...rest,
+    entity: CASE_FILING_ENTITY,
+    caseId: c.caseId,
+    procedure: c.procedure,
+    ...fields,
     ...(policyRef ? { policyRef } : { policy }),
   };
 }
 
+/** Both items of a case as first written (the bench seeder writes these too). */
+export const caseItems = (c: CaseItem): Item[] => [caseItem(c), caseFilingItem(c)];
+
 /** Fields every case change writes: its version, progress time, chain head and stage entry. */
 const CHAIN_FIELDS = new Set(['version', 'updatedAt', 'auditLength', 'auditHead', 'stageEnteredAt']);
 
-/** The transaction item that files a new case: it must not exist yet. */
-export const putCaseItem = (tableName: string, after: CaseItem): TransactItem => ({
-  Put: { TableName: tableName, Item: caseItem(after), ConditionExpression: 'attribute_not_exists(pk)' },
-});
+/** The transaction items that file a new case, its case item and its filing item: neither may exist yet. */
+export const putCaseItems = (tableName: string, after: CaseItem): TransactItem[] =>
+  caseItems(after).map((Item) => ({
+    Put: { TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+  }));
 
 /**
- * The transaction item that moves a case from `before.version` to `after`: the fields the change set, the chain
- * fields, the activity entry (its sort key is stageEnteredAt; it leaves with the open states) and what it removes.
+ * The transaction items that move a case from `before.version` to `after`: on the case item, the fields the change
+ * sets, the chain fields, the activity entry (its sort key is stageEnteredAt; it leaves with the open states) and
+ * what it removes. A change of a filing field rewrites the filing item whole (and takes the filing fields off the
+ * case item of a case stored before); the case item's version condition holds for both.
  */
-export function updateCaseItem(
+export function updateCaseItems(
   tableName: string,
   before: Pick<CaseItem, 'caseId' | 'version'>,
   after: CaseItem,
   changed: { set: readonly string[]; remove: readonly string[] },
-): TransactItem {
+): TransactItem[] {
   const { caseId: _id, ...fields } = after;
   const activity = caseActivityKeys(after);
   const setNames = new Set(changed.set);
-  // a policy set in place is kept as a copy, which replaces any reference
+  const filingChanged = [...changed.set, ...changed.remove].some((k) => FILING_FIELD_SET.has(k));
   const u = updateExpression(
     {
-      ...Object.fromEntries(Object.entries(fields).filter(([k]) => setNames.has(k) || CHAIN_FIELDS.has(k))),
+      ...Object.fromEntries(
+        Object.entries(fields).filter(
+          ([k]) => !FILING_FIELD_SET.has(k) && (setNames.has(k) || CHAIN_FIELDS.has(k)),
+        ),
+      ),
       ...activity,
     },
     [
-      ...changed.remove,
-      ...(activity ? [] : ACTIVITY_ATTRIBUTES),
-      ...(setNames.has('policy') ? ['policyRef'] : []),
+      ...new Set([
+        ...changed.remove.filter((k) => !FILING_FIELD_SET.has(k)),
+        ...(activity ? [] : ACTIVITY_ATTRIBUTES),
+        ...(filingChanged ? [...STORED_FILING_FIELDS, ...FILING_INDEX_ATTRIBUTES] : []),
+      ]),
     ],
   );
-  return {
+  const caseUpdate: TransactItem = {
     Update: {
       TableName: tableName,
       Key: keys.case(before.caseId),
@@ -266,35 +333,82 @@ export function updateCaseItem(
       ExpressionAttributeValues: { ...u.values, ':expected': before.version },
     },
   };
+  return filingChanged
+    ? [caseUpdate, { Put: { TableName: tableName, Item: caseFilingItem(after) } }]
+    : [caseUpdate];
 }
 
-export const getCase = (table: Table, caseId: string) => table.get(CASE, keys.case(caseId));
+/** (1) A case by id, strongly consistent: its case item and its filing item, in one Query of their key range. */
+export async function getCase(table: Table, caseId: string): Promise<CaseItem | undefined> {
+  const items = await table.queryAll({
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :case AND :filing',
+    ExpressionAttributeValues: {
+      ':pk': keys.casePartition(caseId),
+      ':case': keys.case(caseId).sk,
+      ':filing': keys.caseFiling(caseId).sk,
+    },
+    ConsistentRead: true,
+  });
+  return caseAmong(items, caseId);
+}
 
 /**
- * One page of cases from an index Query, then the cases themselves by key (one BatchGetItem): the index copies
- * only what the page filters on (LIST_INDEX_READS.case), so no case step rewrites a household into it.
+ * Cases by id, both items of each in BatchGetItems, eventually consistent like the index page that named them; in
+ * the order of `caseIds`, a case gone meanwhile left out.
  */
-const listedCases = (table: Table, input: QueryInput, page: PageRequest): Promise<Page<CaseItem>> =>
-  table.pageByKey(CASE_ENTRY, input, page, CASE, caseKeyOf);
+export async function getCases(table: Table, caseIds: readonly string[]): Promise<CaseItem[]> {
+  const items = await table.getItems(caseIds.flatMap((id) => [keys.case(id), keys.caseFiling(id)]));
+  return caseIds.flatMap((_, i) => {
+    const found = items[2 * i];
+    return found ? [joinedCase(found, items[2 * i + 1])] : [];
+  });
+}
 
-/** What narrows a case list: status, stage and procedure, inside the Query (the list indexes copy all three). */
+/**
+ * One page of cases from an index Query, then the cases themselves by key (one BatchGetItem), those `keep` refuses
+ * left out: the index copies only what never changes (LIST_INDEX_READS.case), so no case step rewrites it.
+ */
+const listedCases = (
+  table: Table,
+  input: QueryInput,
+  page: PageRequest,
+  keep?: (c: CaseItem) => boolean,
+): Promise<Page<CaseItem>> =>
+  table.pageByKey(
+    CASE_ENTRY,
+    input,
+    page,
+    (entries) =>
+      getCases(
+        table,
+        entries.map((e) => e.caseId),
+      ),
+    keep,
+  );
+
+/** What narrows a case list: status, stage and procedure. */
 export interface CaseListFilter {
   status?: string;
   stage?: string;
   procedure?: Procedure;
 }
 
-/** The FilterExpression of a case list's filter, its values added to `values`. */
-const caseListFilter = (filter: CaseListFilter, values: Item) =>
-  filterParts(
-    procedureFilter(
-      filter.procedure,
-      equalityFilter({ status: filter.status, stage: filter.stage }, values),
-      values,
-    ),
-  );
+/**
+ * A case list's filter: the procedure inside the Query (the list entries copy it), its values added to `values`;
+ * status and stage on the cases read (the entries never copy what a step changes).
+ */
+function caseListFilter(filter: CaseListFilter, values: Item) {
+  const query = filterParts(procedureFilter(filter.procedure, { names: {}, parts: [] }, values));
+  const { status, stage } = filter;
+  const keep =
+    status !== undefined || stage !== undefined
+      ? (c: CaseItem) =>
+          (status === undefined || c.status === status) && (stage === undefined || c.stage === stage)
+      : undefined;
+  return { query, keep };
+}
 
-/** (2) An applicant's own cases, oldest first; status, stage and procedure filter inside the Query. */
+/** (2) An applicant's own cases, oldest first; the procedure filters inside the Query, status and stage after. */
 export function casesOfApplicant(
   table: Table,
   sub: string,
@@ -302,22 +416,24 @@ export function casesOfApplicant(
   page: PageRequest,
 ): Promise<Page<CaseItem>> {
   const values: Item = { ':pk': indexKeys.applicantPartition(sub) };
-  const filters = caseListFilter(filter, values);
+  const { query, keep } = caseListFilter(filter, values);
   return listedCases(
     table,
     {
       IndexName: INDEXES.byOwner.name,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ...filters,
+      ...query,
       ExpressionAttributeValues: values,
     },
     page,
+    keep,
   );
 }
 
 /**
  * Cases inside a jurisdiction (county, township or village code), ordered by village then filing time.
- * `status`/`stage`/`procedure` filter inside the Query (Table.page reads on until the page is full).
+ * The procedure filters inside the Query, `status`/`stage` on the cases read (Table.pageByKey reads on until the
+ * page is full).
  */
 export function casesInJurisdiction(
   table: Table,
@@ -331,23 +447,25 @@ export function casesInJurisdiction(
     condition += ' AND begins_with(gsi2sk, :scope)';
     values[':scope'] = jurisdiction;
   }
-  const filters = caseListFilter(filter, values);
+  const { query, keep } = caseListFilter(filter, values);
   return listedCases(
     table,
     {
       IndexName: INDEXES.byCounty.name,
       KeyConditionExpression: condition,
-      ...filters,
+      ...query,
       ExpressionAttributeValues: values,
     },
     page,
+    keep,
   );
 }
 
 /**
- * (10) One page of a county's cases needing attention, oldest first: open or returned cases that entered their
- * stage and status before `idleBefore` (`idle`), or the cases in `error`. A Query on the sparse activity entries
- * of the case items, stage, jurisdiction and procedure filtering inside it, then the cases themselves by key.
+ * (10) One page of a county's cases needing attention: open or returned cases that entered their stage and status
+ * before `idleBefore` (`idle`), or the cases in `error`, oldest failure first. A Query on the sparse activity
+ * entries of the case items, jurisdiction and procedure filtering inside it, then the cases themselves by key, kept
+ * when idle long enough in the stage asked for (the active entries sort by filing, and never move with a stage).
  */
 export function casesNeedingAttention(
   table: Table,
@@ -360,28 +478,27 @@ export function casesNeedingAttention(
   const values: Item = {
     ':pk': idle ? indexKeys.activeCasesPartition(county) : indexKeys.errorCasesPartition(county),
   };
-  let condition = 'gsi3pk = :pk';
-  if (filter.idleBefore !== undefined) {
-    condition += ' AND gsi3sk < :before';
-    values[':before'] = indexKeys.idleSince(filter.idleBefore);
-  }
-  const { names, parts } = procedureFilter(
-    filter.procedure,
-    placeFilter({ stage: filter.stage }, filter.within, values),
-    values,
-  );
+  const { names, parts } = procedureFilter(filter.procedure, placeFilter({}, filter.within, values), values);
   const read = projection(['caseId']);
+  const { idleBefore, stage } = filter;
+  const keep =
+    idleBefore !== undefined || stage !== undefined
+      ? (c: CaseItem) =>
+          (idleBefore === undefined || stageEnteredAt(c) < idleBefore) &&
+          (stage === undefined || c.stage === stage)
+      : undefined;
   return listedCases(
     table,
     {
       IndexName: INDEXES.byTiming.name,
-      KeyConditionExpression: condition,
+      KeyConditionExpression: 'gsi3pk = :pk',
       FilterExpression: parts.length ? parts.join(' AND ') : undefined,
       ProjectionExpression: read.ProjectionExpression,
       ExpressionAttributeNames: { ...names, ...read.ExpressionAttributeNames },
       ExpressionAttributeValues: values,
     },
     page,
+    keep,
   );
 }
 
@@ -428,14 +545,13 @@ export async function getCaseWithTrail(
     ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
     ConsistentRead: true,
   });
-  const caseItem = items.find((i) => i.sk === keys.case(caseId).sk);
   const trail = items
     .filter((i) => String(i.sk).startsWith(keys.auditPrefix))
     .map((i) => parseItem(AUDIT, i));
   const objections = items
     .filter((i) => String(i.sk).startsWith(keys.objectionPrefix))
     .map((i) => parseItem(OBJECTION, i));
-  return { case: caseItem ? parseItem(CASE, caseItem) : undefined, trail, objections };
+  return { case: caseAmong(items, caseId), trail, objections };
 }
 
 /** How many ranges of the monitored entries are read at once (DynamoDB Local serves them on every core). */
@@ -475,5 +591,8 @@ export async function householdCases(table: Table, householdId: string): Promise
     KeyConditionExpression: 'gsi4pk = :pk',
     ExpressionAttributeValues: { ':pk': indexKeys.householdPartition(householdId) },
   });
-  return table.getMany(CASE, entries.map(caseKeyOf));
+  return getCases(
+    table,
+    entries.map((e) => e.caseId),
+  );
 }

@@ -14,11 +14,11 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
  * needing attention. The store reads exactly these lists.
  */
 export const TIMING_INDEX_READS = {
+  /** a stage record's stage is its partition's (the reader names it), so no case's stage is copied here */
   stageRecord: [
     'taskId',
     'caseId',
     'procedure',
-    'stage',
     'villageCode',
     'openedAt',
     'claimedAt',
@@ -27,8 +27,11 @@ export const TIMING_INDEX_READS = {
     'decision',
   ],
   milestone: ['caseId', 'procedure', 'kind', 'villageCode', 'startedAt', 'at', 'dueAt', 'decision'],
-  /** what the stuck-case report filters on: it then reads the cases themselves by key */
-  activity: ['caseId', 'procedure', 'villageCode', 'stage'],
+  /**
+   * what the stuck-case report filters on: it then reads the cases themselves by key, and keeps those idle long
+   * enough in the stage asked for
+   */
+  activity: ['caseId', 'procedure', 'villageCode'],
   monitored: [
     'caseId',
     'villageCode',
@@ -82,7 +85,8 @@ export const LIST_INDEX_READS = {
     'claimedAt',
   ],
   staff: ['sub', 'name', 'role', 'jurisdiction'],
-  case: ['caseId', 'status', 'stage', 'procedure'],
+  /** on the case's filing item, which never changes: the list reads the cases by key and filters on their state */
+  case: ['caseId', 'procedure'],
   /** the overdue-measure report filters on the village, then reads the measures themselves by key */
   measure: ['measureId', 'caseId', 'villageCode'],
 } as const;
@@ -166,6 +170,11 @@ export const SAMPLES_PREFIX = 'SAMPLES#';
 export const keys = {
   /** (1) the case item; its audit records and objections share the partition */
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: '#CASE' }),
+  /**
+   * (1) what the case's filing fixed (its household, applicant, policy, evidence, execution), beside the case item
+   * so no step rewrites it; it sorts right after the case item, and nothing else of the partition sorts between
+   */
+  caseFiling: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: '#FILING' }),
   casePartition: (caseId: string) => `CASE#${caseId}`,
   /** (1) one audit record per step; seq orders the chain */
   audit: (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${pad(seq)}` }),
@@ -298,16 +307,15 @@ export const indexKeys = {
   wholeCasePartition: (procedure: Procedure, county: string, kind: string, month: string) =>
     `WHOLE#${county}#${procedureSegment(procedure)}${kind}#${month}`,
   /**
-   * (10) on the case item while it is open or returned: the county's cases by when they entered their current
-   * stage and status (a claim or a decision awaiting the next step does not move the entry)
+   * (10) on the case item while it is open or returned: the county's cases in filing order. The entry never moves
+   * while the case goes from stage to stage, so no step but the last rewrites it (a case stored before sorts by
+   * when it entered its stage: the readers never rely on the order of this partition)
    */
-  activeCase: (villageCode: string, stageEnteredAt: string, caseId: string) => ({
+  activeCase: (villageCode: string, createdAt: string, caseId: string) => ({
     gsi3pk: `ACTIVE#${countyOf(villageCode)}`,
-    gsi3sk: `${stageEnteredAt}#${caseId}`,
+    gsi3sk: `${createdAt}#${caseId}`,
   }),
   activeCasesPartition: (county: string) => `ACTIVE#${county}`,
-  /** upper bound (exclusive) of the active-case sort keys that entered their stage before `iso` */
-  idleSince: (iso: string) => iso,
   /** (10) on the case item while it is in error, instead of the active entry: by when it failed */
   errorCase: (villageCode: string, stageEnteredAt: string, caseId: string) => ({
     gsi3pk: `ERRORS#${countyOf(villageCode)}`,

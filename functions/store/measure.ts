@@ -112,8 +112,11 @@ export async function overdueMeasures(
       ExpressionAttributeValues: values,
     },
     page,
-    MEASURE,
-    (m) => keys.measure(m.caseId, m.measureId),
+    (entries) =>
+      table.getMany(
+        MEASURE,
+        entries.map((m) => keys.measure(m.caseId, m.measureId)),
+      ),
   );
   // the index lags the items: one implemented or cancelled meanwhile is no longer overdue
   return { items: listed.items.filter((m) => m.status === 'planned'), cursor: listed.cursor };

@@ -7,6 +7,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Procedure } from '../../schemas/domain.ts';
 import type { StaffMember } from '../../schemas/staff.ts';
 import { documentClient, env } from '../commons/clients.ts';
+import type { HumanStage } from '../core/procedure.ts';
 import type { TimingSample } from '../core/timings.ts';
 import * as accessLogs from './access-log.ts';
 import * as calendar from './calendar.ts';
@@ -78,7 +79,7 @@ export class Store {
   stageRecords = (
     procedure: Procedure,
     county: string,
-    stage: string,
+    stage: HumanStage,
     month: string,
     township?: string,
     since?: TimingSince,
@@ -86,7 +87,7 @@ export class Store {
   lateStageRecords = (
     procedure: Procedure,
     county: string,
-    stage: string,
+    stage: HumanStage,
     month: string,
     township: string | undefined,
     page: PageRequest,

@@ -185,19 +185,21 @@ export class Table {
 
   /**
    * Items by key in BatchGetItems of at most 100 keys (a page's worth is one), eventually consistent like the index
-   * page that named them, retrying with backoff whatever DynamoDB leaves unprocessed; in the order of `keys`, an
-   * item gone meanwhile left out.
+   * page that named them, retrying with backoff whatever DynamoDB leaves unprocessed; unparsed, in the order of
+   * `keys`, undefined where an item is absent (or gone meanwhile).
    */
-  async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[]): Promise<T[]> {
+  async getItems(itemKeys: readonly Item[]): Promise<(Item | undefined)[]> {
     const found = new Map<string, Item>();
     const id = (k: Item) => `${k.pk}\u0000${k.sk}`;
     for (let i = 0; i < itemKeys.length; i += BATCH_GET_KEYS) {
-      await this.batchGet(itemKeys.slice(i, i + BATCH_GET_KEYS), (item) => found.set(id(item), item));
+      await this.batchGet([...itemKeys.slice(i, i + BATCH_GET_KEYS)], (item) => found.set(id(item), item));
     }
-    return itemKeys.flatMap((k) => {
-      const item = found.get(id(k));
-      return item ? [parseItem(entity, item)] : [];
-    });
+    return itemKeys.map((k) => found.get(id(k)));
+  }
+
+  /** Items of one entity by key (getItems), parsed; an item gone meanwhile left out. */
+  async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[]): Promise<T[]> {
+    return (await this.getItems(itemKeys)).flatMap((item) => (item ? [parseItem(entity, item)] : []));
   }
 
   /** One BatchGetItem of at most 100 keys, retried with backoff until nothing is left unprocessed. */
@@ -214,19 +216,21 @@ export class Table {
   }
 
   /**
-   * One page of an index Query whose entries copy only what the page filters on, then the items they name, by
-   * key: no change of those items' other fields rewrites the index.
+   * One page of an index Query whose entries copy only what never changes, then the items they name, read by
+   * `read`, those `keep` refuses left out: no change of those items' fields rewrites the index. Like a filtered
+   * `page`, a page kept from reads reads on until it is full.
    */
-  async pageByKey<E, T>(
+  pageByKey<E, T>(
     entry: EntitySchema<E>,
     input: QueryInput,
     page: PageRequest,
-    entity: EntitySchema<T>,
-    keyOf: (entry: E) => Item,
+    read: (entries: E[]) => Promise<T[]>,
+    keep?: (item: T) => boolean,
   ): Promise<Page<T>> {
-    const listed = await this.page(entry, input, page);
-    const items = listed.items.length ? await this.getMany(entity, listed.items.map(keyOf)) : [];
-    return { items, cursor: listed.cursor };
+    return this.pageOf(input, page, keep !== undefined, async (found) => {
+      const items = found.length ? await read(found.map((i) => parseItem(entry, i))) : [];
+      return keep ? items.filter(keep) : items;
+    });
   }
 
   /**
@@ -235,7 +239,17 @@ export class Table {
    * (so it never overshoots and its cursor is DynamoDB's own), until the page is full or the range ends; after
    * MAX_FILTERED_READS reads it answers what it has, with its cursor.
    */
-  async page<T>(entity: EntitySchema<T>, input: QueryInput, page: PageRequest): Promise<Page<T>> {
+  page<T>(entity: EntitySchema<T>, input: QueryInput, page: PageRequest): Promise<Page<T>> {
+    return this.pageOf(input, page, false, async (found) => found.map((i) => parseItem(entity, i)));
+  }
+
+  /** The paging of `page` and `pageByKey`: `take` turns each read's items into the page's (filtered: fewer). */
+  private async pageOf<T>(
+    input: QueryInput,
+    page: PageRequest,
+    filtered: boolean,
+    take: (found: Item[]) => Promise<T[]>,
+  ): Promise<Page<T>> {
     const items: T[] = [];
     let start = decodeCursor(page.cursor);
     let reads = 0;
@@ -248,10 +262,15 @@ export class Table {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...(out.Items ?? []).map((i) => parseItem(entity, i)));
+      items.push(...(await take(out.Items ?? [])));
       start = out.LastEvaluatedKey;
       reads++;
-    } while (input.FilterExpression && start && items.length < page.limit && reads < MAX_FILTERED_READS);
+    } while (
+      (filtered || input.FilterExpression) &&
+      start &&
+      items.length < page.limit &&
+      reads < MAX_FILTERED_READS
+    );
     return { items, cursor: encodeCursor(start) };
   }
 

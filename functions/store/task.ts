@@ -66,13 +66,20 @@ export const taskItemSchema = z.object({
 export type TaskItem = z.infer<typeof taskItemSchema>;
 export const TASK: EntitySchema<TaskItem> = { name: TASK_ENTITY, schema: taskItemSchema };
 
-/** A completed stage task as the timing reports read it from the timing index. */
+/**
+ * A completed stage task as the timing reports read it from the timing index: its stage is that of the partition
+ * read (the index copies none, so no case's stage change rewrites a case's timing entry).
+ */
 const TIMING_FIELDS = TIMING_INDEX_READS.stageRecord;
-const timingRecordSchema = taskItemSchema.pick(
+const indexedRecordSchema = taskItemSchema.pick(
   Object.fromEntries(TIMING_FIELDS.map((f) => [f, true])) as { [K in (typeof TIMING_FIELDS)[number]]: true },
 );
-export type TimingRecord = z.infer<typeof timingRecordSchema>;
-const TIMING_RECORD: EntitySchema<TimingRecord> = { name: 'stage record', schema: timingRecordSchema };
+export type TimingRecord = z.infer<typeof indexedRecordSchema> & Pick<TaskItem, 'stage'>;
+/** The stage records of one stage's partition, read with that stage. */
+const timingRecords = (stage: HumanStage): EntitySchema<TimingRecord> => ({
+  name: 'stage record',
+  schema: indexedRecordSchema.transform((r) => ({ ...r, stage })),
+});
 
 /** What a task change does to its index entries: stays in the inbox, leaves it for the timing index, or neither. */
 export type TaskIndexing = 'open' | 'done';
@@ -263,14 +270,14 @@ export const stageRecords = (
   table: Table,
   procedure: Procedure,
   county: string,
-  stage: string,
+  stage: HumanStage,
   month: string,
   township?: string,
   since?: TimingSince,
 ): Promise<TimingRecord[]> =>
   timingIndexPartition(
     table,
-    TIMING_RECORD,
+    timingRecords(stage),
     indexKeys.timingPartition(procedure, county, stage, month),
     township,
     TIMING_FIELDS,
@@ -285,7 +292,7 @@ export function lateStageRecords(
   table: Table,
   procedure: Procedure,
   county: string,
-  stage: string,
+  stage: HumanStage,
   month: string,
   township: string | undefined,
   page: PageRequest,
@@ -297,7 +304,7 @@ export function lateStageRecords(
     values[':township'] = indexKeys.timingTownshipPrefix(township);
   }
   return table.page(
-    TIMING_RECORD,
+    timingRecords(stage),
     {
       IndexName: INDEXES.byTiming.name,
       KeyConditionExpression: condition,

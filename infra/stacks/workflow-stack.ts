@@ -26,26 +26,28 @@ interface StepNeeds {
   /** Starts the execution that takes the case over (through its procedure's alias). */
   startsExecutions?: boolean;
 }
-/** A case step: read the case (and task, policy, calendar), then one transaction of puts and updates. */
-const CASE_STEP: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
+/** A case step: read the case (one Query of its case and filing items), then one transaction of puts and updates. */
+const CASE_STEP: readonly TableAction[] = ['Query', 'PutItem', 'UpdateItem'];
+/** A case step that also reads its task, policy or calendar by key. */
+const CASE_STEP_BY_KEY: readonly TableAction[] = [...CASE_STEP, 'GetItem'];
 export const STEP_NEEDS: Readonly<Record<StepName, StepNeeds>> = {
   // Opens the task with its callback token, or binds the token to the open one; replays a decision it missed.
-  openStage: { table: CASE_STEP, completesTasks: true },
-  escalate: { table: CASE_STEP },
-  awaitSupplement: { table: ['GetItem', 'UpdateItem'], completesTasks: true },
+  openStage: { table: CASE_STEP_BY_KEY, completesTasks: true },
+  escalate: { table: CASE_STEP_BY_KEY },
+  awaitSupplement: { table: ['Query', 'UpdateItem'], completesTasks: true },
   // Withdrawing releases the household's one-open-case guards.
   withdrawUnsupplemented: { table: [...CASE_STEP, 'DeleteItem'] },
-  startPublicity: { table: CASE_STEP },
+  startPublicity: { table: CASE_STEP_BY_KEY },
   // Looks for open objections; a risk elimination's close releases the enrolled case's guards; with an objection
   // it names a fresh execution on the case and starts it at the review.
-  closePublicity: { table: [...CASE_STEP, 'Query', 'DeleteItem'], startsExecutions: true },
+  closePublicity: { table: [...CASE_STEP_BY_KEY, 'DeleteItem'], startsExecutions: true },
   markError: { table: CASE_STEP },
   // Names the new execution on the case (with its audit record), then starts it.
-  renewExecution: { table: CASE_STEP, startsExecutions: true },
+  renewExecution: { table: CASE_STEP_BY_KEY, startsExecutions: true },
 };
 
 /** The migration: every in-flight case of the counties named (a Query per county), each renewed like renewExecution does. */
-export const MIGRATE_NEEDS: readonly TableAction[] = ['Query', ...CASE_STEP];
+export const MIGRATE_NEEDS: readonly TableAction[] = CASE_STEP_BY_KEY;
 
 /**
  * Each procedure's state machine by its fixed name (its ARN is then known before it exists: no dependency cycle

@@ -83,7 +83,12 @@ export async function checkInvariants(opts: {
     const items = await scanAll(doc, opts.tableName);
     const caseSk = keys.case('').sk;
     const taskSk = keys.task('').sk;
-    const cases = items.filter((i) => i.sk === caseSk) as unknown as (CaseItem & Item)[];
+    // a case's filing fields (household, execution) live on its filing item beside it
+    const filingSk = keys.caseFiling('').sk;
+    const filings = new Map(items.filter((i) => i.sk === filingSk).map((i) => [i.pk, i]));
+    const cases = items
+      .filter((i) => i.sk === caseSk)
+      .map((i) => ({ ...filings.get(i.pk), ...i })) as unknown as (CaseItem & Item)[];
     const tasks = items.filter((i) => i.sk === taskSk) as unknown as TaskItem[];
     // the trails as the store reads them (keys stripped), one Query per case
     const store = new Store(doc, opts.tableName);

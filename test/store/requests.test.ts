@@ -13,7 +13,7 @@ import { putCalendar } from '../../functions/store/calendar.ts';
 import { consumed } from '../../functions/store/capacity.ts';
 import {
   type CaseItem,
-  caseItem,
+  caseItems,
   casesInJurisdiction,
   casesNeedingAttention,
   getCase,
@@ -102,7 +102,7 @@ const task: TaskItem = {
 describe('capacity middleware', () => {
   it('asks every request for its consumed capacity and adds it up', async () => {
     const { table, sent } = offline((command) => ({
-      ConsumedCapacity: { TableName: 'T', CapacityUnits: command === 'GetItemCommand' ? 0.5 : 2 },
+      ConsumedCapacity: { TableName: 'T', CapacityUnits: command === 'QueryCommand' ? 0.5 : 2 },
     }));
     const before = { ...consumed };
 
@@ -118,27 +118,48 @@ describe('capacity middleware', () => {
 });
 
 describe('case.ts', () => {
-  it('reads a case by key, consistently, and parses it (keys and tag dropped)', async () => {
-    const { table, sent } = offline(() => ({
-      Item: { ...keys.case('case_1'), entity: 'case', gsi3pk: 'x', ...filed },
-    }));
+  it('reads a case by key, consistently: its case item and its filing item in one Query, joined and parsed', async () => {
+    const [caseItem_, filingItem] = caseItems(filed);
+    const { table, sent } = offline(() => ({ Items: [caseItem_, filingItem] }));
 
     const c = await getCase(table, 'case_1');
 
     expect(sent[0]).toEqual({
-      command: 'GetItemCommand',
+      command: 'QueryCommand',
       input: {
         TableName: 'T',
-        Key: { pk: 'CASE#case_1', sk: '#CASE' },
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :case AND :filing',
+        ExpressionAttributeValues: { ':pk': 'CASE#case_1', ':case': '#CASE', ':filing': '#FILING' },
         ConsistentRead: true,
+        Limit: QUERY_ALL_PAGE_ITEMS,
         ReturnConsumedCapacity: 'TOTAL',
       },
     });
     expect(c).toEqual(filed);
+    // the filing fields are on the filing item only, with the list entries; the case item keeps its activity
+    expect(Object.keys(caseItem_!)).not.toContain('household');
+    expect(caseItem_).not.toHaveProperty('gsi1pk');
+    expect(caseItem_).toMatchObject({ gsi3pk: 'ACTIVE#611002', gsi3sk: `${AT}#case_1` });
+    expect(filingItem).toMatchObject({
+      ...keys.caseFiling('case_1'),
+      gsi1pk: 'APPLICANT#u-village',
+      gsi2pk: 'CASES#611002',
+      procedure: 'identification',
+      household,
+      policyRef: { county: '611002', version: 0 },
+    });
+  });
+
+  it('reads a case stored before the filing item: its filing fields on the case item', async () => {
+    const { table } = offline(() => ({
+      Items: [{ ...keys.case('case_1'), entity: 'case', gsi3pk: 'x', ...filed }],
+    }));
+
+    expect(await getCase(table, 'case_1')).toEqual(filed);
   });
 
   it('refuses a stored item that does not match the schema: a 500 naming its key, never a cast', async () => {
-    const { table } = offline(() => ({ Item: { ...keys.case('case_1'), ...filed, status: 'lost' } }));
+    const { table } = offline(() => ({ Items: [{ ...keys.case('case_1'), ...filed, status: 'lost' }] }));
 
     const e = await getCase(table, 'case_1').catch((err: unknown) => err);
 
@@ -159,13 +180,12 @@ describe('case.ts', () => {
       TableName: 'T',
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :scope)',
-      FilterExpression: '#status = :status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':pk': 'CASES#611002', ':scope': '611002100', ':status': 'open' },
+      ExpressionAttributeValues: { ':pk': 'CASES#611002', ':scope': '611002100' },
       Limit: 20,
       ReturnConsumedCapacity: 'TOTAL',
     });
-    // a filtered page that finds nothing reads on, up to its bound, and answers empty with its cursor
+    // the status is the case's, not the entry's: a filtered page that finds nothing reads on, up to its bound, and
+    // answers empty with its cursor
     expect(sent).toHaveLength(MAX_FILTERED_READS);
     expect(page.cursor).toBeDefined();
     await casesInJurisdiction(table, '611002', {}, { limit: 5, cursor: page.cursor });
@@ -175,11 +195,54 @@ describe('case.ts', () => {
     expect(sent).toHaveLength(MAX_FILTERED_READS + 1);
   });
 
+  it('filters status and stage on the cases read, reading on until the page is full', async () => {
+    const stored = (n: number, status: CaseItem['status']) =>
+      caseItems({ ...filed, caseId: `case_${n}`, status });
+    let reads = 0;
+    const { table, sent } = offline((command, input) => {
+      if (command === 'BatchGetItemCommand') {
+        const wanted = (input.RequestItems as { T: { Keys: { pk: string }[] } }).T.Keys.map((k) => k.pk);
+        const all = [1, 2, 3, 4].flatMap((n) => stored(n, n % 2 ? 'open' : 'returned'));
+        return { Responses: { T: all.filter((i) => wanted.includes(String(i.pk))) } };
+      }
+      reads++;
+      if (reads === 1)
+        return { Items: [{ caseId: 'case_1' }, { caseId: 'case_2' }], LastEvaluatedKey: { pk: 'p2' } };
+      return reads === 2
+        ? { Items: [{ caseId: 'case_3' }], LastEvaluatedKey: { pk: 'p3' } }
+        : { Items: [{ caseId: 'case_4' }] };
+    });
+
+    const page = await casesInJurisdiction(table, '611002', { status: 'returned' }, { limit: 2 });
+
+    const queries = sent.filter((s) => s.command === 'QueryCommand').map((s) => s.input);
+    expect(queries.map((q) => [q.Limit, q.FilterExpression])).toEqual([
+      [2, undefined],
+      [1, undefined],
+      [1, undefined],
+    ]);
+    expect(sent[1]!.input.RequestItems).toEqual({
+      T: {
+        Keys: [
+          keys.case('case_1'),
+          keys.caseFiling('case_1'),
+          keys.case('case_2'),
+          keys.caseFiling('case_2'),
+        ],
+      },
+    });
+    // each later read asked for the one case the page lacked; case_3 is open, case_4 returned, and the range ended
+    expect(page.items.map((c) => c.caseId)).toEqual(['case_2', 'case_4']);
+    expect(page.cursor).toBeUndefined();
+  });
+
   it('fills a filtered page: reads on from where the last read stopped, never asking for more than it lacks', async () => {
-    const listed = (n: number) => ({ caseId: `case_${n}`, status: 'open', stage: 'village_review' });
+    const listed = (n: number) => ({ caseId: `case_${n}`, procedure: 'risk_elimination' });
     let reads = 0;
     const { table, sent } = offline((command) => {
-      if (command === 'BatchGetCommand') return { Responses: { T: [] } };
+      if (command === 'BatchGetItemCommand') {
+        return { Responses: { T: [1, 2, 3].flatMap((n) => caseItems({ ...filed, caseId: `case_${n}` })) } };
+      }
       reads++;
       return reads === 1
         ? { Items: [listed(1)], LastEvaluatedKey: { pk: 'p1', sk: 's', gsi2pk: 'c', gsi2sk: 'd1' } }
@@ -284,26 +347,31 @@ describe('case.ts', () => {
     expect(ids).toEqual(['in-ACTIVE#611002', 'in-ACTIVE#611003']);
   });
 
-  it('reads stuck cases from the activity entries (their ids only, idle bound on the sort key), then the cases by key', async () => {
+  it('reads stuck cases from the activity entries (their ids only), then the cases by key, kept when idle long enough', async () => {
+    const later = '2026-11-20T09:00:00.000+08:00';
     const { table, sent } = offline((command) =>
       command === 'QueryCommand'
-        ? { Items: [{ caseId: 'case_1' }] }
-        : { Responses: { T: [caseItem(filed)] } },
+        ? { Items: [{ caseId: 'case_1' }, { caseId: 'case_2' }] }
+        : {
+            Responses: {
+              T: [...caseItems(filed), ...caseItems({ ...filed, caseId: 'case_2', stageEnteredAt: later })],
+            },
+          },
     );
 
     const page = await casesNeedingAttention(
       table,
       '611002',
       'idle',
-      { idleBefore: AT, within: '611002100' },
+      { idleBefore: '2026-11-10T00:00:00.000+08:00', within: '611002100' },
       { limit: 50 },
     );
 
     expect(sent[0]!.input).toMatchObject({
       IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :before',
+      KeyConditionExpression: 'gsi3pk = :pk',
       FilterExpression: 'begins_with(#village, :within)',
-      ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':before': AT, ':within': '611002100' },
+      ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':within': '611002100' },
       ProjectionExpression: '#p0',
       Limit: 50,
     });
@@ -311,10 +379,20 @@ describe('case.ts', () => {
     expect(sent[1]).toEqual({
       command: 'BatchGetItemCommand',
       input: {
-        RequestItems: { T: { Keys: [{ pk: 'CASE#case_1', sk: '#CASE' }] } },
+        RequestItems: {
+          T: {
+            Keys: [
+              keys.case('case_1'),
+              keys.caseFiling('case_1'),
+              keys.case('case_2'),
+              keys.caseFiling('case_2'),
+            ],
+          },
+        },
         ReturnConsumedCapacity: 'TOTAL',
       },
     });
+    // case_2 entered its stage after the bound: not stuck
     expect(page.items.map((c) => c.caseId)).toEqual(['case_1']);
   });
 });
@@ -384,7 +462,7 @@ describe('measure.ts', () => {
 });
 
 describe('case-transaction.ts', () => {
-  it('files a case: the case, its first record and one guard per person, each put only if absent', () => {
+  it('files a case: the case, its filing item, its first record and one guard per person, each put only if absent', () => {
     const draft: CaseItem = {
       ...filed,
       version: 0,
@@ -405,7 +483,7 @@ describe('case-transaction.ts', () => {
     });
     const items = tx.params();
 
-    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Put', 'Put', 'Put', 'Put']);
+    expect(items.map((i) => Object.keys(i)[0])).toEqual(['Put', 'Put', 'Put', 'Put', 'Put']);
     expect(items[0]!.Put).toMatchObject({
       TableName: 'T',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -413,10 +491,6 @@ describe('case-transaction.ts', () => {
         pk: 'CASE#case_1',
         sk: '#CASE',
         entity: 'case',
-        gsi1pk: 'APPLICANT#u-village',
-        gsi1sk: `${AT}#case_1`,
-        gsi2pk: 'CASES#611002',
-        gsi2sk: `611002100201#${AT}#case_1`,
         gsi3pk: 'ACTIVE#611002',
         gsi3sk: `${AT}#case_1`,
         version: 1,
@@ -424,12 +498,28 @@ describe('case-transaction.ts', () => {
         guards: claims.map((c) => c.idNumber),
       },
     });
-    expect(items[1]!.Put).toEqual({
+    expect(Object.keys(items[0]!.Put!.Item!).sort()).not.toContain('household');
+    expect(items[1]!.Put).toMatchObject({
+      TableName: 'T',
+      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: {
+        pk: 'CASE#case_1',
+        sk: '#FILING',
+        entity: 'case filing',
+        gsi1pk: 'APPLICANT#u-village',
+        gsi1sk: `${AT}#case_1`,
+        gsi2pk: 'CASES#611002',
+        gsi2sk: `611002100201#${AT}#case_1`,
+        household,
+        applicant: filed.applicant,
+      },
+    });
+    expect(items[2]!.Put).toEqual({
       TableName: 'T',
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: { pk: 'CASE#case_1', sk: 'AUDIT#000001', entity: 'audit', ...applied.audit },
     });
-    expect(items[2]!.Put).toEqual({
+    expect(items[3]!.Put).toEqual({
       TableName: 'T',
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: {

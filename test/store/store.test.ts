@@ -6,7 +6,7 @@ import { defaultPolicy } from '../../functions/core/policy.ts';
 import { consumed } from '../../functions/store/capacity.ts';
 import { type CaseItem, heldGuards } from '../../functions/store/case.ts';
 import { GuardConflict } from '../../functions/store/guard.ts';
-import { INDEXES, keys } from '../../functions/store/keys.ts';
+import { INDEXES, indexKeys, keys } from '../../functions/store/keys.ts';
 import { Store } from '../../functions/store/store.ts';
 import type { TaskItem } from '../../functions/store/task.ts';
 import type { Household } from '../../schemas/application.ts';
@@ -101,8 +101,9 @@ describe('Store.apply', () => {
     const c = draft();
     await file(c);
 
+    // the policy is a filing field: on the filing item, which no step rewrites
     const raw = await store.doc.send(
-      new GetCommand({ TableName: store.tableName, Key: keys.case(c.caseId) }),
+      new GetCommand({ TableName: store.tableName, Key: keys.caseFiling(c.caseId) }),
     );
 
     expect(raw.Item?.policy).toBeUndefined();
@@ -120,6 +121,52 @@ describe('Store.apply', () => {
     );
 
     expect(await store.getCase(c.caseId)).toEqual(c);
+  });
+
+  it('moves a case stored before the filing item onto one when a filing field changes; its lists still find it once', async () => {
+    // Arrange: a case as stored before: its household, applicant and policy, and its list entries, on the case item
+    const c = { ...draft(), version: 1, householdId: `hh_${n}` };
+    const legacy = {
+      ...keys.case(c.caseId),
+      ...indexKeys.caseOfApplicant(c.applicant.sub, c.createdAt, c.caseId),
+      ...indexKeys.caseInCounty(c.villageCode, c.createdAt, c.caseId),
+      ...indexKeys.householdCase(c.householdId, c.createdAt, c.caseId),
+      ...indexKeys.activeCase(c.villageCode, c.createdAt, c.caseId),
+      entity: 'case',
+      ...c,
+    };
+    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: legacy }));
+    const stored = (await store.getCase(c.caseId))!;
+    expect(stored).toEqual(c);
+    const household = { ...c.household, head: { ...c.household.head, name: '王改名' } };
+
+    // Act
+    const { case: after } = await store.apply({
+      before: stored,
+      set: { household },
+      audit: { at: c.createdAt, actor, action: 'supplemented' },
+    });
+
+    // Assert: the filing fields and the list keys moved to the filing item, nothing was lost or doubled
+    const raw = async (key: Record<string, string>) =>
+      (await store.doc.send(new GetCommand({ TableName: store.tableName, Key: key }))).Item!;
+    const caseItem = await raw(keys.case(c.caseId));
+    const filing = await raw(keys.caseFiling(c.caseId));
+    for (const k of ['household', 'applicant', 'policy', 'householdId', 'gsi1pk', 'gsi2pk', 'gsi4pk']) {
+      expect(caseItem, k).not.toHaveProperty(k);
+    }
+    expect(caseItem).toMatchObject({ gsi3pk: 'ACTIVE#611002', version: 2 });
+    expect(filing).toMatchObject({
+      household,
+      applicant: actor,
+      gsi1pk: legacy.gsi1pk,
+      gsi4pk: legacy.gsi4pk,
+    });
+    expect(await store.getCase(c.caseId)).toEqual(after);
+    expect(after.household.head.name).toBe('王改名');
+    expect((await store.householdCases(c.householdId)).map((h) => h.caseId)).toEqual([c.caseId]);
+    const listed = await store.casesOfApplicant(actor.sub, { status: 'open' }, { limit: 100 });
+    expect(listed.items.filter((l) => l.caseId === c.caseId)).toEqual([after]);
   });
 
   it('refuses a second open case for any person of the household, naming their field but not the open case', async () => {
