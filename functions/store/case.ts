@@ -292,8 +292,7 @@ export const putCaseItems = (tableName: string, after: CaseItem): TransactItem[]
 
 /**
  * The transaction items that move a case from `before.version` to `after`: on the case item, the fields the change
- * sets, the chain fields, the activity entry (its sort key is stageEnteredAt; it leaves with the open states) and
- * what it removes. A change of a filing field rewrites the filing item whole (and takes the filing fields off the
+ * sets, the chain fields, the activity entry (it leaves with the open states) and what it removes. A change of a filing field rewrites the filing item whole (and takes the filing fields off the
  * case item of a case stored before); the case item's version condition holds for both.
  */
 export function updateCaseItems(
@@ -399,13 +398,20 @@ export interface CaseListFilter {
  */
 function caseListFilter(filter: CaseListFilter, values: Item) {
   const query = filterParts(procedureFilter(filter.procedure, { names: {}, parts: [] }, values));
-  const { status, stage } = filter;
-  const keep =
-    status !== undefined || stage !== undefined
-      ? (c: CaseItem) =>
-          (status === undefined || c.status === status) && (stage === undefined || c.stage === stage)
-      : undefined;
-  return { query, keep };
+  return { query, keep: casesMatching(filter) };
+}
+
+/**
+ * What a list keeps of the cases it read: those in the status and stage asked for, and in them since before
+ * `idleBefore`; none of the three asked, no filter at all.
+ */
+function casesMatching(f: { status?: string; stage?: string; idleBefore?: string }) {
+  const { status, stage, idleBefore } = f;
+  if (status === undefined && stage === undefined && idleBefore === undefined) return undefined;
+  return (c: CaseItem) =>
+    (status === undefined || c.status === status) &&
+    (stage === undefined || c.stage === stage) &&
+    (idleBefore === undefined || stageEnteredAt(c) < idleBefore);
 }
 
 /** (2) An applicant's own cases, oldest first; the procedure filters inside the Query, status and stage after. */
@@ -480,13 +486,6 @@ export function casesNeedingAttention(
   };
   const { names, parts } = procedureFilter(filter.procedure, placeFilter({}, filter.within, values), values);
   const read = projection(['caseId']);
-  const { idleBefore, stage } = filter;
-  const keep =
-    idleBefore !== undefined || stage !== undefined
-      ? (c: CaseItem) =>
-          (idleBefore === undefined || stageEnteredAt(c) < idleBefore) &&
-          (stage === undefined || c.stage === stage)
-      : undefined;
   return listedCases(
     table,
     {
@@ -498,7 +497,7 @@ export function casesNeedingAttention(
       ExpressionAttributeValues: values,
     },
     page,
-    keep,
+    casesMatching({ stage: filter.stage, idleBefore: filter.idleBefore }),
   );
 }
 

@@ -61,6 +61,8 @@ function offline(answer: Answer = () => ({})) {
 }
 
 const AT = '2026-11-02T09:00:00.000+08:00';
+/** The keys a list's BatchGetItem asks for: each case's case item and filing item. */
+const bothItemsOf = (...caseIds: string[]) => caseIds.flatMap((id) => [keys.case(id), keys.caseFiling(id)]);
 const household = validHousehold(42);
 const filed: CaseItem = {
   caseId: 'case_1',
@@ -223,12 +225,7 @@ describe('case.ts', () => {
     ]);
     expect(sent[1]!.input.RequestItems).toEqual({
       T: {
-        Keys: [
-          keys.case('case_1'),
-          keys.caseFiling('case_1'),
-          keys.case('case_2'),
-          keys.caseFiling('case_2'),
-        ],
+        Keys: bothItemsOf('case_1', 'case_2'),
       },
     });
     // each later read asked for the one case the page lacked; case_3 is open, case_4 returned, and the range ended
@@ -381,12 +378,7 @@ describe('case.ts', () => {
       input: {
         RequestItems: {
           T: {
-            Keys: [
-              keys.case('case_1'),
-              keys.caseFiling('case_1'),
-              keys.case('case_2'),
-              keys.caseFiling('case_2'),
-            ],
+            Keys: bothItemsOf('case_1', 'case_2'),
           },
         },
         ReturnConsumedCapacity: 'TOTAL',
