@@ -26,8 +26,13 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const SEED_CASES = Number(process.env.BENCH_SEED_CASES ?? 100_000);
 /** Cases seeded for the console's dashboard figure (bench/console.ts); 0 skips the console part. */
 const CONSOLE_CASES = Number(process.env.BENCH_CONSOLE_CASES ?? 10_000);
-/** 5 simulated days of publicity in ~5 real seconds; a stage's 3 working days in ≥ 3 s. */
-const TIME_SCALE = 86_400;
+/**
+ * While reviewers work, one simulated minute per real second: a run of thousands of cases takes a few simulated
+ * hours, so no task falls due and escalates because the bench, not a reviewer, was slow.
+ */
+const REVIEW_TIME_SCALE = 60;
+/** Once every decision is made, 5 simulated days of publicity pass in ~5 real seconds (and 185 days in ~185 s). */
+const WAIT_TIME_SCALE = 86_400;
 const STAGES: [string, string][] = [
   ['village', 'village_review'],
   ['township', 'township_verification'],
@@ -89,18 +94,24 @@ interface Procedure {
   file: (i: number) => Promise<void>;
   /** the body that approves at `stage` */
   approval: (stage: string) => unknown;
-  /** after the county decision: waits until the case decided as `caseId` has ended as the procedure ends */
+  /** once every county decision is made: waits until the case `caseId` has ended as the procedure ends */
   ended: (caseId: string) => Promise<void>;
 }
 
 /**
  * N cases driven as real clients would: they are filed; each reviewer works their inbox — one page of the
  * stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while it has
- * nothing new) — and after the county decision the applicant looks at the case once, comes back when its
- * publicity should be over, and looks until it has ended. No client polls a case every few milliseconds.
+ * nothing new) — and once the county has decided them all, simulated time speeds up and the applicant looks at each
+ * case once, comes back when its publicity should be over, and looks until it has ended. No client polls a case
+ * every few milliseconds.
  */
-async function driveCases(users: Record<string, ApiClient>, n: number, p: Procedure): Promise<void> {
-  const endings: Promise<void>[] = [];
+async function driveCases(
+  rt: Runtime,
+  users: Record<string, ApiClient>,
+  n: number,
+  p: Procedure,
+): Promise<void> {
+  const decided: string[] = [];
   const deadline = Date.now() + 1_200_000;
   const filing = eachLimited(
     Array.from({ length: n }, (_, i) => i),
@@ -131,19 +142,21 @@ async function driveCases(users: Record<string, ApiClient>, n: number, p: Proced
           throw new Error(`claim ${stage}: ${claimed.status} ${JSON.stringify(claimed.body)}`);
         const res = await reviewer.post(`/api/tasks/${t.taskId}/decision`, p.approval(stage));
         if (res.status !== 200) throw new Error(`decide ${stage}: ${res.status} ${JSON.stringify(res.body)}`);
-        if (stage === 'county_approval') endings.push(p.ended(t.caseId));
+        if (stage === 'county_approval') decided.push(t.caseId);
       });
     }
   });
   await Promise.all([filing, ...reviewing]);
-  await Promise.all(endings);
+  rt.setTimeScale(WAIT_TIME_SCALE);
+  await Promise.all(decided.map(p.ended));
+  rt.setTimeScale(REVIEW_TIME_SCALE);
 }
 
 /** The applicant's view after the county decision: publicity lasts 5 simulated days; look again when it is over. */
 async function endsAs(applicant: ApiClient, caseId: string, status: string): Promise<void> {
   const inPublicity = await applicant.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
   const endsAt = inPublicity.body.publicityEndsAt ? Date.parse(inPublicity.body.publicityEndsAt) : 0;
-  await sleep(Math.max(0, (endsAt - simNow()) / TIME_SCALE));
+  await sleep(Math.max(0, (endsAt - simNow()) / WAIT_TIME_SCALE));
   await until(async () => {
     const c = await applicant.get<{ status: string }>(`/api/cases/${caseId}`);
     return c.body.status === status ? true : undefined;
@@ -275,7 +288,11 @@ const proposalApproval = (stage: string) =>
  * Before the proposals: the village cadre records one measure on each enrolled case and marks it implemented the
  * same day (both through the API, outside the measured phase), then the minimum months of enrolment pass.
  */
-async function measuresThenMonths(village: ApiClient, caseIds: readonly string[]): Promise<void> {
+async function measuresThenMonths(
+  rt: Runtime,
+  village: ApiClient,
+  caseIds: readonly string[],
+): Promise<void> {
   await eachLimited(caseIds, CONCURRENCY, async (caseId) => {
     const today = localDate(simNow());
     const created = await village.post<{ measureId: string; version: number }>(
@@ -297,14 +314,16 @@ async function measuresThenMonths(village: ApiClient, caseIds: readonly string[]
   });
   // six calendar months and a day later, every household is eligible (policy riskElimination.minEnrolledMonths)
   const eligibleAt = simNow() + 185 * DAY_MS;
-  await sleep((eligibleAt - simNow()) / TIME_SCALE);
+  rt.setTimeScale(WAIT_TIME_SCALE);
+  await sleep((eligibleAt - simNow()) / WAIT_TIME_SCALE);
+  rt.setTimeScale(REVIEW_TIME_SCALE);
 }
 
 /** The end-to-end part: identification, then risk elimination of the households it enrolled; prints and returns. */
 async function endToEnd() {
   const rt = await startRuntime({
     port: 0,
-    timeScale: TIME_SCALE,
+    timeScale: REVIEW_TIME_SCALE,
     startAt: Date.parse('2026-11-02T09:00:00+08:00'),
   });
   try {
@@ -314,7 +333,7 @@ async function endToEnd() {
 
     const enrolled: string[] = [];
     const identification = await measured(rt, N, ddbCeiling, () =>
-      driveCases(users, N, {
+      driveCases(rt, users, N, {
         file: async (i) => {
           const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
             procedure: 'identification',
@@ -330,9 +349,9 @@ async function endToEnd() {
     );
     printPhase('identification', identification);
 
-    await measuresThenMonths(users.village!, enrolled);
+    await measuresThenMonths(rt, users.village!, enrolled);
     const riskElimination = await measured(rt, enrolled.length, ddbCeiling, () =>
-      driveCases(users, enrolled.length, {
+      driveCases(rt, users, enrolled.length, {
         file: async (i) => {
           const created = await users.applicant!.post('/api/cases', {
             procedure: 'risk_elimination',

@@ -18,7 +18,7 @@ import { createOidcAuth, type OidcSettings } from './oidc.ts';
 import { ensurePrivateDir, loadOrCreateSecretFile, tightenTree } from './private-data.ts';
 import { startScheduler } from './scheduler.ts';
 import { startSfnEndpoint } from './sfn-endpoint.ts';
-import { startSimClock } from './sim-clock.ts';
+import { retimeSimClock, startSimClock } from './sim-clock.ts';
 import { type CfnTemplate, deleteTables, ensureTables, tableInputsFromTemplate } from './tables.ts';
 import { type ResolvedApp, resolveTemplates, synthTemplates, unqualified } from './template.ts';
 
@@ -86,6 +86,12 @@ export interface Runtime {
   invoke(logicalId: string, event: unknown): Promise<unknown>;
   /** runs every schedule of the app now, as EventBridge Scheduler would; each function's answer by schedule */
   runSchedules(): Promise<Record<string, unknown>>;
+  /**
+   * Goes on at `timeScale` simulated seconds per real second from the instant reached (the bench reviews at a
+   * scale where no task falls due, then lets publicity pass at a high one): every wait, task timeout and schedule
+   * in flight ends at the same simulated instant as before.
+   */
+  setTimeScale(timeScale: number): void;
   stop(): Promise<void>;
 }
 
@@ -278,6 +284,11 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
       dynamoDbPid: ddb.pid,
       invoke,
       runSchedules: () => scheduler.runAll(),
+      setTimeScale: (timeScale) => {
+        retimeSimClock(timeScale);
+        engine.retime();
+        scheduler.retime(timeScale);
+      },
       stop,
     };
   } catch (e) {

@@ -31,6 +31,8 @@ export interface SchedulerOptions {
 export interface Scheduler {
   /** Runs every schedule now (after any run of it in progress) and resolves with each function's answer. */
   runAll(): Promise<Record<string, unknown>>;
+  /** Re-arms the schedules' timers for a new scale of the simulated clock. */
+  retime(timeScale: number): void;
   stop(): Promise<void>;
 }
 
@@ -39,7 +41,7 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
   const latest = new Map<string, Promise<unknown>>();
   /** schedules whose timer run is still going: their next tick is skipped, never queued */
   const ticking = new Set<string>();
-  const timers: NodeJS.Timeout[] = [];
+  const timers = new Map<string, NodeJS.Timeout>();
   let stopped = false;
   const run = (s: ResolvedSchedule): Promise<unknown> => {
     const next = (latest.get(s.logicalId) ?? Promise.resolve())
@@ -55,22 +57,34 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       .catch((e: unknown) => opts.log(`schedule ${s.logicalId} failed: ${(e as Error).message}`))
       .finally(() => ticking.delete(s.logicalId));
   };
-  for (const s of opts.schedules) {
-    const period = ratePeriodMs(s.expression);
-    if (!opts.timers) continue;
-    tick(s);
-    const timer = setInterval(() => tick(s), Math.max(MIN_REAL_GAP_MS, period / opts.timeScale));
-    timer.unref();
-    timers.push(timer);
+  const arm = (timeScale: number) => {
+    for (const s of opts.schedules) {
+      clearInterval(timers.get(s.logicalId));
+      const timer = setInterval(
+        () => tick(s),
+        Math.max(MIN_REAL_GAP_MS, ratePeriodMs(s.expression) / timeScale),
+      );
+      timer.unref();
+      timers.set(s.logicalId, timer);
+    }
+  };
+  // a schedule the local scheduler cannot serve fails the start, with or without timers
+  for (const s of opts.schedules) ratePeriodMs(s.expression);
+  if (opts.timers) {
+    for (const s of opts.schedules) tick(s);
+    arm(opts.timeScale);
   }
   return {
+    retime(timeScale) {
+      if (opts.timers && !stopped) arm(timeScale);
+    },
     async runAll() {
       const out = await Promise.all(opts.schedules.map(async (s) => [s.logicalId, await run(s)] as const));
       return Object.fromEntries(out);
     },
     async stop() {
       stopped = true;
-      for (const t of timers) clearInterval(t);
+      for (const t of timers.values()) clearInterval(t);
       await Promise.all([...latest.values()].map((p) => p.catch(() => undefined)));
     },
   };

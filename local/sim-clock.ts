@@ -52,11 +52,12 @@ export async function startSimClock(opts: {
   process.env.SIM_TIME_ANCHOR = `${realNow}:${start}`;
   process.env.TIME_SCALE = String(opts.timeScale ?? Number(process.env.TIME_SCALE ?? 1));
   if (!file) return async () => {};
-  const sim = simTimeFromEnv()!;
   let bound = stored?.notBeforeMs ?? -Infinity;
   let writing = Promise.resolve();
   const save = (leadMs: number) => {
     const now = Date.now();
+    // read at each write: the scale may have changed (retimeSimClock)
+    const sim = simTimeFromEnv()!;
     bound = Math.max(bound, simNow(sim, now + leadMs));
     const content: ClockFile = { offsetMs: simNow(sim, now) - now, notBeforeMs: bound };
     const temp = `${file}.${process.pid}.tmp`;
@@ -78,4 +79,18 @@ export async function startSimClock(opts: {
     clearInterval(timer);
     await save(0);
   };
+}
+
+/**
+ * Goes on at `timeScale` simulated seconds per real second from the simulated instant reached now: re-anchors
+ * SIM_TIME_ANCHOR at this instant, so the clock neither jumps nor goes back. Whoever keeps timers on the clock
+ * (the engine, the scheduler) must be told (Runtime.setTimeScale does it).
+ */
+export function retimeSimClock(timeScale: number, env: NodeJS.ProcessEnv = process.env): void {
+  const sim = simTimeFromEnv(env);
+  if (!sim) throw new Error('retime: the clock is real (no SIM_TIME_ANCHOR)');
+  if (!(timeScale > 0)) throw new Error(`retime: bad TIME_SCALE ${timeScale}`);
+  const realNow = Date.now();
+  env.SIM_TIME_ANCHOR = `${realNow}:${simNow(sim, realNow)}`;
+  env.TIME_SCALE = String(timeScale);
 }

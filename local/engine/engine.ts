@@ -355,6 +355,12 @@ class LocalEngine implements Engine {
     if (this.stopped) throw new EngineError('EngineStopped', 'the local Step Functions engine is stopped');
   }
 
+  retime() {
+    const sim = simTimeFromEnv(this.opts.env ?? process.env);
+    if (!sim) throw new Error('retime: the engine runs on real time');
+    this.post({ type: 'retime', sim });
+  }
+
   private post(message: ToWorker) {
     this.worker.postMessage(message);
   }
@@ -437,8 +443,13 @@ class LocalEngine implements Engine {
  * simulated clock of `env`, task handlers run here through `invoke`, executions journaled to `journalPath`.
  */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
-  const sim = simTimeFromEnv(opts.env ?? process.env);
-  const now = () => Math.floor(sim ? simNow(sim, Date.now()) : Date.now());
+  const env = opts.env ?? process.env;
+  const sim = simTimeFromEnv(env);
+  // read on every call: the runtime may change the scale (retime)
+  const now = () => {
+    const t = simTimeFromEnv(env);
+    return Math.floor(t ? simNow(t, Date.now()) : Date.now());
+  };
   const previous = await Journal.load(opts.journalPath);
   const worker = spawnInterpreter({
     sim,

@@ -14,6 +14,8 @@ export type ToWorker =
   | { type: 'start'; executionArn: string; stateMachineArn: string; input: unknown; context: object }
   | { type: 'define'; arn: string; definition: object }
   | { type: 'abort'; executionArn: string }
+  /** the simulated clock goes on at a new scale from the instant it reached (sim-timers.ts `retime`) */
+  | { type: 'retime'; sim: SimTime }
   | { type: 'settle'; callId: number; ok: true; value: unknown }
   | { type: 'settle'; callId: number; ok: false; error: { name: string; message: string } };
 

@@ -22,30 +22,48 @@ export interface SimClock {
    * task timeout timer); forgotten at the next microtask if no timer was made.
    */
   interceptNextTimer(interceptor: TimerInterceptor): void;
+  /**
+   * Continues on `next` from the simulated instant reached now (a new scale): every pending simulated timer
+   * fires at the same simulated instant as before, at its new real one.
+   */
+  retime(next: SimTime): void;
 }
 
 const realNow = Date.now;
 const realSetTimeout = globalThis.setTimeout;
 const realClearTimeout = globalThis.clearTimeout;
 
-/** A timer that fires after a real deadline, however far, and never before it. */
+/**
+ * A timer that fires at a deadline, however far, and never before it: a real instant, or a simulated one whose
+ * real instant `realOf` gives, read again whenever the clock is retimed.
+ */
 class ChainedTimeout {
   private handle: NodeJS.Timeout | undefined;
   private refed = true;
   private cleared = false;
 
   constructor(
-    private readonly deadline: number,
+    private readonly deadline: { real: number } | { sim: number },
+    private readonly realOf: (simMs: number) => number,
     private readonly fire: () => void,
+    private readonly live: Set<ChainedTimeout>,
   ) {
+    live.add(this);
     this.schedule();
   }
 
-  private schedule(): void {
-    const remaining = this.deadline - realNow();
+  /** Arms the timer for its deadline as the clock now reads (again after a retime). */
+  schedule(): void {
+    realClearTimeout(this.handle);
+    const at = 'real' in this.deadline ? this.deadline.real : this.realOf(this.deadline.sim);
+    const remaining = at - realNow();
     // Node may run a timer a hair before Date.now() reaches the deadline: check and re-arm.
     if (remaining <= 0) {
-      this.handle = realSetTimeout(() => this.cleared || this.fire(), 0);
+      this.handle = realSetTimeout(() => {
+        if (this.cleared) return;
+        this.live.delete(this);
+        this.fire();
+      }, 0);
     } else {
       this.handle = realSetTimeout(
         () => this.cleared || this.schedule(),
@@ -57,6 +75,7 @@ class ChainedTimeout {
 
   clear(): void {
     this.cleared = true;
+    this.live.delete(this);
     realClearTimeout(this.handle);
   }
 
@@ -80,12 +99,15 @@ class ChainedTimeout {
 /**
  * Makes this thread live on simulated time: `Date.now()` and `new Date()` read the simulated clock
  * (SIM_TIME_ANCHOR/TIME_SCALE, same formula as functions/commons/clock.ts) and `setTimeout(fn, ms)` waits
- * ms / scale real milliseconds, chained past 2^31-1 ms. Meant for the engine's worker thread only, where
+ * until the simulated instant ms ahead, chained past 2^31-1 ms. Meant for the engine's worker thread only, where
  * the interpreter reads these globals; with `sim` null time is real but long timers still chain.
  */
-export function installSimTime(sim: SimTime | null): SimClock {
-  const scale = sim?.scale ?? 1;
-  const now = sim ? () => Math.floor(simNow(sim, realNow())) : realNow;
+export function installSimTime(initial: SimTime | null): SimClock {
+  let sim = initial;
+  const now = () => (sim ? Math.floor(simNow(sim, realNow())) : realNow());
+  /** the real instant the clock reaches simulated `simMs` */
+  const realOf = (simMs: number) => (sim ? sim.realAnchor + (simMs - sim.simAnchor) / sim.scale : simMs);
+  const live = new Set<ChainedTimeout>();
   let interceptor: TimerInterceptor | undefined;
 
   if (sim) {
@@ -104,8 +126,9 @@ export function installSimTime(sim: SimTime | null): SimClock {
       plan = interceptor(plan);
       interceptor = undefined;
     }
-    const realDelay = plan.realTime ? plan.delayMs : plan.delayMs / scale;
-    return new ChainedTimeout(realNow() + realDelay, plan.callback);
+    const deadline =
+      plan.realTime || !sim ? { real: realNow() + plan.delayMs } : { sim: now() + plan.delayMs };
+    return new ChainedTimeout(deadline, realOf, plan.callback, live);
   };
   const simClearTimeout = (t: unknown) => {
     if (t instanceof ChainedTimeout) t.clear();
@@ -121,6 +144,11 @@ export function installSimTime(sim: SimTime | null): SimClock {
       queueMicrotask(() => {
         if (interceptor === next) interceptor = undefined;
       });
+    },
+    retime(next) {
+      if (!sim) throw new Error('retime: this thread runs on real time');
+      sim = next;
+      for (const timer of live) timer.schedule();
     },
   };
 }

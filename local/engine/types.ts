@@ -75,6 +75,11 @@ export interface Engine {
   stats(): { transitions: number; invocations: number; executions: number };
   /** what is going on now (drills wait for quiet): handler calls running, running executions, those waiting on a callback */
   activity(): { handlersRunning: number; running: string[]; waiting: string[] };
+  /**
+   * Follows a new scale of the simulated clock its env now holds (SIM_TIME_ANCHOR / TIME_SCALE, re-anchored at
+   * the instant reached): waits and task timeouts in flight end at the same simulated instants as before.
+   */
+  retime(): void;
   /** aborts running executions without finishing them in the journal (a restart resumes them); ends the worker */
   stop(): Promise<void>;
 }

@@ -190,6 +190,7 @@ port.on('message', (message: ToWorker) => {
   if (message.type === 'start') start(message);
   else if (message.type === 'define') machines.set(message.arn, interpreted(message.definition));
   else if (message.type === 'abort') runs.get(message.executionArn)?.abort();
+  else if (message.type === 'retime') clock.retime(message.sim);
   else {
     const pending = calls.get(message.callId);
     if (!pending) return; // the task already timed out or its execution stopped

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { simNow, simTimeFromEnv } from '../../functions/commons/clock.ts';
 import { createEngine, type Engine, EngineError } from '../../local/engine/engine.ts';
 import { mintToken } from '../../local/engine/tokens.ts';
+import { retimeSimClock } from '../../local/sim-clock.ts';
 
 const SM_ARN = 'arn:aws:states:cn-north-1:123456789012:stateMachine:Test';
 const fn = (name: string) => `arn:aws:lambda:cn-north-1:123456789012:function:${name}`;
@@ -285,6 +286,46 @@ describe('local engine', () => {
     expect(startDate).toBeLessThan(publicityEnd);
     expect(done.stopDate).toBeGreaterThanOrEqual(publicityEnd);
   });
+
+  it.each([
+    { from: 3600, to: 3600 * 20, realMin: 0, realMax: 900 },
+    { from: 3600 * 20, to: 3600, realMin: 500, realMax: 5000 },
+  ])(
+    'ends a wait in flight at its simulated instant when the scale goes from $from to $to',
+    async ({ from, to, realMin, realMax }) => {
+      // Arrange: a wait of one simulated hour, 1 s at 3600×, 50 ms at 72000×
+      const env = { SIM_TIME_ANCHOR: `${Date.now()}:${Date.UTC(2026, 10, 2)}`, TIME_SCALE: String(from) };
+      const definition = {
+        StartAt: 'Publicity',
+        States: {
+          Publicity: { Type: 'Wait', TimestampPath: '$.publicityEndsAt', Next: 'Check' },
+          Check: { Type: 'Task', Resource: fn('check'), End: true },
+        },
+      };
+      const { invoke } = lambda({ check: () => ({ checked: true }) });
+      const engine = await engineFor(definition, invoke, { env });
+      const publicityEnd = simNow(simTimeFromEnv(env)!, Date.now()) + 3600_000;
+      const { executionArn } = await engine.startExecution({
+        stateMachineArn: SM_ARN,
+        input: { publicityEndsAt: new Date(publicityEnd).toISOString() },
+      });
+      const realStart = Date.now();
+
+      // Act
+      retimeSimClock(to, env);
+      engine.retime();
+      const done = await engine.waitForExecution(executionArn, 10_000);
+
+      // Assert
+      const realElapsed = Date.now() - realStart;
+      expect(done).toMatchObject({ status: 'SUCCEEDED', output: { checked: true } });
+      expect(done.stopDate).toBeGreaterThanOrEqual(publicityEnd);
+      // at the new scale the hour takes 1 s or 50 ms: the wait kept its simulated end, not its real one
+      expect(realElapsed).toBeGreaterThanOrEqual(realMin);
+      expect(realElapsed).toBeLessThan(realMax);
+      expect(env.TIME_SCALE).toBe(String(to));
+    },
+  );
 
   it('runs handlers in real time and applies AWS default task timeouts, even at a high TIME_SCALE', async () => {
     // Arrange: 72000x, so 40 real ms of handler work would be 48 simulated minutes.
