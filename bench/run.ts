@@ -33,6 +33,12 @@ const CONSOLE_CASES = Number(process.env.BENCH_CONSOLE_CASES ?? 10_000);
 const REVIEW_TIME_SCALE = 60;
 /** Once every decision is made, 5 simulated days of publicity pass in ~5 real seconds (and 185 days in ~185 s). */
 const WAIT_TIME_SCALE = 86_400;
+/** Cases driven one request at a time for the handlers' unloaded durations, which price the Lambda time. */
+const UNLOADED_CASES = 5;
+/** Every function's memory (infra: 512 MB). */
+const LAMBDA_GB = 0.5;
+/** TransactWriteItems sent for DynamoDB Local's raw ceiling: enough for its JIT to warm up at any BENCH_CASES. */
+const CEILING_TRANSACTIONS = 2000;
 const STAGES: [string, string][] = [
   ['village', 'village_review'],
   ['township', 'township_verification'],
@@ -94,28 +100,29 @@ interface Procedure {
   file: (i: number) => Promise<void>;
   /** the body that approves at `stage` */
   approval: (stage: string) => unknown;
-  /** once every county decision is made: waits until the case `caseId` has ended as the procedure ends */
-  ended: (caseId: string) => Promise<void>;
+  /** the status a case of the procedure ends in once its publicity has passed */
+  endsAs: string;
 }
 
 /**
  * N cases driven as real clients would: they are filed; each reviewer works their inbox — one page of the
  * stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while it has
  * nothing new) — and once the county has decided them all, simulated time speeds up and the applicant looks at each
- * case once, comes back when its publicity should be over, and looks until it has ended. No client polls a case
- * every few milliseconds.
+ * case once, comes back when the last publicity should be over, and looks until each has ended. No client polls a
+ * case every few milliseconds, and no client has more than `concurrency` requests in flight.
  */
 async function driveCases(
   rt: Runtime,
   users: Record<string, ApiClient>,
   n: number,
   p: Procedure,
+  concurrency = CONCURRENCY,
 ): Promise<void> {
   const decided: string[] = [];
   const deadline = Date.now() + 1_200_000;
   const filing = eachLimited(
     Array.from({ length: n }, (_, i) => i),
-    CONCURRENCY,
+    concurrency,
     p.file,
   );
   const reviewing = STAGES.map(async ([user, stage]) => {
@@ -136,7 +143,7 @@ async function driveCases(
       }
       idle = 25;
       for (const t of fresh) taken.add(t.taskId);
-      await eachLimited(fresh, CONCURRENCY, async (t) => {
+      await eachLimited(fresh, concurrency, async (t) => {
         const claimed = await reviewer.post(`/api/tasks/${t.taskId}/claim`);
         if (claimed.status !== 200)
           throw new Error(`claim ${stage}: ${claimed.status} ${JSON.stringify(claimed.body)}`);
@@ -148,19 +155,32 @@ async function driveCases(
   });
   await Promise.all([filing, ...reviewing]);
   rt.setTimeScale(WAIT_TIME_SCALE);
-  await Promise.all(decided.map(p.ended));
+  await publicityPassed(users.applicant!, decided, p.endsAs, concurrency);
   rt.setTimeScale(REVIEW_TIME_SCALE);
 }
 
-/** The applicant's view after the county decision: publicity lasts 5 simulated days; look again when it is over. */
-async function endsAs(applicant: ApiClient, caseId: string, status: string): Promise<void> {
-  const inPublicity = await applicant.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
-  const endsAt = inPublicity.body.publicityEndsAt ? Date.parse(inPublicity.body.publicityEndsAt) : 0;
-  await sleep(Math.max(0, (endsAt - simNow()) / WAIT_TIME_SCALE));
-  await until(async () => {
-    const c = await applicant.get<{ status: string }>(`/api/cases/${caseId}`);
-    return c.body.status === status ? true : undefined;
-  }, `${caseId} to be ${status}`);
+/**
+ * The applicant's view after the county decisions: each case read once for its publicity's end (5 simulated days
+ * on), read again when the last should be over, and until it reads `status`.
+ */
+async function publicityPassed(
+  applicant: ApiClient,
+  caseIds: readonly string[],
+  status: string,
+  concurrency: number,
+): Promise<void> {
+  let lastEnd = 0;
+  await eachLimited(caseIds, concurrency, async (caseId) => {
+    const c = await applicant.get<{ publicityEndsAt?: string }>(`/api/cases/${caseId}`);
+    lastEnd = Math.max(lastEnd, c.body.publicityEndsAt ? Date.parse(c.body.publicityEndsAt) : 0);
+  });
+  await sleep(Math.max(0, (lastEnd - simNow()) / WAIT_TIME_SCALE));
+  await eachLimited(caseIds, concurrency, async (caseId) => {
+    await until(async () => {
+      const c = await applicant.get<{ status: string }>(`/api/cases/${caseId}`);
+      return c.body.status === status ? true : undefined;
+    }, `${caseId} to be ${status}`);
+  });
 }
 
 /** Raw TransactWriteItems/s (an update + a put, like a case step) against the same DynamoDB Local. */
@@ -194,27 +214,25 @@ async function rawTransactWrites(count: number, concurrency: number): Promise<nu
 }
 
 /** The per-case figures of one procedure's run: what the engine, the functions and DynamoDB did, and the cost. */
-type PhaseFigures = Awaited<ReturnType<typeof measured>>;
+type PhaseFigures = Awaited<ReturnType<typeof measured>>['figures'];
 
 /** Runs `drive` (n cases of one procedure) and turns what the runtime counted meanwhile into per-case figures. */
 async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () => Promise<void>) {
   timings = new Timings();
   resetConsumed();
   const engineBefore = rt.engine.stats();
-  const lambdaBefore = { invocations: rt.lambdaStats.invocations, totalMs: rt.lambdaStats.totalMs };
-  const byEntryBefore = { ...rt.lambdaStats.byEntry };
+  const lambda = lambdaCounter(rt);
   const started = performance.now();
   await drive();
   const seconds = (performance.now() - started) / 1000;
   const engine = rt.engine.stats();
   const transitions = (engine.transitions - engineBefore.transitions) / n;
-  const invocations = (rt.lambdaStats.invocations - lambdaBefore.invocations) / n;
+  const { byEntry, msByEntry } = lambda.since();
+  const invocations = sum(Object.values(byEntry)) / n;
   /** Invocations per case of the handlers under `dir` (functions/steps/: the workflow's; functions/api/: the API's). */
   const invocationsUnder = (dir: string) =>
-    Object.entries(rt.lambdaStats.byEntry)
-      .filter(([entry]) => entry.startsWith(dir))
-      .reduce((sum, [entry, count]) => sum + count - (byEntryBefore[entry] ?? 0), 0) / n;
-  const avgLambdaMs = (rt.lambdaStats.totalMs - lambdaBefore.totalMs) / (invocations * n);
+    sum(Object.entries(byEntry).flatMap(([entry, count]) => (entry.startsWith(dir) ? [count] : []))) / n;
+  const avgLambdaMs = sum(Object.values(msByEntry)) / (invocations * n);
   const apiRequests = timings.count() / n;
   const figures = {
     cases: n,
@@ -233,17 +251,86 @@ async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () =>
     writeUnitsPerCase: round(consumed.writeUnits / n),
     readUnitsPerCase: round(consumed.readUnits / n),
     latencyMs: timings.summary(),
+    /** at each handler's unloaded duration (see `unloadedLambdaMs`); set by `priced` */
+    avgLambdaMsUnloaded: 0,
     costPerCaseUsd: 0,
+    /** the same at the durations of this run, every handler sharing one process with hundreds in flight */
+    costPerCaseUsdAtRunDurations: 0,
   };
-  figures.costPerCaseUsd = costPerCase({
-    transitions,
-    lambdaInvocations: invocations,
-    lambdaGbSeconds: (invocations * Math.max(1, avgLambdaMs) * 0.5) / 1000,
-    writeUnits: figures.writeUnitsPerCase,
-    readUnits: figures.readUnitsPerCase,
-    apiRequests,
-  });
-  return figures;
+  /** The cost per case with each handler's invocations lasting `msOf(entry)` (at 512 MB). */
+  const costAt = (msOf: (entry: string) => number) =>
+    costPerCase({
+      transitions,
+      lambdaInvocations: invocations,
+      lambdaGbSeconds:
+        sum(Object.entries(byEntry).map(([entry, count]) => (count / n) * Math.max(1, msOf(entry)))) *
+        (LAMBDA_GB / 1000),
+      writeUnits: figures.writeUnitsPerCase,
+      readUnits: figures.readUnitsPerCase,
+      apiRequests,
+    });
+  const runMs = (entry: string) => msByEntry[entry]! / byEntry[entry]!;
+  figures.costPerCaseUsdAtRunDurations = costAt(runMs);
+  /** Prices the phase at each handler's unloaded duration (a handler never measured unloaded: its run's). */
+  const priced = (unloaded: Record<string, number>) => {
+    const msOf = (entry: string) => unloaded[entry] ?? runMs(entry);
+    figures.costPerCaseUsd = costAt(msOf);
+    figures.avgLambdaMsUnloaded = round(
+      sum(Object.entries(byEntry).map(([entry, count]) => count * msOf(entry))) / (invocations * n),
+    );
+    return figures;
+  };
+  return { figures, priced };
+}
+
+/** Lambda invocations and their milliseconds by handler module since the counter was made. */
+function lambdaCounter(rt: Runtime) {
+  const before = { byEntry: { ...rt.lambdaStats.byEntry }, msByEntry: { ...rt.lambdaStats.msByEntry } };
+  return {
+    since: () => {
+      const byEntry: Record<string, number> = {};
+      const msByEntry: Record<string, number> = {};
+      for (const [entry, count] of Object.entries(rt.lambdaStats.byEntry)) {
+        if (count === (before.byEntry[entry] ?? 0)) continue;
+        byEntry[entry] = count - (before.byEntry[entry] ?? 0);
+        msByEntry[entry] = rt.lambdaStats.msByEntry[entry]! - (before.msByEntry[entry] ?? 0);
+      }
+      return { byEntry, msByEntry };
+    },
+  };
+}
+
+/**
+ * What each handler takes when it is not queued behind hundreds of others in this one process, as each Lambda
+ * invocation on AWS is not: UNLOADED_CASES identification cases driven one request at a time; mean ms by handler.
+ */
+async function unloadedLambdaMs(
+  rt: Runtime,
+  users: Record<string, ApiClient>,
+): Promise<Record<string, number>> {
+  const lambda = lambdaCounter(rt);
+  await driveCases(
+    rt,
+    users,
+    UNLOADED_CASES,
+    {
+      file: async (i) => {
+        const created = await users.applicant!.post('/api/cases', {
+          procedure: 'identification',
+          household: validHousehold(60_000 + i),
+        });
+        if (created.status !== 201)
+          throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
+      },
+      approval,
+      endsAs: 'enrolled',
+    },
+    1,
+  );
+  const { byEntry, msByEntry } = lambda.since();
+  return Object.fromEntries(
+    Object.entries(byEntry).map(([entry, count]) => [entry, msByEntry[entry]! / count]),
+  );
 }
 
 function printPhase(title: string, f: PhaseFigures): void {
@@ -256,7 +343,9 @@ function printPhase(title: string, f: PhaseFigures): void {
   );
   for (const [route, s] of Object.entries(f.latencyMs))
     console.log(`    ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);
-  console.log(`  AWS list-price cost per case: $${f.costPerCaseUsd.toFixed(6)} (${AWS_PRICES.source})`);
+  console.log(
+    `  AWS list-price cost per case: $${f.costPerCaseUsd.toFixed(6)} at the handlers' unloaded durations (avg ${f.avgLambdaMsUnloaded} ms); $${f.costPerCaseUsdAtRunDurations.toFixed(6)} at this run's (${AWS_PRICES.source})`,
+  );
 }
 
 /** The risk-elimination evidence a household's proposal carries (docs/domain.md). */
@@ -329,10 +418,10 @@ async function endToEnd() {
   try {
     const users: Record<string, ApiClient> = {};
     for (const u of ['applicant', 'village', 'township', 'county']) users[u] = timed(await login(rt.url, u));
-    const ddbCeiling = await rawTransactWrites(Math.min(2000, N * 2), CONCURRENCY);
+    const ddbCeiling = await rawTransactWrites(CEILING_TRANSACTIONS, CONCURRENCY);
 
     const enrolled: string[] = [];
-    const identification = await measured(rt, N, ddbCeiling, () =>
+    const identificationRun = await measured(rt, N, ddbCeiling, () =>
       driveCases(rt, users, N, {
         file: async (i) => {
           const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
@@ -344,13 +433,15 @@ async function endToEnd() {
           enrolled.push(created.body.caseId);
         },
         approval,
-        ended: (caseId) => endsAs(users.applicant!, caseId, 'enrolled'),
+        endsAs: 'enrolled',
       }),
     );
+    const unloaded = await unloadedLambdaMs(rt, users);
+    const identification = identificationRun.priced(unloaded);
     printPhase('identification', identification);
 
     await measuresThenMonths(rt, users.village!, enrolled);
-    const riskElimination = await measured(rt, enrolled.length, ddbCeiling, () =>
+    const riskEliminationRun = await measured(rt, enrolled.length, ddbCeiling, () =>
       driveCases(rt, users, enrolled.length, {
         file: async (i) => {
           const created = await users.applicant!.post('/api/cases', {
@@ -362,9 +453,10 @@ async function endToEnd() {
             throw new Error(`propose: ${created.status} ${JSON.stringify(created.body)}`);
         },
         approval: proposalApproval,
-        ended: (caseId) => endsAs(users.applicant!, caseId, 'risk_eliminated'),
+        endsAs: 'risk_eliminated',
       }),
     );
+    const riskElimination = riskEliminationRun.priced(unloaded);
     printPhase('risk elimination', riskElimination);
     return { ...identification, riskElimination };
   } finally {
@@ -401,6 +493,7 @@ async function main(): Promise<void> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 main().catch((e: unknown) => {
   console.error(e);
