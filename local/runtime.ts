@@ -117,6 +117,10 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     while (stack.length) await stack.pop()!().catch((e) => log(`stop: ${(e as Error).message}`));
   };
   try {
+    // Tracing is off outside Lambda (the Tracer is a no-op), but the X-Ray SDK's automatic mode would still hook
+    // every promise of this one process hosting all functions (cls-hooked). Manual mode installs no hook; it is
+    // read when the SDK first loads, which synthesizing the app below already does.
+    process.env.AWS_XRAY_MANUAL_MODE ??= 'true';
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
     if (dataDir) await ensurePrivateDir(dataDir);
     stack.push(await startSimClock({ dataDir, startAt: opts.startAt, timeScale: opts.timeScale }));
