@@ -104,6 +104,26 @@ interface Procedure {
   endsAs: string;
 }
 
+/** Identification: households `first`, `first + 1`, … filed by the applicant; `filed` told each case's id. */
+function identificationCases(
+  applicant: ApiClient,
+  first: number,
+  filed?: (caseId: string) => void,
+): Procedure {
+  return {
+    file: async (i) => {
+      const created = await applicant.post<{ caseId: string }>('/api/cases', {
+        procedure: 'identification',
+        household: validHousehold(first + i),
+      });
+      if (created.status !== 201) throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
+      filed?.(created.body.caseId);
+    },
+    approval,
+    endsAs: 'enrolled',
+  };
+}
+
 /**
  * N cases driven as real clients would: they are filed; each reviewer works their inbox — one page of the
  * stage's open tasks, every task not yet taken claimed and decided, the page read again (with backoff while it has
@@ -309,24 +329,7 @@ async function unloadedLambdaMs(
   users: Record<string, ApiClient>,
 ): Promise<Record<string, number>> {
   const lambda = lambdaCounter(rt);
-  await driveCases(
-    rt,
-    users,
-    UNLOADED_CASES,
-    {
-      file: async (i) => {
-        const created = await users.applicant!.post('/api/cases', {
-          procedure: 'identification',
-          household: validHousehold(60_000 + i),
-        });
-        if (created.status !== 201)
-          throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
-      },
-      approval,
-      endsAs: 'enrolled',
-    },
-    1,
-  );
+  await driveCases(rt, users, UNLOADED_CASES, identificationCases(users.applicant!, 60_000), 1);
   const { byEntry, msByEntry } = lambda.since();
   return Object.fromEntries(
     Object.entries(byEntry).map(([entry, count]) => [entry, msByEntry[entry]! / count]),
@@ -424,19 +427,12 @@ async function endToEnd() {
 
     const enrolled: string[] = [];
     const identificationRun = await measured(rt, N, ddbCeiling, () =>
-      driveCases(rt, users, N, {
-        file: async (i) => {
-          const created = await users.applicant!.post<{ caseId: string }>('/api/cases', {
-            procedure: 'identification',
-            household: validHousehold(10_000 + i),
-          });
-          if (created.status !== 201)
-            throw new Error(`file: ${created.status} ${JSON.stringify(created.body)}`);
-          enrolled.push(created.body.caseId);
-        },
-        approval,
-        endsAs: 'enrolled',
-      }),
+      driveCases(
+        rt,
+        users,
+        N,
+        identificationCases(users.applicant!, 10_000, (caseId) => enrolled.push(caseId)),
+      ),
     );
     const unloaded = await unloadedLambdaMs(rt, users);
     const identification = identificationRun.priced(unloaded);

@@ -57,19 +57,16 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       .catch((e: unknown) => opts.log(`schedule ${s.logicalId} failed: ${(e as Error).message}`))
       .finally(() => ticking.delete(s.logicalId));
   };
+  // a schedule the local scheduler cannot serve fails the start, with or without timers
+  const periods = opts.schedules.map((s) => [s, ratePeriodMs(s.expression)] as const);
   const arm = (timeScale: number) => {
-    for (const s of opts.schedules) {
+    for (const [s, period] of periods) {
       clearInterval(timers.get(s.logicalId));
-      const timer = setInterval(
-        () => tick(s),
-        Math.max(MIN_REAL_GAP_MS, ratePeriodMs(s.expression) / timeScale),
-      );
+      const timer = setInterval(() => tick(s), Math.max(MIN_REAL_GAP_MS, period / timeScale));
       timer.unref();
       timers.set(s.logicalId, timer);
     }
   };
-  // a schedule the local scheduler cannot serve fails the start, with or without timers
-  for (const s of opts.schedules) ratePeriodMs(s.expression);
   if (opts.timers) {
     for (const s of opts.schedules) tick(s);
     arm(opts.timeScale);

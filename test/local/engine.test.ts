@@ -255,9 +255,12 @@ describe('local engine', () => {
     });
   });
 
-  it('waits until a simulated timestamp an hour ahead in well under a second', async () => {
-    // Arrange: 72000 simulated seconds per real second, so one simulated hour is 50 real ms.
-    const env = { SIM_TIME_ANCHOR: `${Date.now()}:${Date.UTC(2026, 10, 2)}`, TIME_SCALE: String(3600 * 20) };
+  /**
+   * An engine on a simulated clock at `scale` whose machine waits until `$.publicityEndsAt`, then runs a check;
+   * `waitAnHour` starts an execution whose wait ends one simulated hour from now.
+   */
+  async function publicityEngine(scale: number) {
+    const env = { SIM_TIME_ANCHOR: `${Date.now()}:${Date.UTC(2026, 10, 2)}`, TIME_SCALE: String(scale) };
     const definition = {
       StartAt: 'Publicity',
       States: {
@@ -267,15 +270,24 @@ describe('local engine', () => {
     };
     const { invoke } = lambda({ check: () => ({ checked: true }) });
     const engine = await engineFor(definition, invoke, { env });
-    const simulatedNow = simNow(simTimeFromEnv(env)!, Date.now());
-    const publicityEnd = simulatedNow + 3600_000;
+    const waitAnHour = async () => {
+      const publicityEnd = simNow(simTimeFromEnv(env)!, Date.now()) + 3600_000;
+      const started = await engine.startExecution({
+        stateMachineArn: SM_ARN,
+        input: { publicityEndsAt: new Date(publicityEnd).toISOString() },
+      });
+      return { ...started, publicityEnd };
+    };
+    return { env, engine, waitAnHour };
+  }
+
+  it('waits until a simulated timestamp an hour ahead in well under a second', async () => {
+    // Arrange: 72000 simulated seconds per real second, so one simulated hour is 50 real ms.
+    const { engine, waitAnHour } = await publicityEngine(3600 * 20);
     const realStart = Date.now();
 
     // Act
-    const { executionArn, startDate } = await engine.startExecution({
-      stateMachineArn: SM_ARN,
-      input: { publicityEndsAt: new Date(publicityEnd).toISOString() },
-    });
+    const { executionArn, startDate, publicityEnd } = await waitAnHour();
     const done = await engine.waitForExecution(executionArn);
 
     // Assert
@@ -294,21 +306,8 @@ describe('local engine', () => {
     'ends a wait in flight at its simulated instant when the scale goes from $from to $to',
     async ({ from, to, realMin, realMax }) => {
       // Arrange: a wait of one simulated hour, 1 s at 3600×, 50 ms at 72000×
-      const env = { SIM_TIME_ANCHOR: `${Date.now()}:${Date.UTC(2026, 10, 2)}`, TIME_SCALE: String(from) };
-      const definition = {
-        StartAt: 'Publicity',
-        States: {
-          Publicity: { Type: 'Wait', TimestampPath: '$.publicityEndsAt', Next: 'Check' },
-          Check: { Type: 'Task', Resource: fn('check'), End: true },
-        },
-      };
-      const { invoke } = lambda({ check: () => ({ checked: true }) });
-      const engine = await engineFor(definition, invoke, { env });
-      const publicityEnd = simNow(simTimeFromEnv(env)!, Date.now()) + 3600_000;
-      const { executionArn } = await engine.startExecution({
-        stateMachineArn: SM_ARN,
-        input: { publicityEndsAt: new Date(publicityEnd).toISOString() },
-      });
+      const { env, engine, waitAnHour } = await publicityEngine(from);
+      const { executionArn, publicityEnd } = await waitAnHour();
       const realStart = Date.now();
 
       // Act
