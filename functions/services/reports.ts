@@ -26,7 +26,7 @@ import {
   type TimingGroupBy,
   type TimingSample,
 } from '../core/timings.ts';
-import { type CaseItem, stageEnteredAt } from '../store/case.ts';
+import { type AttentionRecord, stageEnteredAt } from '../store/case.ts';
 import { badCursor } from '../store/cursor.ts';
 import type { MeasureItem } from '../store/measure.ts';
 import type { Page } from '../store/table.ts';
@@ -574,7 +574,7 @@ export async function stuckCases(deps: Deps, user: User, query: StuckQuery): Pro
   return pageAcross([source('error'), source('idle')], query.cursor, query.limit);
 }
 
-function stuckRow(c: CaseItem, nowMs: number, withCause: boolean): StuckCase {
+function stuckRow(c: AttentionRecord, nowMs: number, withCause: boolean): StuckCase {
   const since = stageEnteredAt(c);
   return {
     caseId: c.caseId,

@@ -408,7 +408,7 @@ function caseListFilter(filter: CaseListFilter, values: Item) {
 function casesMatching(f: { status?: string; stage?: string; idleBefore?: string }) {
   const { status, stage, idleBefore } = f;
   if (status === undefined && stage === undefined && idleBefore === undefined) return undefined;
-  return (c: CaseItem) =>
+  return (c: Pick<CaseItem, 'status' | 'stage' | 'stageEnteredAt' | 'updatedAt'>) =>
     (status === undefined || c.status === status) &&
     (stage === undefined || c.stage === stage) &&
     (idleBefore === undefined || stageEnteredAt(c) < idleBefore);
@@ -467,11 +467,42 @@ export function casesInJurisdiction(
   );
 }
 
+/** What the stuck-case report shows of a case: fields of its case item only, so it never reads the filing item. */
+export const ATTENTION_FIELDS = [
+  'caseId',
+  'procedure',
+  'villageCode',
+  'stage',
+  'status',
+  'updatedAt',
+  'stageEnteredAt',
+  'openTaskId',
+  'error',
+] as const satisfies readonly Exclude<keyof CaseItem, (typeof FILING_FIELDS)[number]>[];
+const attentionRecordSchema = caseItemSchema.pick({
+  caseId: true,
+  procedure: true,
+  villageCode: true,
+  stage: true,
+  status: true,
+  updatedAt: true,
+  stageEnteredAt: true,
+  openTaskId: true,
+  error: true,
+} satisfies Record<(typeof ATTENTION_FIELDS)[number], true>);
+export type AttentionRecord = z.infer<typeof attentionRecordSchema>;
+const ATTENTION: EntitySchema<AttentionRecord> = {
+  name: 'case needing attention',
+  schema: attentionRecordSchema,
+};
+
 /**
  * (10) One page of a county's cases needing attention: open or returned cases that entered their stage and status
  * before `idleBefore` (`idle`), or the cases in `error`, oldest failure first. A Query on the sparse activity
- * entries of the case items, jurisdiction and procedure filtering inside it, then the cases themselves by key, kept
- * when idle long enough in the stage asked for (the active entries sort by filing, and never move with a stage).
+ * entries of the case items, jurisdiction and procedure filtering inside it, then the case items by key (their
+ * ATTENTION_FIELDS), kept when idle long enough in the stage asked for. The active entries sort by filing and never
+ * move with a stage; a case cannot have been in its stage since before it was filed, so only the entries filed
+ * before `idleBefore` are read.
  */
 export function casesNeedingAttention(
   table: Table,
@@ -479,24 +510,32 @@ export function casesNeedingAttention(
   kind: 'idle' | 'error',
   filter: { idleBefore?: string; stage?: string; within?: string; procedure?: Procedure },
   page: PageRequest,
-): Promise<Page<CaseItem>> {
+): Promise<Page<AttentionRecord>> {
   const idle = kind === 'idle';
   const values: Item = {
     ':pk': idle ? indexKeys.activeCasesPartition(county) : indexKeys.errorCasesPartition(county),
   };
+  const filedBefore = idle ? filter.idleBefore : undefined;
+  if (filedBefore) values[':filedBefore'] = indexKeys.filedBefore(filedBefore);
   const { names, parts } = procedureFilter(filter.procedure, placeFilter({}, filter.within, values), values);
   const read = projection(['caseId']);
-  return listedCases(
-    table,
+  return table.pageByKey(
+    CASE_ENTRY,
     {
       IndexName: INDEXES.byTiming.name,
-      KeyConditionExpression: 'gsi3pk = :pk',
+      KeyConditionExpression: filedBefore ? 'gsi3pk = :pk AND gsi3sk < :filedBefore' : 'gsi3pk = :pk',
       FilterExpression: parts.length ? parts.join(' AND ') : undefined,
       ProjectionExpression: read.ProjectionExpression,
       ExpressionAttributeNames: { ...names, ...read.ExpressionAttributeNames },
       ExpressionAttributeValues: values,
     },
     page,
+    (entries) =>
+      table.getMany(
+        ATTENTION,
+        entries.map((e) => keys.case(e.caseId)),
+        ATTENTION_FIELDS,
+      ),
     casesMatching({ stage: filter.stage, idleBefore: filter.idleBefore }),
   );
 }

@@ -316,6 +316,11 @@ export const indexKeys = {
     gsi3sk: `${createdAt}#${caseId}`,
   }),
   activeCasesPartition: (county: string) => `ACTIVE#${county}`,
+  /**
+   * upper bound (exclusive) of the active entries filed before `iso` (and of a case stored before, in its stage
+   * since before it): no other case can have been in its stage since then
+   */
+  filedBefore: (iso: string) => iso,
   /** (10) on the case item while it is in error, instead of the active entry: by when it failed */
   errorCase: (villageCode: string, stageEnteredAt: string, caseId: string) => ({
     gsi3pk: `ERRORS#${countyOf(villageCode)}`,

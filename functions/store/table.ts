@@ -17,6 +17,7 @@ import type { Procedure } from '../../schemas/domain.ts';
 import { conflict } from '../core/errors.ts';
 import { countCapacity } from './capacity.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { TABLE_KEYS } from './keys.ts';
 
 /** The most Queries one filtered page reads to fill itself (Table.page). */
 export const MAX_FILTERED_READS = 10;
@@ -188,27 +189,38 @@ export class Table {
    * page that named them, retrying with backoff whatever DynamoDB leaves unprocessed; unparsed, in the order of
    * `keys`, undefined where an item is absent (or gone meanwhile).
    */
-  async getItems(itemKeys: readonly Item[]): Promise<(Item | undefined)[]> {
+  async getItems(itemKeys: readonly Item[], fields?: readonly string[]): Promise<(Item | undefined)[]> {
     const found = new Map<string, Item>();
     const id = (k: Item) => `${k.pk}\u0000${k.sk}`;
+    // the keys are read back too: they say which item each response is
+    const read = fields ? projection([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...fields]) : {};
     for (let i = 0; i < itemKeys.length; i += BATCH_GET_KEYS) {
-      await this.batchGet([...itemKeys.slice(i, i + BATCH_GET_KEYS)], (item) => found.set(id(item), item));
+      await this.batchGet([...itemKeys.slice(i, i + BATCH_GET_KEYS)], read, (item) =>
+        found.set(id(item), item),
+      );
     }
     return itemKeys.map((k) => found.get(id(k)));
   }
 
-  /** Items of one entity by key (getItems), parsed; an item gone meanwhile left out. */
-  async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[]): Promise<T[]> {
-    return (await this.getItems(itemKeys)).flatMap((item) => (item ? [parseItem(entity, item)] : []));
+  /**
+   * Items of one entity by key (getItems), parsed; an item gone meanwhile left out. With `fields`, only those are
+   * read back (the entity's schema then names no other).
+   */
+  async getMany<T>(entity: EntitySchema<T>, itemKeys: Item[], fields?: readonly string[]): Promise<T[]> {
+    return (await this.getItems(itemKeys, fields)).flatMap((item) => (item ? [parseItem(entity, item)] : []));
   }
 
   /** One BatchGetItem of at most 100 keys, retried with backoff until nothing is left unprocessed. */
-  private async batchGet(itemKeys: Item[], found: (item: Item) => void): Promise<void> {
+  private async batchGet(
+    itemKeys: Item[],
+    read: Partial<ReturnType<typeof projection>>,
+    found: (item: Item) => void,
+  ): Promise<void> {
     let pending = itemKeys;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
       const out = await this.doc.send(
-        new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending } } }),
+        new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ...read } } }),
       );
       for (const item of out.Responses?.[this.name] ?? []) found(item);
       pending = (out.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];

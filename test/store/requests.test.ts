@@ -351,7 +351,7 @@ describe('case.ts', () => {
         ? { Items: [{ caseId: 'case_1' }, { caseId: 'case_2' }] }
         : {
             Responses: {
-              T: [...caseItems(filed), ...caseItems({ ...filed, caseId: 'case_2', stageEnteredAt: later })],
+              T: [caseItems(filed)[0], caseItems({ ...filed, caseId: 'case_2', stageEnteredAt: later })[0]],
             },
           },
     );
@@ -366,9 +366,14 @@ describe('case.ts', () => {
 
     expect(sent[0]!.input).toMatchObject({
       IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk',
+      // a case filed after the bound cannot have been idle since before it
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :filedBefore',
       FilterExpression: 'begins_with(#village, :within)',
-      ExpressionAttributeValues: { ':pk': 'ACTIVE#611002', ':within': '611002100' },
+      ExpressionAttributeValues: {
+        ':pk': 'ACTIVE#611002',
+        ':filedBefore': '2026-11-10T00:00:00.000+08:00',
+        ':within': '611002100',
+      },
       ProjectionExpression: '#p0',
       Limit: 50,
     });
@@ -378,7 +383,22 @@ describe('case.ts', () => {
       input: {
         RequestItems: {
           T: {
-            Keys: bothItemsOf('case_1', 'case_2'),
+            // the case items only, and of them only what the report shows
+            Keys: [keys.case('case_1'), keys.case('case_2')],
+            ProjectionExpression: '#p0, #p1, #p2, #p3, #p4, #p5, #p6, #p7, #p8, #p9, #p10',
+            ExpressionAttributeNames: {
+              '#p0': 'pk',
+              '#p1': 'sk',
+              '#p2': 'caseId',
+              '#p3': 'procedure',
+              '#p4': 'villageCode',
+              '#p5': 'stage',
+              '#p6': 'status',
+              '#p7': 'updatedAt',
+              '#p8': 'stageEnteredAt',
+              '#p9': 'openTaskId',
+              '#p10': 'error',
+            },
           },
         },
         ReturnConsumedCapacity: 'TOTAL',
