@@ -60,11 +60,11 @@ export function fullIdNumbers(text: string): string[] {
 
 /**
  * Waits until the page has drawn what it loads: the app mounted and no antd spin or skeleton left (a lazy page's
- * fallback, a table or card loading its data).
+ * fallback, a table or card loading its data, a page busy drawing the rest of what it loaded).
  */
 export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(
-    "document.querySelector('#root > *') && !document.querySelector('.ant-spin-spinning, .ant-skeleton-active')",
+    "document.querySelector('#root > *') && !document.querySelector('.ant-spin-spinning, .ant-skeleton-active, [aria-busy=\"true\"]')",
     null,
     { timeout: 30_000 },
   );

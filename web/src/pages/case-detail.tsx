@@ -1,4 +1,5 @@
 import { Button, Card, Col, Descriptions, Row, Space, Spin, Tag, Typography } from 'antd';
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/endpoints.ts';
@@ -40,7 +41,9 @@ export default function CaseDetailPage() {
     ]);
     return { chain: audit?.chain, task };
   }, [caseId, taskId, c?.version]);
-  const loading = loaded.loading || extras.loading;
+  // What has tables or a form (members, household history, measures, the decision form) first mounts just after
+  // the case and its timeline are drawn: each table measures the page's layout as it mounts.
+  const painted = useDeferredValue(c !== undefined, false);
   const reload = loaded.reload;
 
   if (loaded.error) return <ErrorAlert error={loaded.error} />;
@@ -56,7 +59,8 @@ export default function CaseDetailPage() {
       : undefined;
 
   return (
-    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+    // busy until its tables and form are drawn too (assistive technology, and the tests, wait for them)
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} aria-busy={!painted}>
       <Space align="center" wrap>
         <Typography.Title level={2} style={{ fontSize: 20, margin: 0 }} data-testid="case-title">
           {t(`procedure.${c.procedure}`)} · {household.head?.name} · {c.villageCode}
@@ -72,7 +76,7 @@ export default function CaseDetailPage() {
         {c.publicityEndsAt ? (
           <Link to={`/cases/${encodeURIComponent(c.caseId)}/notice`}>{t('caseDetail.notice')}</Link>
         ) : null}
-        <Button onClick={() => void reload()} loading={loading}>
+        <Button onClick={() => void reload()} loading={loaded.loading}>
           {t('common.refresh')}
         </Button>
       </Space>
@@ -156,15 +160,16 @@ export default function CaseDetailPage() {
               </Card>
             ) : null}
             <Card size="small" title={t('caseDetail.household')}>
-              <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} />
+              <HouseholdPanel household={household} aboveLine={c.aboveMonitoringLine} withMembers={painted} />
             </Card>
-            {c.procedure === 'identification' &&
+            {painted &&
+            c.procedure === 'identification' &&
             (c.status === 'enrolled' || c.status === 'risk_eliminated') ? (
               <Card size="small" title={t('measures.title')}>
                 <MeasuresPanel c={c} user={user} onChanged={() => void reload()} />
               </Card>
             ) : null}
-            {c.householdId ? (
+            {painted && c.householdId ? (
               <Card size="small" title={t('history.title')}>
                 <HouseholdHistory householdId={c.householdId} caseId={c.caseId} />
               </Card>
@@ -191,7 +196,9 @@ export default function CaseDetailPage() {
         </Col>
         {myTask ? (
           <Col span={10}>
-            <DecisionForm task={myTask} procedure={c.procedure} onDecided={() => void reload()} />
+            {painted ? (
+              <DecisionForm task={myTask} procedure={c.procedure} onDecided={() => void reload()} />
+            ) : null}
           </Col>
         ) : null}
       </Row>

@@ -5,13 +5,16 @@ import type { Household, Member } from '../../api/types.ts';
 /**
  * The household as the API returns it: ID numbers already masked, no phone. `aboveLine`: the case's income lies
  * above its filing year's monitoring line, flagged for the reviewers with the household's justification.
+ * `withMembers` false leaves the members' table out (the case page draws it just after its first paint).
  */
 export function HouseholdPanel({
   household,
   aboveLine,
+  withMembers = true,
 }: {
   household: Partial<Household>;
   aboveLine?: { year: number; line: number };
+  withMembers?: boolean;
 }) {
   const { t } = useTranslation();
   const head = household.head;
@@ -51,30 +54,32 @@ export function HouseholdPanel({
           </Descriptions.Item>
         ) : null}
       </Descriptions>
-      <Table<Member>
-        style={{ marginTop: 12 }}
-        size="small"
-        rowKey={(m) => `${m.name}:${m.idNumber}`}
-        pagination={false}
-        dataSource={household.members ?? []}
-        columns={[
-          { title: t('household.name'), dataIndex: 'name' },
-          { title: t('household.idNumber'), dataIndex: 'idNumber' },
-          {
-            title: t('household.relation'),
-            dataIndex: 'relation',
-            render: (r: string) => (r === 'self' ? t('household.self') : r),
-          },
-          { title: t('household.health'), dataIndex: 'health' },
-          { title: t('household.disability'), dataIndex: 'disability' },
-          { title: t('household.schooling'), dataIndex: 'schooling' },
-          {
-            title: t('household.ableToWork'),
-            dataIndex: 'ableToWork',
-            render: (v: boolean) => (v ? t('common.yes') : t('common.no')),
-          },
-        ]}
-      />
+      {withMembers ? (
+        <Table<Member>
+          style={{ marginTop: 12 }}
+          size="small"
+          rowKey={(m) => `${m.name}:${m.idNumber}`}
+          pagination={false}
+          dataSource={household.members ?? []}
+          columns={[
+            { title: t('household.name'), dataIndex: 'name' },
+            { title: t('household.idNumber'), dataIndex: 'idNumber' },
+            {
+              title: t('household.relation'),
+              dataIndex: 'relation',
+              render: (r: string) => (r === 'self' ? t('household.self') : r),
+            },
+            { title: t('household.health'), dataIndex: 'health' },
+            { title: t('household.disability'), dataIndex: 'disability' },
+            { title: t('household.schooling'), dataIndex: 'schooling' },
+            {
+              title: t('household.ableToWork'),
+              dataIndex: 'ableToWork',
+              render: (v: boolean) => (v ? t('common.yes') : t('common.no')),
+            },
+          ]}
+        />
+      ) : null}
     </>
   );
 }

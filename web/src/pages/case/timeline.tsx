@@ -1,5 +1,6 @@
 import { Timeline, Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditRecord } from '../../api/types.ts';
 import { formatDateTime } from '../../time.ts';
@@ -55,8 +56,11 @@ function whatHappened(t: TFunction, r: AuditRecord): string {
   return r.decision ? t('punct.labelled', { label: atStage, value: t(`decision.${r.decision}`) }) : atStage;
 }
 
-/** Every audit record of the case, oldest first, as sentences: who, when, what, the comment. */
-export function CaseTimeline({ records }: { records: AuditRecord[] }) {
+/**
+ * Every audit record of the case, oldest first, as sentences: who, when, what, the comment. Drawn again only when
+ * the records change (not when the chain badge or the task arrive).
+ */
+export const CaseTimeline = memo(function CaseTimeline({ records }: { records: AuditRecord[] }) {
   const { t } = useTranslation();
   return (
     <Timeline
@@ -86,4 +90,4 @@ export function CaseTimeline({ records }: { records: AuditRecord[] }) {
       }))}
     />
   );
-}
+});
