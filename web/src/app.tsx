@@ -6,7 +6,7 @@ import { BrowserRouter, HashRouter, Navigate, Route, Routes, useLocation } from 
 import { SessionProvider, useSession } from './auth/session.tsx';
 import { AppLayout } from './layout/app-layout.tsx';
 import LoginPage from './pages/login.tsx';
-import { HOME_BY_ROLE, pagesFor } from './routes.tsx';
+import { ChunkPage, HOME_BY_ROLE, pagesFor } from './routes.tsx';
 import { routingOf } from './routing.ts';
 
 /**
@@ -59,7 +59,7 @@ function SignedInRoutes() {
       <Route element={<AppLayout />}>
         <Route index element={<Navigate to={HOME_BY_ROLE[user.role]} replace />} />
         {pagesFor(user.role).map((p) => (
-          <Route key={p.path} path={p.path} element={<p.element />} />
+          <Route key={p.path} path={p.path} element={<ChunkPage chunk={p.chunk} />} />
         ))}
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -6,6 +6,7 @@
  */
 import { withQuery } from './api/client.ts';
 import type { Role, User } from './api/types.ts';
+import { pageChunk } from './page-chunk.ts';
 import { DASHBOARD_PROCEDURE, defaultStageTimings } from './report-queries.ts';
 
 /** The inbox's page of tasks. */
@@ -20,9 +21,9 @@ export const INBOX_ROLES = REVIEWERS;
 export const CASE_ROLES: readonly Role[] = ['applicant', ...REVIEWERS, 'auditor', 'admin'];
 export const DASHBOARD_ROLES: readonly Role[] = ['auditor', 'county_reviewer', 'admin'];
 
-export const loadInbox = () => import('./pages/inbox.tsx');
-export const loadCaseDetail = () => import('./pages/case-detail.tsx');
-export const loadDashboard = () => import('./pages/dashboard/dashboard-page.tsx');
+export const INBOX_CHUNK = pageChunk(() => import('./pages/inbox.tsx'));
+export const CASE_DETAIL_CHUNK = pageChunk(() => import('./pages/case-detail.tsx'));
+export const DASHBOARD_CHUNK = pageChunk(() => import('./pages/dashboard/dashboard-page.tsx'));
 
 const enc = encodeURIComponent;
 const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
@@ -41,13 +42,13 @@ const FIRST_LOADS: readonly FirstLoad[] = [
   {
     pattern: /^\/inbox$/,
     roles: INBOX_ROLES,
-    load: loadInbox,
+    load: INBOX_CHUNK.load,
     requests: () => [withQuery('/api/tasks', { limit: INBOX_PAGE_SIZE }), '/health'],
   },
   {
     pattern: /^\/cases\/(?!new$)([^/]+)$/,
     roles: CASE_ROLES,
-    load: loadCaseDetail,
+    load: CASE_DETAIL_CHUNK.load,
     requests: (m) => [
       `/api/cases/${enc(decodeURIComponent(m[1]!))}`,
       `/api/cases/${enc(decodeURIComponent(m[1]!))}/audit`,
@@ -56,7 +57,7 @@ const FIRST_LOADS: readonly FirstLoad[] = [
   {
     pattern: /^\/dashboard$/,
     roles: DASHBOARD_ROLES,
-    load: loadDashboard,
+    load: DASHBOARD_CHUNK.load,
     requests: (_m, user) => [
       '/health',
       withQuery('/api/reports/stuck', {

@@ -5,17 +5,18 @@ import {
   SettingOutlined,
   UnorderedListOutlined,
 } from '@ant-design/icons';
-import { lazy, type ReactNode } from 'react';
+import { type ReactNode, use } from 'react';
 import type { Role } from './api/types.ts';
 import {
+  CASE_DETAIL_CHUNK,
   CASE_ROLES,
+  DASHBOARD_CHUNK,
   DASHBOARD_ROLES,
+  INBOX_CHUNK,
   INBOX_ROLES,
-  loadCaseDetail,
-  loadDashboard,
-  loadInbox,
   REVIEWERS,
 } from './first-load.ts';
+import { type PageChunk, pageChunk } from './page-chunk.ts';
 
 /** A page of the console: its path, who sees it in the menu and may open it, and its menu label key. */
 export interface PageDef {
@@ -23,7 +24,17 @@ export interface PageDef {
   menuKey?: 'inbox' | 'cases' | 'newCase' | 'dashboard' | 'admin';
   icon?: ReactNode;
   roles: readonly Role[];
-  element: ReturnType<typeof lazy>;
+  chunk: PageChunk;
+}
+
+/**
+ * A page drawn from its chunk: at once when the chunk has arrived (the boot fetches a deep link's early), else
+ * suspended until it does. React.lazy would suspend on its first render whatever, one more commit and layout of the
+ * whole frame before the page.
+ */
+export function ChunkPage({ chunk }: { chunk: PageChunk }) {
+  const Page = (chunk.loaded ?? use(chunk.load())).default;
+  return <Page />;
 }
 
 /**
@@ -37,50 +48,50 @@ export const PAGES: readonly PageDef[] = [
     menuKey: 'inbox',
     icon: <InboxOutlined />,
     roles: INBOX_ROLES,
-    element: lazy(loadInbox),
+    chunk: INBOX_CHUNK,
   },
   {
     path: '/cases',
     menuKey: 'cases',
     icon: <UnorderedListOutlined />,
     roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
-    element: lazy(() => import('./pages/cases.tsx')),
+    chunk: pageChunk(() => import('./pages/cases.tsx')),
   },
   {
     path: '/cases/new',
     menuKey: 'newCase',
     icon: <FileAddOutlined />,
     roles: ['applicant', 'village_reviewer'],
-    element: lazy(() => import('./pages/new-application.tsx')),
+    chunk: pageChunk(() => import('./pages/new-application.tsx')),
   },
   {
     path: '/cases/:caseId',
     roles: CASE_ROLES,
-    element: lazy(loadCaseDetail),
+    chunk: CASE_DETAIL_CHUNK,
   },
   {
     path: '/cases/:caseId/risk-elimination',
     roles: ['applicant', 'village_reviewer'],
-    element: lazy(() => import('./pages/risk-elimination/proposal-page.tsx')),
+    chunk: pageChunk(() => import('./pages/risk-elimination/proposal-page.tsx')),
   },
   {
     path: '/cases/:caseId/notice',
     roles: ['applicant', ...REVIEWERS, 'auditor', 'admin'],
-    element: lazy(() => import('./pages/notice.tsx')),
+    chunk: pageChunk(() => import('./pages/notice.tsx')),
   },
   {
     path: '/dashboard',
     menuKey: 'dashboard',
     icon: <AuditOutlined />,
     roles: DASHBOARD_ROLES,
-    element: lazy(loadDashboard),
+    chunk: DASHBOARD_CHUNK,
   },
   {
     path: '/admin',
     menuKey: 'admin',
     icon: <SettingOutlined />,
     roles: ['admin'],
-    element: lazy(() => import('./pages/admin/admin-page.tsx')),
+    chunk: pageChunk(() => import('./pages/admin/admin-page.tsx')),
   },
 ];
 

@@ -114,8 +114,9 @@ describe('reviewers and applicants at work', { timeout: JOURNEY_TIMEOUT }, () =>
     }
 
     await page.getByRole('checkbox', { name: '我认领的' }).check();
+    // the released row was on the page before the filter too: wait for the filtered page itself
+    await expect.poll(() => body.count(), { timeout: 15_000 }).toBe(3);
     await page.getByText(released).waitFor();
-    await expect(body.count()).resolves.toBe(3);
     await page
       .getByRole('row')
       .filter({ hasText: released })

@@ -22,7 +22,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import type { EChartsCoreOption } from 'echarts/core';
-import { useEffect, useMemo, useState } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Procedure } from '../../../../schemas/domain.ts';
 import { request } from '../../api/client.ts';
@@ -120,6 +120,12 @@ export default function DashboardPage() {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<unknown>();
   const [exporting, setExporting] = useState<string>();
+  // What lies below the charts (monitoring, stuck and overdue cases, the chain check) first mounts once the charts'
+  // reports are in, in the background: the charts are drawn first, and each of its tables forces a layout as it mounts.
+  const [belowShown, showBelow] = useState(false);
+  useEffect(() => {
+    if (!loading && !belowShown) startTransition(() => showBelow(true));
+  }, [loading, belowShown]);
 
   useEffect(() => {
     if (!from || !to) return;
@@ -274,7 +280,7 @@ export default function DashboardPage() {
   }, [byStage, byTownship, cells, townships, labels, t]);
 
   return (
-    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }} aria-busy={!belowShown}>
       <Space wrap align="center" style={{ justifyContent: 'space-between', width: '100%' }}>
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('dashboard.title')}
@@ -380,10 +386,14 @@ export default function DashboardPage() {
           </Col>
         </Row>
       </Spin>
-      {now ? <MonitoringCard county={county} year={String(now.year())} /> : null}
-      <StuckTable county={county} procedure={procedure} />
-      <OverdueTable county={county} procedure={procedure} />
-      <VerifyPanel county={county} />
+      {belowShown ? (
+        <>
+          {now ? <MonitoringCard county={county} year={String(now.year())} /> : null}
+          <StuckTable county={county} procedure={procedure} />
+          <OverdueTable county={county} procedure={procedure} />
+          <VerifyPanel county={county} />
+        </>
+      ) : null}
     </Space>
   );
 }
