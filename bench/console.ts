@@ -20,6 +20,7 @@ import { type ApiClient, login } from '../test/support/runtime.ts';
 import { ensureChromium, VIEWPORT } from '../test/web/support/browser.ts';
 import { ensureWebBuilt, WEB_DIST } from '../web/ensure-built.ts';
 import { seedCounty } from './seed.ts';
+import { sum } from './stats.ts';
 import { VOLUME_NOW } from './volume.ts';
 
 /** Chromium's CPU throttling: 4× slower than this machine. */
@@ -116,7 +117,6 @@ async function timedNavigation(page: Page, url: string, ready: () => Promise<unk
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kb = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
-const sum = (xs: Iterable<number>) => [...xs].reduce((a, b) => a + b, 0);
 
 /** Files INBOX_TASKS cases in the village (each opens a village-review task), and returns the first case's id. */
 async function fileCases(applicant: ApiClient): Promise<string[]> {

@@ -8,6 +8,7 @@
  *   DRILL_ONLY (default faults,kill,fuzz): the drills to run
  */
 import { faultDrill, fuzzDrill, killDrill } from '../test/drill/drills.ts';
+import { sum } from './stats.ts';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const seed = num('DRILL_SEED', 1);
@@ -18,7 +19,6 @@ const skipped = (drill: string) => ({ drill, cases: 0, faultsInjected: {}, viola
 const faults = only.has('faults')
   ? await faultDrill({ cases: num('DRILL_CASES', 200), seed })
   : skipped('faults');
-const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 const line = (d: {
   drill: string;
   cases: number;
@@ -26,7 +26,7 @@ const line = (d: {
   violations: unknown[];
 }) =>
   console.log(
-    `drill ${d.drill}: cases ${d.cases}, faults injected ${sum(d.faultsInjected)} ${JSON.stringify(d.faultsInjected)}, invariant violations ${d.violations.length}`,
+    `drill ${d.drill}: cases ${d.cases}, faults injected ${sum(Object.values(d.faultsInjected))} ${JSON.stringify(d.faultsInjected)}, invariant violations ${d.violations.length}`,
   );
 line(faults);
 for (const v of faults.violations.slice(0, 20)) console.log('  ', JSON.stringify(v));

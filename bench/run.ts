@@ -18,7 +18,7 @@ import { type ApiClient, login } from '../test/support/runtime.ts';
 import { approval } from '../test/support/scenario.ts';
 import { consoleBench, consoleLines } from './console.ts';
 import { AWS_PRICES, costPerCase } from './prices.ts';
-import { Timings } from './stats.ts';
+import { sum, Timings } from './stats.ts';
 import { volumeBench, volumeLines } from './volume.ts';
 
 const N = Number(process.env.BENCH_CASES ?? 1000);
@@ -289,11 +289,11 @@ async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () =>
       readUnits: figures.readUnitsPerCase,
       apiRequests,
     });
-  const runMs = (entry: string) => msByEntry[entry]! / byEntry[entry]!;
-  figures.costPerCaseUsdAtRunDurations = costAt(runMs);
+  const runMs = meanMsByEntry({ byEntry, msByEntry });
+  figures.costPerCaseUsdAtRunDurations = costAt((entry) => runMs[entry]!);
   /** Prices the phase at each handler's unloaded duration (a handler never measured unloaded: its run's). */
   const priced = (unloaded: Record<string, number>) => {
-    const msOf = (entry: string) => unloaded[entry] ?? runMs(entry);
+    const msOf = (entry: string) => unloaded[entry] ?? runMs[entry]!;
     figures.costPerCaseUsd = costAt(msOf);
     figures.avgLambdaMsUnloaded = round(
       sum(Object.entries(byEntry).map(([entry, count]) => count * msOf(entry))) / (invocations * n),
@@ -330,11 +330,12 @@ async function unloadedLambdaMs(
 ): Promise<Record<string, number>> {
   const lambda = lambdaCounter(rt);
   await driveCases(rt, users, UNLOADED_CASES, identificationCases(users.applicant!, 60_000), 1);
-  const { byEntry, msByEntry } = lambda.since();
-  return Object.fromEntries(
-    Object.entries(byEntry).map(([entry, count]) => [entry, msByEntry[entry]! / count]),
-  );
+  return meanMsByEntry(lambda.since());
 }
+
+/** Each handler's mean milliseconds a call. */
+const meanMsByEntry = ({ byEntry, msByEntry }: ReturnType<ReturnType<typeof lambdaCounter>['since']>) =>
+  Object.fromEntries(Object.entries(byEntry).map(([entry, count]) => [entry, msByEntry[entry]! / count]));
 
 function printPhase(title: string, f: PhaseFigures): void {
   console.log(`${title}: ${f.cases} cases end to end in ${f.seconds} s → ${f.casesPerSecond} cases/s`);
@@ -491,7 +492,6 @@ async function main(): Promise<void> {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 main().catch((e: unknown) => {
   console.error(e);

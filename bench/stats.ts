@@ -1,3 +1,6 @@
+/** The sum of some numbers. */
+export const sum = (xs: Iterable<number>): number => [...xs].reduce((a, b) => a + b, 0);
+
 /** Nearest-rank percentile (the smallest value with at least p% of the values at or below it). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

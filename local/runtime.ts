@@ -75,16 +75,8 @@ export interface Runtime {
   app: ResolvedApp;
   /** the simulated clock now, epoch ms */
   now(): number;
-  /**
-   * Lambda invocations so far and their run time, in all and by handler module (its entry, e.g.
-   * `functions/steps/open-stage.ts`).
-   */
-  lambdaStats: {
-    invocations: number;
-    totalMs: number;
-    byEntry: Record<string, number>;
-    msByEntry: Record<string, number>;
-  };
+  /** Lambda invocations so far and their run time, by handler module (its entry, e.g. `functions/steps/open-stage.ts`). */
+  lambdaStats: { byEntry: Record<string, number>; msByEntry: Record<string, number> };
   /** the DynamoDB Local endpoint itself (the handlers may be talking to a drill proxy in front of it) */
   dynamoDbEndpoint: string;
   /** the JVM running DynamoDB Local; undefined when the runtime uses one it did not start (`dynamoDb`) */
@@ -197,7 +189,7 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
     // Metrics are EMF lines for CloudWatch to read from a Lambda's log: nothing to print here.
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-    const lambdaStats: Runtime['lambdaStats'] = { invocations: 0, totalMs: 0, byEntry: {}, msByEntry: {} };
+    const lambdaStats: Runtime['lambdaStats'] = { byEntry: {}, msByEntry: {} };
     const handlers = new Map<string, Promise<Handler>>();
     const handlerOf = (logicalId: string): Promise<Handler> => {
       let h = handlers.get(logicalId);
@@ -219,10 +211,8 @@ export async function startRuntime(opts: RuntimeOptions = {}): Promise<Runtime> 
           return await asHandler(entry, () => handler(event, context));
         } finally {
           const ms = performance.now() - started;
-          lambdaStats.invocations++;
           lambdaStats.byEntry[entry] = (lambdaStats.byEntry[entry] ?? 0) + 1;
           lambdaStats.msByEntry[entry] = (lambdaStats.msByEntry[entry] ?? 0) + ms;
-          lambdaStats.totalMs += ms;
         }
       };
     // a version's or alias's ARN runs the function's module: locally each function has the one version on disk

@@ -19,6 +19,7 @@ import { OBJECTION, type ObjectionItem } from './objection.ts';
 import { policyRefOf, policyRefSchema, resolvedPolicy } from './policy.ts';
 import {
   type EntitySchema,
+  fieldMask,
   filterParts,
   type Item,
   type Page,
@@ -479,17 +480,7 @@ export const ATTENTION_FIELDS = [
   'openTaskId',
   'error',
 ] as const satisfies readonly Exclude<keyof CaseItem, (typeof FILING_FIELDS)[number]>[];
-const attentionRecordSchema = caseItemSchema.pick({
-  caseId: true,
-  procedure: true,
-  villageCode: true,
-  stage: true,
-  status: true,
-  updatedAt: true,
-  stageEnteredAt: true,
-  openTaskId: true,
-  error: true,
-} satisfies Record<(typeof ATTENTION_FIELDS)[number], true>);
+const attentionRecordSchema = caseItemSchema.pick(fieldMask(ATTENTION_FIELDS));
 export type AttentionRecord = z.infer<typeof attentionRecordSchema>;
 const ATTENTION: EntitySchema<AttentionRecord> = {
   name: 'case needing attention',

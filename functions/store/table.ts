@@ -159,6 +159,10 @@ export function projection(fields: readonly string[], tag = 'p') {
   };
 }
 
+/** The zod `pick` mask of `fields`: an entity's schema narrowed to what a projection of them reads back. */
+export const fieldMask = <F extends string>(fields: readonly F[]) =>
+  Object.fromEntries(fields.map((f) => [f, true])) as { [K in F]: true };
+
 /** A lost optimistic race in a transaction: a condition failed, or another transaction held an item. */
 export function lostRace(e: unknown): boolean {
   if ((e as Error).name === 'TransactionConflictException') return true;

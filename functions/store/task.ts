@@ -17,6 +17,7 @@ import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import {
   type EntitySchema,
   equalityFilter,
+  fieldMask,
   filterParts,
   type Item,
   type Page,
@@ -71,9 +72,7 @@ export const TASK: EntitySchema<TaskItem> = { name: TASK_ENTITY, schema: taskIte
  * read (the index copies none, so no case's stage change rewrites a case's timing entry).
  */
 const TIMING_FIELDS = TIMING_INDEX_READS.stageRecord;
-const indexedRecordSchema = taskItemSchema.pick(
-  Object.fromEntries(TIMING_FIELDS.map((f) => [f, true])) as { [K in (typeof TIMING_FIELDS)[number]]: true },
-);
+const indexedRecordSchema = taskItemSchema.pick(fieldMask(TIMING_FIELDS));
 export type TimingRecord = z.infer<typeof indexedRecordSchema> & Pick<TaskItem, 'stage'>;
 /** The stage records of one stage's partition, read with that stage. */
 const timingRecords = (stage: HumanStage): EntitySchema<TimingRecord> => ({
