@@ -4,7 +4,13 @@ import { SEED_COUNTY, seedCounty } from '../../../bench/seed.ts';
 import { Store } from '../../../functions/store/store.ts';
 import { defaultStageTimings, STAGE_TIMINGS_PATH } from '../../../web/src/report-queries.ts';
 import { type ApiClient, login, sharedInfrastructure } from '../../support/runtime.ts';
-import { type ConsoleHarness, fullIdNumbers, startConsole, type UserTab } from '../support/browser.ts';
+import {
+  type ConsoleHarness,
+  fullIdNumbers,
+  settled,
+  startConsole,
+  type UserTab,
+} from '../support/browser.ts';
 
 /** The simulated now: the dashboard's default window is the twelve months up to it. */
 const NOW = Date.parse('2026-11-30T10:00:00+08:00');
@@ -110,6 +116,8 @@ describe('the auditor dashboard', () => {
       .getByRole('img', { name: /各乡镇用时分位数/ })
       .locator('svg')
       .waitFor({ timeout: 90_000 });
+    // what lies below the charts mounts once they are drawn, and asks for its own reports then
+    await settled(page);
     await page.waitForLoadState('networkidle');
     page.off('request', onRequest);
     const timings = asked.filter((path) => path.startsWith(STAGE_TIMINGS_PATH));

@@ -90,7 +90,8 @@ describe('the assistance plan of an enrolled household', { timeout: JOURNEY_TIME
     await dialog.getByRole('button', { name: /提\s*交/ }).click();
     await page.getByText('已登记落实').waitFor();
     await row.getByText('已落实').waitFor();
-    await expect(page.getByTestId('measures-summary').textContent()).resolves.toContain('已落实 1 项');
+    // the summary is the case's, which reloads after the measures' own list
+    await expect.poll(() => page.getByTestId('measures-summary').textContent()).toContain('已落实 1 项');
     await tab.check('measure-implemented');
 
     const listed = await api.county.get(`/api/cases/${caseId}/measures`);
