@@ -9,6 +9,7 @@ import { errorBody, JSON_HEADERS, STATUS_BY_CODE } from '../functions/api/middle
 import { issuesToDetails } from '../functions/core/decisions.ts';
 import { DomainError, type ErrorDetail } from '../functions/core/errors.ts';
 import { type ErrorCode, loginSchema } from '../schemas/records.ts';
+import { ASSET_CACHE_CONTROL, ASSETS_PATH, PAGE_CACHE_CONTROL } from '../web/serving.ts';
 import type { LocalAuth } from './auth.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -185,13 +186,13 @@ async function serveStatic(res: ServerResponse, root: string, path: string, head
   }
   const body = await readFile(file).catch(() => undefined);
   if (!body) return false;
-  const isIndex = file.endsWith(`${sep}index.html`);
+  const isAsset = !file.endsWith(`${sep}index.html`) && path.startsWith(ASSETS_PATH);
   send(
     res,
     200,
     {
       'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'cache-control': isIndex ? 'no-cache' : 'public, max-age=300',
+      'cache-control': isAsset ? ASSET_CACHE_CONTROL : PAGE_CACHE_CONTROL,
       'content-length': String(body.byteLength),
     },
     head ? undefined : body,

@@ -14,6 +14,7 @@ const INPUTS = [
   'web/src',
   'web/index.html',
   'web/vite.config.ts',
+  'web/serving.ts',
   'schemas',
   'functions/core',
   'package-lock.json',

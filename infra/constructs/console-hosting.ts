@@ -7,6 +7,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { ASSET_CACHE_CONTROL, PAGE_CACHE_CONTROL } from '../../web/serving.ts';
 
 /** Paths CloudFront sends to the HTTP API; everything else is the console, from the bucket. */
 export const API_PATHS = ['/api/*', '/openapi.json', '/health'] as const;
@@ -192,17 +193,24 @@ export class ConsoleHosting extends Construct {
 
     const index = props.siteDir && join(props.siteDir, 'index.html');
     if (props.siteDir && index && existsSync(index)) {
-      new s3deploy.BucketDeployment(this, 'Deploy', {
-        sources: props.chinaCloudFront
-          ? [
-              s3deploy.Source.asset(props.siteDir, { exclude: ['index.html'] }),
-              s3deploy.Source.data('index.html', withHashRouting(readFileSync(index, 'utf8'))),
-            ]
-          : [s3deploy.Source.asset(props.siteDir)],
+      // The build's files are named by their content hash: each is cached for good, and none is removed, so a tab
+      // still on the last build can load its chunks. They go first; the index.html that names them goes after.
+      const hashed = new s3deploy.BucketDeployment(this, 'DeployAssets', {
+        sources: [s3deploy.Source.asset(props.siteDir, { exclude: ['index.html', '.source-hash'] })],
         destinationBucket: this.bucket,
+        cacheControl: [s3deploy.CacheControl.fromString(ASSET_CACHE_CONTROL)],
+        prune: false,
+      });
+      const html = readFileSync(index, 'utf8');
+      const page = new s3deploy.BucketDeployment(this, 'Deploy', {
+        sources: [s3deploy.Source.data('index.html', props.chinaCloudFront ? withHashRouting(html) : html)],
+        destinationBucket: this.bucket,
+        cacheControl: [s3deploy.CacheControl.fromString(PAGE_CACHE_CONTROL)],
+        prune: false,
         distribution: this.distribution,
         distributionPaths: ['/*'],
       });
+      page.node.addDependency(hashed);
       // The upload runs in CDK's singleton provider function, created beside this construct in the stack;
       // cdk-nag names each wildcard it finds there, so each is acknowledged by its own id.
       const stack = Stack.of(this);

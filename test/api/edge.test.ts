@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,8 @@ beforeAll(async () => {
   staticDir = await mkdtemp(join(tmpdir(), 'edge-static-'));
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>控制台</title>');
   await writeFile(join(staticDir, 'app.js'), 'console.log(1)');
+  await mkdir(join(staticDir, 'assets'));
+  await writeFile(join(staticDir, 'assets', 'inbox-3f2a9c.js'), 'console.log(2)');
   const meta = lambdaInvoker(metaHandler, 'meta');
   const test = lambdaInvoker(testHandler, 'test');
   server = await startHttpServer({
@@ -470,6 +472,18 @@ describe('console files', () => {
     expect(await js.text()).toBe('console.log(1)');
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await page.text()).toContain('控制台');
+  });
+
+  it('lets a browser keep the hashed assets for good and revalidate the page on every visit', async () => {
+    const asset = await fetch(`${server.url}/assets/inbox-3f2a9c.js`);
+    const page = await fetch(`${server.url}/inbox`);
+    const other = await fetch(`${server.url}/app.js`);
+
+    expect(await asset.text()).toBe('console.log(2)');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    // a file outside assets/ has no hash in its name: it is revalidated too
+    expect(other.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('never serves a file outside the static directory', async () => {

@@ -195,6 +195,29 @@ describe('the console upload', () => {
     });
   });
 
+  it('uploads the hashed assets to be kept for good, then the page to be revalidated, and removes no old asset', () => {
+    writeFileSync(join(siteDir, 'index.html'), '<!doctype html><title>控制台</title>');
+
+    const { template } = hostingStack(siteDir);
+    const uploads = template.findResources('Custom::CDKBucketDeployment');
+    const [assetsId, assets] = Object.entries(uploads).find(([id]) => id.includes('DeployAssets'))!;
+    const [, page] = Object.entries(uploads).find(([id]) => !id.includes('DeployAssets'))!;
+
+    expect(Object.keys(uploads)).toHaveLength(2);
+    expect(assets.Properties).toMatchObject({
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+      Prune: false,
+    });
+    expect(assets.Properties.DistributionPaths).toBeUndefined();
+    expect(page.Properties).toMatchObject({
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      Prune: false,
+      DistributionPaths: ['/*'],
+    });
+    // the page names the assets: it is uploaded once they are there
+    expect(page.DependsOn).toContain(assetsId);
+  });
+
   it('uploads, where CloudFront has no functions (China), the index.html with hash routing over the build', () => {
     writeFileSync(
       join(siteDir, 'index.html'),
@@ -203,8 +226,7 @@ describe('the console upload', () => {
 
     const { app, template } = hostingStack(siteDir, { chinaCloudFront: true });
 
-    const [upload] = Object.values(template.findResources('Custom::CDKBucketDeployment'));
-    expect(upload!.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(Object.keys(template.findResources('Custom::CDKBucketDeployment'))).toHaveLength(2);
     expect(template.findResources('AWS::CloudFront::Function')).toEqual({});
     const staged = readdirSync(app.outdir)
       .map((d) => join(app.outdir, d, 'index.html'))
