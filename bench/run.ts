@@ -7,6 +7,7 @@
  * BENCH_CONSOLE_CASES seeded for the dashboard, default 10 000; 0 skips it). BENCH_CASES=0 skips the end-to-end
  * part. Prints figures, then one JSON line with all of them.
  */
+import { availableParallelism } from 'node:os';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../functions/commons/clients.ts';
 import { systemClock } from '../functions/commons/clock.ts';
@@ -18,7 +19,8 @@ import { type ApiClient, login } from '../test/support/runtime.ts';
 import { approval } from '../test/support/scenario.ts';
 import { consoleBench, consoleLines } from './console.ts';
 import { AWS_PRICES, costPerCase } from './prices.ts';
-import { sum, Timings } from './stats.ts';
+import { replayCeiling, writeRecorder } from './replay.ts';
+import { cpuMeter, sum, Timings } from './stats.ts';
 import { volumeBench, volumeLines } from './volume.ts';
 
 const N = Number(process.env.BENCH_CASES ?? 1000);
@@ -203,7 +205,10 @@ async function publicityPassed(
   });
 }
 
-/** Raw TransactWriteItems/s (an update + a put, like a case step) against the same DynamoDB Local. */
+/**
+ * DynamoDB Local's raw TransactWriteItems/s: `count` transactions of two small puts (one conditional) against the
+ * same table, `concurrency` at a time, nothing between client and database.
+ */
 async function rawTransactWrites(count: number, concurrency: number, prefix: string): Promise<number> {
   const doc = documentClient();
   const table = process.env.TABLE_NAME!;
@@ -242,9 +247,15 @@ async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () =>
   resetConsumed();
   const engineBefore = rt.engine.stats();
   const lambda = lambdaCounter(rt);
+  const writes = writeRecorder(documentClient());
+  writes.start();
+  const cpu = cpuMeter(rt.dynamoDbPid);
   const started = performance.now();
   await drive();
   const seconds = (performance.now() - started) / 1000;
+  const busy = cpu();
+  const sent = writes.stop();
+  const replay = await replayCeiling(sent, CONCURRENCY, rt.dynamoDbPid);
   const engine = rt.engine.stats();
   const transitions = (engine.transitions - engineBefore.transitions) / n;
   const { byEntry, msByEntry } = lambda.since();
@@ -260,8 +271,20 @@ async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () =>
     seconds: round(seconds),
     casesPerSecond: round(n / seconds),
     ddbTransactWritesPerSecond: round(ddbCeiling),
+    /** every write request of the run (transactions, puts, updates), per second */
     transactWritesPerSecondDuringRun: round(consumed.writes / seconds),
     shareOfDdbCeiling: round(consumed.writes / seconds / ddbCeiling),
+    /** the run's own write requests sent again raw to a fresh table (bench/replay.ts): requests per second */
+    replayWritesPerSecond: round(replay.requestsPerSecond),
+    replayRefused: replay.refused,
+    /** the run's write requests per second against the rate the database takes those very requests at */
+    shareOfReplayCeiling: round(sent.length / seconds / replay.requestsPerSecond),
+    /** cores busy during the run: this process (API, engine, every handler, the bench's clients) and DynamoDB Local */
+    nodeCores: busy.nodeCores,
+    dynamoDbCores: busy.dynamoDbCores,
+    /** DynamoDB Local's cores busy during the replay */
+    replayDynamoDbCores: replay.dynamoDbCores,
+    machineCores: availableParallelism(),
     transitionsPerCase: round(transitions),
     lambdaInvocationsPerCase: round(invocations),
     stepInvocationsPerCase: round(invocationsUnder('functions/steps/')),
@@ -340,7 +363,13 @@ const meanMsByEntry = ({ byEntry, msByEntry }: ReturnType<ReturnType<typeof lamb
 function printPhase(title: string, f: PhaseFigures): void {
   console.log(`${title}: ${f.cases} cases end to end in ${f.seconds} s → ${f.casesPerSecond} cases/s`);
   console.log(
-    `  DynamoDB Local raw TransactWriteItems: ${f.ddbTransactWritesPerSecond}/s; during the run ${f.transactWritesPerSecondDuringRun}/s (${Math.round(f.shareOfDdbCeiling * 100)}% of the ceiling)`,
+    `  DynamoDB Local raw TransactWriteItems: ${f.ddbTransactWritesPerSecond}/s; during the run ${f.transactWritesPerSecondDuringRun} write requests/s (${Math.round(f.shareOfDdbCeiling * 100)}% of the ceiling)`,
+  );
+  console.log(
+    `  the run's own writes replayed raw: ${f.replayWritesPerSecond}/s (${f.replayRefused} refused); the run reached ${Math.round(f.shareOfReplayCeiling * 100)}% of that`,
+  );
+  console.log(
+    `  cores busy (of ${f.machineCores}): during the run this process ${f.nodeCores}, DynamoDB Local ${f.dynamoDbCores ?? '?'}; during the replay DynamoDB Local ${f.replayDynamoDbCores ?? '?'}`,
   );
   console.log(
     `  per case: ${f.transitionsPerCase} state transitions, ${f.lambdaInvocationsPerCase} Lambda invocations (${f.stepInvocationsPerCase} steps, ${f.apiInvocationsPerCase} API; avg ${f.avgLambdaMs} ms), ${f.apiRequestsPerCase} API requests, ${f.writeUnitsPerCase} WCU, ${f.readUnitsPerCase} RCU`,
