@@ -291,6 +291,8 @@ async function measured(rt: Runtime, n: number, ddbCeiling: number, drive: () =>
     apiInvocationsPerCase: round(invocationsUnder('functions/api/')),
     avgLambdaMs: round(avgLambdaMs),
     apiRequestsPerCase: round(apiRequests),
+    writeRequestsPerCase: round(consumed.writes / n),
+    readRequestsPerCase: round(consumed.reads / n),
     writeUnitsPerCase: round(consumed.writeUnits / n),
     readUnitsPerCase: round(consumed.readUnits / n),
     latencyMs: timings.summary(),
@@ -372,7 +374,7 @@ function printPhase(title: string, f: PhaseFigures): void {
     `  cores busy (of ${f.machineCores}): during the run this process ${f.nodeCores}, DynamoDB Local ${f.dynamoDbCores ?? '?'}; during the replay DynamoDB Local ${f.replayDynamoDbCores ?? '?'}`,
   );
   console.log(
-    `  per case: ${f.transitionsPerCase} state transitions, ${f.lambdaInvocationsPerCase} Lambda invocations (${f.stepInvocationsPerCase} steps, ${f.apiInvocationsPerCase} API; avg ${f.avgLambdaMs} ms), ${f.apiRequestsPerCase} API requests, ${f.writeUnitsPerCase} WCU, ${f.readUnitsPerCase} RCU`,
+    `  per case: ${f.transitionsPerCase} state transitions, ${f.lambdaInvocationsPerCase} Lambda invocations (${f.stepInvocationsPerCase} steps, ${f.apiInvocationsPerCase} API; avg ${f.avgLambdaMs} ms), ${f.apiRequestsPerCase} API requests, ${f.writeRequestsPerCase} DynamoDB writes (${f.writeUnitsPerCase} WCU) and ${f.readRequestsPerCase} reads (${f.readUnitsPerCase} RCU)`,
   );
   for (const [route, s] of Object.entries(f.latencyMs))
     console.log(`    ${route}: p50 ${s.p50} ms, p95 ${s.p95} ms (n=${s.n})`);
