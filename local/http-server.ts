@@ -140,10 +140,15 @@ function claimsAsApiGateway(payload: Record<string, unknown>): Record<string, st
   return out;
 }
 
-/** API Gateway's access-log time format: 25/Nov/2026:00:53:00 +0000. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * API Gateway's access-log time format: 25/Nov/2026:00:53:00 +0000. Built by hand: `toLocaleString` costs about
+ * 2 % of the local runtime's busy time under load (a profile of the bench).
+ */
 function requestTime(ms: number): string {
   const d = new Date(ms);
-  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const month = MONTHS[d.getUTCMonth()];
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getUTCDate())}/${month}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
 }
