@@ -95,7 +95,7 @@ export async function effectiveCalendar(deps: Deps, user: User, query: CalendarQ
 /**
  * Merges the body's dates into the county's overrides as one new version, logging who changed which dates.
  * A concurrent change makes this one re-read and merge again, so no date is lost. Due dates of tasks already
- * open stay as they are; tasks opened from now on count with the new calendar.
+ * open stay as they are; tasks opened from a minute on (docs/domain.md §7) count with the new calendar.
  */
 export async function changeCalendar(
   deps: Deps,

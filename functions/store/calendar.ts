@@ -23,18 +23,53 @@ export type CalendarChange = Omit<CalendarItem, 'dates'> & { dates: Record<strin
 export const getCalendar = (table: Table, county: string): Promise<CalendarItem | undefined> =>
   table.get(CALENDAR, keys.calendar(county));
 
-/** The county's overrides alone: none when the admin never set any. */
-export const getCalendarOverrides = async (table: Table, county: string): Promise<Record<string, boolean>> =>
-  (await getCalendar(table, county))?.dates ?? {};
+/**
+ * How long a process counts due dates with overrides it has read: a change reaches every task opened from a
+ * minute after it (at once in the process that made it). The overrides are read at every stage that opens, and
+ * they change a few times a year (docs/domain.md §7).
+ */
+export const CALENDAR_CACHE_MS = 60_000;
+
+/** Overrides read, per table and county, with when they were read (`performance.now()`). */
+const readOverrides = new WeakMap<
+  Table,
+  Map<string, { at: number; dates: Promise<Record<string, boolean>> }>
+>();
+
+const overridesOf = (table: Table) => {
+  const counties = readOverrides.get(table) ?? new Map();
+  readOverrides.set(table, counties);
+  return counties;
+};
+
+/** The county's overrides alone (none when the admin never set any), read at most once a minute. */
+export const getCalendarOverrides = (table: Table, county: string): Promise<Record<string, boolean>> => {
+  const counties = overridesOf(table);
+  const kept = counties.get(county);
+  if (kept && performance.now() - kept.at < CALENDAR_CACHE_MS) return kept.dates;
+  const dates = getCalendar(table, county).then((item) => item?.dates ?? {});
+  counties.set(county, { at: performance.now(), dates });
+  // a failed read is not kept: the next stage reads again
+  dates.catch(() => {
+    if (counties.get(county)?.dates === dates) counties.delete(county);
+  });
+  return dates;
+};
 
 /**
  * Replaces the county's overrides with `item` and logs `change`, in one transaction that holds only while
  * the stored overrides are still at `item.version - 1` (a 409 otherwise).
  */
-export const putCalendar = (table: Table, item: CalendarItem, change: CalendarChange): Promise<void> =>
-  table.putVersioned(
+export const putCalendar = async (
+  table: Table,
+  item: CalendarItem,
+  change: CalendarChange,
+): Promise<void> => {
+  await table.putVersioned(
     { ...keys.calendar(item.county), entity: CALENDAR_ENTITY, ...item },
     { ...keys.calendarChange(item.county, item.version), entity: CALENDAR_CHANGE_ENTITY, ...change },
     item.version - 1,
     'calendar',
   );
+  overridesOf(table).delete(item.county);
+};

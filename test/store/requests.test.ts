@@ -5,11 +5,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GENESIS_HASH } from '../../functions/core/audit-chain.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { accessLog } from '../../functions/store/access-log.ts';
-import { putCalendar } from '../../functions/store/calendar.ts';
+import { CALENDAR_CACHE_MS, getCalendarOverrides, putCalendar } from '../../functions/store/calendar.ts';
 import { consumed } from '../../functions/store/capacity.ts';
 import {
   type CaseItem,
@@ -781,6 +781,44 @@ describe('the other entities', () => {
       Item: { pk: 'CALENDAR#611002', sk: '#OVERRIDES', entity: 'calendar' },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  });
+
+  it('calendar.ts: the overrides are read once a minute a county, and again after a change or a failed read', async () => {
+    const overrides = { county: '611002', version: 1, dates: {}, changedBy: filed.applicant, changedAt: AT };
+    let fail = false;
+    const { table, sent } = offline((command) => {
+      if (fail) throw new Error('throttled');
+      return command === 'GetItemCommand' ? { Item: { ...overrides, dates: { '2026-12-31': false } } } : {};
+    });
+    const now = vi.spyOn(performance, 'now').mockReturnValue(1_000);
+    const gets = () => sent.filter((s) => s.command === 'GetItemCommand').map((s) => s.input.Key);
+    try {
+      expect(await getCalendarOverrides(table, '611002')).toEqual({ '2026-12-31': false });
+      await getCalendarOverrides(table, '611002');
+      await getCalendarOverrides(table, '611003');
+      expect(gets()).toEqual([keys.calendar('611002'), keys.calendar('611003')]);
+
+      now.mockReturnValue(1_000 + CALENDAR_CACHE_MS);
+      await getCalendarOverrides(table, '611002');
+      expect(gets()).toHaveLength(3);
+
+      await putCalendar(table, overrides, overrides);
+      await getCalendarOverrides(table, '611002');
+      expect(gets()).toHaveLength(4);
+
+      now.mockReturnValue(1_000 + 3 * CALENDAR_CACHE_MS);
+      fail = true;
+      await expect(getCalendarOverrides(table, '611002')).rejects.toThrow('throttled');
+      fail = false;
+      await getCalendarOverrides(table, '611002');
+      expect(gets()).toHaveLength(6);
+      // another table (another store) reads for itself
+      const other = offline(() => ({ Item: overrides }));
+      expect(await getCalendarOverrides(other.table, '611002')).toEqual({});
+      expect(other.sent).toHaveLength(1);
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('staff.ts: an entry is put only when new or changed', async () => {
