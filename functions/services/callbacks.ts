@@ -1,13 +1,14 @@
 import type { Route } from '../core/procedure.ts';
+import type { TaskItem } from '../store/task.ts';
 import type { Deps } from './deps.ts';
 import { armed } from './stage-entry.ts';
 
 /**
- * Sends a task's route to the token bound to the task now, re-read after the write that ended it: a retried
- * await-decision step (or an escalation) may have bound a new token since the caller read the task, and the
- * token read before the write would then be one no execution waits on any more.
+ * Sends a task's route to the token its ending write found bound. That write holds only while the token read
+ * before it is still bound (`TaskUpdate.sameToken`): a retried await-decision step or an escalation that bound a
+ * new token meanwhile makes the write retry with the new one. A task without a token yet has no execution
+ * waiting: the step that binds one finds the task done and replays its route.
  */
-export async function resumeTaskWorkflow(deps: Deps, taskId: string, route: Route): Promise<void> {
-  const current = await deps.store.getTask(taskId);
-  if (current?.taskToken) await deps.workflow.complete(current.taskToken, armed(deps, route));
+export async function resumeTaskWorkflow(deps: Deps, task: TaskItem, route: Route): Promise<void> {
+  if (task.taskToken) await deps.workflow.complete(task.taskToken, armed(deps, route));
 }

@@ -373,6 +373,7 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
             expect: ['open', 'claimed'],
             set: { status: 'done', decidedAt: at, route },
             indexing: 'done',
+            sameToken: true,
           }
         : undefined,
     releaseGuards: heldGuards(c),
@@ -381,7 +382,7 @@ async function withdrawOnce(deps: Deps, user: User, caseId: string, body: Withdr
   // The supplement token is on the case, whose version a rebinding moves, so the one read here is current.
   if (c.status === 'returned') {
     if (c.supplementToken) await deps.workflow.complete(c.supplementToken, route);
-  } else if (task) await resumeTaskWorkflow(deps, task.taskId, route);
+  } else if (task) await resumeTaskWorkflow(deps, task, route);
   else if (c.stage === 'publicity' && c.executionArn) {
     await deps.workflow.stop(c.executionArn, 'withdrawn by applicant');
   }

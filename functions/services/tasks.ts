@@ -208,6 +208,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
         ...(task.claimedAt ? {} : { claimedAt: at, assignee: user.sub, assigneeName: user.name }),
       },
       indexing: 'done',
+      sameToken: true,
     },
     resolveObjections: objections.length
       ? {
@@ -226,7 +227,7 @@ async function decideOnce(deps: Deps, user: User, taskId: string, body: Decision
     milestones: await milestonesReached(deps, c, { stage: task.stage, decision: body.decision, route }, at),
     enrolledCase: await proposalEnd(deps, c, route, at, actorOf(user)),
   });
-  await resumeTaskWorkflow(deps, task.taskId, entry.route);
+  await resumeTaskWorkflow(deps, task, entry.route);
   return taskView(after!, at);
 }
 

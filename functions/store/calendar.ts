@@ -1,5 +1,6 @@
 /** The county calendar entity: the working-day overrides and every change of them, in the county's partition. */
 import { z } from 'zod';
+import { runningHandler } from '../commons/command-log.ts';
 import { keys } from './keys.ts';
 import { settingChangeItemSchema } from './policy.ts';
 import type { EntitySchema, Table } from './table.ts';
@@ -30,28 +31,35 @@ export const getCalendar = (table: Table, county: string): Promise<CalendarItem 
  */
 export const CALENDAR_CACHE_MS = 60_000;
 
-/** Overrides read, per table and county, with when they were read (`performance.now()`). */
+/**
+ * Overrides read, per table, county and handler module, with when they were read (`performance.now()`). On AWS
+ * each function is its own process; the local runtime hosts every function in one, where each keeps its own
+ * entries too, so each function reads (and is granted) what its Lambda would.
+ */
 const readOverrides = new WeakMap<
   Table,
-  Map<string, { at: number; dates: Promise<Record<string, boolean>> }>
+  Map<string, Map<string, { at: number; dates: Promise<Record<string, boolean>> }>>
 >();
 
-const overridesOf = (table: Table) => {
+const overridesOf = (table: Table, county: string) => {
   const counties = readOverrides.get(table) ?? new Map();
   readOverrides.set(table, counties);
-  return counties;
+  const handlers = counties.get(county) ?? new Map();
+  counties.set(county, handlers);
+  return handlers;
 };
 
 /** The county's overrides alone (none when the admin never set any), read at most once a minute. */
 export const getCalendarOverrides = (table: Table, county: string): Promise<Record<string, boolean>> => {
-  const counties = overridesOf(table);
-  const kept = counties.get(county);
-  if (kept && performance.now() - kept.at < CALENDAR_CACHE_MS) return kept.dates;
+  const kept = overridesOf(table, county);
+  const handler = runningHandler() ?? '';
+  const entry = kept.get(handler);
+  if (entry && performance.now() - entry.at < CALENDAR_CACHE_MS) return entry.dates;
   const dates = getCalendar(table, county).then((item) => item?.dates ?? {});
-  counties.set(county, { at: performance.now(), dates });
+  kept.set(handler, { at: performance.now(), dates });
   // a failed read is not kept: the next stage reads again
   dates.catch(() => {
-    if (counties.get(county)?.dates === dates) counties.delete(county);
+    if (kept.get(handler)?.dates === dates) kept.delete(handler);
   });
   return dates;
 };
@@ -71,5 +79,6 @@ export const putCalendar = async (
     item.version - 1,
     'calendar',
   );
-  overridesOf(table).delete(item.county);
+  // every function of this process counts with the change at once
+  readOverrides.get(table)?.delete(item.county);
 };

@@ -27,7 +27,7 @@ import {
   resolveObjectionItem,
 } from './objection.ts';
 import type { Table, TransactItem } from './table.ts';
-import { putTaskItem, type TaskItem, type TaskUpdate, taskAfter, updateTaskItem } from './task.ts';
+import { getTask, putTaskItem, type TaskItem, type TaskUpdate, taskAfter, updateTaskItem } from './task.ts';
 
 /**
  * One step that moves a case, as the services compose it: the case's new fields, its audit record, and the
@@ -95,6 +95,8 @@ type Part =
   | 'case'
   | 'audit'
   | 'task'
+  /** a task change that resumes its workflow with the token it read (`TaskUpdate.sameToken`) */
+  | { resumes: TaskUpdate }
   | 'objection'
   | { guard: GuardClaim }
   | 'release'
@@ -139,9 +141,20 @@ export class CaseTransaction {
     }
     const reasons = e.CancellationReasons ?? [];
     const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-    const part = failed >= 0 ? this.parts[failed] : undefined;
-    if (typeof part === 'object') {
+    let part = failed >= 0 ? this.parts[failed] : undefined;
+    if (typeof part === 'object' && 'guard' in part) {
       return new GuardConflict(part.guard.path, await guardHolder(table, part.guard.idNumber));
+    }
+    // Still in an expected status, the task had another token bound since it was read: read it again and retry.
+    if (typeof part === 'object') {
+      const { before, expect } = part.resumes;
+      const now = await getTask(table, before.taskId);
+      if (now && expect.includes(now.status) && now.taskToken !== before.taskToken) {
+        return conflict('the task’s workflow moved on since it was read; try again', [
+          { path: 'task', rule: 'version' },
+        ]);
+      }
+      part = 'task';
     }
     // Only a guard another case holds fails a release: the guards are out of step, which no retry mends.
     if (part === 'release') {
@@ -237,7 +250,8 @@ export function caseTransaction(
   }
   if (change.updateTask) {
     task = taskAfter(change.updateTask);
-    tx.add('task', updateTaskItem(tableName, change.updateTask));
+    const u = change.updateTask;
+    tx.add(u.sameToken ? { resumes: u } : 'task', updateTaskItem(tableName, u));
   }
   if (change.putObjection) tx.add('objection', putObjectionItem(tableName, change.putObjection));
   for (const o of change.resolveObjections?.items ?? []) {

@@ -124,6 +124,11 @@ export interface TaskUpdate {
   set?: Partial<TaskItem>;
   remove?: (keyof TaskItem)[];
   indexing?: TaskIndexing;
+  /**
+   * The change resumes the task's workflow with the token read in `before`: it holds only while that token is
+   * still the one bound (a retried wait or an escalation binds a new one), so no second read is needed after it.
+   */
+  sameToken?: boolean;
 }
 
 /** The task after `u`. */
@@ -133,7 +138,10 @@ export function taskAfter(u: TaskUpdate): TaskItem {
   return task;
 }
 
-/** The transaction item of a task change: it holds only while the task is in one of the expected statuses. */
+/**
+ * The transaction item of a task change: it holds only while the task is in one of the expected statuses (and,
+ * with `sameToken`, still has the token it was read with).
+ */
 export function updateTaskItem(tableName: string, u: TaskUpdate): TransactItem {
   const set: Item = { ...u.set };
   const remove: string[] = [...(u.remove ?? [])];
@@ -144,14 +152,24 @@ export function updateTaskItem(tableName: string, u: TaskUpdate): TransactItem {
     Object.assign(set, taskIndexKeys(taskAfter(u), 'open'));
   }
   const x = updateExpression(set, remove);
-  const expect = Object.fromEntries(u.expect.map((s, i) => [`:expect${i}`, s]));
+  const expect: Item = Object.fromEntries(u.expect.map((s, i) => [`:expect${i}`, s]));
+  const names: Record<string, string> = { ...x.names, '#st': 'status' };
+  let condition = `attribute_exists(pk) AND #st IN (${Object.keys(expect).join(', ')})`;
+  if (u.sameToken) {
+    names['#token'] = 'taskToken';
+    if (u.before.taskToken === undefined) condition += ' AND attribute_not_exists(#token)';
+    else {
+      condition += ' AND #token = :token';
+      expect[':token'] = u.before.taskToken;
+    }
+  }
   return {
     Update: {
       TableName: tableName,
       Key: keys.task(u.before.taskId),
       UpdateExpression: x.expression,
-      ConditionExpression: `attribute_exists(pk) AND #st IN (${Object.keys(expect).join(', ')})`,
-      ExpressionAttributeNames: { ...x.names, '#st': 'status' },
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ...x.values, ...expect },
     },
   };

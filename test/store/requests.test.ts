@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
+import { asHandler } from '../../functions/commons/command-log.ts';
 import { GENESIS_HASH } from '../../functions/core/audit-chain.ts';
 import { defaultPolicy } from '../../functions/core/policy.ts';
 import { accessLog } from '../../functions/store/access-log.ts';
@@ -543,7 +544,7 @@ describe('case-transaction.ts', () => {
     });
   });
 
-  it('decides a task: the case on its version, the record, the task leaving the inbox for the timing index, guards released, a milestone', () => {
+  it('decides a task: the case on its version, the record, the task leaving the inbox for the timing index (on the token it was read with), guards released, a milestone', () => {
     const decidedAt = '2026-11-03T10:00:00.000+08:00';
     const route = { target: 'end', status: 'rejected' } as const;
     const { tx, applied } = caseTransaction('T', {
@@ -562,6 +563,7 @@ describe('case-transaction.ts', () => {
         expect: ['open', 'claimed'],
         set: { status: 'done', decision: 'reject', decidedAt, route },
         indexing: 'done',
+        sameToken: true,
       },
       releaseGuards: [household.head.idNumber],
       milestones: [
@@ -616,10 +618,12 @@ describe('case-transaction.ts', () => {
     });
     expect(taskUpdate!.Update).toMatchObject({
       Key: { pk: 'TASK#task_1', sk: '#TASK' },
-      ConditionExpression: 'attribute_exists(pk) AND #st IN (:expect0, :expect1)',
+      ConditionExpression: 'attribute_exists(pk) AND #st IN (:expect0, :expect1) AND #token = :token',
+      ExpressionAttributeNames: expect.objectContaining({ '#st': 'status', '#token': 'taskToken' }),
       ExpressionAttributeValues: {
         ':expect0': 'open',
         ':expect1': 'claimed',
+        ':token': 'tok',
         ':a4': 'TIMING#611002#village_review#2026-11',
         ':a5': `611002100#${decidedAt}#task_1`,
       },
@@ -783,7 +787,7 @@ describe('the other entities', () => {
     });
   });
 
-  it('calendar.ts: the overrides are read once a minute a county, and again after a change or a failed read', async () => {
+  it('calendar.ts: the overrides are read once a minute a county and function, and again after a change or a failed read', async () => {
     const overrides = { county: '611002', version: 1, dates: {}, changedBy: filed.applicant, changedAt: AT };
     let fail = false;
     const { table, sent } = offline((command) => {
@@ -812,6 +816,13 @@ describe('the other entities', () => {
       fail = false;
       await getCalendarOverrides(table, '611002');
       expect(gets()).toHaveLength(6);
+      // each handler module keeps its own, as its own Lambda would; a change drops every one of them
+      await asHandler('functions/steps/a.ts', () => getCalendarOverrides(table, '611002'));
+      await asHandler('functions/steps/a.ts', () => getCalendarOverrides(table, '611002'));
+      expect(gets()).toHaveLength(7);
+      await putCalendar(table, overrides, overrides);
+      await asHandler('functions/steps/a.ts', () => getCalendarOverrides(table, '611002'));
+      expect(gets()).toHaveLength(8);
       // another table (another store) reads for itself
       const other = offline(() => ({ Item: overrides }));
       expect(await getCalendarOverrides(other.table, '611002')).toEqual({});

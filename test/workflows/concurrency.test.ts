@@ -190,12 +190,43 @@ describe('a decision racing an escalation', () => {
   });
 });
 
-describe('a withdrawal racing a re-bound callback token', () => {
+describe('a decision or a withdrawal racing a re-bound callback token', () => {
+  /** The decision's write holds only on the token it read: it retries with the one bound, and the case moves on. */
+  it('a decision read the task before the workflow re-bound its token → the next stage opens', async () => {
+    const { caseId, task } = await atVillageReview();
+    const deps = sharedDeps();
+    const store = Object.create(deps.store) as Deps['store'];
+    let reads = 0;
+    store.getTask = async (id) => {
+      const t = await deps.store.getTask(id);
+      return reads++ === 0 && t ? { ...t, taskToken: 'token-of-a-crashed-attempt' } : t;
+    };
+    const reviewer = DEMO_USERS.find((u) => u.username === 'village')!;
+
+    const decided = await decideTask(
+      { ...deps, store },
+      reviewer,
+      task.taskId,
+      decisionBodySchema.parse(approval('village_review')),
+    );
+    const next = await openTask(a.township, caseId, 'township_verification');
+
+    expect(decided).toMatchObject({ status: 'done', decision: 'approve' });
+    expect(reads).toBe(2);
+    expect(next.stage).toBe('township_verification');
+    expect(actionsOf(await caseOf(a.applicant, caseId))).toEqual([
+      'filed',
+      'task_opened',
+      'decided',
+      'task_opened',
+    ]);
+  });
+
   /**
    * A retried await-decision step (its first attempt crashed after binding) binds a new token after the withdrawal
    * read the task: the withdrawal must end the execution through the token bound when it wrote, not the one it read.
    */
-  it('read the task before the workflow re-bound its token → the execution still ends', async () => {
+  it('a withdrawal read the task before the workflow re-bound its token → the execution still ends', async () => {
     const { caseId, task } = await atVillageReview();
     const deps = sharedDeps();
     const executionArn = (await deps.store.getCase(caseId))!.executionArn!;
