@@ -15,6 +15,7 @@ const INPUTS = [
   'web/index.html',
   'web/vite.config.ts',
   'web/serving.ts',
+  'web/page-styles.ts',
   'schemas',
   'functions/core',
   'package-lock.json',

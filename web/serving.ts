@@ -8,3 +8,5 @@ export const PAGE_CACHE_CONTROL = 'no-cache';
 export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** Where the hashed assets are served (Vite's `build.assetsDir`). */
 export const ASSETS_PATH = '/assets/';
+/** The id of index.html's JSON script naming each page's style sheet (web/page-styles.ts; the boot reads it). */
+export const PAGE_SHEETS_ID = 'page-sheets';

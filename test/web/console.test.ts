@@ -112,6 +112,29 @@ describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
     await tab.close();
   });
 
+  it("draws a deep link's page with the build's sheet of its Ant Design styles, generating none of them", async () => {
+    const tab = await h.open();
+    await tab.signIn('village');
+    // the theme the build renders the sheets with (the harness's tabs ask for reduced motion, which has no sheet)
+    await tab.page.emulateMedia({ reducedMotion: 'no-preference' });
+    await tab.page.goto(`${h.url}/inbox`);
+    await tab.page.getByRole('table').waitFor();
+    const styles = (await tab.page.evaluate(`(() => ({
+      sheets: [...document.querySelectorAll('link[rel=stylesheet]')].map((l) => new URL(l.href).pathname),
+      generated: [...document.querySelectorAll('style')].map((s) => s.textContent),
+      table: getComputedStyle(document.querySelector('.ant-table')).fontSize,
+    }))()`)) as { sheets: string[]; generated: string[]; table: string };
+    expect(styles.sheets).toEqual([expect.stringMatching(/^\/assets\/inbox-[0-9a-f]{8}\.css$/)]);
+    // the table, the menu and the buttons are styled from the sheet: no style of theirs was generated in the page
+    for (const part of ['ant-table', 'ant-menu', 'ant-btn'])
+      expect(styles.generated.filter((css) => css?.includes(`:where(`) && css.includes(`.${part}`))).toEqual(
+        [],
+      );
+    expect(styles.table).toBe('14px');
+    await tab.check('inbox-sheet');
+    await tab.close();
+  });
+
   it('finds full ID numbers but not masked ones or digits inside a hash', () => {
     expect(fullIdNumbers('{"idNumber":"61100219800101001X"}')).toEqual([]);
     expect(fullIdNumbers('id 611002198001010010 here')).toEqual(['611002198001010010']);

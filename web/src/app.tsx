@@ -8,32 +8,9 @@ import { AppLayout } from './layout/app-layout.tsx';
 import LoginPage from './pages/login.tsx';
 import { ChunkPage, HOME_BY_ROLE, pagesFor } from './routes.tsx';
 import { routingOf } from './routing.ts';
+import { consoleTheme, prefersMotion } from './theme.ts';
 
-/**
- * Government-console blue. Every colour text is drawn in passes WCAG AA contrast (axe): antd's hover and active
- * blues are lighter than the primary (white on them fails), its tertiary text (description labels) and its success
- * green (tag text on its pale background) are too light, so each is set darker here.
- */
-const THEME = {
-  token: {
-    colorPrimary: '#1d4ed8',
-    colorPrimaryHover: '#1e40af',
-    colorPrimaryActive: '#1e3a8a',
-    colorLink: '#1d4ed8',
-    colorLinkHover: '#1e40af',
-    colorLinkActive: '#1e3a8a',
-    colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
-    colorSuccess: '#237804',
-    colorSuccessBg: '#f6ffed',
-    colorSuccessBorder: '#b7eb8f',
-    colorError: '#cf1322',
-    colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
-    colorTextDescription: 'rgba(0, 0, 0, 0.65)',
-    colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
-    // a user who asks the system for reduced motion gets no transitions (toasts, dialogs, tabs appear at once)
-    motion: !window.matchMedia('(prefers-reduced-motion: reduce)').matches,
-  },
-};
+const THEME = consoleTheme(prefersMotion());
 
 function NotFound() {
   const { t } = useTranslation();

@@ -28,8 +28,12 @@ export const DASHBOARD_CHUNK = pageChunk(() => import('./pages/dashboard/dashboa
 const enc = encodeURIComponent;
 const countyOf = (jurisdiction: string) => jurisdiction.slice(0, 6);
 
+/** The pages whose Ant Design styles the build extracts into a sheet of their own (page-styles.tsx). */
+export type PageSheet = 'inbox' | 'case' | 'dashboard';
+
 interface FirstLoad {
   pattern: RegExp;
+  sheet: PageSheet;
   roles: readonly Role[];
   load: () => Promise<unknown>;
   /** the GETs the page makes first, exactly as it makes them */
@@ -41,12 +45,14 @@ interface FirstLoad {
 const FIRST_LOADS: readonly FirstLoad[] = [
   {
     pattern: /^\/inbox$/,
+    sheet: 'inbox',
     roles: INBOX_ROLES,
     load: INBOX_CHUNK.load,
     requests: () => [withQuery('/api/tasks', { limit: INBOX_PAGE_SIZE }), '/health'],
   },
   {
     pattern: /^\/cases\/(?!new$)([^/]+)$/,
+    sheet: 'case',
     roles: CASE_ROLES,
     load: CASE_DETAIL_CHUNK.load,
     requests: (m) => [
@@ -56,6 +62,7 @@ const FIRST_LOADS: readonly FirstLoad[] = [
   },
   {
     pattern: /^\/dashboard$/,
+    sheet: 'dashboard',
     roles: DASHBOARD_ROLES,
     load: DASHBOARD_CHUNK.load,
     requests: (_m, user) => [
@@ -73,13 +80,20 @@ const FIRST_LOADS: readonly FirstLoad[] = [
 ];
 
 /**
- * The page at `pathname` for `user`: its chunk loader, first GETs and those that follow the server's now; undefined
- * for any other page.
+ * The page at `pathname` for `user`: its chunk loader, its style sheet, first GETs and those that follow the
+ * server's now; undefined for any other page.
  */
 export function firstLoadOf(
   pathname: string,
   user: User,
-): { load: () => Promise<unknown>; requests: string[]; afterNow?: (now: number) => string[] } | undefined {
+):
+  | {
+      load: () => Promise<unknown>;
+      sheet: PageSheet;
+      requests: string[];
+      afterNow?: (now: number) => string[];
+    }
+  | undefined {
   for (const f of FIRST_LOADS) {
     const match = f.pattern.exec(pathname);
     // a page the role may not open is never fetched for it (the console shows its 404)
@@ -87,6 +101,7 @@ export function firstLoadOf(
       const { afterNow } = f;
       return {
         load: f.load,
+        sheet: f.sheet,
         requests: f.requests(match, user),
         ...(afterNow ? { afterNow: (now: number) => afterNow(now, user) } : {}),
       };
