@@ -2,7 +2,7 @@
  * The build's page sheets (web/src/page-styles.tsx): Ant Design's styles of each early-drawn page, rendered once at
  * build time with the console's theme, as hashed assets, and their names in index.html for the boot to pick the
  * page's. A deep link's page then draws without Ant Design generating and injecting those styles in the browser
- * (about a fifth of its first render on a modest laptop: docs/operations.md).
+ * (about 40 % of React's first render of the frame and the page at 4× CPU throttling: docs/operations.md).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

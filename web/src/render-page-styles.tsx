@@ -1,8 +1,8 @@
 /**
  * Renders each page's style sample (page-styles.tsx) with the console's theme, as the browser would, and prints
  * `{ [sheet]: css }` as JSON: the styles Ant Design generated, each page's with the map of their cache paths, so
- * that the browser's Ant Design knows them as loaded from a file. Run by the build (web/page-styles.ts) in a process of
- * its own with NODE_ENV=production: antd's development build names its classes apart.
+ * that the browser's Ant Design knows them as loaded from a file. Run by the build (web/page-styles.ts) in a
+ * process of its own with NODE_ENV=production: antd's development build names its classes apart.
  */
 import { createCache, extractStyle, StyleProvider } from '@ant-design/cssinjs';
 import { ConfigProvider } from 'antd';
