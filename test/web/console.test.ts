@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../../web/ensure-built.ts';
-import { sharedInfrastructure } from '../support/runtime.ts';
+import { validHousehold } from '../support/fixtures.ts';
+import { eventually, login, sharedInfrastructure } from '../support/runtime.ts';
 import {
   type ConsoleHarness,
   fullIdNumbers,
@@ -91,6 +92,8 @@ describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
   it("starts a signed-in deep link's first GETs before the console's code has loaded, and asks each once", async () => {
     const tab = await h.open();
     await tab.signIn('village');
+    // the page signing in lands on (the village's inbox) asks for its own tasks: gone before counting starts
+    await tab.page.goto('about:blank');
     const seen: { what: string; at: number }[] = [];
     const started = performance.now();
     const at = () => performance.now() - started;
@@ -109,6 +112,48 @@ describe('the console at /', { timeout: JOURNEY_TIMEOUT }, () => {
     const mainLoaded = seen.find((s) => /^end \/assets\/main-.*\.js$/.test(s.what));
     expect(mainLoaded).toBeDefined();
     expect(starts('/api/tasks?limit=20')[0]!.at).toBeLessThan(mainLoaded!.at);
+    await tab.close();
+  });
+
+  it('draws a deep-linked inbox and case in their first render when their answers came before the code', async () => {
+    const applicant = await login(h.url, 'applicant');
+    const village = await login(h.url, 'village');
+    const filed = await applicant.post<{ caseId: string }>('/api/cases', {
+      procedure: 'identification',
+      household: validHousehold(61_001),
+    });
+    expect(filed.status).toBe(201);
+    const { caseId } = filed.body;
+    await eventually(async () => {
+      const c = await village.get<{ openTaskId?: string }>(`/api/cases/${caseId}`);
+      return c.body.openTaskId;
+    });
+    const tab = await h.open();
+    await tab.signIn('village');
+    // the app's own code arrives well after the page's first answers
+    await tab.page.route(/\/assets\/main-.*\.js$/, async (route) => {
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
+    // what the page showed before its content: a table loading or empty, a spinner
+    await tab.page.addInitScript(`(() => {
+      window.__before = [];
+      new MutationObserver(() => {
+        if (document.querySelector('tbody tr[data-row-key], [data-testid="timeline-record"]')) return;
+        for (const sel of ['.ant-spin', '.ant-table-placeholder'])
+          if (document.querySelector(sel) && !window.__before.includes(sel)) window.__before.push(sel);
+      }).observe(document, { childList: true, subtree: true });
+    })()`);
+    const shownBefore = () => tab.page.evaluate('window.__before') as Promise<string[]>;
+
+    await tab.page.goto(`${h.url}/inbox`);
+    await tab.page.locator('tbody tr[data-row-key]').first().waitFor();
+    expect(await shownBefore()).toEqual([]);
+
+    await tab.page.goto(`${h.url}/cases/${caseId}`);
+    await tab.page.getByTestId('timeline-record').first().waitFor();
+    expect(await shownBefore()).toEqual([]);
+    await tab.check('first-render');
     await tab.close();
   });
 

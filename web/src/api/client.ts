@@ -36,7 +36,13 @@ export function withQuery(path: string, query?: Query): string {
 
 /** A prefetched answer is used only this soon after it was asked for: later, the page asks afresh. */
 const PREFETCH_TTL_MS = 10_000;
-const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+interface Prefetched {
+  at: number;
+  response: Promise<Response>;
+  /** the body of a 2xx answer, once it has arrived and been parsed */
+  arrived?: { value: unknown };
+}
+const prefetched = new Map<string, Prefetched>();
 
 /**
  * Starts a GET the page about to load will make (the boot does this while the page's code downloads), so the
@@ -45,34 +51,132 @@ const prefetched = new Map<string, { at: number; response: Promise<Response> }>(
  */
 export function prefetch(path: string, token: string): Promise<Response> {
   const response = fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  // an answer nobody takes must not surface as an unhandled rejection
-  response.catch(() => undefined);
-  prefetched.set(`${token} ${path}`, { at: Date.now(), response });
+  const entry: Prefetched = { at: Date.now(), response };
+  prefetched.set(`${token} ${path}`, entry);
+  // a 2xx body is read as soon as it arrives, so a page drawn after that has it in its first render (`peek`)
+  response
+    .then((r) => (r.ok ? r.clone().json() : undefined))
+    .then((value) => {
+      if (value !== undefined) entry.arrived = { value };
+    })
+    // an answer nobody takes must not surface as an unhandled rejection
+    .catch(() => undefined);
   return response.then((r) => r.clone());
 }
 
-function takePrefetched(token: string | undefined, url: string): Promise<Response> | undefined {
-  const key = `${token} ${url}`;
+/** The prefetched answer to `key`, while it may still be used. */
+function prefetchedAnswer(key: string): Prefetched | undefined {
   const entry = prefetched.get(key);
-  if (!entry) return undefined;
+  return entry && Date.now() - entry.at <= PREFETCH_TTL_MS ? entry : undefined;
+}
+
+function takePrefetched(key: string): Prefetched | undefined {
+  const entry = prefetchedAnswer(key);
   prefetched.delete(key);
-  return Date.now() - entry.at <= PREFETCH_TTL_MS ? entry.response : undefined;
+  return entry;
+}
+
+/** While `peek` runs a load: the prefetched answers it read. */
+let peeking: string[] | undefined;
+/** What a request `peek` cannot answer from an answer in hand gets: nothing is sent, and it never settles. */
+const NOT_IN_HAND: Promise<never> = new Promise(() => {});
+
+/**
+ * What `load()` answers from prefetched answers that have already arrived, found without sending a request or using
+ * an answer up (so a component may call it while it renders); undefined when it needs any other. `takePeeked(peeked)`
+ * then uses those answers up, once the component has drawn with them.
+ */
+export function peek<T>(load: () => Promise<T>): Peeked<T> | undefined {
+  const keys: string[] = [];
+  peeking = keys;
+  let p: Promise<T>;
+  try {
+    p = load();
+  } catch {
+    return undefined;
+  } finally {
+    peeking = undefined;
+  }
+  const found = readyValue(p);
+  return found && { value: found.value, keys };
+}
+
+export interface Peeked<T> {
+  value: T;
+  /** the prefetched answers it was made of */
+  keys: string[];
+}
+
+/** Uses up the prefetched answers a drawn `peek` was made of: the page's next request for them goes out. */
+export function takePeeked(peeked: Peeked<unknown>): void {
+  for (const key of peeked.keys) prefetched.delete(key);
+}
+
+/** Promises whose value is already in hand (see `readyValue`). */
+const readyValues = new WeakMap<Promise<unknown>, { value: unknown }>();
+
+/** A promise of `value` that `readyValue` can read without waiting. */
+export function ready<T>(value: T): Promise<T> {
+  const p = Promise.resolve(value);
+  readyValues.set(p, { value });
+  return p;
+}
+
+/** The value of a promise `request` (or `combine`) made from an answer already in hand; undefined for any other. */
+export function readyValue<T>(p: Promise<T>): { value: T } | undefined {
+  return readyValues.get(p) as { value: T } | undefined;
+}
+
+/** `p`, or undefined where it fails; ready when `p` is. */
+export function optional<T>(p: Promise<T>): Promise<T | undefined> {
+  return readyValue(p) ? p : p.catch(() => undefined);
+}
+
+/** `Promise.all(promises).then(f)`, ready at once (`readyValue`) when every promise is. */
+export function combine<A extends readonly unknown[], R>(
+  promises: { [K in keyof A]: Promise<A[K]> },
+  f: (values: A) => R,
+): Promise<R> {
+  const values = promises.map((p) => readyValue(p));
+  if (values.every((v) => v !== undefined)) return ready(f(values.map((v) => v!.value) as unknown as A));
+  return Promise.all(promises).then((v) => f(v as unknown as A));
 }
 
 /**
  * One call to the API with the session's bearer token. Any non-2xx answer becomes an ApiError carrying the
  * contract's code, message and details; nothing of the response beyond that is shown to the user.
  */
-export async function request<T>(
+export function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH',
   path: string,
   opts: { body?: unknown; query?: Query; as?: 'json' | 'text' | 'response' } = {},
 ): Promise<T> {
   const token = config.token();
   const url = withQuery(path, opts.query);
+  const key = `${token} ${url}`;
+  const json = method === 'GET' && (opts.as ?? 'json') === 'json';
+  if (peeking) {
+    const arrived = json ? prefetchedAnswer(key)?.arrived : undefined;
+    if (!arrived) return NOT_IN_HAND;
+    peeking.push(key);
+    return ready(arrived.value as T);
+  }
+  const early = method === 'GET' ? takePrefetched(key) : undefined;
+  // a prefetched 2xx body already parsed: it is the answer
+  if (early?.arrived && json) return ready(early.arrived.value as T);
+  return send(method, url, path, token, opts, early?.response);
+}
+
+async function send<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH',
+  url: string,
+  path: string,
+  token: string | undefined,
+  opts: { body?: unknown; as?: 'json' | 'text' | 'response' },
+  early: Promise<Response> | undefined,
+): Promise<T> {
   let res: Response;
   try {
-    const early = method === 'GET' ? takePrefetched(token, url) : undefined;
     res = await (early ??
       fetch(url, {
         method,

@@ -2,6 +2,7 @@ import { Button, Card, Col, Descriptions, Row, Space, Spin, Tag, Typography } fr
 import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { combine, optional, ready } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { CaseDetail, Household, ObjectionView, TaskView } from '../api/types.ts';
 import { useUser } from '../auth/session.tsx';
@@ -33,14 +34,16 @@ export default function CaseDetailPage() {
   const c = loaded.data;
   const taskId = c?.openTaskId && REVIEWER_ROLES.includes(user.role) ? c.openTaskId : undefined;
   // Each version of the case: its chain, and the open task (a claim or a decision moves the version).
-  const extras = useLoad(async () => {
-    if (!c) return undefined;
-    const [audit, task] = await Promise.all([
-      api.audit(caseId).catch(() => undefined),
-      taskId ? api.getTask(taskId).catch(() => undefined) : Promise.resolve(undefined),
-    ]);
-    return { chain: audit?.chain, task };
-  }, [caseId, taskId, c?.version]);
+  const extras = useLoad(
+    () =>
+      c
+        ? combine(
+            [optional(api.audit(caseId)), taskId ? optional(api.getTask(taskId)) : ready(undefined)],
+            ([audit, task]) => ({ chain: audit?.chain, task }),
+          )
+        : ready(undefined),
+    [caseId, taskId, c?.version],
+  );
   // What has tables or a form (members, household history, measures, the decision form) first mounts just after
   // the case and its timeline are drawn: each table measures the page's layout as it mounts.
   const painted = useDeferredValue(c !== undefined, false);

@@ -3,6 +3,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STAGE_SPECS } from '../../../functions/core/procedure.ts';
+import { combine } from '../api/client.ts';
 import { api } from '../api/endpoints.ts';
 import type { Procedure, StaffMember, TaskView } from '../api/types.ts';
 import { useUser } from '../auth/session.tsx';
@@ -35,21 +36,25 @@ export default function InboxPage() {
   const [reassigning, setReassigning] = useState<TaskView>();
 
   const { cursor } = pages;
-  const { data, error, loading, reload } = useLoad(async () => {
-    const [page, health] = await Promise.all([
-      api.listTasks({
-        stage: filters.stage,
-        procedure: filters.procedure,
-        overdue: filters.escalations ? undefined : filters.overdue,
-        mine: filters.mine ? 'true' : undefined,
-        view: filters.escalations ? 'escalations' : undefined,
-        cursor,
-        limit: INBOX_PAGE_SIZE,
-      }),
-      api.health(),
-    ]);
-    return { ...page, now: health.now ? Date.parse(health.now) : Date.now() };
-  }, [filters, cursor]);
+  const { data, error, loading, reload } = useLoad(
+    () =>
+      combine(
+        [
+          api.listTasks({
+            stage: filters.stage,
+            procedure: filters.procedure,
+            overdue: filters.escalations ? undefined : filters.overdue,
+            mine: filters.mine ? 'true' : undefined,
+            view: filters.escalations ? 'escalations' : undefined,
+            cursor,
+            limit: INBOX_PAGE_SIZE,
+          }),
+          api.health(),
+        ],
+        ([page, health]) => ({ ...page, now: health.now ? Date.parse(health.now) : Date.now() }),
+      ),
+    [filters, cursor],
+  );
 
   const setFilter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
