@@ -98,8 +98,14 @@ export async function fileApplication(deps: Deps, user: User, application: Appli
     auditLength: 0,
     auditHead: GENESIS_HASH,
     executionArn: deps.workflow.executionArn(application.procedure, caseId),
-    route: (await enter(deps, { policy, villageCode: household.villageCode }, { target: FIRST_STAGE }, nowMs))
-      .route,
+    route: (
+      await enter(
+        deps,
+        { caseId, policy, villageCode: household.villageCode },
+        { target: FIRST_STAGE },
+        nowMs,
+      )
+    ).route,
     riskFoundAt,
     householdId: history.householdId,
     ...(history.previousCaseIds.length ? { previousCaseIds: history.previousCaseIds } : {}),

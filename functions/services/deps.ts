@@ -14,7 +14,8 @@ export interface Deps {
   /** the procedures' state machines: the only way a use case reaches the workflow engine */
   workflow: WorkflowPort;
   clock: Clock;
-  newId: (prefix: string) => string;
+  /** a new id: `prefix`, `_`, `hexDigits` random hex digits (default 20) */
+  newId: (prefix: string, hexDigits?: number) => string;
 }
 
 let shared: Deps | undefined;
@@ -36,7 +37,7 @@ export function defaultDeps(): Deps {
     store: Store.fromEnv(),
     workflow: stepFunctionsWorkflow(sfnClient(), (procedure) => env(STATE_MACHINE_ENV[procedure])),
     clock: systemClock,
-    newId: (prefix) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    newId: (prefix, hexDigits = 20) => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, hexDigits)}`,
   };
 }
 

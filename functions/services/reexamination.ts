@@ -44,7 +44,7 @@ async function requestOnce(
   const policy = withDefaultLimits(c.policy);
   const { route } = await enter(
     deps,
-    { policy, villageCode: c.villageCode },
+    { caseId: c.caseId, policy, villageCode: c.villageCode },
     { target: 'reexamination' },
     now,
   );

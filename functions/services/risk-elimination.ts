@@ -100,7 +100,7 @@ async function proposeOnce(deps: Deps, user: User, body: Proposal): Promise<Case
     auditLength: 0,
     auditHead: GENESIS_HASH,
     executionArn: deps.workflow.executionArn('risk_elimination', caseId),
-    route: (await enter(deps, { policy, villageCode }, { target: FIRST_STAGE }, nowMs)).route,
+    route: (await enter(deps, { caseId, policy, villageCode }, { target: FIRST_STAGE }, nowMs)).route,
     guards: [],
     householdId: enrolled.householdId ?? enrolled.caseId,
     enrolledCaseId: enrolled.caseId,

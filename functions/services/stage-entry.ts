@@ -17,11 +17,12 @@ import {
 import { parseIso, toIso } from '../core/time.ts';
 import type { AuditEntry } from '../store/audit.ts';
 import type { CaseItem } from '../store/case.ts';
+import { taskIdOf } from '../store/keys.ts';
 import { SYSTEM } from './cases.ts';
 import { calendarOf, type Deps, secondsUntil } from './deps.ts';
 
 /** What a route is planned on: the case's policy snapshot and its place (whose calendar counts the days). */
-type Planning = Pick<CaseItem, 'policy' | 'villageCode'>;
+type Planning = Pick<CaseItem, 'caseId' | 'policy' | 'villageCode'>;
 
 /** A route as entered: the route to store and hand over, and what entering it changes on the case, audited. */
 export interface Entry {
@@ -54,11 +55,12 @@ export async function publicityStart(deps: Deps, c: Planning, now: number): Prom
   };
 }
 
-/** The task `stage` opens when entered at `now`: a new id, the stage limit's due date, its escalation. */
+/** The task `stage` opens when entered at `now`: a new id (naming its case), the stage limit's due date, its escalation. */
 async function planTask(deps: Deps, c: Planning, stage: HumanStage, now: number): Promise<PlannedTask> {
   const limit = c.policy.limits[STAGE_SPECS[stage].limit];
   const due = deadline(now, limit, await calendarOf(deps, countyOf(c.villageCode)));
-  const taskId = deps.newId('task');
+  // unique within its case, which its id names in full
+  const taskId = taskIdOf(deps.newId('task', 8), c.caseId);
   return { taskId, openedAt: toIso(now), dueAt: toIso(due), escalateAt: toIso(escalationAt(taskId, due)) };
 }
 

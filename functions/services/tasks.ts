@@ -78,10 +78,12 @@ export async function getTask(deps: Deps, user: User, taskId: string): Promise<T
   return taskView(task, toIso(deps.clock.now()));
 }
 
-async function caseOf(deps: Deps, task: TaskItem): Promise<CaseItem> {
-  const c = await deps.store.getCase(task.caseId);
+/** A task and its case, read together (in one request: see store getTaskAndCase): acting on a task changes both. */
+async function taskWithCase(deps: Deps, taskId: string): Promise<{ task: TaskItem; c: CaseItem }> {
+  const { task, case: c } = await deps.store.getTaskAndCase(taskId);
+  if (!task) throw notFound('task');
   if (!c) throw notFound('case');
-  return c;
+  return { task, c };
 }
 
 /** Claims an open task for the caller: one reviewer at a time; queue time ends here. */
@@ -90,7 +92,7 @@ export function claim(deps: Deps, user: User, taskId: string): Promise<TaskView>
 }
 
 async function claimOnce(deps: Deps, user: User, taskId: string): Promise<TaskView> {
-  const task = await findTask(deps, taskId);
+  const { task, c } = await taskWithCase(deps, taskId);
   assertCanClaim(user, task);
   if (task.status !== 'open') {
     throw conflict(
@@ -101,7 +103,6 @@ async function claimOnce(deps: Deps, user: User, taskId: string): Promise<TaskVi
     );
   }
   const at = toIso(deps.clock.now());
-  const c = await caseOf(deps, task);
   const { task: after } = await deps.store.apply({
     before: c,
     audit: { at, actor: actorOf(user), action: 'claimed', stage: task.stage, data: { taskId } },
@@ -120,12 +121,12 @@ export function unclaim(deps: Deps, user: User, taskId: string): Promise<TaskVie
 }
 
 async function unclaimOnce(deps: Deps, user: User, taskId: string): Promise<TaskView> {
-  const task = await actionableTask(deps, user, taskId);
+  const { task, c } = await taskWithCase(deps, taskId);
+  assertCanActOnTask(user, task);
   if (task.status !== 'claimed')
     throw conflict(`the task is ${task.status}, not claimed`, [{ path: 'task.status', rule: 'claimed' }]);
   if (task.assignee !== user.sub) throw forbidden('only the reviewer who claimed the task may release it');
   const at = toIso(deps.clock.now());
-  const c = await caseOf(deps, task);
   const { task: after } = await deps.store.apply({
     before: c,
     audit: { at, actor: actorOf(user), action: 'unclaimed', stage: task.stage, data: { taskId } },
@@ -149,9 +150,8 @@ export function decide(deps: Deps, user: User, taskId: string, body: DecisionBod
 }
 
 async function decideOnce(deps: Deps, user: User, taskId: string, body: DecisionBody): Promise<TaskView> {
-  const task = await findTask(deps, taskId);
+  const { task, c } = await taskWithCase(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
-  const c = await caseOf(deps, task);
   const details = validateDecision(task.stage, body, c.policy.villageVote, catalogueOf(c.procedure));
   if (c.openTaskId !== task.taskId)
     throw conflict('the task is not the case’s open task', [{ path: 'task', rule: 'current' }]);
@@ -249,11 +249,10 @@ export function reassign(deps: Deps, user: User, taskId: string, body: ReassignB
 }
 
 async function reassignOnce(deps: Deps, user: User, taskId: string, body: ReassignBody): Promise<TaskView> {
-  const task = await findTask(deps, taskId);
+  const { task, c } = await taskWithCase(deps, taskId);
   const { onBehalfOf } = assertCanDecideOrReassign(user, task);
   const to = assertEligibleAssignee(await deps.store.getStaff(body.assignee), task);
   const at = toIso(deps.clock.now());
-  const c = await caseOf(deps, task);
   const { task: after } = await deps.store.apply({
     before: c,
     audit: {

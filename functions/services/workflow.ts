@@ -129,11 +129,9 @@ export async function openStage(
   });
   if (existing.route) return deps.workflow.send(token, existing.route);
   if (!existing.taskId) return;
-  if (await deps.store.bindTaskToken(existing.taskId, token)) {
-    // A decision may have landed between bind and now and been sent to an older token: check once more.
-    const t = await deps.store.getTask(existing.taskId);
-    if (t?.status !== 'done' || !t.route) return;
-  }
+  // Bound: a decision or withdrawal committed later was conditioned on the token it read (sameToken), so it
+  // resumes this one. Refused: the task was decided first, and its route goes to this token now.
+  if (await deps.store.bindTaskToken(existing.taskId, token)) return;
   await deps.workflow.send(token, await decidedRoute(deps, existing.taskId));
 }
 

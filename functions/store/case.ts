@@ -175,7 +175,7 @@ const FILING_INDEX_ATTRIBUTES = [INDEXES.byOwner, INDEXES.byCounty, INDEXES.byHo
 ]);
 
 /** A case read back: its case item completed by its filing item (a case stored before has none). */
-function joinedCase(caseItem: Item, filing: Item | undefined): CaseItem {
+export function joinedCase(caseItem: Item, filing: Item | undefined): CaseItem {
   if (!filing) return parseItem(CASE, caseItem);
   const fields = Object.fromEntries(
     STORED_FILING_FIELDS.filter((k) => k in filing).map((k) => [k, filing[k]]),

@@ -167,6 +167,19 @@ export const ACCESS_LOG_PREFIX = 'ACCESS#';
 /** Partition-key prefix of stored timing samples: the reports group may put these too (IAM LeadingKeys). */
 export const SAMPLES_PREFIX = 'SAMPLES#';
 
+/**
+ * A task's id names its case (`<id>.<caseId>`), so a task and its case are read in one request
+ * (task.ts getTaskAndCase). Clients treat task ids as opaque; an id without its case (a task opened before) is read
+ * in two.
+ */
+export const taskIdOf = (id: string, caseId: string): string => `${id}.${caseId}`;
+
+/** The case a task's id names, if it names one. */
+export function caseIdOfTask(taskId: string): string | undefined {
+  const dot = taskId.indexOf('.');
+  return dot > 0 && dot < taskId.length - 1 ? taskId.slice(dot + 1) : undefined;
+}
+
 export const keys = {
   /** (1) the case item; its audit records and objections share the partition */
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: '#CASE' }),

@@ -67,6 +67,7 @@ export class Store {
 
   // tasks (task.ts)
   getTask = (taskId: string) => tasks.getTask(this.table, taskId);
+  getTaskAndCase = (taskId: string) => tasks.getTaskAndCase(this.table, taskId);
   bindTaskToken = (taskId: string, token: string) => tasks.bindTaskToken(this.table, taskId, token);
   inbox = (role: string, jurisdiction: string, page: PageRequest, filter?: tasks.InboxFilter) =>
     tasks.inbox(this.table, role, jurisdiction, page, filter);

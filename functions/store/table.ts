@@ -190,14 +190,21 @@ export class Table {
 
   /**
    * Items by key in BatchGetItems of at most 100 keys (a page's worth is one), eventually consistent like the index
-   * page that named them, retrying with backoff whatever DynamoDB leaves unprocessed; unparsed, in the order of
-   * `keys`, undefined where an item is absent (or gone meanwhile).
+   * page that named them (strongly with `consistent`), retrying with backoff whatever DynamoDB leaves unprocessed;
+   * unparsed, in the order of `keys`, undefined where an item is absent (or gone meanwhile).
    */
-  async getItems(itemKeys: readonly Item[], fields?: readonly string[]): Promise<(Item | undefined)[]> {
+  async getItems(
+    itemKeys: readonly Item[],
+    fields?: readonly string[],
+    consistent = false,
+  ): Promise<(Item | undefined)[]> {
     const found = new Map<string, Item>();
     const id = (k: Item) => `${k.pk}\u0000${k.sk}`;
     // the keys are read back too: they say which item each response is
-    const read = fields ? projection([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...fields]) : {};
+    const read = {
+      ...(fields ? projection([TABLE_KEYS.partitionKey, TABLE_KEYS.sortKey, ...fields]) : {}),
+      ...(consistent ? { ConsistentRead: true } : {}),
+    };
     for (let i = 0; i < itemKeys.length; i += BATCH_GET_KEYS) {
       await this.batchGet([...itemKeys.slice(i, i + BATCH_GET_KEYS)], read, (item) =>
         found.set(id(item), item),
@@ -217,7 +224,7 @@ export class Table {
   /** One BatchGetItem of at most 100 keys, retried with backoff until nothing is left unprocessed. */
   private async batchGet(
     itemKeys: Item[],
-    read: Partial<ReturnType<typeof projection>>,
+    read: Partial<ReturnType<typeof projection>> & { ConsistentRead?: boolean },
     found: (item: Item) => void,
   ): Promise<void> {
     let pending = itemKeys;

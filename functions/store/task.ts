@@ -13,7 +13,8 @@ import {
 import { countyOf, townshipOf } from '../core/jurisdiction.ts';
 import { HUMAN_STAGES, type HumanStage, type Route } from '../core/procedure.ts';
 import { localMonth, parseIso } from '../core/time.ts';
-import { INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
+import { type CaseItem, getCase, joinedCase } from './case.ts';
+import { caseIdOfTask, INDEXES, indexKeys, keys, TIMING_INDEX_READS } from './keys.ts';
 import {
   type EntitySchema,
   equalityFilter,
@@ -22,6 +23,7 @@ import {
   type Item,
   type Page,
   type PageRequest,
+  parseItem,
   placeFilter,
   procedureFilter,
   storedObject,
@@ -177,6 +179,28 @@ export function updateTaskItem(tableName: string, u: TaskUpdate): TransactItem {
 
 /** (4) A task by id. */
 export const getTask = (table: Table, taskId: string) => table.get(TASK, keys.task(taskId));
+
+/**
+ * (4) A task and its case, strongly consistent: in one BatchGetItem of the task, case and filing items when the
+ * task's id names its case (keys.taskIdOf), else the task, then its case.
+ */
+export async function getTaskAndCase(
+  table: Table,
+  taskId: string,
+): Promise<{ task?: TaskItem; case?: CaseItem }> {
+  const named = caseIdOfTask(taskId);
+  if (named) {
+    const [t, c, filing] = await table.getItems(
+      [keys.task(taskId), keys.case(named), keys.caseFiling(named)],
+      undefined,
+      true,
+    );
+    const task = t ? parseItem(TASK, t) : undefined;
+    if (!task || task.caseId === named) return { task, case: c ? joinedCase(c, filing) : undefined };
+  }
+  const task = await getTask(table, taskId);
+  return { task, case: task ? await getCase(table, task.caseId) : undefined };
+}
 
 /**
  * Binds a callback token to a task that is still undecided. Returns false when the task was decided

@@ -66,7 +66,8 @@ const CASE_WRITES: readonly TableAction[] = [
 ];
 export const GROUP_NEEDS: Readonly<Record<RouteGroup, GroupNeeds>> = {
   cases: { table: CASE_WRITES, startsExecutions: true, stopsExecutions: true, completesTasks: true },
-  tasks: { table: CASE_WRITES.filter((a) => a !== 'BatchGetItem'), completesTasks: true },
+  // a task's action reads the task and its case in one BatchGetItem
+  tasks: { table: CASE_WRITES, completesTasks: true },
   meta: {},
   // The stuck cases and overdue measures: an index page, then the cases or measures by key.
   reports: { table: ['GetItem', 'BatchGetItem', 'Query'], writesAccessLog: true, storesTimingSamples: true },

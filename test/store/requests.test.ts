@@ -23,7 +23,7 @@ import {
 } from '../../functions/store/case.ts';
 import { caseTransaction } from '../../functions/store/case-transaction.ts';
 import { decodeCursor } from '../../functions/store/cursor.ts';
-import { idNumberDigest, keys } from '../../functions/store/keys.ts';
+import { idNumberDigest, keys, taskIdOf } from '../../functions/store/keys.ts';
 import { type MeasureItem, measureItem, overdueMeasures } from '../../functions/store/measure.ts';
 import { milestoneRecords } from '../../functions/store/milestone.ts';
 import { openObjections } from '../../functions/store/objection.ts';
@@ -36,7 +36,14 @@ import {
   StoredItemError,
   Table,
 } from '../../functions/store/table.ts';
-import { bindTaskToken, inbox, overdueOpenTasks, type TaskItem } from '../../functions/store/task.ts';
+import {
+  bindTaskToken,
+  getTaskAndCase,
+  inbox,
+  overdueOpenTasks,
+  type TaskItem,
+  taskItem,
+} from '../../functions/store/task.ts';
 import { validHousehold } from '../support/fixtures.ts';
 
 type Answer = (command: string, input: Record<string, unknown>) => Record<string, unknown>;
@@ -701,6 +708,40 @@ describe('task.ts', () => {
         ':within': '611002100',
       },
     });
+  });
+
+  it('reads a task and its case in one consistent BatchGetItem when the task id names its case, in two when not', async () => {
+    const named = { ...task, taskId: taskIdOf('task_1', 'case_1') };
+    const stored = [taskItem(named), ...caseItems(filed)];
+    const { table, sent } = offline((command) =>
+      command === 'BatchGetItemCommand' ? { Responses: { T: stored } } : {},
+    );
+
+    expect(await getTaskAndCase(table, named.taskId)).toEqual({ task: named, case: filed });
+    expect(sent).toEqual([
+      {
+        command: 'BatchGetItemCommand',
+        input: {
+          RequestItems: {
+            T: {
+              Keys: [keys.task(named.taskId), keys.case('case_1'), keys.caseFiling('case_1')],
+              ConsistentRead: true,
+            },
+          },
+          ReturnConsumedCapacity: 'TOTAL',
+        },
+      },
+    ]);
+
+    // a task opened before its id named its case: the task by key, then its case
+    const before = offline((command) =>
+      command === 'GetItemCommand' ? { Item: taskItem(task) } : { Items: caseItems(filed) },
+    );
+    expect(await getTaskAndCase(before.table, 'task_1')).toEqual({ task, case: filed });
+    expect(before.sent.map((r) => [r.command, r.input.Key ?? r.input.ExpressionAttributeValues])).toEqual([
+      ['GetItemCommand', keys.task('task_1')],
+      ['QueryCommand', { ':pk': 'CASE#case_1', ':case': '#CASE', ':filing': '#FILING' }],
+    ]);
   });
 
   it('binds a token only while the task is undecided', async () => {

@@ -170,10 +170,10 @@ describe('a decision racing an escalation', () => {
     const { caseId, task } = await atVillageReview();
     const deps = sharedDeps();
     const store = Object.create(deps.store) as Deps['store'];
-    store.getCase = async (id) => {
-      const c = await deps.store.getCase(id);
+    store.getTaskAndCase = async (id) => {
+      const read = await deps.store.getTaskAndCase(id);
       await escalate({ ...deps, clock: { now: () => pastEscalation(task) } }, task.taskId);
-      return c;
+      return read;
     };
     const reviewer = DEMO_USERS.find((u) => u.username === 'village')!;
 
@@ -197,9 +197,11 @@ describe('a decision or a withdrawal racing a re-bound callback token', () => {
     const deps = sharedDeps();
     const store = Object.create(deps.store) as Deps['store'];
     let reads = 0;
-    store.getTask = async (id) => {
-      const t = await deps.store.getTask(id);
-      return reads++ === 0 && t ? { ...t, taskToken: 'token-of-a-crashed-attempt' } : t;
+    store.getTaskAndCase = async (id) => {
+      const read = await deps.store.getTaskAndCase(id);
+      return reads++ === 0 && read.task
+        ? { ...read, task: { ...read.task, taskToken: 'token-of-a-crashed-attempt' } }
+        : read;
     };
     const reviewer = DEMO_USERS.find((u) => u.username === 'village')!;
 
