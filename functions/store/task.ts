@@ -189,17 +189,19 @@ export async function getTaskAndCase(
   taskId: string,
 ): Promise<{ task?: TaskItem; case?: CaseItem }> {
   const named = caseIdOfTask(taskId);
-  if (named) {
-    const [t, c, filing] = await table.getItems(
-      [keys.task(taskId), keys.case(named), keys.caseFiling(named)],
-      undefined,
-      true,
-    );
-    const task = t ? parseItem(TASK, t) : undefined;
-    if (!task || task.caseId === named) return { task, case: c ? joinedCase(c, filing) : undefined };
+  if (!named) {
+    const task = await getTask(table, taskId);
+    return { task, case: task ? await getCase(table, task.caseId) : undefined };
   }
-  const task = await getTask(table, taskId);
-  return { task, case: task ? await getCase(table, task.caseId) : undefined };
+  const [t, c, filing] = await table.getItems(
+    [keys.task(taskId), keys.case(named), keys.caseFiling(named)],
+    undefined,
+    true,
+  );
+  const task = t ? parseItem(TASK, t) : undefined;
+  // an id naming a case other than its task's (never written so): the task's own case
+  if (task && task.caseId !== named) return { task, case: await getCase(table, task.caseId) };
+  return { task, case: c ? joinedCase(c, filing) : undefined };
 }
 
 /**

@@ -22,9 +22,9 @@ if (session && first) {
   // /health answers, not after the page has loaded and asked for /health itself
   answers
     .get('/health')
-    ?.then((r) => (r.ok ? (r.json() as Promise<{ now?: string }>) : undefined))
-    .then((health) => {
-      const now = health?.now ? Date.parse(health.now) : Number.NaN;
+    ?.then((health) => {
+      const iso = (health as { now?: string } | undefined)?.now;
+      const now = iso ? Date.parse(iso) : Number.NaN;
       if (afterNow && Number.isFinite(now)) for (const path of afterNow(now)) prefetch(path, session.token);
     })
     .catch(() => undefined);

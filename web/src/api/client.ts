@@ -46,22 +46,24 @@ const prefetched = new Map<string, Prefetched>();
 
 /**
  * Starts a GET the page about to load will make (the boot does this while the page's code downloads), so the
- * page's own request for exactly `path` gets this answer instead of waiting for a new one. Used once. Resolves to
- * a copy of the answer the boot may read itself (the page reads the original).
+ * page's own request for exactly `path` gets this answer instead of waiting for a new one. Used once. A 2xx body is
+ * read as soon as it arrives, so a page drawn after that has it in its first render (`peek`); resolves to that body
+ * (undefined for any other answer, or none), which the boot may read itself.
  */
-export function prefetch(path: string, token: string): Promise<Response> {
+export function prefetch(path: string, token: string): Promise<unknown> {
   const response = fetch(path, { headers: { authorization: `Bearer ${token}` } });
   const entry: Prefetched = { at: Date.now(), response };
   prefetched.set(`${token} ${path}`, entry);
-  // a 2xx body is read as soon as it arrives, so a page drawn after that has it in its first render (`peek`)
-  response
-    .then((r) => (r.ok ? r.clone().json() : undefined))
-    .then((value) => {
-      if (value !== undefined) entry.arrived = { value };
-    })
-    // an answer nobody takes must not surface as an unhandled rejection
-    .catch(() => undefined);
-  return response.then((r) => r.clone());
+  return (
+    response
+      .then((r) => (r.ok ? (r.clone().json() as Promise<unknown>) : undefined))
+      .then((value) => {
+        if (value !== undefined) entry.arrived = { value };
+        return value;
+      })
+      // an answer nobody takes must not surface as an unhandled rejection
+      .catch(() => undefined)
+  );
 }
 
 /** The prefetched answer to `key`, while it may still be used. */
